@@ -1,0 +1,379 @@
+package bot
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// Console is the terminal door: it reads one command per line, as a user would type it in
+// Discord (`/arrival log country:GT personnel:75 role:military`), sends it through the same
+// router as the gateway and the HTTP endpoint, and prints the answer as text. It reads standard
+// input to its end, so it can be scripted.
+type Console struct {
+	Router  *Router
+	GuildID string
+	// UserID is who the console acts as. The console user has Manage Server: whoever can run
+	// the binary against the database can change it anyway.
+	UserID string
+	In     io.Reader
+	Out    io.Writer
+
+	mu      sync.Mutex // serialises output between answers and printed reminders
+	n       int
+	buttons []discordgo.Button // the last answer's buttons, for `click LABEL`
+}
+
+// Run reads and answers lines until the input ends or ctx is cancelled.
+func (c *Console) Run(ctx context.Context) error {
+	sc := bufio.NewScanner(c.In)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		if ctx.Err() != nil {
+			return nil
+		}
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if line == "quit" || line == "exit" {
+			return nil
+		}
+		i, err := c.interaction(line)
+		if err != nil {
+			c.printf("❌ %v\n", err)
+			continue
+		}
+		c.Router.Handle(ctx, i, consoleResponder{c})
+	}
+	return sc.Err()
+}
+
+// Print writes text between answers; the scheduler's console poster uses it.
+func (c *Console) Print(text string) {
+	c.printf("%s\n", c.Render(text))
+}
+
+func (c *Console) printf(format string, args ...any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fmt.Fprintf(c.Out, format, args...)
+}
+
+// interaction turns a typed line into the interaction Discord would send.
+func (c *Console) interaction(line string) (*discordgo.Interaction, error) {
+	c.n++
+	base := &discordgo.Interaction{
+		ID: fmt.Sprintf("console-%d", c.n), Token: "console", AppID: "console", GuildID: c.GuildID, ChannelID: "console",
+		Member: &discordgo.Member{User: &discordgo.User{ID: c.UserID, Username: "console"},
+			Permissions: discordgo.PermissionManageGuild},
+	}
+	if label, ok := strings.CutPrefix(line, "click "); ok {
+		for _, b := range c.buttons {
+			if strings.EqualFold(b.Label, strings.TrimSpace(label)) && !b.Disabled {
+				base.Type = discordgo.InteractionMessageComponent
+				base.Data = discordgo.MessageComponentInteractionData{CustomID: b.CustomID, ComponentType: discordgo.ButtonComponent}
+				return base, nil
+			}
+		}
+		return nil, fmt.Errorf("no button %q on the last answer", strings.TrimSpace(label))
+	}
+	words, err := splitLine(line)
+	if err != nil {
+		return nil, err
+	}
+	name := strings.TrimPrefix(words[0], "/")
+	cmd := c.Router.commands[name]
+	if cmd == nil {
+		return nil, fmt.Errorf("unknown command /%s; type /help for the list", name)
+	}
+	data := discordgo.ApplicationCommandInteractionData{ID: "console-" + name, Name: name}
+	defs := cmd.Definition.Options
+	var target *[]*discordgo.ApplicationCommandInteractionDataOption = &data.Options
+	rest := words[1:]
+	// Leading bare words pick the subcommand (and group).
+	for len(rest) > 0 && !strings.Contains(rest[0], ":") {
+		var sub *discordgo.ApplicationCommandOption
+		for _, o := range defs {
+			if o.Name == rest[0] && (o.Type == discordgo.ApplicationCommandOptionSubCommand || o.Type == discordgo.ApplicationCommandOptionSubCommandGroup) {
+				sub = o
+			}
+		}
+		if sub == nil {
+			return nil, fmt.Errorf("/%s has no subcommand %q", name, rest[0])
+		}
+		opt := &discordgo.ApplicationCommandInteractionDataOption{Name: sub.Name, Type: sub.Type}
+		*target = append(*target, opt)
+		target = &opt.Options
+		defs = sub.Options
+		rest = rest[1:]
+	}
+	if len(defs) > 0 && (defs[0].Type == discordgo.ApplicationCommandOptionSubCommand || defs[0].Type == discordgo.ApplicationCommandOptionSubCommandGroup) {
+		var names []string
+		for _, o := range defs {
+			names = append(names, o.Name)
+		}
+		return nil, fmt.Errorf("/%s needs a subcommand: %s", name, strings.Join(names, ", "))
+	}
+	for _, w := range rest {
+		k, v, ok := strings.Cut(w, ":")
+		if !ok {
+			return nil, fmt.Errorf("%q is not name:value", w)
+		}
+		var def *discordgo.ApplicationCommandOption
+		for _, o := range defs {
+			if o.Name == k {
+				def = o
+			}
+		}
+		if def == nil {
+			return nil, fmt.Errorf("unknown option %q%s", k, optionList(defs))
+		}
+		opt := &discordgo.ApplicationCommandInteractionDataOption{Name: k, Type: def.Type, Value: v}
+		switch def.Type {
+		case discordgo.ApplicationCommandOptionInteger, discordgo.ApplicationCommandOptionNumber:
+			f, err := strconv.ParseFloat(strings.TrimPrefix(v, "#"), 64)
+			if err != nil {
+				return nil, fmt.Errorf("option %s wants a number, not %q", k, v)
+			}
+			opt.Value = f // the gateway delivers JSON numbers as float64
+		case discordgo.ApplicationCommandOptionBoolean:
+			opt.Value = v == "true" || v == "yes"
+		case discordgo.ApplicationCommandOptionChannel, discordgo.ApplicationCommandOptionRole, discordgo.ApplicationCommandOptionUser:
+			opt.Value = strings.Trim(v, "<#@&!>")
+		}
+		*target = append(*target, opt)
+	}
+	for _, o := range defs {
+		if !o.Required {
+			continue
+		}
+		found := false
+		for _, given := range *target {
+			found = found || given.Name == o.Name
+		}
+		if !found {
+			return nil, fmt.Errorf("option %s is required (%s)", o.Name, o.Description)
+		}
+	}
+	base.Type = discordgo.InteractionApplicationCommand
+	base.Data = data
+	return base, nil
+}
+
+func optionList(defs []*discordgo.ApplicationCommandOption) string {
+	if len(defs) == 0 {
+		return "; this command takes no options"
+	}
+	var names []string
+	for _, o := range defs {
+		names = append(names, o.Name)
+	}
+	return "; options are " + strings.Join(names, ", ")
+}
+
+// splitLine splits on spaces, keeping name:"quoted values" together.
+func splitLine(line string) ([]string, error) {
+	var out []string
+	var b strings.Builder
+	quoted := false
+	for _, r := range line {
+		switch {
+		case r == '"':
+			quoted = !quoted
+		case r == ' ' && !quoted:
+			if b.Len() > 0 {
+				out = append(out, b.String())
+				b.Reset()
+			}
+		default:
+			b.WriteRune(r)
+		}
+	}
+	if quoted {
+		return nil, fmt.Errorf("a quote is not closed")
+	}
+	if b.Len() > 0 {
+		out = append(out, b.String())
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("empty line")
+	}
+	return out, nil
+}
+
+// consoleResponder prints answers instead of sending them.
+type consoleResponder struct{ c *Console }
+
+func (r consoleResponder) Respond(_ context.Context, resp *discordgo.InteractionResponse) error {
+	switch resp.Type {
+	case discordgo.InteractionResponseDeferredChannelMessageWithSource, discordgo.InteractionResponseDeferredMessageUpdate:
+		r.c.printf("… working\n")
+		return nil
+	case discordgo.InteractionResponsePong:
+		return nil
+	}
+	if resp.Data != nil {
+		r.c.printMessage(resp.Data.Content, resp.Data.Embeds, resp.Data.Components, resp.Data.Files, resp.Data.Flags&discordgo.MessageFlagsEphemeral != 0)
+	}
+	return nil
+}
+
+func (r consoleResponder) Edit(_ context.Context, e *discordgo.WebhookEdit) error {
+	var content string
+	var embeds []*discordgo.MessageEmbed
+	var comps []discordgo.MessageComponent
+	if e.Content != nil {
+		content = *e.Content
+	}
+	if e.Embeds != nil {
+		embeds = *e.Embeds
+	}
+	if e.Components != nil {
+		comps = *e.Components
+	}
+	r.c.printMessage(content, embeds, comps, e.Files, false)
+	return nil
+}
+
+// printMessage renders a message as plain text: content, embeds, files and buttons.
+func (c *Console) printMessage(content string, embeds []*discordgo.MessageEmbed, comps []discordgo.MessageComponent, files []*discordgo.File, ephemeral bool) {
+	var b strings.Builder
+	if ephemeral {
+		b.WriteString("(only you can see this)\n")
+	}
+	if content != "" {
+		b.WriteString(c.Render(content) + "\n")
+	}
+	for _, e := range embeds {
+		if e.Title != "" {
+			b.WriteString("== " + c.Render(e.Title) + " ==\n")
+		}
+		if e.Description != "" {
+			b.WriteString(c.Render(e.Description) + "\n")
+		}
+		for _, f := range e.Fields {
+			b.WriteString("▸ " + c.Render(f.Name) + "\n")
+			for _, l := range strings.Split(c.Render(f.Value), "\n") {
+				b.WriteString("  " + l + "\n")
+			}
+		}
+		if e.Footer != nil && e.Footer.Text != "" {
+			b.WriteString("— " + c.Render(e.Footer.Text) + "\n")
+		}
+	}
+	for _, f := range files {
+		data, _ := io.ReadAll(f.Reader)
+		fmt.Fprintf(&b, "📎 %s (%d bytes)\n%s", f.Name, len(data), data)
+		if len(data) > 0 && data[len(data)-1] != '\n' {
+			b.WriteString("\n")
+		}
+	}
+	c.buttons = c.buttons[:0]
+	var labels []string
+	for _, row := range comps {
+		ar, ok := row.(discordgo.ActionsRow)
+		if !ok {
+			if p, ok := row.(*discordgo.ActionsRow); ok {
+				ar = *p
+			}
+		}
+		for _, comp := range ar.Components {
+			btn, ok := comp.(discordgo.Button)
+			if !ok {
+				if p, ok := comp.(*discordgo.Button); ok {
+					btn = *p
+				} else {
+					continue
+				}
+			}
+			c.buttons = append(c.buttons, btn)
+			if !btn.Disabled {
+				labels = append(labels, "[click "+btn.Label+"]")
+			}
+		}
+	}
+	if len(labels) > 0 {
+		b.WriteString(strings.Join(labels, " ") + "\n")
+	}
+	c.printf("%s\n", strings.TrimRight(b.String(), "\n"))
+}
+
+var (
+	timestampRe = regexp.MustCompile(`<t:(-?\d+)(?::([tTdDfFR]))?>`)
+	mentionRe   = regexp.MustCompile(`<(@&|@!?|#)(\d+)>`)
+)
+
+// Render replaces Discord's markup that a terminal cannot show: timestamps become local times in
+// the guild's time zone (relative ones relative to the router's clock), mentions become @id/#id.
+func (c *Console) Render(s string) string {
+	loc := time.UTC
+	if g, err := c.Router.Guilds.Guild(context.Background(), c.GuildID); err == nil {
+		loc = g.Location()
+	}
+	now := c.Router.Now()
+	s = timestampRe.ReplaceAllStringFunc(s, func(m string) string {
+		p := timestampRe.FindStringSubmatch(m)
+		sec, _ := strconv.ParseInt(p[1], 10, 64)
+		t := time.Unix(sec, 0).In(loc)
+		switch p[2] {
+		case "R":
+			return Relative(t, now)
+		case "t":
+			return t.Format("15:04")
+		case "T":
+			return t.Format("15:04:05")
+		case "d":
+			return t.Format("2006-01-02")
+		case "D":
+			return t.Format("2 January 2006")
+		case "F":
+			return t.Format("Monday 2 January 2006 15:04 MST")
+		}
+		return t.Format("2 January 2006 15:04 MST")
+	})
+	return mentionRe.ReplaceAllString(s, "$1$2")
+}
+
+// Relative renders t against now the way Discord's <t:…:R> does: "in 3 hours", "2 days ago".
+func Relative(t, now time.Time) string {
+	d := t.Sub(now)
+	past := d < 0
+	if past {
+		d = -d
+	}
+	var s string
+	switch {
+	case d < time.Minute:
+		s = fmt.Sprintf("%d seconds", int(d/time.Second))
+	case d < time.Hour:
+		s = plural(int(d/time.Minute), "minute")
+	case d < 48*time.Hour:
+		s = plural(int(d/time.Hour), "hour")
+	case d < 60*24*time.Hour:
+		s = plural(int(d/(24*time.Hour)), "day")
+	case d < 365*24*time.Hour:
+		s = plural(int(d/(30*24*time.Hour)), "month")
+	default:
+		s = plural(int(d/(365*24*time.Hour)), "year")
+	}
+	if past {
+		return s + " ago"
+	}
+	return "in " + s
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
+}

@@ -1,0 +1,42 @@
+package commands
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"liaison/bot"
+)
+
+// exportCommand sends the guild's records as a CSV attachment, in the format `liaison import`
+// reads back.
+func exportCommand(d Deps) *bot.Command {
+	return &bot.Command{
+		Definition: &discordgo.ApplicationCommand{
+			Name:        "export",
+			Description: "Download records as CSV (moderators)",
+			Options:     []*discordgo.ApplicationCommandOption{optChoice("kind", "Which records", true, ExportKinds...)},
+		},
+		Access: map[string]bot.Access{"": bot.Moderator},
+		Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+			kind, _ := req.String("kind")
+			if !slices.Contains(ExportKinds, kind) {
+				return nil, bot.Errorf("`/export kind:arrivals`", "unknown kind %q (one of %s)", kind, strings.Join(ExportKinds, ", "))
+			}
+			var buf bytes.Buffer
+			n, err := WriteCSV(ctx, d.Store, req.GuildID, kind, &buf)
+			if err != nil {
+				return nil, err
+			}
+			name := fmt.Sprintf("liaison-%s-%s.csv", kind, req.Now.In(req.Location()).Format("2006-01-02"))
+			return &bot.Reply{
+				Content: fmt.Sprintf("📎 %d %s as CSV — requested by %s", n, kind, user(req.UserID)),
+				Files:   []*discordgo.File{{Name: name, ContentType: "text/csv", Reader: &buf}},
+			}, nil
+		},
+	}
+}

@@ -1,0 +1,140 @@
+package commands
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParseRole(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", "military"},
+		{"  ", "military"},
+		{"police", "police"},
+		{"Police", "police"},
+		{" MEDICAL ", "medical"},
+		{"military", "military"},
+		{"staff", "staff"},
+		{"support", "support"},
+		{"other", "other"},
+	}
+	for _, tt := range tests {
+		got, err := ParseRole(tt.in)
+		if err != nil || got != tt.want {
+			t.Errorf("ParseRole(%q) = %q, %v, want %q", tt.in, got, err, tt.want)
+		}
+	}
+	for _, in := range []string{"soldier", "medic", "militaryy", "police,medical"} {
+		got, err := ParseRole(in)
+		if err == nil {
+			t.Errorf("ParseRole(%q) = %q, want error", in, got)
+			continue
+		}
+		want := fmt.Sprintf("unknown role %q; use one of police, military, medical, staff, support, other", in)
+		if err.Error() != want {
+			t.Errorf("ParseRole(%q) error %q, want %q", in, err, want)
+		}
+	}
+	if DefaultRole != "military" || Roles[1] != DefaultRole {
+		t.Errorf("DefaultRole = %q, Roles = %v", DefaultRole, Roles)
+	}
+}
+
+func TestParseManifest(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []ManifestEntry
+	}{
+		{"", []ManifestEntry{}},
+		{"   ", []ManifestEntry{}},
+		{" ; , ", []ManifestEntry{}},
+		{"GT 75 military; SV 8 medical", []ManifestEntry{{"GT", 75, "military"}, {"SV", 8, "medical"}}},
+		{"GT 75, SV 8", []ManifestEntry{{"GT", 75, "military"}, {"SV", 8, "military"}}},
+		{"gt 75 MILITARY;sv 8 Medical;", []ManifestEntry{{"GT", 75, "military"}, {"SV", 8, "medical"}}},
+		{"El Salvador 8 medical", []ManifestEntry{{"SV", 8, "medical"}}},
+		{"United States 20", []ManifestEntry{{"US", 20, "military"}}},
+		{"États-Unis 20 staff, Haïti 3 police", []ManifestEntry{{"US", 20, "staff"}, {"HT", 3, "police"}}},
+		{"Antigua & Barbuda 4 support", []ManifestEntry{{"AG", 4, "support"}}},
+		{"KEN 200 police; KE 1 other", []ManifestEntry{{"KE", 200, "police"}, {"KE", 1, "other"}}},
+		{"  GT   75   military  ;;  SV 8  ", []ManifestEntry{{"GT", 75, "military"}, {"SV", 8, "military"}}},
+		{"GT 1", []ManifestEntry{{"GT", 1, "military"}}},
+		{"GT 100000", []ManifestEntry{{"GT", 100000, "military"}}},
+		{"GT 0075", []ManifestEntry{{"GT", 75, "military"}}},
+		{strings.Repeat("GT 1;", 50), func() []ManifestEntry {
+			out := make([]ManifestEntry, 50)
+			for i := range out {
+				out[i] = ManifestEntry{"GT", 1, "military"}
+			}
+			return out
+		}()},
+	}
+	for _, tt := range tests {
+		got, err := ParseManifest(tt.in)
+		if err != nil {
+			t.Errorf("ParseManifest(%q) error %v, want %v", tt.in, err, tt.want)
+			continue
+		}
+		if len(got) != len(tt.want) || (len(got) > 0 && !reflect.DeepEqual(got, tt.want)) {
+			t.Errorf("ParseManifest(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestParseManifestErrors(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"GT 75; XX 8", `entry 2 ("XX 8"): unknown country "XX"`},
+		{"XX 8", `entry 1 ("XX 8"): unknown country "XX"`},
+		{"GT 75;; XX 8", `entry 2 ("XX 8"): unknown country "XX"`},
+		{"Atlantis 8 medical", `entry 1 ("Atlantis 8 medical"): unknown country "Atlantis"`},
+		{"GT 75, SV 0", `entry 2 ("SV 0"): personnel must be between 1 and 100000, not "0"`},
+		{"GT 100001", `entry 1 ("GT 100001"): personnel must be between 1 and 100000, not "100001"`},
+		{"GT -5", `entry 1 ("GT -5"): personnel must be between 1 and 100000, not "-5"`},
+		{"GT 99999999999999999999999", `entry 1 ("GT 99999999999999999999999"): personnel must be between 1 and 100000, not "99999999999999999999999"`},
+		{"GT 75 soldier", `entry 1 ("GT 75 soldier"): unknown role "soldier"; use one of police, military, medical, staff, support, other`},
+		{"GT", `entry 1 ("GT"): expected <country> <personnel> [role], e.g. "GT 75 military"`},
+		{"GT military", `entry 1 ("GT military"): expected <country> <personnel> [role], e.g. "GT 75 military"`},
+		{"GT seventy-five", `entry 1 ("GT seventy-five"): expected <country> <personnel> [role], e.g. "GT 75 military"`},
+		{"GT 75 military extra", `entry 1 ("GT 75 military extra"): expected <country> <personnel> [role], e.g. "GT 75 military"`},
+		{"75 military", `entry 1 ("75 military"): the country is missing, e.g. "GT 75 military"`},
+		{"75", `entry 1 ("75"): the country is missing, e.g. "GT 75 military"`},
+		{"GT 1.5", `entry 1 ("GT 1.5"): expected <country> <personnel> [role], e.g. "GT 75 military"`},
+		{strings.Repeat("GT 1;", 51), `the manifest has 51 entries; at most 50 are allowed`},
+		{"GT 1; " + strings.Repeat("x", 60) + " 5", `entry 2 ("` + strings.Repeat("x", 40) + `…"): unknown country "` + strings.Repeat("x", 40) + `…"`},
+	}
+	for _, tt := range tests {
+		got, err := ParseManifest(tt.in)
+		if err == nil {
+			t.Errorf("ParseManifest(%q) = %v, want error %q", tt.in, got, tt.want)
+			continue
+		}
+		if got != nil {
+			t.Errorf("ParseManifest(%q) returned %v with the error, want nil", tt.in, got)
+		}
+		if err.Error() != tt.want {
+			t.Errorf("ParseManifest(%q) error\n got %q\nwant %q", tt.in, err, tt.want)
+		}
+	}
+}
+
+func TestFormatManifest(t *testing.T) {
+	tests := []struct {
+		in   []ManifestEntry
+		want string
+	}{
+		{nil, "empty"},
+		{[]ManifestEntry{}, "empty"},
+		{[]ManifestEntry{{"GT", 75, "military"}}, "GT 75"},
+		{[]ManifestEntry{{"GT", 75, "military"}, {"SV", 8, "medical"}}, "GT 75, SV 8"},
+	}
+	for _, tt := range tests {
+		if got := FormatManifest(tt.in); got != tt.want {
+			t.Errorf("FormatManifest(%v) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	// The compact form parses back to the same countries and counts.
+	in := []ManifestEntry{{"GT", 75, "military"}, {"SV", 8, "military"}}
+	if got, err := ParseManifest(FormatManifest(in)); err != nil || !reflect.DeepEqual(got, in) {
+		t.Errorf("ParseManifest(FormatManifest(%v)) = %v, %v", in, got, err)
+	}
+}

@@ -1,0 +1,173 @@
+package commands
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const (
+	// offsetsMaxCount bounds reminder offsets per guild: each one is a post in
+	// the announcement channel per flight, and more than five is noise.
+	offsetsMaxCount = 5
+	// offsetsMaxEach keeps reminders within a month of the ETA.
+	offsetsMaxEach = 30 * 24 * time.Hour
+	// durationMaxDays bounds ParseDuration so sums cannot overflow and "in ..."
+	// stays within the years ParseWhen accepts.
+	durationMaxDays = 3650
+)
+
+// durationUnits maps the unit words ParseDuration accepts to their length.
+// The short forms are what FormatOffsets writes; the long ones are accepted
+// because people type them.
+var durationUnits = map[string]time.Duration{
+	"d": 24 * time.Hour, "day": 24 * time.Hour, "days": 24 * time.Hour,
+	"h": time.Hour, "hr": time.Hour, "hrs": time.Hour, "hour": time.Hour, "hours": time.Hour,
+	"m": time.Minute, "min": time.Minute, "mins": time.Minute, "minute": time.Minute, "minutes": time.Minute,
+	"s": time.Second, "sec": time.Second, "secs": time.Second, "second": time.Second, "seconds": time.Second,
+}
+
+// durationExample ends every duration error so the user sees a valid form.
+const durationExample = "use e.g. 20s, 90m, 2h, 3d or 1h30m"
+
+// ParseDuration parses one user-typed duration ("2d", "90m", "1h30m", "20s",
+// "0"), the syntax shared by reminder offsets, ParseWhen's "in ..." and the
+// configuration. Unlike time.ParseDuration it knows days, accepts spaces and
+// unit words ("1 hour 30 minutes") and rejects negative values.
+func ParseDuration(s string) (time.Duration, error) {
+	in := strings.TrimSpace(s)
+	low := strings.ToLower(in)
+	if low == "" {
+		return 0, fmt.Errorf("no duration given; %s", durationExample)
+	}
+	if strings.HasPrefix(low, "-") {
+		return 0, fmt.Errorf("%s is negative; %s", inputQuote(in), durationExample)
+	}
+	if low == "0" {
+		return 0, nil
+	}
+	bad := func() (time.Duration, error) {
+		return 0, fmt.Errorf("%s is not a duration; %s", inputQuote(in), durationExample)
+	}
+	limit := time.Duration(durationMaxDays) * 24 * time.Hour
+	var total time.Duration
+	i := 0
+	for i < len(low) {
+		for i < len(low) && low[i] == ' ' {
+			i++
+		}
+		if i == len(low) {
+			break
+		}
+		start := i
+		for i < len(low) && low[i] >= '0' && low[i] <= '9' {
+			i++
+		}
+		if start == i {
+			return bad()
+		}
+		digits := low[start:i]
+		for i < len(low) && low[i] == ' ' {
+			i++
+		}
+		ustart := i
+		for i < len(low) && low[i] >= 'a' && low[i] <= 'z' {
+			i++
+		}
+		unitWord := low[ustart:i]
+		if unitWord == "" {
+			if i < len(low) {
+				return bad() // "1.5h", "2-3h"
+			}
+			if n, err := strconv.Atoi(digits); err == nil && n == 0 && i == len(low) && total == 0 {
+				return 0, nil // "00" and the like
+			}
+			example := digits + "m"
+			if len(digits) > 4 {
+				example = "90m"
+			}
+			return 0, fmt.Errorf("%s needs a unit (s, m, h or d), e.g. %s", inputQuote(in), example)
+		}
+		unit, ok := durationUnits[unitWord]
+		if !ok {
+			return bad()
+		}
+		n, err := strconv.ParseInt(digits, 10, 64)
+		if err != nil || n > int64(limit/unit) || total+time.Duration(n)*unit > limit {
+			return 0, fmt.Errorf("%s is too long; at most %dd", inputQuote(in), durationMaxDays)
+		}
+		total += time.Duration(n) * unit
+	}
+	return total, nil
+}
+
+// ParseOffsets parses the reminder offsets of /reminders offsets ("24h,1h,0"):
+// comma-separated ParseDuration values, at most five, none negative, none
+// above 30 days. Duplicates are removed and the result is sorted largest
+// first, the order in which the reminders fire. Empty input is an error
+// because a guild with no offsets would silently get no flight reminders.
+func ParseOffsets(s string) ([]time.Duration, error) {
+	var out []time.Duration
+	for part := range strings.SplitSeq(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue // tolerate "24h,1h," and "24h,,1h"
+		}
+		d, err := ParseDuration(part)
+		if err != nil {
+			return nil, err
+		}
+		if d > offsetsMaxEach {
+			return nil, fmt.Errorf("offset %s is more than 30 days before the flight", inputQuote(part))
+		}
+		if !slices.Contains(out, d) {
+			out = append(out, d)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no reminder offsets given; use e.g. 24h,1h,0")
+	}
+	if len(out) > offsetsMaxCount {
+		return nil, fmt.Errorf("%s has %d different offsets; at most %d are allowed, e.g. 24h,1h,0",
+			inputQuote(strings.TrimSpace(s)), len(out), offsetsMaxCount)
+	}
+	slices.SortFunc(out, func(a, b time.Duration) int { return cmp.Compare(b, a) })
+	return out, nil
+}
+
+// FormatOffsets renders offsets back in the syntax ParseOffsets reads
+// ("24h,1h,0", "2d,90m,20s") so /settings show and /reminders list echo what
+// the moderator can type. Each value uses the largest unit that divides it
+// exactly (d, h, m, then s), except that one day stays "24h", the way people
+// say it; sub-second parts, which ParseOffsets never produces, are rounded to
+// the second.
+func FormatOffsets(d []time.Duration) string {
+	parts := make([]string, len(d))
+	for i, v := range d {
+		parts[i] = formatOffset(v)
+	}
+	return strings.Join(parts, ",")
+}
+
+// formatOffset renders one duration in the largest exact unit.
+func formatOffset(v time.Duration) string {
+	sign := ""
+	if v < 0 {
+		sign, v = "-", -v
+	}
+	v = v.Round(time.Second)
+	switch {
+	case v == 0:
+		return "0"
+	case v%(24*time.Hour) == 0 && v >= 48*time.Hour:
+		return sign + strconv.FormatInt(int64(v/(24*time.Hour)), 10) + "d"
+	case v%time.Hour == 0:
+		return sign + strconv.FormatInt(int64(v/time.Hour), 10) + "h"
+	case v%time.Minute == 0:
+		return sign + strconv.FormatInt(int64(v/time.Minute), 10) + "m"
+	}
+	return sign + strconv.FormatInt(int64(v/time.Second), 10) + "s"
+}

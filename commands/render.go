@@ -1,0 +1,174 @@
+package commands
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"liaison/bot"
+	"liaison/storage"
+)
+
+// Embed colours.
+const (
+	colourInfo    = 0x2B6CB0
+	colourSuccess = 0x2F855A
+	colourWarning = 0xC05621
+)
+
+// pageSize is the number of records on one page of a list.
+const pageSize = 10
+
+// stamp renders an instant as Discord timestamps, full date and relative, so that every reader
+// sees it in their own time zone.
+func stamp(t time.Time) string {
+	return fmt.Sprintf("<t:%d:F> (<t:%d:R>)", t.Unix(), t.Unix())
+}
+
+// shortStamp renders an instant as a short Discord date-time.
+func shortStamp(t time.Time) string { return fmt.Sprintf("<t:%d:f>", t.Unix()) }
+
+// user renders a Discord user mention; replies set allowed mentions so that nobody is pinged.
+func user(id string) string {
+	if id == "" || id == "console" || id == "import" {
+		if id == "" {
+			return "someone"
+		}
+		return id
+	}
+	return "<@" + id + ">"
+}
+
+// thousands renders 2500 as "2,500".
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// percent renders part/whole as "19.3 %", or "—" when whole is zero.
+func percent(part, whole int64) string {
+	if whole <= 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f %%", float64(part)*100/float64(whole))
+}
+
+// progressBar renders part/whole as a 20-cell text bar.
+func progressBar(part, whole int64) string {
+	const cells = 20
+	filled := 0
+	if whole > 0 {
+		filled = int(part * cells / whole)
+	}
+	filled = min(max(filled, 0), cells)
+	return "`" + strings.Repeat("█", filled) + strings.Repeat("░", cells-filled) + "`"
+}
+
+// manifestOf converts stored manifest lines to parser entries for rendering.
+func manifestOf(lines []storage.ManifestLine) []ManifestEntry {
+	out := make([]ManifestEntry, len(lines))
+	for i, l := range lines {
+		out[i] = ManifestEntry{Country: l.Country, Personnel: l.Personnel, Role: l.Role}
+	}
+	return out
+}
+
+// manifestText renders a manifest one line per entry with country names.
+func manifestText(lines []storage.ManifestLine) string {
+	if len(lines) == 0 {
+		return "_empty manifest (contents not reported)_"
+	}
+	var b strings.Builder
+	var total int
+	for _, l := range lines {
+		fmt.Fprintf(&b, "%s — %s %s\n", CountryName(l.Country), thousands(int64(l.Personnel)), l.Role)
+		total += l.Personnel
+	}
+	fmt.Fprintf(&b, "**%s personnel**", thousands(int64(total)))
+	return b.String()
+}
+
+// flightLabel is the one-line summary used by lists and autocomplete:
+// "#12 · 4 Jan 14:00 · PAP · GT 75, SV 8".
+func flightLabel(f storage.Flight, loc *time.Location) string {
+	return fmt.Sprintf("#%d · %s · %s · %s", f.ID, f.ETA.In(loc).Format("2 Jan 2006 15:04"), f.Destination, FormatManifest(manifestOf(f.Manifest)))
+}
+
+// statusIcon marks a flight status.
+func statusIcon(status string) string {
+	switch status {
+	case storage.FlightScheduled:
+		return "🛫 scheduled"
+	case storage.FlightDelayed:
+		return "⏳ delayed"
+	case storage.FlightLanded:
+		return "🛬 landed"
+	case storage.FlightCancelled:
+		return "✖️ cancelled"
+	}
+	return status
+}
+
+// pages returns the number of pages for total records.
+func pages(total int64) int {
+	return max(1, int((total+pageSize-1)/pageSize))
+}
+
+// pager returns Previous/Next buttons for page (0-based) of n pages, or nil for one page. The
+// list's state travels in the custom_id ("cmd:page:state"), so no state lives in memory;
+// callers keep state short enough that the id stays within Discord's 100 characters.
+func pager(cmd string, page, n int, state string) []discordgo.MessageComponent {
+	if n <= 1 {
+		return nil
+	}
+	id := func(p int) string {
+		return bot.Truncate(fmt.Sprintf("%s:%d:%s", cmd, p, state), bot.MaxCustomID)
+	}
+	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+		discordgo.Button{Label: "Previous", Style: discordgo.SecondaryButton, CustomID: id(page - 1), Disabled: page == 0},
+		discordgo.Button{Label: fmt.Sprintf("Page %d/%d", page+1, n), Style: discordgo.SecondaryButton, CustomID: id(-1), Disabled: true},
+		discordgo.Button{Label: "Next", Style: discordgo.SecondaryButton, CustomID: id(page + 1), Disabled: page >= n-1},
+	}}}
+}
+
+// parsePage splits a pager custom_id (without the command) into page and state.
+func parsePage(customID string) (int, string, error) {
+	p, state, _ := strings.Cut(customID, ":")
+	page, err := strconv.Atoi(p)
+	if err != nil || page < 0 {
+		return 0, "", fmt.Errorf("bad page button %q", customID)
+	}
+	return page, state, nil
+}
+
+// listEmbed builds the embed of one page of a list.
+func listEmbed(title string, lines []string, page, n int, total int64, empty string) *discordgo.MessageEmbed {
+	e := &discordgo.MessageEmbed{Title: title, Color: colourInfo}
+	if len(lines) == 0 {
+		e.Description = empty
+		return e
+	}
+	e.Description = strings.Join(lines, "\n")
+	e.Footer = &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Page %d of %d · %d in all", page+1, n, total)}
+	return e
+}
+
+// done is the public answer to a successful change: what changed, who changed it, the #ID.
+func done(req *bot.Request, format string, args ...any) *bot.Reply {
+	return &bot.Reply{Content: "✅ " + fmt.Sprintf(format, args...) + " — by " + user(req.UserID)}
+}

@@ -1,0 +1,223 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	"github.com/robfig/cron/v3"
+
+	"liaison/commands"
+	"liaison/storage"
+)
+
+// Config is liaison's configuration: config.example.toml documents every key.
+type Config struct {
+	Discord  DiscordConfig  `toml:"discord"`
+	HTTP     HTTPConfig     `toml:"http"`
+	Database DatabaseConfig `toml:"database"`
+	Defaults DefaultsConfig `toml:"defaults"`
+	Log      LogConfig      `toml:"log"`
+}
+
+// DiscordConfig is the [discord] section.
+type DiscordConfig struct {
+	Token           string `toml:"token"`
+	ApplicationID   string `toml:"application_id"`
+	PublicKey       string `toml:"public_key"`
+	APIBase         string `toml:"api_base"`
+	Gateway         bool   `toml:"gateway"`
+	Register        string `toml:"register"`
+	ShardID         int    `toml:"shard_id"`
+	ShardCount      int    `toml:"shard_count"`
+	ScheduledEvents bool   `toml:"scheduled_events"`
+}
+
+// HTTPConfig is the [http] section.
+type HTTPConfig struct {
+	Listen string `toml:"listen"`
+}
+
+// DatabaseConfig is the [database] section.
+type DatabaseConfig struct {
+	Driver string `toml:"driver"`
+	DSN    string `toml:"dsn"`
+}
+
+// DefaultsConfig is the [defaults] section: what a new guild starts with.
+type DefaultsConfig struct {
+	Timezone        string `toml:"timezone"`
+	Airport         string `toml:"airport"`
+	ReminderOffsets string `toml:"reminder_offsets"`
+	Digest          string `toml:"digest"`
+	LateGrace       string `toml:"late_grace"`
+}
+
+// LogConfig is the [log] section.
+type LogConfig struct {
+	Level  string `toml:"level"`
+	Format string `toml:"format"`
+}
+
+// defaultConfig is the configuration with no file and no environment.
+func defaultConfig() Config {
+	return Config{
+		Discord:  DiscordConfig{Gateway: true, Register: "global", ShardCount: 1},
+		Database: DatabaseConfig{Driver: storage.DriverSQLite, DSN: "liaison.db"},
+		Defaults: DefaultsConfig{Timezone: "America/Port-au-Prince", Airport: "PAP", ReminderOffsets: "24h,1h,0",
+			Digest: "0 8 * * *", LateGrace: "6h"},
+		Log: LogConfig{Level: "info", Format: "text"},
+	}
+}
+
+// configError names the key that is wrong, so the start stops with one clear line.
+type configError struct {
+	key string
+	msg string
+}
+
+func (e *configError) Error() string { return "config " + e.key + ": " + e.msg }
+
+// loadConfig reads the file (if any), then applies LIAISON_<SECTION>_<KEY> environment
+// overrides and DISCORD_TOKEN, then checks every value. A missing file is an error only when it
+// was named explicitly.
+func loadConfig(path string, explicit bool, env func(string) string) (Config, error) {
+	cfg := defaultConfig()
+	if path != "" {
+		md, err := toml.DecodeFile(path, &cfg)
+		switch {
+		case err == nil:
+			if undecoded := md.Undecoded(); len(undecoded) > 0 {
+				return cfg, &configError{key: undecoded[0].String(), msg: "unknown key (see config.example.toml)"}
+			}
+		case os.IsNotExist(err) && !explicit:
+		default:
+			return cfg, fmt.Errorf("config file %s: %w", path, err)
+		}
+	}
+	if err := applyEnv(&cfg, env); err != nil {
+		return cfg, err
+	}
+	if t := env("DISCORD_TOKEN"); t != "" {
+		cfg.Discord.Token = t
+	}
+	return cfg, cfg.check()
+}
+
+// applyEnv sets every key that has a LIAISON_<SECTION>_<KEY> variable.
+func applyEnv(cfg *Config, env func(string) string) error {
+	root := reflect.ValueOf(cfg).Elem()
+	for i := 0; i < root.NumField(); i++ {
+		section := root.Type().Field(i).Tag.Get("toml")
+		sv := root.Field(i)
+		for j := 0; j < sv.NumField(); j++ {
+			key := sv.Type().Field(j).Tag.Get("toml")
+			name := "LIAISON_" + strings.ToUpper(section) + "_" + strings.ToUpper(key)
+			v, ok := lookup(env, name)
+			if !ok {
+				continue
+			}
+			f := sv.Field(j)
+			switch f.Kind() {
+			case reflect.String:
+				f.SetString(v)
+			case reflect.Bool:
+				switch strings.ToLower(v) {
+				case "true", "1", "yes":
+					f.SetBool(true)
+				case "false", "0", "no":
+					f.SetBool(false)
+				default:
+					return &configError{key: section + "." + key, msg: fmt.Sprintf("%s=%q is not true or false", name, v)}
+				}
+			case reflect.Int:
+				var n int
+				if _, err := fmt.Sscan(v, &n); err != nil {
+					return &configError{key: section + "." + key, msg: fmt.Sprintf("%s=%q is not a number", name, v)}
+				}
+				f.SetInt(int64(n))
+			}
+		}
+	}
+	return nil
+}
+
+func lookup(env func(string) string, name string) (string, bool) {
+	v := env(name)
+	return v, v != ""
+}
+
+// check validates every value that can be checked without the network.
+func (c Config) check() error {
+	switch c.Database.Driver {
+	case storage.DriverSQLite, storage.DriverPostgres:
+	default:
+		return &configError{"database.driver", fmt.Sprintf("%q: want \"sqlite\" or \"postgres\"", c.Database.Driver)}
+	}
+	if c.Database.DSN == "" {
+		return &configError{"database.dsn", "empty: a SQLite file path or a Postgres URL"}
+	}
+	if c.Discord.Register != "global" && c.Discord.Register != "off" && !strings.HasPrefix(c.Discord.Register, "guild:") {
+		return &configError{"discord.register", fmt.Sprintf("%q: want \"global\", \"guild:<id>\" or \"off\"", c.Discord.Register)}
+	}
+	if c.Discord.ShardCount < 1 || c.Discord.ShardID < 0 || c.Discord.ShardID >= c.Discord.ShardCount {
+		return &configError{"discord.shard_id", fmt.Sprintf("shard %d of %d: want 0 <= shard_id < shard_count", c.Discord.ShardID, c.Discord.ShardCount)}
+	}
+	if c.Discord.PublicKey != "" {
+		if _, err := decodePublicKey(c.Discord.PublicKey); err != nil {
+			return &configError{"discord.public_key", err.Error()}
+		}
+	}
+	if _, err := time.LoadLocation(c.Defaults.Timezone); err != nil || c.Defaults.Timezone == "" {
+		return &configError{"defaults.timezone", fmt.Sprintf("%q is not an IANA time zone", c.Defaults.Timezone)}
+	}
+	if _, err := commands.ParseOffsets(c.Defaults.ReminderOffsets); err != nil {
+		return &configError{"defaults.reminder_offsets", err.Error()}
+	}
+	if c.Defaults.Digest != "off" {
+		if _, err := cron.ParseStandard(c.Defaults.Digest); err != nil || len(strings.Fields(c.Defaults.Digest)) != 5 {
+			return &configError{"defaults.digest", fmt.Sprintf("%q is not a 5-field cron expression or \"off\"", c.Defaults.Digest)}
+		}
+	}
+	if _, err := c.lateGrace(); err != nil {
+		return &configError{"defaults.late_grace", err.Error()}
+	}
+	if _, err := c.logLevel(); err != nil {
+		return &configError{"log.level", err.Error()}
+	}
+	if c.Log.Format != "text" && c.Log.Format != "json" {
+		return &configError{"log.format", fmt.Sprintf("%q: want \"text\" or \"json\"", c.Log.Format)}
+	}
+	return nil
+}
+
+func (c Config) lateGrace() (time.Duration, error) {
+	d, err := commands.ParseDuration(c.Defaults.LateGrace)
+	if err != nil {
+		return 0, err
+	}
+	if d <= 0 {
+		return 0, fmt.Errorf("%q must be positive", c.Defaults.LateGrace)
+	}
+	return d, nil
+}
+
+func (c Config) logLevel() (slog.Level, error) {
+	var l slog.Level
+	err := l.UnmarshalText([]byte(c.Log.Level))
+	if err != nil {
+		return l, fmt.Errorf("%q: want debug, info, warn or error", c.Log.Level)
+	}
+	return l, nil
+}
+
+// storageDefaults are the guild defaults as storage needs them.
+func (c Config) storageDefaults() storage.Defaults {
+	offs, _ := commands.ParseOffsets(c.Defaults.ReminderOffsets)
+	return storage.Defaults{Timezone: c.Defaults.Timezone, Airport: strings.ToUpper(c.Defaults.Airport),
+		ReminderOffsets: commands.FormatOffsets(offs), Digest: c.Defaults.Digest}
+}

@@ -1,0 +1,187 @@
+// Command liaison is a Discord bot for the coordination cell of a multinational deployment: it
+// logs contingents as they arrive, answers force levels by country, and tells the channel, on
+// time and exactly once, about every upcoming flight.
+//
+// Usage:
+//
+//	liaison [run] [-config FILE]        the bot
+//	liaison console [-config FILE] [--demo] [--guild ID]
+//	liaison register | migrate | import FILE.csv | export KIND | backup PATH | version
+package main
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime/debug"
+	"syscall"
+
+	"liaison/bot"
+	"liaison/commands"
+	"liaison/storage"
+)
+
+// demoTimeline is SPEC §1's timeline in the import format; `console --demo` loads it.
+//
+//go:embed demo/mss-haiti.csv
+var demoTimeline []byte
+
+// version is set at build time with -ldflags "-X main.version=…"; otherwise the module's.
+var version = ""
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := runCLI(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "liaison:", err)
+		os.Exit(1)
+	}
+}
+
+// runCLI dispatches a verb. It is main without os.Exit, so tests can run verbs.
+func runCLI(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, env func(string) string) error {
+	verb := "run"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		verb, args = args[0], args[1:]
+	}
+	fs := flag.NewFlagSet("liaison "+verb, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	configPath := fs.String("config", "", "configuration file (default liaison.toml if present)")
+	guild := fs.String("guild", "console", "guild ID for console, import and export")
+	demo := fs.Bool("demo", false, "console: load the demo timeline into a fresh database")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if verb == "version" {
+		fmt.Fprintln(stdout, "liaison", buildVersion())
+		return nil
+	}
+	path, explicit := *configPath, *configPath != ""
+	if !explicit {
+		path = "liaison.toml"
+	}
+	cfg, err := loadConfig(path, explicit, env)
+	if err != nil {
+		return err
+	}
+	log, err := newLogger(cfg, stderr)
+	if err != nil {
+		return err
+	}
+	if verb == "console" && *demo {
+		dir, err := os.MkdirTemp("", "liaison-demo-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		cfg.Database = DatabaseConfig{Driver: storage.DriverSQLite, DSN: filepath.Join(dir, "liaison.db")}
+	}
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	switch verb {
+	case "run":
+		return runBot(ctx, cfg, store, log)
+	case "register":
+		return registerOnly(ctx, cfg, store, log)
+	case "migrate":
+		fmt.Fprintln(stdout, "database is up to date")
+		return nil
+	case "console":
+		return runConsole(ctx, cfg, store, log, *guild, *demo, stdin, stdout)
+	case "import":
+		if fs.NArg() != 1 {
+			return errors.New("usage: liaison import FILE.csv [--guild ID]")
+		}
+		f, err := os.Open(fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		res, err := commands.ImportCSV(ctx, store, storage.Actor{GuildID: *guild, UserID: "import", Command: "liaison import"}, f)
+		if err != nil {
+			return fmt.Errorf("%s: %w (nothing was stored)", fs.Arg(0), err)
+		}
+		fmt.Fprintln(stdout, "imported:", res)
+		return nil
+	case "export":
+		if fs.NArg() != 1 {
+			return fmt.Errorf("usage: liaison export KIND [--guild ID] (KIND: arrivals, departures, pledges, flights, audit)")
+		}
+		_, err := commands.WriteCSV(ctx, store, *guild, fs.Arg(0), stdout)
+		return err
+	case "backup":
+		if fs.NArg() != 1 {
+			return errors.New("usage: liaison backup PATH")
+		}
+		if err := store.Backup(ctx, fs.Arg(0)); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "backup written to", fs.Arg(0))
+		return nil
+	}
+	return fmt.Errorf("unknown command %q: run, console, register, migrate, import, export, backup or version", verb)
+}
+
+// openStore opens and migrates the configured database.
+func openStore(ctx context.Context, cfg Config) (*storage.Store, error) {
+	store, err := storage.Open(ctx, storage.Config{Driver: cfg.Database.Driver, DSN: cfg.Database.DSN})
+	if err != nil {
+		return nil, err
+	}
+	store.Defaults = cfg.storageDefaults()
+	if _, err := store.Migrate(ctx); err != nil {
+		store.Close()
+		return nil, err
+	}
+	return store, nil
+}
+
+// newLogger builds the structured logger; the token is never among its attributes.
+func newLogger(cfg Config, w io.Writer) (*slog.Logger, error) {
+	level, err := cfg.logLevel()
+	if err != nil {
+		return nil, err
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.Log.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return slog.New(slog.NewTextHandler(w, opts)), nil
+}
+
+// runConsole serves the console door until the input ends.
+func runConsole(ctx context.Context, cfg Config, store *storage.Store, log *slog.Logger, guild string, demo bool, in io.Reader, out io.Writer) error {
+	if demo {
+		res, err := commands.ImportCSV(ctx, store, storage.Actor{GuildID: guild, UserID: "demo", Command: "console --demo"}, bytes.NewReader(demoTimeline))
+		if err != nil {
+			return fmt.Errorf("load demo: %w", err)
+		}
+		fmt.Fprintf(out, "Demo timeline loaded (%s). Try /forces, /flights status:all, /arrivals, /help.\n", res)
+	}
+	router := bot.NewRouter(log, store, commands.All(commands.Deps{Store: store, Log: log}))
+	console := &bot.Console{Router: router, GuildID: guild, UserID: "console", In: in, Out: out}
+	return serveConsole(ctx, cfg, store, log, console)
+}
+
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}

@@ -1,0 +1,197 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// addForce moves the running total of (guild, country, role) by delta inside tx. Keeping the
+// total beside the history lets /forces answer without scanning every arrival.
+func addForce(tx *gorm.DB, guildID, country, role string, delta int64) error {
+	if delta == 0 {
+		return nil
+	}
+	row := ForceTotal{GuildID: guildID, Country: country, Role: role, Deployed: delta}
+	err := tx.Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "guild_id"}, {Name: "country"}, {Name: "role"}},
+		DoUpdates: clause.Assignments(map[string]any{"deployed": gorm.Expr("force_totals.deployed + ?", delta)}),
+	}).Create(&row).Error
+	if err != nil {
+		return fmt.Errorf("update force total: %w", err)
+	}
+	return nil
+}
+
+// LogArrival records an arrival and raises the force level.
+func (s *Store) LogArrival(ctx context.Context, a Actor, in Arrival) (Arrival, error) {
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		var err error
+		in, err = s.logArrival(tx, a, in)
+		return err
+	})
+	return in, err
+}
+
+func (s *Store) logArrival(tx *gorm.DB, a Actor, in Arrival) (Arrival, error) {
+	if err := s.ensureGuild(tx, a.GuildID); err != nil {
+		return in, err
+	}
+	in.ID = 0
+	in.GuildID = a.GuildID
+	in.ArrivedAt = utc(in.ArrivedAt)
+	if in.LoggedBy == "" {
+		in.LoggedBy = a.UserID
+	}
+	if err := tx.Create(&in).Error; err != nil {
+		return in, fmt.Errorf("log arrival: %w", err)
+	}
+	if err := addForce(tx, a.GuildID, in.Country, in.Role, int64(in.Personnel)); err != nil {
+		return in, err
+	}
+	return in, s.audit(tx, a, KindArrival, in.ID, "create", nil, in)
+}
+
+// Arrival returns one arrival of the guild.
+func (s *Store) Arrival(ctx context.Context, guildID string, id int64) (Arrival, error) {
+	var out Arrival
+	err := s.read.WithContext(ctx).Where("guild_id = ? AND id = ?", guildID, id).Take(&out).Error
+	return out, notFound(err, "arrival", id)
+}
+
+// EditArrival applies change to an arrival of the actor's guild and moves the force totals by
+// the difference, in one transaction.
+func (s *Store) EditArrival(ctx context.Context, a Actor, id int64, change func(*Arrival) error) (Arrival, error) {
+	var after Arrival
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		var cur Arrival
+		if err := tx.Where("guild_id = ? AND id = ?", a.GuildID, id).Take(&cur).Error; err != nil {
+			return notFound(err, "arrival", id)
+		}
+		before := cur
+		if err := change(&cur); err != nil {
+			return err
+		}
+		cur.ID, cur.GuildID = before.ID, before.GuildID
+		cur.ArrivedAt = utc(cur.ArrivedAt)
+		if err := tx.Save(&cur).Error; err != nil {
+			return fmt.Errorf("edit arrival: %w", err)
+		}
+		if err := addForce(tx, a.GuildID, before.Country, before.Role, -int64(before.Personnel)); err != nil {
+			return err
+		}
+		if err := addForce(tx, a.GuildID, cur.Country, cur.Role, int64(cur.Personnel)); err != nil {
+			return err
+		}
+		after = cur
+		return s.audit(tx, a, KindArrival, id, "update", before, cur)
+	})
+	return after, err
+}
+
+// DeleteArrival soft-deletes an arrival and lowers the force level it had raised.
+func (s *Store) DeleteArrival(ctx context.Context, a Actor, id int64) (Arrival, error) {
+	var cur Arrival
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Where("guild_id = ? AND id = ?", a.GuildID, id).Take(&cur).Error; err != nil {
+			return notFound(err, "arrival", id)
+		}
+		if err := tx.Where("guild_id = ?", a.GuildID).Delete(&Arrival{}, id).Error; err != nil {
+			return fmt.Errorf("delete arrival: %w", err)
+		}
+		if err := addForce(tx, a.GuildID, cur.Country, cur.Role, -int64(cur.Personnel)); err != nil {
+			return err
+		}
+		return s.audit(tx, a, KindArrival, id, "delete", cur, nil)
+	})
+	return cur, err
+}
+
+// ArrivalFilter narrows FindArrivals. Zero values match everything.
+type ArrivalFilter struct {
+	Country string
+	// IDPrefix matches IDs whose decimal form starts with it (autocomplete).
+	IDPrefix string
+	Since    time.Time
+	Until    time.Time
+	Limit    int
+	Offset   int
+}
+
+// FindArrivals returns the guild's arrivals, newest first, and how many match in all.
+func (s *Store) FindArrivals(ctx context.Context, guildID string, f ArrivalFilter) ([]Arrival, int64, error) {
+	q := s.read.WithContext(ctx).Model(&Arrival{}).Where("guild_id = ?", guildID)
+	if f.Country != "" {
+		q = q.Where("country = ?", f.Country)
+	}
+	if f.IDPrefix != "" {
+		q = q.Where("CAST(id AS TEXT) LIKE ?", f.IDPrefix+"%")
+	}
+	if !f.Since.IsZero() {
+		q = q.Where("arrived_at >= ?", utc(f.Since))
+	}
+	if !f.Until.IsZero() {
+		q = q.Where("arrived_at < ?", utc(f.Until))
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, fmt.Errorf("count arrivals: %w", err)
+	}
+	var out []Arrival
+	q = q.Order("arrived_at DESC, id DESC").Offset(f.Offset)
+	if f.Limit > 0 {
+		q = q.Limit(f.Limit)
+	}
+	if err := q.Find(&out).Error; err != nil {
+		return nil, 0, fmt.Errorf("find arrivals: %w", err)
+	}
+	return out, total, nil
+}
+
+// LogDeparture records a departure and lowers the force level.
+func (s *Store) LogDeparture(ctx context.Context, a Actor, in Departure) (Departure, error) {
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := s.ensureGuild(tx, a.GuildID); err != nil {
+			return err
+		}
+		in.ID = 0
+		in.GuildID = a.GuildID
+		in.DepartedAt = utc(in.DepartedAt)
+		if in.LoggedBy == "" {
+			in.LoggedBy = a.UserID
+		}
+		if err := tx.Create(&in).Error; err != nil {
+			return fmt.Errorf("log departure: %w", err)
+		}
+		if err := addForce(tx, a.GuildID, in.Country, in.Role, -int64(in.Personnel)); err != nil {
+			return err
+		}
+		return s.audit(tx, a, KindDeparture, in.ID, "create", nil, in)
+	})
+	return in, err
+}
+
+// FindDepartures returns the guild's departures, newest first.
+func (s *Store) FindDepartures(ctx context.Context, guildID string, f ArrivalFilter) ([]Departure, error) {
+	q := s.read.WithContext(ctx).Where("guild_id = ?", guildID)
+	if f.Country != "" {
+		q = q.Where("country = ?", f.Country)
+	}
+	if !f.Since.IsZero() {
+		q = q.Where("departed_at >= ?", utc(f.Since))
+	}
+	if !f.Until.IsZero() {
+		q = q.Where("departed_at < ?", utc(f.Until))
+	}
+	if f.Limit > 0 {
+		q = q.Limit(f.Limit)
+	}
+	var out []Departure
+	if err := q.Order("departed_at DESC, id DESC").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("find departures: %w", err)
+	}
+	return out, nil
+}

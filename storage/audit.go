@@ -1,0 +1,69 @@
+package storage
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"gorm.io/gorm"
+)
+
+// Audit kinds, as /history and /export audit name them.
+const (
+	KindArrival   = "arrival"
+	KindDeparture = "departure"
+	KindPledge    = "pledge"
+	KindFlight    = "flight"
+	KindSettings  = "settings"
+)
+
+// AuditKinds lists the kinds /history accepts.
+var AuditKinds = []string{KindArrival, KindDeparture, KindPledge, KindFlight, KindSettings}
+
+// audit writes one entry inside the caller's transaction, so a change and its record commit or
+// roll back together.
+func (s *Store) audit(tx *gorm.DB, a Actor, kind string, id int64, action string, before, after any) error {
+	e := AuditEntry{GuildID: a.GuildID, At: s.now(), UserID: a.UserID, Command: a.Command,
+		Kind: kind, RecordID: id, Action: action, Before: toJSON(before), After: toJSON(after)}
+	if err := tx.Create(&e).Error; err != nil {
+		return fmt.Errorf("audit %s #%d: %w", kind, id, err)
+	}
+	return nil
+}
+
+func toJSON(v any) string {
+	if v == nil {
+		return ""
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprintf("%q", fmt.Sprint(v))
+	}
+	return string(b)
+}
+
+// AuditFilter narrows FindAudit. Zero values match everything.
+type AuditFilter struct {
+	Kind     string
+	RecordID int64
+	Limit    int
+}
+
+// FindAudit returns the guild's audit entries, newest first.
+func (s *Store) FindAudit(ctx context.Context, guildID string, f AuditFilter) ([]AuditEntry, error) {
+	q := s.read.WithContext(ctx).Where("guild_id = ?", guildID)
+	if f.Kind != "" {
+		q = q.Where("kind = ?", f.Kind)
+	}
+	if f.RecordID != 0 {
+		q = q.Where("record_id = ?", f.RecordID)
+	}
+	if f.Limit > 0 {
+		q = q.Limit(f.Limit)
+	}
+	var out []AuditEntry
+	if err := q.Order("id DESC").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("find audit: %w", err)
+	}
+	return out, nil
+}

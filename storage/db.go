@@ -1,0 +1,231 @@
+// Package storage holds Liaison's records and every operation on them. Each change runs in one
+// transaction together with its audit entry and the running totals it affects, and every query
+// is scoped by guild: no function here reads or writes a row of a guild other than the one the
+// caller names.
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Drivers Liaison can store its records in.
+const (
+	DriverSQLite   = "sqlite"
+	DriverPostgres = "postgres"
+)
+
+// ErrNotFound is returned when a record does not exist in the caller's guild. A record of another
+// guild is "not found" too, so that typing a foreign ID reveals nothing.
+var ErrNotFound = errors.New("not found")
+
+// StateError is a change that the record's current state forbids (landing a cancelled flight).
+// Its message is safe to show to the user.
+type StateError struct{ Msg string }
+
+func (e *StateError) Error() string { return e.Msg }
+
+// Defaults are the settings a guild starts with until /settings changes them.
+type Defaults struct {
+	Timezone        string
+	Airport         string
+	ReminderOffsets string
+	Digest          string
+}
+
+// Store is the handle on the database. It is safe for concurrent use.
+type Store struct {
+	db      *gorm.DB // writes and read-modify-write transactions
+	read    *gorm.DB // plain reads; a separate pool on SQLite so readers never queue behind the writer
+	dialect string
+
+	// Now is the clock; tests fix it.
+	Now func() time.Time
+	// Defaults seed a guild the first time it is seen.
+	Defaults Defaults
+	// RemindersChanged, when set, is called after a transaction that added, moved or removed
+	// reminders has committed, so the dispatcher can wake instead of polling.
+	RemindersChanged func()
+}
+
+// Config says which database to open.
+type Config struct {
+	Driver string // DriverSQLite or DriverPostgres
+	DSN    string // SQLite file path, or a Postgres URL
+}
+
+// Open connects to the database. It does not migrate; call Migrate.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	s := &Store{dialect: cfg.Driver, Now: time.Now, Defaults: Defaults{
+		Timezone: "America/Port-au-Prince", Airport: "PAP", ReminderOffsets: "24h,1h,0", Digest: "0 8 * * *",
+	}}
+	gcfg := &gorm.Config{
+		Logger:         logger.Discard,
+		NowFunc:        func() time.Time { return s.Now().UTC() },
+		TranslateError: true,
+		// Every write already runs in an explicit transaction of ours.
+		SkipDefaultTransaction: true,
+	}
+	switch cfg.Driver {
+	case DriverSQLite:
+		if cfg.DSN == "" {
+			return nil, fmt.Errorf("sqlite: empty file path")
+		}
+		w, err := gorm.Open(sqlite.Open(sqliteDSN(cfg.DSN, false)), gcfg)
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite %s: %w", cfg.DSN, err)
+		}
+		sqlDB, err := w.DB()
+		if err != nil {
+			return nil, err
+		}
+		// SQLite allows one writer at a time. With one connection, writers queue in Go
+		// instead of failing with "database is locked".
+		sqlDB.SetMaxOpenConns(1)
+		sqlDB.SetConnMaxIdleTime(0)
+		r, err := gorm.Open(sqlite.Open(sqliteDSN(cfg.DSN, true)), gcfg)
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite %s: %w", cfg.DSN, err)
+		}
+		rdb, _ := r.DB()
+		rdb.SetMaxOpenConns(4)
+		s.db, s.read = w, r
+	case DriverPostgres:
+		db, err := gorm.Open(postgres.Open(cfg.DSN), gcfg)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		sqlDB, _ := db.DB()
+		sqlDB.SetMaxOpenConns(16)
+		s.db, s.read = db, db
+	default:
+		return nil, fmt.Errorf("unknown database driver %q (want %q or %q)", cfg.Driver, DriverSQLite, DriverPostgres)
+	}
+	if err := s.Ping(ctx); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// sqliteDSN adds the connection settings Liaison relies on to a file path.
+func sqliteDSN(path string, readOnly bool) string {
+	q := url.Values{}
+	// WAL lets readers work while one writer commits, and survives a crash mid-write.
+	q.Set("_journal_mode", "WAL")
+	// Wait for a lock instead of failing at once: backups and a second process may hold it briefly.
+	q.Set("_busy_timeout", "10000")
+	// Take the write lock when the transaction begins, not at its first write: a deferred
+	// transaction that reads then writes can fail with SQLITE_BUSY instead of waiting.
+	q.Set("_txlock", "immediate")
+	// SQLite ignores REFERENCES unless asked, per connection.
+	q.Set("_foreign_keys", "on")
+	// NORMAL is durable in WAL mode except for the last transactions on power loss, and much faster.
+	q.Set("_synchronous", "NORMAL")
+	if readOnly {
+		q.Set("mode", "ro")
+		q.Del("_txlock")
+	}
+	if strings.HasPrefix(path, "file:") {
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		return path + sep + q.Encode()
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Dialect names the driver in use.
+func (s *Store) Dialect() string { return s.dialect }
+
+// Ping checks that the database answers; /healthz uses it.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	if err := sqlDB.PingContext(ctx); err != nil {
+		return fmt.Errorf("database does not answer: %w", err)
+	}
+	return nil
+}
+
+// Close releases the connections.
+func (s *Store) Close() error {
+	var errs []error
+	for _, g := range []*gorm.DB{s.db, s.read} {
+		if g == nil {
+			continue
+		}
+		if sqlDB, err := g.DB(); err == nil {
+			errs = append(errs, sqlDB.Close())
+		}
+		if s.read == s.db {
+			break
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// DB exposes the write handle to sibling packages' tests and to the dispatcher's claim query.
+func (s *Store) DB() *gorm.DB { return s.db }
+
+// now returns the store clock in UTC, cut to microseconds, which both databases keep exactly.
+func (s *Store) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
+
+// Actor says who makes a change, in which guild and with which command; it goes into the audit.
+type Actor struct {
+	GuildID string
+	UserID  string
+	Command string
+}
+
+// tx runs fn in one write transaction. If fn touched reminders (signalled by setting *planned),
+// RemindersChanged runs after commit.
+func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.db.WithContext(ctx).Transaction(fn)
+}
+
+// txPlanning is tx for changes that may add or move reminders: it wakes the dispatcher after commit.
+func (s *Store) txPlanning(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if err := s.tx(ctx, fn); err != nil {
+		return err
+	}
+	if s.RemindersChanged != nil {
+		s.RemindersChanged()
+	}
+	return nil
+}
+
+// notFound maps GORM's not-found error to ErrNotFound, wrapping what was looked for.
+func notFound(err error, what string, id int64) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return fmt.Errorf("%s #%d: %w", what, id, ErrNotFound)
+	}
+	return err
+}
+
+// utc normalises a time for storage.
+func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// Backup writes a consistent copy of the database to path while the bot runs: SQLite's VACUUM
+// INTO reads one snapshot; for Postgres use pg_dump, which does the same there.
+func (s *Store) Backup(ctx context.Context, path string) error {
+	if s.dialect != DriverSQLite {
+		return fmt.Errorf("backup: for Postgres use pg_dump (it takes a consistent snapshot); this verb copies SQLite databases")
+	}
+	if err := s.db.WithContext(ctx).Exec("VACUUM INTO ?", path).Error; err != nil {
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
+	return nil
+}

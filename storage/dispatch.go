@@ -1,0 +1,346 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// This file holds the delivery side of reminders: the scheduler (package jobs) claims due rows
+// with a lease, posts them and records the outcome here. Every outcome is written only while the
+// caller still holds the lease it was given, so that a sender whose lease expired (it hung, or
+// its process was stopped) can never overwrite what the sender that re-claimed the row recorded.
+
+// ErrLeaseLost is returned when a reminder's lease is no longer the caller's: it expired and
+// another sender claimed the row, or the row was released.
+var ErrLeaseLost = errors.New("reminder lease lost")
+
+// claimableSQL selects pending rows that are due and not leased (or whose lease has expired).
+// The (status, due_at) index serves it in due order, so the first rows come without a scan of
+// everything pending.
+const claimableSQL = `status = ? AND due_at <= ? AND (lease_until IS NULL OR lease_until <= ?)`
+
+// ClaimDue leases up to limit due reminders to owner until now+lease, oldest due first, and
+// returns them with Attempts counting this claim. Two senders never receive the same row while
+// its lease runs: Postgres skips rows another transaction is claiming (FOR UPDATE SKIP LOCKED),
+// and SQLite runs one writer at a time, so its conditional update re-checks the lease inside
+// the same statement. owner should be unique per claim (the scheduler adds a sequence number),
+// since the Mark* functions check it.
+func (s *Store) ClaimDue(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]Reminder, error) {
+	if owner == "" {
+		return nil, fmt.Errorf("claim reminders: empty owner")
+	}
+	if limit <= 0 {
+		limit = 1
+	}
+	now = utc(now)
+	until := utc(now.Add(lease))
+	var sql string
+	switch s.dialect {
+	case DriverPostgres:
+		sql = `UPDATE reminders SET lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
+			WHERE id IN (SELECT id FROM reminders WHERE ` + claimableSQL + `
+				ORDER BY due_at, id LIMIT ? FOR UPDATE SKIP LOCKED)
+			RETURNING *`
+	default:
+		// The outer WHERE repeats the condition so that the statement stays correct even if a
+		// future SQLite build evaluated the subquery outside the write lock.
+		sql = `UPDATE reminders SET lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
+			WHERE id IN (SELECT id FROM reminders WHERE ` + claimableSQL + `
+				ORDER BY due_at, id LIMIT ?)
+			AND ` + claimableSQL + `
+			RETURNING *`
+	}
+	args := []any{owner, until, now, ReminderPending, now, now, limit}
+	if s.dialect != DriverPostgres {
+		args = append(args, ReminderPending, now, now)
+	}
+	var out []Reminder
+	if err := s.db.WithContext(ctx).Raw(sql, args...).Scan(&out).Error; err != nil {
+		return nil, fmt.Errorf("claim reminders: %w", err)
+	}
+	// RETURNING gives rows in no particular order; senders post oldest first.
+	for i := range out {
+		out[i].DueAt = out[i].DueAt.UTC()
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].DueAt.Equal(out[j].DueAt) {
+			return out[i].DueAt.Before(out[j].DueAt)
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out, nil
+}
+
+// leased updates the reminder r if the caller still holds its lease.
+func (s *Store) leased(ctx context.Context, r Reminder, what string, set map[string]any) error {
+	set["updated_at"] = s.now()
+	res := s.db.WithContext(ctx).Model(&Reminder{}).
+		Where("id = ? AND lease_owner = ? AND lease_until IS NOT NULL", r.ID, r.LeaseOwner).Updates(set)
+	if res.Error != nil {
+		return fmt.Errorf("%s reminder #%d: %w", what, r.ID, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("%s reminder #%d: %w", what, r.ID, ErrLeaseLost)
+	}
+	return nil
+}
+
+// ExtendLease moves the end of the caller's lease on r to until (a slow post, or a wait for a
+// rate limit, must not let another sender take the row meanwhile).
+func (s *Store) ExtendLease(ctx context.Context, r Reminder, until time.Time) error {
+	return s.leased(ctx, r, "extend lease of", map[string]any{"lease_until": utc(until)})
+}
+
+// MarkSent records that r was posted as message messageID; late says it was posted after its time.
+// The lease owner stays on the row as a record of which sender posted it.
+func (s *Store) MarkSent(ctx context.Context, r Reminder, messageID string, late bool) error {
+	now := s.now()
+	return s.leased(ctx, r, "mark sent", map[string]any{"status": ReminderSent, "message_id": messageID,
+		"sent_at": now, "late": late, "lease_until": nil, "last_error": ""})
+}
+
+// MarkFailed records that r could not be posted; errMsg is shown to moderators in /reminders list.
+func (s *Store) MarkFailed(ctx context.Context, r Reminder, errMsg string) error {
+	return s.leased(ctx, r, "mark failed", map[string]any{"status": ReminderFailed, "last_error": errMsg,
+		"lease_until": nil})
+}
+
+// MarkMissed records that r fell due too long ago to be worth posting (the bot was down longer
+// than the late grace); the next digest lists it.
+func (s *Store) MarkMissed(ctx context.Context, r Reminder, reason string) error {
+	return s.leased(ctx, r, "mark missed", map[string]any{"status": ReminderMissed, "last_error": reason,
+		"late": true, "lease_until": nil})
+}
+
+// MarkCancelled records that r is no longer needed (its flight landed or was cancelled between
+// planning and posting, or the digest was switched off).
+func (s *Store) MarkCancelled(ctx context.Context, r Reminder, reason string) error {
+	return s.leased(ctx, r, "cancel", map[string]any{"status": ReminderCancelled, "last_error": reason,
+		"lease_until": nil})
+}
+
+// RetryLater keeps r pending but leased until at, recording why, so that no sender touches it
+// before then (a long rate limit); after at any sender may claim it again.
+func (s *Store) RetryLater(ctx context.Context, r Reminder, at time.Time, errMsg string) error {
+	return s.leased(ctx, r, "postpone", map[string]any{"lease_until": utc(at), "last_error": errMsg})
+}
+
+// Release gives back the leases of rows the caller claimed but did not post (a stopping
+// scheduler), so that any sender may claim them at once instead of after the lease.
+func (s *Store) Release(ctx context.Context, rs ...Reminder) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		for _, r := range rs {
+			// The claim counted an attempt that never reached Discord; give it back.
+			err := tx.Model(&Reminder{}).Where("id = ? AND lease_owner = ? AND status = ?", r.ID, r.LeaseOwner, ReminderPending).
+				Updates(map[string]any{"lease_owner": "", "lease_until": nil, "updated_at": s.now(),
+					"attempts": gorm.Expr("CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END")}).Error
+			if err != nil {
+				return fmt.Errorf("release reminder #%d: %w", r.ID, err)
+			}
+		}
+		return nil
+	})
+}
+
+// NextDue returns the due time of the earliest pending reminder that nobody holds (due or not),
+// and false when there is none. A row under a running lease is left out: its holder is working
+// on it, and if the holder dies the row becomes claimable when the lease ends, which the
+// scheduler's bounded re-check catches.
+func (s *Store) NextDue(ctx context.Context, now time.Time) (time.Time, bool, error) {
+	var rs []Reminder
+	err := s.db.WithContext(ctx).Select("id, due_at").
+		Where("status = ? AND (lease_until IS NULL OR lease_until <= ?)", ReminderPending, utc(now)).
+		Order("due_at").Limit(1).Find(&rs).Error
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("next reminder: %w", err)
+	}
+	if len(rs) == 0 {
+		return time.Time{}, false, nil
+	}
+	return rs[0].DueAt.UTC(), true, nil
+}
+
+// ExpireLeases clears the leases of pending rows that ended before now and returns how many it
+// cleared. Claims already treat an expired lease as free; clearing them keeps /reminders list
+// and the database honest about what is being worked on.
+func (s *Store) ExpireLeases(ctx context.Context, now time.Time) (int64, error) {
+	res := s.db.WithContext(ctx).Model(&Reminder{}).
+		Where("status = ? AND lease_until IS NOT NULL AND lease_until <= ?", ReminderPending, utc(now)).
+		Updates(map[string]any{"lease_owner": "", "lease_until": nil, "updated_at": s.now()})
+	if res.Error != nil {
+		return 0, fmt.Errorf("expire leases: %w", res.Error)
+	}
+	return res.RowsAffected, nil
+}
+
+// Reminder returns one reminder of the guild.
+func (s *Store) Reminder(ctx context.Context, guildID string, id int64) (Reminder, error) {
+	var r Reminder
+	err := s.read.WithContext(ctx).Where("guild_id = ? AND id = ?", guildID, id).Take(&r).Error
+	return r, notFound(err, "reminder", id)
+}
+
+// MissedSince lists the guild's reminders recorded missed (or failed) whose time was at or after
+// since, oldest first, for the digest's "posts missed" section.
+func (s *Store) MissedSince(ctx context.Context, guildID string, since time.Time, limit int) ([]Reminder, error) {
+	q := s.read.WithContext(ctx).
+		Where("guild_id = ? AND status IN ? AND due_at >= ?", guildID, []string{ReminderMissed, ReminderFailed}, utc(since)).
+		Order("due_at, id")
+	if limit > 0 {
+		q = q.Limit(limit)
+	}
+	var out []Reminder
+	if err := q.Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("find missed reminders: %w", err)
+	}
+	return out, nil
+}
+
+// LastSent returns the latest reminder of the kind the guild has posted, or ErrNotFound.
+func (s *Store) LastSent(ctx context.Context, guildID, kind string) (Reminder, error) {
+	var r Reminder
+	err := s.read.WithContext(ctx).Where("guild_id = ? AND kind = ? AND status = ?", guildID, kind, ReminderSent).
+		Order("due_at DESC, id DESC").Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return r, ErrNotFound
+	}
+	return r, err
+}
+
+// LaterDue reports whether the guild has another pending reminder of r's kind due after r and at
+// or before now: a digest that fell due while the bot was down is then superseded by the later one.
+func (s *Store) LaterDue(ctx context.Context, r Reminder, now time.Time) (bool, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&Reminder{}).
+		Where("guild_id = ? AND kind = ? AND status = ? AND due_at > ? AND due_at <= ? AND id <> ?",
+			r.GuildID, r.Kind, ReminderPending, utc(r.DueAt), utc(now), r.ID).Count(&n).Error
+	if err != nil {
+		return false, fmt.Errorf("find later %s: %w", r.Kind, err)
+	}
+	return n > 0, nil
+}
+
+// RecentDigests returns every digest row, whatever its status, due at or after since, across
+// guilds, for the housekeeping that reconciles them with each guild's schedule without writing
+// when nothing changed.
+func (s *Store) RecentDigests(ctx context.Context, since time.Time) ([]Reminder, error) {
+	var out []Reminder
+	err := s.db.WithContext(ctx).Where("kind = ? AND due_at >= ?", ReminderDigest, utc(since)).
+		Order("guild_id, due_at").Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("find recent digests: %w", err)
+	}
+	return out, nil
+}
+
+// PlanDigests makes the guild's pending digests after since exactly want, in one transaction:
+// rows whose key is not wanted any more are cancelled, rows whose time moved are moved, and
+// missing ones are planned (reviving a cancelled row with the same key). A key already sent is
+// never planned again, so a local day gets at most one digest whatever the schedule does.
+// Rows that are due (at or before since) are left to the dispatcher.
+func (s *Store) PlanDigests(ctx context.Context, guildID string, since time.Time, want []Reminder) error {
+	return s.txPlanning(ctx, func(tx *gorm.DB) error {
+		if err := s.ensureGuild(tx, guildID); err != nil {
+			return err
+		}
+		var have []Reminder
+		if err := tx.Where("guild_id = ? AND kind = ? AND status = ? AND due_at > ? AND lease_until IS NULL",
+			guildID, ReminderDigest, ReminderPending, utc(since)).Find(&have).Error; err != nil {
+			return fmt.Errorf("plan digests: %w", err)
+		}
+		wanted := map[string]Reminder{}
+		for _, w := range want {
+			wanted[w.DedupeKey] = w
+		}
+		for _, h := range have {
+			w, ok := wanted[h.DedupeKey]
+			switch {
+			case !ok:
+				err := tx.Model(&Reminder{}).Where("id = ? AND status = ?", h.ID, ReminderPending).
+					Updates(map[string]any{"status": ReminderCancelled, "last_error": "digest schedule changed", "updated_at": s.now()}).Error
+				if err != nil {
+					return fmt.Errorf("cancel digest %s: %w", h.DedupeKey, err)
+				}
+			case !h.DueAt.Equal(utc(w.DueAt)):
+				err := tx.Model(&Reminder{}).Where("id = ? AND status = ?", h.ID, ReminderPending).
+					Updates(map[string]any{"due_at": utc(w.DueAt), "updated_at": s.now()}).Error
+				if err != nil {
+					return fmt.Errorf("move digest %s: %w", h.DedupeKey, err)
+				}
+				delete(wanted, h.DedupeKey)
+			default:
+				delete(wanted, h.DedupeKey)
+			}
+		}
+		for _, w := range want {
+			if _, ok := wanted[w.DedupeKey]; !ok {
+				continue
+			}
+			w.GuildID, w.Kind = guildID, ReminderDigest
+			if err := s.insertReminder(tx, w); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// TopUpCountdowns plans the mandate-end countdown posts still ahead of now for every guild with
+// a mandate end, in case a guild's mandate end was written by a path that did not plan them
+// (an import, an older version). Planning is idempotent: existing keys are left as they are.
+func (s *Store) TopUpCountdowns(ctx context.Context) (int, error) {
+	var gs []Guild
+	if err := s.read.WithContext(ctx).Where("mandate_end IS NOT NULL").Find(&gs).Error; err != nil {
+		return 0, fmt.Errorf("top up countdowns: %w", err)
+	}
+	now := s.now()
+	n := 0
+	for _, g := range gs {
+		var want []Reminder
+		for _, days := range CountdownDays {
+			due := g.MandateEnd.AddDate(0, 0, -days)
+			if due.Before(now) {
+				continue
+			}
+			want = append(want, Reminder{GuildID: g.ID, Kind: ReminderCountdown,
+				DedupeKey:  fmt.Sprintf("countdown:%d:%d", days, g.MandateEnd.Unix()),
+				OffsetSecs: int64(days) * 86400, DueAt: due})
+		}
+		if len(want) == 0 {
+			continue
+		}
+		// Only keys that do not exist at all are planned: a row with the key, whatever its status,
+		// was settled by the guild's own history (posted, or cancelled by a mandate-end change).
+		var have []string
+		keys := make([]string, len(want))
+		for i, w := range want {
+			keys[i] = w.DedupeKey
+		}
+		if err := s.db.WithContext(ctx).Model(&Reminder{}).Where("guild_id = ? AND dedupe_key IN ?", g.ID, keys).
+			Pluck("dedupe_key", &have).Error; err != nil {
+			return n, fmt.Errorf("top up countdowns: %w", err)
+		}
+		exists := map[string]bool{}
+		for _, k := range have {
+			exists[k] = true
+		}
+		for _, w := range want {
+			if exists[w.DedupeKey] {
+				continue
+			}
+			if err := s.PlanReminder(ctx, w); err != nil {
+				return n, err
+			}
+			n++
+		}
+	}
+	return n, nil
+}

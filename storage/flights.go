@@ -1,0 +1,227 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// MaxManifestLines bounds a manifest so that it always fits in one message.
+const MaxManifestLines = 50
+
+// ScheduleFlight records a flight with its manifest and plans its reminders, in one transaction.
+func (s *Store) ScheduleFlight(ctx context.Context, a Actor, f Flight) (Flight, error) {
+	err := s.txPlanning(ctx, func(tx *gorm.DB) error {
+		if err := s.ensureGuild(tx, a.GuildID); err != nil {
+			return err
+		}
+		if len(f.Manifest) > MaxManifestLines {
+			return &StateError{Msg: fmt.Sprintf("a manifest holds at most %d lines", MaxManifestLines)}
+		}
+		f.ID = 0
+		f.GuildID = a.GuildID
+		f.ETA = utc(f.ETA)
+		f.Status = FlightScheduled
+		if f.LoggedBy == "" {
+			f.LoggedBy = a.UserID
+		}
+		lines := f.Manifest
+		f.Manifest = nil
+		if err := tx.Omit("Manifest").Create(&f).Error; err != nil {
+			return fmt.Errorf("schedule flight: %w", err)
+		}
+		for i := range lines {
+			lines[i].ID = 0
+			lines[i].GuildID = a.GuildID
+			lines[i].FlightID = f.ID
+		}
+		if len(lines) > 0 {
+			if err := tx.Create(&lines).Error; err != nil {
+				return fmt.Errorf("store manifest: %w", err)
+			}
+		}
+		f.Manifest = lines
+		if err := s.planFlight(tx, f); err != nil {
+			return err
+		}
+		return s.audit(tx, a, KindFlight, f.ID, "create", nil, f)
+	})
+	return f, err
+}
+
+// Flight returns one flight of the guild with its manifest.
+func (s *Store) Flight(ctx context.Context, guildID string, id int64) (Flight, error) {
+	return s.flight(s.read.WithContext(ctx), guildID, id)
+}
+
+func (s *Store) flight(db *gorm.DB, guildID string, id int64) (Flight, error) {
+	var f Flight
+	err := db.Preload("Manifest", func(db *gorm.DB) *gorm.DB { return db.Order("id") }).
+		Where("guild_id = ? AND id = ?", guildID, id).Take(&f).Error
+	return f, notFound(err, "flight", id)
+}
+
+// changeFlight loads an open flight of the actor's guild inside a planning transaction, lets
+// change modify it, saves it and writes the audit entry.
+func (s *Store) changeFlight(ctx context.Context, a Actor, id int64, action string, change func(tx *gorm.DB, f *Flight) error) (Flight, error) {
+	var after Flight
+	err := s.txPlanning(ctx, func(tx *gorm.DB) error {
+		f, err := s.flight(tx, a.GuildID, id)
+		if err != nil {
+			return err
+		}
+		if !f.Open() {
+			return &StateError{Msg: fmt.Sprintf("flight #%d is already %s", id, f.Status)}
+		}
+		before := f
+		before.Manifest = append([]ManifestLine(nil), f.Manifest...)
+		if err := change(tx, &f); err != nil {
+			return err
+		}
+		if err := tx.Omit("Manifest").Save(&f).Error; err != nil {
+			return fmt.Errorf("%s flight: %w", action, err)
+		}
+		after = f
+		return s.audit(tx, a, KindFlight, id, action, before, f)
+	})
+	return after, err
+}
+
+// AddManifestLine appends one line to an open flight's manifest.
+func (s *Store) AddManifestLine(ctx context.Context, a Actor, id int64, line ManifestLine) (Flight, error) {
+	return s.changeFlight(ctx, a, id, "add", func(tx *gorm.DB, f *Flight) error {
+		if len(f.Manifest) >= MaxManifestLines {
+			return &StateError{Msg: fmt.Sprintf("flight #%d already has %d manifest lines, the most allowed", id, MaxManifestLines)}
+		}
+		line.ID, line.GuildID, line.FlightID = 0, a.GuildID, f.ID
+		if err := tx.Create(&line).Error; err != nil {
+			return fmt.Errorf("add manifest line: %w", err)
+		}
+		f.Manifest = append(f.Manifest, line)
+		return nil
+	})
+}
+
+// DelayFlight moves an open flight's ETA and re-plans its pending reminders.
+func (s *Store) DelayFlight(ctx context.Context, a Actor, id int64, eta time.Time, reason string) (Flight, error) {
+	return s.changeFlight(ctx, a, id, "delay", func(tx *gorm.DB, f *Flight) error {
+		f.ETA = utc(eta)
+		f.Status = FlightDelayed
+		f.Reason = reason
+		if err := s.cancelFlightReminders(tx, f.GuildID, f.ID); err != nil {
+			return err
+		}
+		return s.planFlight(tx, *f)
+	})
+}
+
+// CancelFlight cancels an open flight and removes its pending reminders.
+func (s *Store) CancelFlight(ctx context.Context, a Actor, id int64, reason string) (Flight, error) {
+	return s.changeFlight(ctx, a, id, "cancel", func(tx *gorm.DB, f *Flight) error {
+		f.Status = FlightCancelled
+		f.Reason = reason
+		return s.cancelFlightReminders(tx, f.GuildID, f.ID)
+	})
+}
+
+// LandFlight marks an open flight landed at the given time and turns each manifest line into an
+// arrival, all in one transaction: the force level never shows a landed flight half counted.
+func (s *Store) LandFlight(ctx context.Context, a Actor, id int64, at time.Time) (Flight, []Arrival, error) {
+	var arrivals []Arrival
+	f, err := s.changeFlight(ctx, a, id, "land", func(tx *gorm.DB, f *Flight) error {
+		t := utc(at)
+		f.Status = FlightLanded
+		f.LandedAt = &t
+		for _, l := range f.Manifest {
+			fid := f.ID
+			arr, err := s.logArrival(tx, a, Arrival{Country: l.Country, Personnel: l.Personnel, Role: l.Role,
+				ArrivedAt: t, FlightID: &fid, Source: f.Source, Note: fmt.Sprintf("landed with flight #%d", f.ID)})
+			if err != nil {
+				return err
+			}
+			arrivals = append(arrivals, arr)
+		}
+		return s.cancelFlightReminders(tx, f.GuildID, f.ID)
+	})
+	return f, arrivals, err
+}
+
+// SetFlightEvent stores the ID of the Discord scheduled event that mirrors the flight. It is
+// bookkeeping of the bot's own, not a user's change, so it writes no audit entry.
+func (s *Store) SetFlightEvent(ctx context.Context, guildID string, id int64, eventID string) error {
+	res := s.db.WithContext(ctx).Model(&Flight{}).Where("guild_id = ? AND id = ?", guildID, id).
+		Update("event_id", eventID)
+	if res.Error != nil {
+		return fmt.Errorf("set flight event: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("flight #%d: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// Flight list selections for FindFlights.
+const (
+	FlightsUpcoming  = "upcoming" // scheduled or delayed
+	FlightsLanded    = "landed"
+	FlightsCancelled = "cancelled"
+	FlightsAll       = "all"
+)
+
+// FlightFilter narrows FindFlights.
+type FlightFilter struct {
+	Status string // one of the Flights* selections; "" means upcoming
+	Prefix string // the ID's decimal prefix, for autocomplete
+	Limit  int
+	Offset int
+}
+
+// FindFlights returns the guild's flights with their manifests: upcoming ones soonest first,
+// others most recent first; and how many match in all.
+func (s *Store) FindFlights(ctx context.Context, guildID string, f FlightFilter) ([]Flight, int64, error) {
+	q := s.read.WithContext(ctx).Model(&Flight{}).Where("guild_id = ?", guildID)
+	order := "eta DESC, id DESC"
+	switch f.Status {
+	case "", FlightsUpcoming:
+		q = q.Where("status IN ?", []string{FlightScheduled, FlightDelayed})
+		order = "eta, id"
+	case FlightsLanded:
+		q = q.Where("status = ?", FlightLanded)
+	case FlightsCancelled:
+		q = q.Where("status = ?", FlightCancelled)
+	case FlightsAll:
+	default:
+		return nil, 0, fmt.Errorf("unknown flight selection %q", f.Status)
+	}
+	if f.Prefix != "" {
+		q = q.Where("CAST(id AS TEXT) LIKE ?", f.Prefix+"%")
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, fmt.Errorf("count flights: %w", err)
+	}
+	q = q.Preload("Manifest", func(db *gorm.DB) *gorm.DB { return db.Order("id") }).Order(order).Offset(f.Offset)
+	if f.Limit > 0 {
+		q = q.Limit(f.Limit)
+	}
+	var out []Flight
+	if err := q.Find(&out).Error; err != nil {
+		return nil, 0, fmt.Errorf("find flights: %w", err)
+	}
+	return out, total, nil
+}
+
+// NextFlight returns the soonest open flight whose ETA is at or after since, or ErrNotFound.
+func (s *Store) NextFlight(ctx context.Context, guildID string, since time.Time) (Flight, error) {
+	var f Flight
+	err := s.read.WithContext(ctx).Preload("Manifest", func(db *gorm.DB) *gorm.DB { return db.Order("id") }).
+		Where("guild_id = ? AND status IN ? AND eta >= ?", guildID, []string{FlightScheduled, FlightDelayed}, utc(since)).
+		Order("eta, id").Take(&f).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return f, ErrNotFound
+	}
+	return f, err
+}

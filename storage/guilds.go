@@ -1,0 +1,107 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Guild returns the guild's settings, creating the row from Defaults the first time a guild is seen.
+func (s *Store) Guild(ctx context.Context, guildID string) (Guild, error) {
+	var g Guild
+	err := s.read.WithContext(ctx).Where("id = ?", guildID).Take(&g).Error
+	if err == nil {
+		return g, nil
+	}
+	if !errors.Is(err, gorm.ErrRecordNotFound) {
+		return g, fmt.Errorf("load guild: %w", err)
+	}
+	if err := s.ensureGuild(s.db.WithContext(ctx), guildID); err != nil {
+		return g, err
+	}
+	err = s.db.WithContext(ctx).Where("id = ?", guildID).Take(&g).Error
+	return g, err
+}
+
+// ensureGuild inserts the guild's row if it is missing; concurrent callers race harmlessly.
+func (s *Store) ensureGuild(db *gorm.DB, guildID string) error {
+	if guildID == "" {
+		return fmt.Errorf("empty guild id")
+	}
+	now := s.now()
+	g := Guild{ID: guildID, Timezone: s.Defaults.Timezone, Airport: s.Defaults.Airport,
+		ReminderOffsets: s.Defaults.ReminderOffsets, Digest: s.Defaults.Digest, CreatedAt: now, UpdatedAt: now}
+	if err := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&g).Error; err != nil {
+		return fmt.Errorf("create guild: %w", err)
+	}
+	return nil
+}
+
+// Guilds lists every guild the bot knows, for the scheduler.
+func (s *Store) Guilds(ctx context.Context) ([]Guild, error) {
+	var out []Guild
+	err := s.read.WithContext(ctx).Order("id").Find(&out).Error
+	return out, err
+}
+
+// UpdateGuild applies change to the guild's settings and mission in one transaction, with an
+// audit entry of kind "settings". If change returns an error nothing is written. When the
+// reminder offsets or the time zone change, the pending reminders of every upcoming flight are
+// planned again in the same transaction; a new mandate end re-plans its countdown.
+func (s *Store) UpdateGuild(ctx context.Context, a Actor, change func(g *Guild) error) (Guild, error) {
+	var after Guild
+	err := s.txPlanning(ctx, func(tx *gorm.DB) error {
+		if err := s.ensureGuild(tx, a.GuildID); err != nil {
+			return err
+		}
+		var g Guild
+		if err := tx.Where("id = ?", a.GuildID).Take(&g).Error; err != nil {
+			return err
+		}
+		before := g
+		if err := change(&g); err != nil {
+			return err
+		}
+		g.ID = a.GuildID
+		g.UpdatedAt = s.now()
+		if g.MandateEnd != nil {
+			t := utc(*g.MandateEnd)
+			g.MandateEnd = &t
+		}
+		if err := tx.Save(&g).Error; err != nil {
+			return fmt.Errorf("save guild: %w", err)
+		}
+		if before.ReminderOffsets != g.ReminderOffsets || before.Timezone != g.Timezone {
+			if err := s.replanGuildFlights(tx, g); err != nil {
+				return err
+			}
+		}
+		if before.Digest != g.Digest || before.Timezone != g.Timezone {
+			// The scheduler plans the next digest from the new schedule.
+			err := tx.Model(&Reminder{}).Where("guild_id = ? AND kind = ? AND status = ?", g.ID, ReminderDigest, ReminderPending).
+				Updates(map[string]any{"status": ReminderCancelled, "updated_at": s.now()}).Error
+			if err != nil {
+				return fmt.Errorf("cancel planned digests: %w", err)
+			}
+		}
+		if !sameTime(before.MandateEnd, g.MandateEnd) {
+			if err := s.planCountdown(tx, g); err != nil {
+				return err
+			}
+		}
+		after = g
+		return s.audit(tx, a, KindSettings, 0, "update", before, g)
+	})
+	return after, err
+}
+
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
+}

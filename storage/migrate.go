@@ -1,0 +1,117 @@
+package storage
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// migrationFiles are the schema's versions, applied in order and recorded in schema_migrations.
+// Versioned SQL rather than GORM's AutoMigrate: AutoMigrate on SQLite rebuilds tables to change
+// them, which with foreign keys on can lose rows.
+//
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Migration is one embedded schema version.
+type Migration struct {
+	Version int
+	Name    string
+	SQL     string
+}
+
+// Migrations lists the embedded migrations in version order.
+func Migrations() ([]Migration, error) {
+	entries, err := fs.ReadDir(migrationFiles, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	var out []Migration
+	for _, e := range entries {
+		name := e.Name()
+		num, _, ok := strings.Cut(name, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("migration %s: name must start with a number and '_'", name)
+		}
+		b, err := migrationFiles.ReadFile("migrations/" + name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Migration{Version: v, Name: name, SQL: string(b)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
+	return out, nil
+}
+
+// Migrate applies every migration not yet recorded, each in its own transaction, and returns the
+// names of those it applied. Running it again applies nothing.
+func (s *Store) Migrate(ctx context.Context) ([]string, error) {
+	db := s.db.WithContext(ctx)
+	if err := db.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at ` + s.dialectType("{{ts}}") + ` NOT NULL)`).Error; err != nil {
+		return nil, fmt.Errorf("create schema_migrations: %w", err)
+	}
+	ms, err := Migrations()
+	if err != nil {
+		return nil, err
+	}
+	var applied []string
+	for _, m := range ms {
+		err := db.Transaction(func(tx *gorm.DB) error {
+			var n int64
+			if err := tx.Table("schema_migrations").Where("version = ?", m.Version).Count(&n).Error; err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			for _, stmt := range splitSQL(s.dialectType(m.SQL)) {
+				if err := tx.Exec(stmt).Error; err != nil {
+					return fmt.Errorf("%s: %w", m.Name, err)
+				}
+			}
+			applied = append(applied, m.Name)
+			return tx.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, m.Version, m.Name, time.Now().UTC()).Error
+		})
+		if err != nil {
+			return applied, fmt.Errorf("migrate: %w", err)
+		}
+	}
+	return applied, nil
+}
+
+// dialectType replaces the schema placeholders with the dialect's types.
+func (s *Store) dialectType(sql string) string {
+	pk, ts := "INTEGER PRIMARY KEY AUTOINCREMENT", "DATETIME"
+	if s.dialect == DriverPostgres {
+		pk, ts = "BIGSERIAL PRIMARY KEY", "TIMESTAMPTZ"
+	}
+	return strings.NewReplacer("{{pk}}", pk, "{{ts}}", ts).Replace(sql)
+}
+
+// splitSQL splits a migration into statements at semicolons that end a line, dropping comments.
+// Migrations hold no semicolons inside literals, which keeps this simple.
+func splitSQL(sql string) []string {
+	var b strings.Builder
+	for _, line := range strings.Split(sql, "\n") {
+		if t := strings.TrimSpace(line); strings.HasPrefix(t, "--") {
+			continue
+		}
+		b.WriteString(line)
+		b.WriteString("\n")
+	}
+	var out []string
+	for _, stmt := range strings.Split(b.String(), ";\n") {
+		if t := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(stmt), ";")); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}

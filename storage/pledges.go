@@ -1,0 +1,89 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// SetPledge records a pledge. Earlier pledges of the same country and role stay in the history;
+// CurrentPledges picks the latest.
+func (s *Store) SetPledge(ctx context.Context, a Actor, in Pledge) (Pledge, error) {
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := s.ensureGuild(tx, a.GuildID); err != nil {
+			return err
+		}
+		in.ID = 0
+		in.GuildID = a.GuildID
+		in.AsOf = utc(in.AsOf)
+		if in.LoggedBy == "" {
+			in.LoggedBy = a.UserID
+		}
+		if err := tx.Create(&in).Error; err != nil {
+			return fmt.Errorf("set pledge: %w", err)
+		}
+		return s.audit(tx, a, KindPledge, in.ID, "create", nil, in)
+	})
+	return in, err
+}
+
+// CurrentPledges returns the latest pledge per (country, role), by country then role.
+func (s *Store) CurrentPledges(ctx context.Context, guildID string) ([]Pledge, error) {
+	var all []Pledge
+	err := s.read.WithContext(ctx).Where("guild_id = ?", guildID).
+		Order("as_of DESC, id DESC").Find(&all).Error
+	if err != nil {
+		return nil, fmt.Errorf("find pledges: %w", err)
+	}
+	seen := map[[2]string]bool{}
+	var out []Pledge
+	for _, p := range all {
+		k := [2]string{p.Country, p.Role}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, p)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Country != out[j].Country {
+			return out[i].Country < out[j].Country
+		}
+		return out[i].Role < out[j].Role
+	})
+	return out, nil
+}
+
+// AllPledges returns every pledge, current or superseded, oldest first (for export).
+func (s *Store) AllPledges(ctx context.Context, guildID string) ([]Pledge, error) {
+	var out []Pledge
+	err := s.read.WithContext(ctx).Where("guild_id = ?", guildID).Order("as_of, id").Find(&out).Error
+	return out, err
+}
+
+// ForceTotals returns the guild's force level per (country, role), skipping zeros.
+func (s *Store) ForceTotals(ctx context.Context, guildID string) ([]ForceTotal, error) {
+	var out []ForceTotal
+	err := s.read.WithContext(ctx).Where("guild_id = ? AND deployed <> 0", guildID).
+		Order("country, role").Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("force totals: %w", err)
+	}
+	return out, nil
+}
+
+// ArrivedSince sums the personnel of arrivals at or after since; it reads only the recent part of
+// the (guild_id, arrived_at) index.
+func (s *Store) ArrivedSince(ctx context.Context, guildID string, since time.Time) (int64, error) {
+	var n int64
+	err := s.read.WithContext(ctx).Model(&Arrival{}).
+		Where("guild_id = ? AND arrived_at >= ?", guildID, utc(since)).
+		Select("COALESCE(SUM(personnel), 0)").Scan(&n).Error
+	if err != nil {
+		return 0, fmt.Errorf("sum recent arrivals: %w", err)
+	}
+	return n, nil
+}
