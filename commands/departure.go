@@ -63,4 +63,3 @@ func departureCommand(d Deps) *bot.Command {
 		},
 	}
 }
-

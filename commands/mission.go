@@ -23,7 +23,12 @@ func missionCommand(d Deps) *bot.Command {
 				subcommand("show", "Show the mission"),
 				subcommand("set", "Change the mission (admins)",
 					optString("name", "Mission name", false, maxShortText),
-					func() *discordgo.ApplicationCommandOption { o := optCountry(false); o.Name = "lead"; o.Description = "Lead nation"; return o }(),
+					func() *discordgo.ApplicationCommandOption {
+						o := optCountry(false)
+						o.Name = "lead"
+						o.Description = "Lead nation"
+						return o
+					}(),
 					&discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionInteger, Name: "planned",
 						Description: "Planned strength (personnel)", MinValue: ptr(1.0), MaxValue: 1000000},
 					optWhen("mandate_end", "Mandate end", false),
