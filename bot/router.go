@@ -196,7 +196,8 @@ func (r *Router) errorReply(name string, err error) (*Reply, string) {
 		return &Reply{Content: "❌ " + ue.Error(), Ephemeral: true}, OutcomeUserError
 	case errors.Is(err, storage.ErrNotFound):
 		msg := strings.TrimSuffix(err.Error(), ": "+storage.ErrNotFound.Error())
-		return &Reply{Content: "❌ " + msg + " does not exist in this server.", Ephemeral: true}, OutcomeUserError
+		return &Reply{Content: "❌ " + msg + " does not exist in this server.\nExample: pick an #ID from the autocomplete list, or find it with /flights status:all, /arrivals or /history",
+			Ephemeral: true}, OutcomeUserError
 	case errors.As(err, &se):
 		return &Reply{Content: "❌ " + se.Msg + ".", Ephemeral: true}, OutcomeUserError
 	}
