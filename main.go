@@ -49,17 +49,22 @@ func main() {
 
 // runCLI dispatches a verb. It is main without os.Exit, so tests can run verbs.
 func runCLI(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, env func(string) string) error {
-	verb := "run"
-	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
-		verb, args = args[0], args[1:]
-	}
-	fs := flag.NewFlagSet("liaison "+verb, flag.ContinueOnError)
+	fs := flag.NewFlagSet("liaison", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	configPath := fs.String("config", "", "configuration file (default liaison.toml if present)")
 	guild := fs.String("guild", "console", "guild ID for console, import and export")
 	demo := fs.Bool("demo", false, "console: load the demo timeline into a fresh database")
+	// Flags may stand before or after the verb: `liaison -config x.toml run` and
+	// `liaison run -config x.toml` mean the same.
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	verb := "run"
+	if fs.NArg() > 0 {
+		verb = fs.Arg(0)
+		if err := fs.Parse(fs.Args()[1:]); err != nil {
+			return err
+		}
 	}
 	if verb == "version" {
 		fmt.Fprintln(stdout, "liaison", buildVersion())
@@ -85,7 +90,7 @@ func runCLI(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		defer os.RemoveAll(dir)
 		cfg.Database = DatabaseConfig{Driver: storage.DriverSQLite, DSN: filepath.Join(dir, "liaison.db")}
 	}
-	store, err := openStore(ctx, cfg)
+	store, applied, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -97,6 +102,9 @@ func runCLI(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	case "register":
 		return registerOnly(ctx, cfg, store, log)
 	case "migrate":
+		for _, name := range applied {
+			fmt.Fprintln(stdout, "applied", name)
+		}
 		fmt.Fprintln(stdout, "database is up to date")
 		return nil
 	case "console":
@@ -136,17 +144,19 @@ func runCLI(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 }
 
 // openStore opens and migrates the configured database.
-func openStore(ctx context.Context, cfg Config) (*storage.Store, error) {
+// It returns the names of the migrations it applied.
+func openStore(ctx context.Context, cfg Config) (*storage.Store, []string, error) {
 	store, err := storage.Open(ctx, storage.Config{Driver: cfg.Database.Driver, DSN: cfg.Database.DSN})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	store.Defaults = cfg.storageDefaults()
-	if _, err := store.Migrate(ctx); err != nil {
+	applied, err := store.Migrate(ctx)
+	if err != nil {
 		store.Close()
-		return nil, err
+		return nil, nil, err
 	}
-	return store, nil
+	return store, applied, nil
 }
 
 // newLogger builds the structured logger; the token is never among its attributes.

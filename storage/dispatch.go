@@ -76,16 +76,77 @@ func (s *Store) ClaimDue(ctx context.Context, owner string, now time.Time, lease
 	return out, nil
 }
 
-// leased updates the reminder r if the caller still holds its lease.
-func (s *Store) leased(ctx context.Context, r Reminder, what string, set map[string]any) error {
-	set["updated_at"] = s.now()
-	res := s.db.WithContext(ctx).Model(&Reminder{}).
-		Where("id = ? AND lease_owner = ? AND lease_until IS NOT NULL", r.ID, r.LeaseOwner).Updates(set)
-	if res.Error != nil {
-		return fmt.Errorf("%s reminder #%d: %w", what, r.ID, res.Error)
+// Outcome is what became of a claimed reminder, for Settle. Reminder.ID and Reminder.LeaseOwner
+// name the claim.
+type Outcome struct {
+	Reminder Reminder
+	// Status is ReminderSent, ReminderFailed, ReminderMissed or ReminderCancelled; or
+	// ReminderPending to give the row back: released at once when RetryAt is zero, otherwise
+	// still leased until RetryAt (a long rate limit).
+	Status    string
+	MessageID string // sent
+	Late      bool   // sent after its time (missed rows are always late)
+	Error     string // why it failed, was missed or cancelled, or is retried
+	RetryAt   time.Time
+}
+
+// Settle records the outcomes of claimed reminders in one transaction (one commit for a batch
+// of posts, not one each) and returns the IDs whose lease the caller no longer held: those rows
+// were left as they are, since another sender owns them now.
+func (s *Store) Settle(ctx context.Context, outs []Outcome) (lost []int64, err error) {
+	if len(outs) == 0 {
+		return nil, nil
 	}
-	if res.RowsAffected == 0 {
-		return fmt.Errorf("%s reminder #%d: %w", what, r.ID, ErrLeaseLost)
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		lost = lost[:0]
+		now := s.now()
+		for _, o := range outs {
+			set := map[string]any{"updated_at": now, "lease_until": nil}
+			switch o.Status {
+			case ReminderSent:
+				set["status"], set["message_id"], set["sent_at"], set["late"], set["last_error"] = ReminderSent, o.MessageID, now, o.Late, ""
+			case ReminderFailed, ReminderCancelled:
+				set["status"], set["last_error"] = o.Status, o.Error
+			case ReminderMissed:
+				set["status"], set["last_error"], set["late"] = ReminderMissed, o.Error, true
+			case ReminderPending:
+				if o.Error != "" {
+					set["last_error"] = o.Error
+				}
+				if o.RetryAt.IsZero() {
+					// The claim counted an attempt that never reached Discord; give it back.
+					set["lease_owner"] = ""
+					set["attempts"] = gorm.Expr("CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END")
+				} else {
+					set["lease_until"] = utc(o.RetryAt)
+				}
+			default:
+				return fmt.Errorf("settle reminder #%d: unknown status %q", o.Reminder.ID, o.Status)
+			}
+			// Only the holder of a running or expired-but-untaken lease may write: the owner is
+			// unique per claim, and a re-claim replaces it.
+			res := tx.Model(&Reminder{}).Where("id = ? AND lease_owner = ? AND lease_until IS NOT NULL",
+				o.Reminder.ID, o.Reminder.LeaseOwner).Updates(set)
+			if res.Error != nil {
+				return fmt.Errorf("settle reminder #%d: %w", o.Reminder.ID, res.Error)
+			}
+			if res.RowsAffected == 0 {
+				lost = append(lost, o.Reminder.ID)
+			}
+		}
+		return nil
+	})
+	return lost, err
+}
+
+// settleOne is Settle for one outcome, with ErrLeaseLost when the lease was not the caller's.
+func (s *Store) settleOne(ctx context.Context, o Outcome, what string) error {
+	lost, err := s.Settle(ctx, []Outcome{o})
+	if err != nil {
+		return err
+	}
+	if len(lost) > 0 {
+		return fmt.Errorf("%s reminder #%d: %w", what, o.Reminder.ID, ErrLeaseLost)
 	}
 	return nil
 }
@@ -93,61 +154,57 @@ func (s *Store) leased(ctx context.Context, r Reminder, what string, set map[str
 // ExtendLease moves the end of the caller's lease on r to until (a slow post, or a wait for a
 // rate limit, must not let another sender take the row meanwhile).
 func (s *Store) ExtendLease(ctx context.Context, r Reminder, until time.Time) error {
-	return s.leased(ctx, r, "extend lease of", map[string]any{"lease_until": utc(until)})
+	res := s.db.WithContext(ctx).Model(&Reminder{}).
+		Where("id = ? AND lease_owner = ? AND lease_until IS NOT NULL AND status = ?", r.ID, r.LeaseOwner, ReminderPending).
+		Updates(map[string]any{"lease_until": utc(until), "updated_at": s.now()})
+	if res.Error != nil {
+		return fmt.Errorf("extend lease of reminder #%d: %w", r.ID, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("extend lease of reminder #%d: %w", r.ID, ErrLeaseLost)
+	}
+	return nil
 }
 
 // MarkSent records that r was posted as message messageID; late says it was posted after its time.
 // The lease owner stays on the row as a record of which sender posted it.
 func (s *Store) MarkSent(ctx context.Context, r Reminder, messageID string, late bool) error {
-	now := s.now()
-	return s.leased(ctx, r, "mark sent", map[string]any{"status": ReminderSent, "message_id": messageID,
-		"sent_at": now, "late": late, "lease_until": nil, "last_error": ""})
+	return s.settleOne(ctx, Outcome{Reminder: r, Status: ReminderSent, MessageID: messageID, Late: late}, "mark sent")
 }
 
 // MarkFailed records that r could not be posted; errMsg is shown to moderators in /reminders list.
 func (s *Store) MarkFailed(ctx context.Context, r Reminder, errMsg string) error {
-	return s.leased(ctx, r, "mark failed", map[string]any{"status": ReminderFailed, "last_error": errMsg,
-		"lease_until": nil})
+	return s.settleOne(ctx, Outcome{Reminder: r, Status: ReminderFailed, Error: errMsg}, "mark failed")
 }
 
 // MarkMissed records that r fell due too long ago to be worth posting (the bot was down longer
 // than the late grace); the next digest lists it.
 func (s *Store) MarkMissed(ctx context.Context, r Reminder, reason string) error {
-	return s.leased(ctx, r, "mark missed", map[string]any{"status": ReminderMissed, "last_error": reason,
-		"late": true, "lease_until": nil})
+	return s.settleOne(ctx, Outcome{Reminder: r, Status: ReminderMissed, Error: reason}, "mark missed")
 }
 
 // MarkCancelled records that r is no longer needed (its flight landed or was cancelled between
 // planning and posting, or the digest was switched off).
 func (s *Store) MarkCancelled(ctx context.Context, r Reminder, reason string) error {
-	return s.leased(ctx, r, "cancel", map[string]any{"status": ReminderCancelled, "last_error": reason,
-		"lease_until": nil})
+	return s.settleOne(ctx, Outcome{Reminder: r, Status: ReminderCancelled, Error: reason}, "cancel")
 }
 
 // RetryLater keeps r pending but leased until at, recording why, so that no sender touches it
 // before then (a long rate limit); after at any sender may claim it again.
 func (s *Store) RetryLater(ctx context.Context, r Reminder, at time.Time, errMsg string) error {
-	return s.leased(ctx, r, "postpone", map[string]any{"lease_until": utc(at), "last_error": errMsg})
+	return s.settleOne(ctx, Outcome{Reminder: r, Status: ReminderPending, RetryAt: at, Error: errMsg}, "postpone")
 }
 
 // Release gives back the leases of rows the caller claimed but did not post (a stopping
-// scheduler), so that any sender may claim them at once instead of after the lease.
+// scheduler), so that any sender may claim them at once instead of after the lease. Rows
+// another sender holds by now are left alone.
 func (s *Store) Release(ctx context.Context, rs ...Reminder) error {
-	if len(rs) == 0 {
-		return nil
+	outs := make([]Outcome, len(rs))
+	for i, r := range rs {
+		outs[i] = Outcome{Reminder: r, Status: ReminderPending}
 	}
-	return s.tx(ctx, func(tx *gorm.DB) error {
-		for _, r := range rs {
-			// The claim counted an attempt that never reached Discord; give it back.
-			err := tx.Model(&Reminder{}).Where("id = ? AND lease_owner = ? AND status = ?", r.ID, r.LeaseOwner, ReminderPending).
-				Updates(map[string]any{"lease_owner": "", "lease_until": nil, "updated_at": s.now(),
-					"attempts": gorm.Expr("CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END")}).Error
-			if err != nil {
-				return fmt.Errorf("release reminder #%d: %w", r.ID, err)
-			}
-		}
-		return nil
-	})
+	_, err := s.Settle(ctx, outs)
+	return err
 }
 
 // NextDue returns the due time of the earliest pending reminder that nobody holds (due or not),

@@ -1,0 +1,260 @@
+// Package jobs delivers Liaison's scheduled posts: flight reminders, the daily digest, the
+// mandate-end countdown and the overdue-flight nudge.
+//
+// The database is the only source of truth. Storage plans reminder rows in the same transaction
+// as the change that needs them; this package plans the digest rows (one per local day), and a
+// dispatcher claims due rows with a lease, posts them through a Poster with the row's nonce and
+// records the outcome. Nothing to be posted lives only in memory: a stopped or crashed instance
+// loses nothing, and any number of instances may share one Postgres database.
+package jobs
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"liaison/storage"
+)
+
+// Metrics receives counts of what the scheduler did, for Prometheus or logs. Any field may be nil.
+type Metrics struct {
+	// Posted is called for each reminder posted; late says it was posted after its time.
+	Posted func(kind string, late bool)
+	// Failed is called for each reminder given up on (recorded failed).
+	Failed func(kind string)
+	// Missed is called for each reminder recorded missed (too late to be worth posting).
+	Missed func(kind string)
+	// Lateness observes how long after its due time each reminder was posted.
+	Lateness func(kind string, d time.Duration)
+}
+
+// Scheduler plans and delivers scheduled posts. Build it with New, adjust the fields, hook
+// Store.RemindersChanged to Wake, then call Run. Fields must not change once Run has started.
+type Scheduler struct {
+	Store  *storage.Store
+	Poster Poster
+	Log    *slog.Logger
+	// Now is the clock; tests fix it.
+	Now func() time.Time
+	// Owner names this instance in leases; the default is host-pid-random.
+	Owner string
+
+	// LateGrace: a reminder that can only be posted later than this after its time is recorded
+	// as missed instead ([defaults] late_grace, 6h).
+	LateGrace time.Duration
+	// LateAfter: a post made later than this after its time is marked and labelled late.
+	LateAfter time.Duration
+	// Lease is how long a claim keeps other senders off a row. It is extended before each
+	// attempt that might outlive it, so it only bounds how long a crashed sender blocks a row.
+	Lease time.Duration
+	// Batch is how many rows one claim takes; Workers how many posts run at once.
+	Batch   int
+	Workers int
+	// MaxAttempts bounds the tries of one post (5xx, network errors, short 429s), each bounded by
+	// AttemptTimeout, with exponential backoff from BackoffBase up to BackoffMax, with jitter.
+	MaxAttempts    int
+	AttemptTimeout time.Duration
+	BackoffBase    time.Duration
+	BackoffMax     time.Duration
+	// Recheck bounds how long the dispatcher sleeps without looking at the database. Within one
+	// instance, Wake makes new reminders wake it at once; with several instances on Postgres the
+	// only rows another instance must pick up are those whose claimer died, which become free
+	// when their lease ends, so a bounded re-check (rather than LISTEN/NOTIFY, which would need a
+	// dedicated connection per instance) is enough.
+	Recheck time.Duration
+	// PlanAhead is how far ahead digest rows are planned.
+	PlanAhead time.Duration
+	// Housekeeping is the robfig/cron schedule of the housekeeping job.
+	Housekeeping string
+	// CountryName renders a stored alpha-2 code ("GT" → "🇬🇹 Guatemala"); main passes
+	// commands.CountryName. Injected rather than imported so that jobs does not depend on the
+	// commands package (which depends on bot, which depends on jobs).
+	CountryName func(code string) string
+	// Metrics receives counts; optional.
+	Metrics Metrics
+
+	initOnce sync.Once
+	wake     chan struct{}
+	seq      atomic.Int64
+	reported sync.Map // keys already logged once (a broken channel, a bad schedule)
+
+	hintMu sync.Mutex
+	hint   time.Time // the earliest RetryAt this instance set, so it wakes for its own retries
+
+	planMu   sync.Mutex
+	lastPlan time.Time
+}
+
+// New returns a scheduler with the default settings.
+func New(store *storage.Store, poster Poster, log *slog.Logger) *Scheduler {
+	s := &Scheduler{Store: store, Poster: poster, Log: log}
+	s.init()
+	return s
+}
+
+// Default settings.
+const (
+	DefaultLateGrace      = 6 * time.Hour
+	DefaultLateAfter      = time.Minute
+	DefaultLease          = 2 * time.Minute
+	DefaultBatch          = 100
+	DefaultWorkers        = 8
+	DefaultMaxAttempts    = 5
+	DefaultAttemptTimeout = 15 * time.Second
+	DefaultBackoffBase    = time.Second
+	DefaultBackoffMax     = 30 * time.Second
+	DefaultRecheck        = 15 * time.Second
+	DefaultPlanAhead      = 48 * time.Hour
+	DefaultHousekeeping   = "@every 1m"
+)
+
+// init fills unset fields with defaults; it runs once, from New or from the first use.
+func (s *Scheduler) init() {
+	s.initOnce.Do(func() {
+		s.wake = make(chan struct{}, 1)
+		if s.Log == nil {
+			s.Log = slog.New(slog.DiscardHandler)
+		}
+		if s.Now == nil {
+			s.Now = time.Now
+		}
+		if s.Owner == "" {
+			host, _ := os.Hostname()
+			b := make([]byte, 3)
+			_, _ = rand.Read(b)
+			s.Owner = fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b))
+		}
+		setDefault(&s.LateGrace, DefaultLateGrace)
+		setDefault(&s.LateAfter, DefaultLateAfter)
+		setDefault(&s.Lease, DefaultLease)
+		setDefault(&s.Batch, DefaultBatch)
+		setDefault(&s.Workers, DefaultWorkers)
+		setDefault(&s.MaxAttempts, DefaultMaxAttempts)
+		setDefault(&s.AttemptTimeout, DefaultAttemptTimeout)
+		setDefault(&s.BackoffBase, DefaultBackoffBase)
+		setDefault(&s.BackoffMax, DefaultBackoffMax)
+		setDefault(&s.Recheck, DefaultRecheck)
+		setDefault(&s.PlanAhead, DefaultPlanAhead)
+		if s.Housekeeping == "" {
+			s.Housekeeping = DefaultHousekeeping
+		}
+		if s.CountryName == nil {
+			s.CountryName = func(code string) string { return code }
+		}
+	})
+}
+
+func setDefault[T int | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
+}
+
+// Wake tells the dispatcher that reminders changed, so that it looks at the next due time again
+// now rather than at its next re-check. It never blocks; assign it to Store.RemindersChanged.
+func (s *Scheduler) Wake() {
+	s.init()
+	select {
+	case s.wake <- struct{}{}:
+	default: // a wake-up is already pending; one is enough
+	}
+}
+
+// now is the scheduler clock in UTC.
+func (s *Scheduler) now() time.Time { return s.Now().UTC() }
+
+// Run plans and delivers until ctx is cancelled, then releases the rows it had claimed but not
+// posted and returns nil. Housekeeping runs at once (so that what fell due during downtime is
+// judged against fresh plans) and then on the Housekeeping schedule.
+func (s *Scheduler) Run(ctx context.Context) error {
+	s.init()
+	if s.Store == nil || s.Poster == nil {
+		return fmt.Errorf("scheduler: Store and Poster are required")
+	}
+	c, err := s.newCron(ctx)
+	if err != nil {
+		return err
+	}
+	s.housekeep(ctx)
+	c.Start()
+	defer func() { <-c.Stop().Done() }()
+	s.Log.Info("scheduler started", "owner", s.Owner)
+	defer s.Log.Info("scheduler stopped", "owner", s.Owner)
+
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		if _, err := s.dispatchSafe(ctx); err != nil && ctx.Err() == nil {
+			s.Log.Warn("dispatch failed", "err", err)
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		wait := s.nextWait(ctx)
+		if wait <= 0 {
+			continue
+		}
+		timer.Reset(wait)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-s.wake:
+			// A settings change may have moved a digest: plan before dispatching, at most every
+			// few seconds however busy the store is.
+			s.planIfStale(ctx, 2*time.Second)
+		case <-timer.C:
+		}
+		// Since Go 1.23 Reset discards a pending fire, so the timer needs no draining.
+		timer.Stop()
+	}
+}
+
+// nextWait is how long the dispatcher may sleep: until the next due row, this instance's next
+// retry, or the bounded re-check, whichever comes first.
+func (s *Scheduler) nextWait(ctx context.Context) time.Duration {
+	now := s.now()
+	wait := s.Recheck
+	next, ok, err := s.Store.NextDue(ctx, now)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.Log.Warn("next due reminder", "err", err)
+		}
+		return wait
+	}
+	if ok {
+		wait = min(wait, next.Sub(now))
+	}
+	s.hintMu.Lock()
+	if !s.hint.IsZero() {
+		if d := s.hint.Sub(now); d <= 0 {
+			s.hint = time.Time{}
+			wait = 0
+		} else {
+			wait = min(wait, d)
+		}
+	}
+	s.hintMu.Unlock()
+	return wait
+}
+
+// wakeAt makes the dispatcher look again no later than t (a retry this instance postponed).
+func (s *Scheduler) wakeAt(t time.Time) {
+	s.hintMu.Lock()
+	defer s.hintMu.Unlock()
+	if s.hint.IsZero() || t.Before(s.hint) {
+		s.hint = t
+	}
+}
+
+// reportOnce returns true the first time it sees key, so that a recurring problem (a deleted
+// channel, a bad schedule) is logged once per process rather than at every attempt.
+func (s *Scheduler) reportOnce(key string) bool {
+	_, seen := s.reported.LoadOrStore(key, true)
+	return !seen
+}
