@@ -54,17 +54,27 @@ func runCLI(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	configPath := fs.String("config", "", "configuration file (default liaison.toml if present)")
 	guild := fs.String("guild", "console", "guild ID for console, import and export")
 	demo := fs.Bool("demo", false, "console: load the demo timeline into a fresh database")
-	// Flags may stand before or after the verb: `liaison -config x.toml run` and
-	// `liaison run -config x.toml` mean the same.
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	verb := "run"
-	if fs.NArg() > 0 {
-		verb = fs.Arg(0)
-		if err := fs.Parse(fs.Args()[1:]); err != nil {
+	// Flags may stand anywhere: `liaison -config x.toml import a.csv` and
+	// `liaison import a.csv -config x.toml` mean the same.
+	var positional []string
+	for rest := args; ; {
+		if err := fs.Parse(rest); err != nil {
 			return err
 		}
+		if fs.NArg() == 0 {
+			break
+		}
+		positional = append(positional, fs.Arg(0))
+		rest = fs.Args()[1:]
+	}
+	verb := "run"
+	if len(positional) > 0 {
+		verb, positional = positional[0], positional[1:]
+	}
+	switch verb {
+	case "run", "console", "register", "migrate", "import", "export", "backup", "version":
+	default:
+		return fmt.Errorf("unknown command %q: run, console, register, migrate, import, export, backup or version", verb)
 	}
 	if verb == "version" {
 		fmt.Fprintln(stdout, "liaison", buildVersion())
@@ -110,37 +120,37 @@ func runCLI(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	case "console":
 		return runConsole(ctx, cfg, store, log, *guild, *demo, stdin, stdout)
 	case "import":
-		if fs.NArg() != 1 {
+		if len(positional) != 1 {
 			return errors.New("usage: liaison import FILE.csv [--guild ID]")
 		}
-		f, err := os.Open(fs.Arg(0))
+		f, err := os.Open(positional[0])
 		if err != nil {
 			return err
 		}
 		defer f.Close()
 		res, err := commands.ImportCSV(ctx, store, storage.Actor{GuildID: *guild, UserID: "import", Command: "liaison import"}, f)
 		if err != nil {
-			return fmt.Errorf("%s: %w (nothing was stored)", fs.Arg(0), err)
+			return fmt.Errorf("%s: %w (nothing was stored)", positional[0], err)
 		}
 		fmt.Fprintln(stdout, "imported:", res)
 		return nil
 	case "export":
-		if fs.NArg() != 1 {
+		if len(positional) != 1 {
 			return fmt.Errorf("usage: liaison export KIND [--guild ID] (KIND: arrivals, departures, pledges, flights, audit)")
 		}
-		_, err := commands.WriteCSV(ctx, store, *guild, fs.Arg(0), stdout)
+		_, err := commands.WriteCSV(ctx, store, *guild, positional[0], stdout)
 		return err
 	case "backup":
-		if fs.NArg() != 1 {
+		if len(positional) != 1 {
 			return errors.New("usage: liaison backup PATH")
 		}
-		if err := store.Backup(ctx, fs.Arg(0)); err != nil {
+		if err := store.Backup(ctx, positional[0]); err != nil {
 			return err
 		}
-		fmt.Fprintln(stdout, "backup written to", fs.Arg(0))
+		fmt.Fprintln(stdout, "backup written to", positional[0])
 		return nil
 	}
-	return fmt.Errorf("unknown command %q: run, console, register, migrate, import, export, backup or version", verb)
+	return nil
 }
 
 // openStore opens and migrates the configured database.

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func envOf(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestConfigErrorsNameTheKey(t *testing.T) {
+	tests := []struct {
+		env  map[string]string
+		file string
+		want string
+	}{
+		{env: map[string]string{"LIAISON_DATABASE_DRIVER": "mysql"}, want: "config database.driver:"},
+		{env: map[string]string{"LIAISON_DISCORD_REGISTER": "everywhere"}, want: "config discord.register:"},
+		{env: map[string]string{"LIAISON_DISCORD_PUBLIC_KEY": "xyz"}, want: "config discord.public_key:"},
+		{env: map[string]string{"LIAISON_DISCORD_GATEWAY": "maybe"}, want: "config discord.gateway:"},
+		{env: map[string]string{"LIAISON_DISCORD_SHARD_ID": "2"}, want: "config discord.shard_id:"},
+		{env: map[string]string{"LIAISON_DEFAULTS_TIMEZONE": "Mars/Base"}, want: "config defaults.timezone:"},
+		{env: map[string]string{"LIAISON_DEFAULTS_DIGEST": "every morning"}, want: "config defaults.digest:"},
+		{env: map[string]string{"LIAISON_DEFAULTS_REMINDER_OFFSETS": "1h,-1h"}, want: "config defaults.reminder_offsets:"},
+		{env: map[string]string{"LIAISON_DEFAULTS_LATE_GRACE": "soon"}, want: "config defaults.late_grace:"},
+		{env: map[string]string{"LIAISON_LOG_LEVEL": "loud"}, want: "config log.level:"},
+		{file: "[discord]\ntokn = \"x\"\n", want: "config discord.tokn: unknown key"},
+	}
+	for _, tt := range tests {
+		path := ""
+		if tt.file != "" {
+			path = filepath.Join(t.TempDir(), "liaison.toml")
+			if err := os.WriteFile(path, []byte(tt.file), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, err := loadConfig(path, path != "", envOf(tt.env))
+		if err == nil || !strings.HasPrefix(err.Error(), tt.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("loadConfig(env %v, file %q) = %v, want one line starting %q", tt.env, tt.file, err, tt.want)
+		}
+	}
+}
+
+func TestConfigFileAndEnvironment(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "liaison.toml")
+	if err := os.WriteFile(path, []byte("[database]\ndsn = \"from-file.db\"\n[log]\nformat = \"json\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := loadConfig(path, true, envOf(map[string]string{"LIAISON_LOG_FORMAT": "text", "DISCORD_TOKEN": "secret",
+		"LIAISON_DISCORD_GATEWAY": "false", "LIAISON_DISCORD_SHARD_COUNT": "4"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Database.DSN != "from-file.db" || cfg.Log.Format != "text" || cfg.Discord.Token != "secret" || cfg.Discord.Gateway || cfg.Discord.ShardCount != 4 {
+		t.Errorf("config = %+v", cfg)
+	}
+	if _, err := loadConfig("config.example.toml", true, envOf(nil)); err != nil {
+		t.Errorf("config.example.toml does not load: %v", err)
+	}
+}
+
+func TestConsoleScriptAndCSVVerbs(t *testing.T) {
+	dir := t.TempDir()
+	env := envOf(map[string]string{"LIAISON_DATABASE_DSN": filepath.Join(dir, "liaison.db")})
+	ctx := context.Background()
+	var out, errs bytes.Buffer
+	if err := runCLI(ctx, []string{"console", "--demo"}, strings.NewReader("/forces\n/arrival log country:ZZ personnel:1\n"), &out, &errs, env); err != nil {
+		t.Fatalf("console --demo: %v\n%s", err, errs.String())
+	}
+	for _, want := range []string{"483", "2,500", "19.3 %", `unknown country "ZZ"`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("console --demo output lacks %q:\n%s", want, out.String())
+		}
+	}
+	// import then export through the CLI, into the configured database.
+	out.Reset()
+	if err := runCLI(ctx, []string{"import", "demo/mss-haiti.csv", "--guild", "5"}, nil, &out, &errs, env); err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	out.Reset()
+	if err := runCLI(ctx, []string{"export", "arrivals", "--guild", "5"}, nil, &out, &errs, env); err != nil {
+		t.Fatalf("export: %v", err)
+	}
+	if got := strings.Count(out.String(), "\narrival,"); got != 4 {
+		t.Errorf("export after import has %d arrivals, want 4:\n%s", got, out.String())
+	}
+	if err := runCLI(ctx, []string{"backup", filepath.Join(dir, "copy.db")}, nil, &out, &errs, env); err != nil {
+		t.Fatalf("backup: %v", err)
+	}
+	if err := runCLI(ctx, []string{"frobnicate"}, nil, &out, &errs, env); err == nil {
+		t.Error("an unknown verb did not fail")
+	}
+}
