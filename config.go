@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/ed25519"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"os"
@@ -220,4 +222,13 @@ func (c Config) storageDefaults() storage.Defaults {
 	offs, _ := commands.ParseOffsets(c.Defaults.ReminderOffsets)
 	return storage.Defaults{Timezone: c.Defaults.Timezone, Airport: strings.ToUpper(c.Defaults.Airport),
 		ReminderOffsets: commands.FormatOffsets(offs), Digest: c.Defaults.Digest}
+}
+
+// decodePublicKey parses the application's hex Ed25519 public key.
+func decodePublicKey(s string) (ed25519.PublicKey, error) {
+	b, err := hex.DecodeString(s)
+	if err != nil || len(b) != ed25519.PublicKeySize {
+		return nil, fmt.Errorf("want %d hex-encoded bytes", ed25519.PublicKeySize)
+	}
+	return ed25519.PublicKey(b), nil
 }

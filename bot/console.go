@@ -30,6 +30,7 @@ type Console struct {
 	mu      sync.Mutex // serialises output between answers and printed reminders
 	n       int
 	buttons []discordgo.Button // the last answer's buttons, for `click LABEL`
+	posted  map[string]string  // nonce → message ID of announcements, guarded by mu
 }
 
 // Run reads and answers lines until the input ends or ctx is cancelled.
@@ -244,8 +245,15 @@ func (r consoleResponder) Edit(_ context.Context, e *discordgo.WebhookEdit) erro
 	return nil
 }
 
-// printMessage renders a message as plain text: content, embeds, files and buttons.
+// printMessage prints an answer and remembers its buttons for `click LABEL`. Only the console's
+// own loop calls it, so the buttons need no lock.
 func (c *Console) printMessage(content string, embeds []*discordgo.MessageEmbed, comps []discordgo.MessageComponent, files []*discordgo.File, ephemeral bool) {
+	c.buttons = buttonsOf(comps)
+	c.printf("%s\n", c.renderMessage(content, embeds, c.buttons, files, ephemeral))
+}
+
+// renderMessage renders a message as plain text: content, embeds, files and buttons.
+func (c *Console) renderMessage(content string, embeds []*discordgo.MessageEmbed, buttons []discordgo.Button, files []*discordgo.File, ephemeral bool) string {
 	var b strings.Builder
 	if ephemeral {
 		b.WriteString("(only you can see this)\n")
@@ -277,8 +285,21 @@ func (c *Console) printMessage(content string, embeds []*discordgo.MessageEmbed,
 			b.WriteString("\n")
 		}
 	}
-	c.buttons = c.buttons[:0]
 	var labels []string
+	for _, btn := range buttons {
+		if !btn.Disabled {
+			labels = append(labels, "[click "+btn.Label+"]")
+		}
+	}
+	if len(labels) > 0 {
+		b.WriteString(strings.Join(labels, " ") + "\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// buttonsOf lists the buttons of a message's action rows.
+func buttonsOf(comps []discordgo.MessageComponent) []discordgo.Button {
+	var out []discordgo.Button
 	for _, row := range comps {
 		ar, ok := row.(discordgo.ActionsRow)
 		if !ok {
@@ -287,24 +308,15 @@ func (c *Console) printMessage(content string, embeds []*discordgo.MessageEmbed,
 			}
 		}
 		for _, comp := range ar.Components {
-			btn, ok := comp.(discordgo.Button)
-			if !ok {
-				if p, ok := comp.(*discordgo.Button); ok {
-					btn = *p
-				} else {
-					continue
-				}
-			}
-			c.buttons = append(c.buttons, btn)
-			if !btn.Disabled {
-				labels = append(labels, "[click "+btn.Label+"]")
+			switch btn := comp.(type) {
+			case discordgo.Button:
+				out = append(out, btn)
+			case *discordgo.Button:
+				out = append(out, *btn)
 			}
 		}
 	}
-	if len(labels) > 0 {
-		b.WriteString(strings.Join(labels, " ") + "\n")
-	}
-	c.printf("%s\n", strings.TrimRight(b.String(), "\n"))
+	return out
 }
 
 var (
@@ -376,4 +388,23 @@ func plural(n int, unit string) string {
 		return "1 " + unit
 	}
 	return fmt.Sprintf("%d %ss", n, unit)
+}
+
+// AnnounceOnce prints a post made in the guild's announcement channel (a reminder, a digest),
+// with a header so that it stands apart from answers, and returns its message ID. Like Discord
+// with enforce_nonce, a nonce already printed returns the first ID and prints nothing.
+func (c *Console) AnnounceOnce(nonce, channelID, content string, embeds []*discordgo.MessageEmbed) string {
+	c.mu.Lock()
+	if c.posted == nil {
+		c.posted = map[string]string{}
+	}
+	if id, ok := c.posted[nonce]; ok && nonce != "" {
+		c.mu.Unlock()
+		return id
+	}
+	id := fmt.Sprintf("console-post-%d", len(c.posted)+1)
+	c.posted[nonce] = id
+	c.mu.Unlock()
+	c.printf("📣 posted in #%s\n%s\n", channelID, c.renderMessage(content, embeds, nil, nil, false))
+	return id
 }

@@ -118,9 +118,13 @@ func (s *Store) planFlight(tx *gorm.DB, f Flight) error {
 			return err
 		}
 	}
+	due := f.ETA.Add(OverdueAfter)
+	if due.Before(now) {
+		return nil // a flight logged long after its ETA needs no nudge; /flights flags it
+	}
 	key := fmt.Sprintf("overdue:%d:%d", f.ID, f.ETA.Unix())
 	return s.insertReminder(tx, Reminder{GuildID: f.GuildID, Kind: ReminderOverdue, FlightID: &fid,
-		DedupeKey: key, DueAt: f.ETA.Add(OverdueAfter)})
+		DedupeKey: key, DueAt: due})
 }
 
 // cancelFlightReminders cancels a flight's reminders that have not been posted yet.
