@@ -68,7 +68,7 @@ func (s *Store) EditArrival(ctx context.Context, a Actor, id int64, change func(
 	var after Arrival
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		var cur Arrival
-		if err := tx.Where("guild_id = ? AND id = ?", a.GuildID, id).Take(&cur).Error; err != nil {
+		if err := tx.Clauses(forUpdate).Where("guild_id = ? AND id = ?", a.GuildID, id).Take(&cur).Error; err != nil {
 			return notFound(err, "arrival", id)
 		}
 		before := cur
@@ -96,7 +96,7 @@ func (s *Store) EditArrival(ctx context.Context, a Actor, id int64, change func(
 func (s *Store) DeleteArrival(ctx context.Context, a Actor, id int64) (Arrival, error) {
 	var cur Arrival
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		if err := tx.Where("guild_id = ? AND id = ?", a.GuildID, id).Take(&cur).Error; err != nil {
+		if err := tx.Clauses(forUpdate).Where("guild_id = ? AND id = ?", a.GuildID, id).Take(&cur).Error; err != nil {
 			return notFound(err, "arrival", id)
 		}
 		if err := tx.Where("guild_id = ?", a.GuildID).Delete(&Arrival{}, id).Error; err != nil {

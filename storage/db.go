@@ -15,6 +15,7 @@ import (
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 	"gorm.io/gorm/logger"
 )
 
@@ -229,3 +230,8 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	}
 	return nil
 }
+
+// forUpdate locks the row a read-modify-write transaction loads, so that a concurrent change of
+// the same record waits and then sees its result (Postgres; SQLite's immediate transactions
+// already serialize writers, and its GORM driver drops the clause).
+var forUpdate = clause.Locking{Strength: "UPDATE"}

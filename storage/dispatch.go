@@ -42,22 +42,28 @@ func (s *Store) ClaimDue(ctx context.Context, owner string, now time.Time, lease
 	var sql string
 	switch s.dialect {
 	case DriverPostgres:
-		sql = `UPDATE reminders SET lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
-			WHERE id IN (SELECT id FROM reminders WHERE ` + claimableSQL + `
+		// The locking SELECT sits in a MATERIALIZED CTE (Postgres 12+) so that it runs exactly
+		// once: as a plain IN subquery the planner may re-run it and lock more than limit rows.
+		sql = `WITH due AS MATERIALIZED (SELECT id FROM reminders WHERE ` + claimableSQL + `
 				ORDER BY due_at, id LIMIT ? FOR UPDATE SKIP LOCKED)
-			RETURNING *`
+			UPDATE reminders SET lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
+			FROM due WHERE reminders.id = due.id
+			RETURNING reminders.*`
 	default:
-		// The outer WHERE repeats the condition so that the statement stays correct even if a
-		// future SQLite build evaluated the subquery outside the write lock.
+		// One statement runs under SQLite's write lock, so the subquery and the update see the
+		// same rows. The outer WHERE re-checks the condition anyway, cheaply: the unary + keeps
+		// the planner from answering it with a range scan of the (status, due_at) index
+		// instead of looking the few claimed ids up by rowid (which made a claim among
+		// 300,000 due rows take 40 ms instead of well under one).
 		sql = `UPDATE reminders SET lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
 			WHERE id IN (SELECT id FROM reminders WHERE ` + claimableSQL + `
 				ORDER BY due_at, id LIMIT ?)
-			AND ` + claimableSQL + `
+			AND +status = ? AND +due_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
 			RETURNING *`
 	}
-	args := []any{owner, until, now, ReminderPending, now, now, limit}
-	if s.dialect != DriverPostgres {
-		args = append(args, ReminderPending, now, now)
+	args := []any{owner, until, now, ReminderPending, now, now, limit, ReminderPending, now, now}
+	if s.dialect == DriverPostgres {
+		args = []any{ReminderPending, now, now, limit, owner, until, now}
 	}
 	var out []Reminder
 	if err := s.db.WithContext(ctx).Raw(sql, args...).Scan(&out).Error; err != nil {
@@ -213,7 +219,8 @@ func (s *Store) Release(ctx context.Context, rs ...Reminder) error {
 // scheduler's bounded re-check catches.
 func (s *Store) NextDue(ctx context.Context, now time.Time) (time.Time, bool, error) {
 	var rs []Reminder
-	err := s.db.WithContext(ctx).Select("id, due_at").
+	// The read pool: on SQLite this keeps the frequent look-ahead off the single writer.
+	err := s.read.WithContext(ctx).Select("id, due_at").
 		Where("status = ? AND (lease_until IS NULL OR lease_until <= ?)", ReminderPending, utc(now)).
 		Order("due_at").Limit(1).Find(&rs).Error
 	if err != nil {
@@ -276,7 +283,7 @@ func (s *Store) LastSent(ctx context.Context, guildID, kind string) (Reminder, e
 // or before now: a digest that fell due while the bot was down is then superseded by the later one.
 func (s *Store) LaterDue(ctx context.Context, r Reminder, now time.Time) (bool, error) {
 	var n int64
-	err := s.db.WithContext(ctx).Model(&Reminder{}).
+	err := s.read.WithContext(ctx).Model(&Reminder{}).
 		Where("guild_id = ? AND kind = ? AND status = ? AND due_at > ? AND due_at <= ? AND id <> ?",
 			r.GuildID, r.Kind, ReminderPending, utc(r.DueAt), utc(now), r.ID).Count(&n).Error
 	if err != nil {
@@ -290,7 +297,7 @@ func (s *Store) LaterDue(ctx context.Context, r Reminder, now time.Time) (bool, 
 // when nothing changed.
 func (s *Store) RecentDigests(ctx context.Context, since time.Time) ([]Reminder, error) {
 	var out []Reminder
-	err := s.db.WithContext(ctx).Where("kind = ? AND due_at >= ?", ReminderDigest, utc(since)).
+	err := s.read.WithContext(ctx).Where("kind = ? AND due_at >= ?", ReminderDigest, utc(since)).
 		Order("guild_id, due_at").Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("find recent digests: %w", err)

@@ -69,7 +69,7 @@ func (s *Store) flight(db *gorm.DB, guildID string, id int64) (Flight, error) {
 func (s *Store) changeFlight(ctx context.Context, a Actor, id int64, action string, change func(tx *gorm.DB, f *Flight) error) (Flight, error) {
 	var after Flight
 	err := s.txPlanning(ctx, func(tx *gorm.DB) error {
-		f, err := s.flight(tx, a.GuildID, id)
+		f, err := s.flight(tx.Clauses(forUpdate), a.GuildID, id)
 		if err != nil {
 			return err
 		}

@@ -59,7 +59,7 @@ func (s *Store) UpdateGuild(ctx context.Context, a Actor, change func(g *Guild) 
 			return err
 		}
 		var g Guild
-		if err := tx.Where("id = ?", a.GuildID).Take(&g).Error; err != nil {
+		if err := tx.Clauses(forUpdate).Where("id = ?", a.GuildID).Take(&g).Error; err != nil {
 			return err
 		}
 		before := g

@@ -53,8 +53,31 @@ func Migrations() ([]Migration, error) {
 
 // Migrate applies every migration not yet recorded, each in its own transaction, and returns the
 // names of those it applied. Running it again applies nothing.
-func (s *Store) Migrate(ctx context.Context) ([]string, error) {
-	db := s.db.WithContext(ctx)
+func (s *Store) Migrate(ctx context.Context) (applied []string, err error) {
+	if s.dialect != DriverPostgres {
+		// SQLite: the immediate transactions below already serialize concurrent migrators.
+		return s.migrate(s.db.WithContext(ctx))
+	}
+	// Postgres: instances starting together would race to create the same tables (even
+	// CREATE TABLE IF NOT EXISTS fails then). One session-level advisory lock, held on one
+	// pinned connection, lets one migrate while the others wait and then find nothing to do.
+	err = s.db.WithContext(ctx).Connection(func(conn *gorm.DB) error {
+		if err := conn.Exec(`SELECT pg_advisory_lock(?)`, migrateLockKey).Error; err != nil {
+			return fmt.Errorf("migrate: lock: %w", err)
+		}
+		// Unlock even if ctx ends: the connection goes back to the pool and must not keep the lock.
+		defer conn.WithContext(context.WithoutCancel(ctx)).Exec(`SELECT pg_advisory_unlock(?)`, migrateLockKey)
+		var err error
+		applied, err = s.migrate(conn)
+		return err
+	})
+	return applied, err
+}
+
+// migrateLockKey is the advisory lock ID Liaison's migrations hold on Postgres.
+const migrateLockKey = 0x4c696169 // "Liai"
+
+func (s *Store) migrate(db *gorm.DB) ([]string, error) {
 	if err := db.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at ` + s.dialectType("{{ts}}") + ` NOT NULL)`).Error; err != nil {
 		return nil, fmt.Errorf("create schema_migrations: %w", err)
 	}

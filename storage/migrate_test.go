@@ -1,8 +1,10 @@
 package storage_test
 
 import (
+	"context"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -210,4 +212,44 @@ func populateV1(t *testing.T, s *storage.Store) v1IDs {
 	insert(`INSERT INTO audit_entries (guild_id, at, user_id, command, kind, record_id, action, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		"A", now, "u", "/arrival log", storage.KindArrival, ids.arrival, "create", "", "{}")
 	return ids
+}
+
+// TestConcurrentMigrate starts several instances on one empty database at once, as a rolling
+// deploy of several bots sharing Postgres does: each migrates at start. Every one must start,
+// and each migration must be applied exactly once between them.
+func TestConcurrentMigrate(t *testing.T) {
+	const instances = 4
+	names := migrationNames(t)
+	for _, driver := range []string{storage.DriverSQLite, storage.DriverPostgres} {
+		t.Run(driver, func(t *testing.T) {
+			cfg := storagetest.EmptyDatabase(t, driver)
+			stores := make([]*storage.Store, instances)
+			for i := range stores {
+				stores[i], _ = storagetest.OpenConfig(t, cfg)
+			}
+			applied := make([][]string, instances)
+			errs := make([]error, instances)
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			for i, s := range stores {
+				wg.Go(func() {
+					<-start
+					applied[i], errs[i] = s.Migrate(context.Background())
+				})
+			}
+			close(start)
+			wg.Wait()
+			var all []string
+			for i := range stores {
+				if errs[i] != nil {
+					t.Errorf("instance %d: Migrate: %v", i, errs[i])
+				}
+				all = append(all, applied[i]...)
+			}
+			slices.Sort(all)
+			if !slices.Equal(all, names) {
+				t.Errorf("migrations applied by %d concurrent instances = %q, want each of %q once", instances, all, names)
+			}
+		})
+	}
 }

@@ -150,10 +150,14 @@ func reminderLines(t testing.TB, s *storage.Store, guild string, flightID int64,
 	return out
 }
 
-// flightPlan is what reminderLines should show for eta under offsets (hours before the ETA)
-// when now is the store's clock: the offsets still ahead and the overdue nudge.
+// flightPlan is what reminderLines should show for eta under offsets (durations before the
+// ETA) when now is the store's clock: the offsets still ahead, and the overdue nudge unless its
+// time has passed too.
 func flightPlan(now, eta time.Time, offsets ...time.Duration) []string {
-	out := []string{fmt.Sprintf("%s 0s %s", storage.ReminderOverdue, eta.Add(storage.OverdueAfter).UTC().Format(time.RFC3339))}
+	out := []string{}
+	if due := eta.Add(storage.OverdueAfter); !due.Before(now) {
+		out = append(out, fmt.Sprintf("%s 0s %s", storage.ReminderOverdue, due.UTC().Format(time.RFC3339)))
+	}
 	for _, off := range offsets {
 		if due := eta.Add(-off); !due.Before(now) {
 			out = append(out, fmt.Sprintf("%s %v %s", storage.ReminderFlight, off, due.UTC().Format(time.RFC3339)))
@@ -428,7 +432,7 @@ func TestDeleteIsSoft(t *testing.T) {
 		if n, err := s.ArrivedSince(ctx, "A", s.Now().Add(-time.Hour)); err != nil || n != 75 {
 			t.Errorf("ArrivedSince after delete = %d, %v; want 75", n, err)
 		}
-		if got, want := totalsOf(t, s, "A"), []storage.ForceTotal{{GuildID: "A", Country: "GT", Role: "military", Deployed: 75}}; !reflect.DeepEqual(got, want) {
+		if got, want := totalsOf(t, s, "A"), []storage.ForceTotal{{GuildID: "A", Country: "GT", Role: "military", Deployed: 75}}; !slices.Equal(got, want) {
 			t.Errorf("ForceTotals after delete = %+v, want %+v", got, want)
 		}
 
@@ -488,10 +492,10 @@ func TestEditArrivalMovesForceTotals(t *testing.T) {
 				if _, err := s.EditArrival(t.Context(), actorIn("A"), a.ID, func(a *storage.Arrival) error { tt.change(a); return nil }); err != nil {
 					t.Fatalf("EditArrival: %v", err)
 				}
-				if got := totalsOf(t, s, "A"); !reflect.DeepEqual(got, tt.want) {
+				if got := totalsOf(t, s, "A"); !slices.Equal(got, tt.want) {
 					t.Errorf("ForceTotals after editing %s = %+v, want %+v", tt.name, got, tt.want)
 				}
-				if got, want := totalsOf(t, s, "A"), recomputedTotals(t, s, "A"); !reflect.DeepEqual(got, want) {
+				if got, want := totalsOf(t, s, "A"), recomputedTotals(t, s, "A"); !slices.Equal(got, want) {
 					t.Errorf("ForceTotals = %+v, recomputed from history %+v", got, want)
 				}
 			})
@@ -510,7 +514,7 @@ func TestForceTotalsFollowHistory(t *testing.T) {
 		clock := storagetest.NewClock(storagetest.Start)
 		s.Now = clock.Now
 		rng := rand.New(rand.NewPCG(2025, 103))
-		live := map[string][]int64{}   // arrival IDs per guild
+		live := map[string][]int64{}    // arrival IDs per guild
 		flights := map[string][]int64{} // open flight IDs per guild
 		pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
 		counts := map[string]int{}
@@ -573,14 +577,14 @@ func TestForceTotalsFollowHistory(t *testing.T) {
 			}
 			if step%20 == 19 {
 				for _, g := range guilds {
-					if got, want := totalsOf(t, s, g), recomputedTotals(t, s, g); !reflect.DeepEqual(got, want) {
+					if got, want := totalsOf(t, s, g), recomputedTotals(t, s, g); !slices.Equal(got, want) {
 						t.Fatalf("after step %d guild %s: ForceTotals = %+v, recomputed from history %+v", step, g, got, want)
 					}
 				}
 			}
 		}
 		for _, g := range guilds {
-			if got, want := totalsOf(t, s, g), recomputedTotals(t, s, g); !reflect.DeepEqual(got, want) {
+			if got, want := totalsOf(t, s, g), recomputedTotals(t, s, g); !slices.Equal(got, want) {
 				t.Errorf("guild %s: ForceTotals = %+v, recomputed from history %+v", g, got, want)
 			}
 		}
@@ -633,7 +637,7 @@ func TestLandFlight(t *testing.T) {
 			t.Errorf("arrivals from the manifest = %q, want %q", lines, want)
 		}
 		wantTotals := []storage.ForceTotal{{GuildID: "A", Country: "GT", Role: "military", Deployed: 75}, {GuildID: "A", Country: "SV", Role: "medical", Deployed: 8}}
-		if got := totalsOf(t, s, "A"); !reflect.DeepEqual(got, wantTotals) {
+		if got := totalsOf(t, s, "A"); !slices.Equal(got, wantTotals) {
 			t.Errorf("ForceTotals after landing = %+v, want %+v", got, wantTotals)
 		}
 		if got := reminderLines(t, s, "A", f.ID, storage.ReminderPending); len(got) != 0 {
@@ -717,13 +721,14 @@ func TestScheduleFlightPlansReminders(t *testing.T) {
 		name    string
 		offsets string // "" keeps the default
 		eta     time.Duration
-		want    []time.Duration // offsets whose reminder is planned (the overdue one always is)
+		want    []time.Duration // offsets whose reminder is planned (and the overdue one, if ahead)
 	}{
 		{"default offsets, two days ahead", "", 48 * h, defaultOffsets},
 		{"default offsets, 2h ahead skips 24h", "", 2 * h, []time.Duration{h, 0}},
 		{"default offsets, 30m ahead keeps only 0", "", 30 * time.Minute, []time.Duration{0}},
 		{"default offsets, ETA now keeps 0", "", 0, []time.Duration{0}},
-		{"default offsets, ETA passed", "", -h, nil},
+		{"default offsets, ETA passed 1h ago", "", -h, nil},
+		{"default offsets, ETA passed 3h ago: no overdue nudge either", "", -3 * h, nil},
 		{"custom offsets", "2d,90m,20s", 72 * h, []time.Duration{48 * h, 90 * time.Minute, 20 * time.Second}},
 		{"custom offsets partly past", "2d,90m,20s", 24 * h, []time.Duration{90 * time.Minute, 20 * time.Second}},
 	}

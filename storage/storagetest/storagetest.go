@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -137,10 +138,6 @@ func EmptyDatabase(t testing.TB, driver string) storage.Config {
 // after every store opened on it has been closed (cleanups run last-registered first).
 func newSchema(t testing.TB, dsn string) string {
 	t.Helper()
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatalf("%s: %v", PostgresEnv, err)
-	}
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
 	schema := "liaison_test_" + hex.EncodeToString(b)
@@ -163,7 +160,15 @@ func newSchema(t testing.TB, dsn string) string {
 		}
 	})
 
-	// pgx passes unknown URL parameters to the server as run-time settings.
+	// pgx passes parameters it does not know to the server as run-time settings, in a URL's
+	// query as in a keyword/value string.
+	if !strings.Contains(dsn, "://") {
+		return dsn + " search_path=" + schema
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatalf("%s: %v", PostgresEnv, err)
+	}
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
