@@ -50,7 +50,7 @@ func (c *Console) Run(ctx context.Context) error {
 		}
 		i, err := c.interaction(line)
 		if err != nil {
-			c.printf("❌ %v\n", err)
+			c.printf("(only you can see this)\n❌ %v\n", err)
 			continue
 		}
 		c.Router.Handle(ctx, i, consoleResponder{c})
@@ -124,10 +124,14 @@ func (c *Console) interaction(line string) (*discordgo.Interaction, error) {
 		}
 		return nil, fmt.Errorf("/%s needs a subcommand: %s", name, strings.Join(names, ", "))
 	}
+	path := "/" + strings.TrimPrefix(strings.Join(words[:len(words)-len(rest)], " "), "/")
+	usageErr := func(format string, args ...any) error {
+		return fmt.Errorf("%s\nUsage: %s", fmt.Sprintf(format, args...), usage(path, defs))
+	}
 	for _, w := range rest {
 		k, v, ok := strings.Cut(w, ":")
 		if !ok {
-			return nil, fmt.Errorf("%q is not name:value", w)
+			return nil, usageErr("%q is not name:value", w)
 		}
 		var def *discordgo.ApplicationCommandOption
 		for _, o := range defs {
@@ -136,14 +140,14 @@ func (c *Console) interaction(line string) (*discordgo.Interaction, error) {
 			}
 		}
 		if def == nil {
-			return nil, fmt.Errorf("unknown option %q%s", k, optionList(defs))
+			return nil, usageErr("unknown option %q", k)
 		}
 		opt := &discordgo.ApplicationCommandInteractionDataOption{Name: k, Type: def.Type, Value: v}
 		switch def.Type {
 		case discordgo.ApplicationCommandOptionInteger, discordgo.ApplicationCommandOptionNumber:
 			f, err := strconv.ParseFloat(strings.TrimPrefix(v, "#"), 64)
 			if err != nil {
-				return nil, fmt.Errorf("option %s wants a number, not %q", k, v)
+				return nil, usageErr("option %s wants a whole number, not %q", k, v)
 			}
 			opt.Value = f // the gateway delivers JSON numbers as float64
 		case discordgo.ApplicationCommandOptionBoolean:
@@ -162,7 +166,7 @@ func (c *Console) interaction(line string) (*discordgo.Interaction, error) {
 			found = found || given.Name == o.Name
 		}
 		if !found {
-			return nil, fmt.Errorf("option %s is required (%s)", o.Name, o.Description)
+			return nil, usageErr("option %s is required (%s)", o.Name, o.Description)
 		}
 	}
 	base.Type = discordgo.InteractionApplicationCommand
@@ -170,15 +174,18 @@ func (c *Console) interaction(line string) (*discordgo.Interaction, error) {
 	return base, nil
 }
 
-func optionList(defs []*discordgo.ApplicationCommandOption) string {
-	if len(defs) == 0 {
-		return "; this command takes no options"
-	}
-	var names []string
+// usage renders a command's options the way they are typed: required ones bare, optional ones
+// in brackets, values with spaces quoted.
+func usage(path string, defs []*discordgo.ApplicationCommandOption) string {
+	parts := []string{path}
 	for _, o := range defs {
-		names = append(names, o.Name)
+		p := o.Name + ":…"
+		if !o.Required {
+			p = "[" + p + "]"
+		}
+		parts = append(parts, p)
 	}
-	return "; options are " + strings.Join(names, ", ")
+	return strings.Join(parts, " ")
 }
 
 // splitLine splits on spaces, keeping name:"quoted values" together.
