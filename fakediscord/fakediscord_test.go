@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
 
 	"liaison/fakediscord"
 )
@@ -143,15 +144,20 @@ func TestOpenReachesReadyThroughCompressedFrame(t *testing.T) {
 func TestHeartbeatsAreAcknowledged(t *testing.T) {
 	t.Parallel()
 	s := fakediscord.New(t)
-	s.SetHeartbeatInterval(20 * time.Millisecond)
 	dg := session(t, s)
 	open(t, s, dg)
-	if err := s.WaitFor(ctx(t), func() bool { return s.Heartbeats() >= 3 }); err != nil {
-		t.Fatalf("heartbeats: %v (got %d)", err, s.Heartbeats())
+	// discordgo sends its first heartbeat as soon as it is connected.
+	if err := s.WaitFor(ctx(t), func() bool { return s.Heartbeats() >= 1 }); err != nil {
+		t.Fatalf("no heartbeat: %v", err)
 	}
-	// discordgo reconnects when acks stop; still one connection means they came.
-	if got := s.Connections(); got != 1 {
-		t.Errorf("Connections() = %d, want 1", got)
+
+	ws := rawGateway(t, s)
+	ws.WriteJSON(map[string]any{"op": 1, "d": nil})
+	var ack struct {
+		Op int `json:"op"`
+	}
+	if err := ws.ReadJSON(&ack); err != nil || ack.Op != 11 {
+		t.Errorf("answer to op 1 = %+v, %v; want op 11", ack, err)
 	}
 }
 
@@ -340,7 +346,7 @@ func TestValidateRequestBody(t *testing.T) {
 	}
 	for body, ok := range map[string]bool{
 		`{"type":1}`: true,
-		`{"type":"4","data":{"content":"hi","flags":"64"}}`: true,
+		`{"type":"4","data":{"content":"hi","flags":"64"}}`:                 true,
 		`{"type":4,"data":{"content":"` + strings.Repeat("x", 2001) + `"}}`: false,
 		`{"type":99}`: false,
 		`{"data":{}}`: false,
@@ -609,5 +615,55 @@ func TestSpecPathEnv(t *testing.T) {
 		if p, ok := fakediscord.SpecPath(); !ok || !strings.HasSuffix(p, "shared/discord-api-spec/openapi.json") {
 			t.Errorf("SpecPath() = %q, %v; want the shared spec found by walking up", p, ok)
 		}
+	}
+}
+
+// rawGateway dials the fake's gateway directly and reads Hello.
+func rawGateway(t *testing.T, s *fakediscord.Server) *websocket.Conn {
+	t.Helper()
+	ws, _, err := websocket.DefaultDialer.Dial(s.GatewayURL()+"/?v=10&encoding=json", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+	var hello struct {
+		Op int `json:"op"`
+		D  struct {
+			HeartbeatInterval int `json:"heartbeat_interval"`
+		} `json:"d"`
+	}
+	if err := ws.ReadJSON(&hello); err != nil || hello.Op != 10 || hello.D.HeartbeatInterval != 41250 {
+		t.Fatalf("hello = %+v, %v; want op 10 with 41250 ms", hello, err)
+	}
+	return ws
+}
+
+func TestGatewayRejectsBadIdentifyAndUnknownResume(t *testing.T) {
+	t.Parallel()
+	s := fakediscord.New(t)
+
+	ws := rawGateway(t, s)
+	ws.WriteJSON(map[string]any{"op": 2, "d": map[string]any{"token": "Bot x", "properties": map[string]any{}}})
+	_, _, err := ws.ReadMessage()
+	var ce *websocket.CloseError
+	if !errors.As(err, &ce) || ce.Code != 4013 {
+		t.Errorf("identify without intents: %v, want close 4013", err)
+	}
+	if v := s.Violations(); len(v) != 1 || v[0].Method != "GATEWAY" {
+		t.Errorf("Violations() = %v, want the identify", v)
+	}
+
+	ws = rawGateway(t, s)
+	ws.WriteJSON(map[string]any{"op": 6, "d": map[string]any{"token": "Bot x", "session_id": "nope", "seq": 3}})
+	var p struct {
+		Op int  `json:"op"`
+		D  bool `json:"d"`
+	}
+	if err := ws.ReadJSON(&p); err != nil || p.Op != 9 || p.D {
+		t.Errorf("resume of unknown session = %+v, %v; want op 9 false", p, err)
+	}
+	if err := s.DispatchInteraction(command("nobody")); !errors.Is(err, fakediscord.ErrNoSession) {
+		t.Errorf("DispatchInteraction without a session = %v, want ErrNoSession", err)
 	}
 }

@@ -32,8 +32,10 @@ type gwConn struct {
 	wmu sync.Mutex // gorilla allows one concurrent writer
 
 	// Guarded by Server.mu.
-	sess  *gwSession
-	ready bool // READY or RESUMED sent, and not retired by op 7/9 or a drop
+	sess       *gwSession
+	ready      bool // READY or RESUMED sent, and not retired by op 7/9 or a drop
+	readyAt    time.Time
+	heartbeats int
 }
 
 // gwSession is a gateway session: it survives its connection, so a client
@@ -150,6 +152,8 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 		case 1: // heartbeat
 			s.mu.Lock()
 			s.heartbeats++
+			c.heartbeats++
+			s.notifyLocked()
 			s.mu.Unlock()
 			c.write(websocket.TextMessage, frame(11, nil, 0, ""))
 		case 2:
@@ -261,7 +265,7 @@ func (s *Server) identify(c *gwConn, d json.RawMessage) bool {
 
 	s.mu.Lock()
 	if err == nil && c.sess == sess {
-		c.ready = true
+		c.ready, c.readyAt = true, time.Now()
 		if compress {
 			s.binaryFrames++
 		}
@@ -323,7 +327,7 @@ func (s *Server) resume(c *gwConn, d json.RawMessage) {
 
 	s.mu.Lock()
 	if err == nil && c.sess == sess {
-		c.ready = true
+		c.ready, c.readyAt = true, time.Now()
 		s.resumes++
 	}
 	s.notifyLocked()
@@ -468,19 +472,47 @@ func (s *Server) SendInvalidSession(resumable bool) {
 	c.write(websocket.TextMessage, frame(9, resumable, 0, ""))
 }
 
+// firstHeartbeatGrace bounds how long WaitReady waits for a ready
+// connection's first heartbeat.
+const firstHeartbeatGrace = time.Second
+
 // WaitReady waits until the current session has a connection that got READY
 // or RESUMED, e.g. after Open, or after a drop, op 7 or op 9.
+//
+// It also waits for that connection's first heartbeat (at most a second).
+// discordgo v0.29 starts its heartbeat goroutine as Open returns, and that
+// goroutine's first write blocks on the session lock; if Close or an op 7
+// takes the lock first, the late heartbeat fails and discordgo reconnects a
+// second time in the background (and races with itself). Tests that act only
+// after WaitReady stay clear of that.
 func (s *Server) WaitReady(ctx context.Context) error {
-	err := s.WaitFor(ctx, func() bool {
+	for {
 		s.mu.Lock()
-		defer s.mu.Unlock()
+		ch, closed := s.changed, s.closed
 		c := s.liveConnLocked()
-		return c != nil && c.ready
-	})
-	if err != nil {
-		return fmt.Errorf("fakediscord: waiting for a ready gateway session: %w", err)
+		ready := c != nil && c.ready
+		var wait time.Duration
+		if ready && c.heartbeats == 0 {
+			wait = firstHeartbeatGrace - time.Since(c.readyAt)
+		}
+		s.mu.Unlock()
+		if ready && wait <= 0 {
+			return nil
+		}
+		if closed {
+			return errors.New("fakediscord: server closed")
+		}
+		var grace <-chan time.Time
+		if ready {
+			grace = time.After(wait)
+		}
+		select {
+		case <-ch:
+		case <-grace:
+		case <-ctx.Done():
+			return fmt.Errorf("fakediscord: waiting for a ready gateway session: %w", ctx.Err())
+		}
 	}
-	return nil
 }
 
 // SetHeartbeatInterval sets the interval announced in Hello to connections

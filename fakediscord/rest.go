@@ -17,31 +17,26 @@ import (
 	"time"
 )
 
-// statusWriter records the status in the request log before the answer
-// leaves, so a test reading Requests() right after discordgo returns sees it.
-type statusWriter struct {
-	http.ResponseWriter
-	s      *Server
-	idx    int
+// bufferedWriter holds an answer until the handler has released the
+// server's lock; serveAPI then records the status and sends it, so a test
+// reading Requests() right after discordgo returns sees the status.
+type bufferedWriter struct {
+	header http.Header
 	status int
+	body   bytes.Buffer
 }
 
-func (w *statusWriter) WriteHeader(status int) {
+func (w *bufferedWriter) Header() http.Header { return w.header }
+
+func (w *bufferedWriter) WriteHeader(status int) {
 	if w.status == 0 {
 		w.status = status
-		w.s.mu.Lock()
-		w.s.requests[w.idx].Status = status
-		w.s.notifyLocked()
-		w.s.mu.Unlock()
 	}
-	w.ResponseWriter.WriteHeader(status)
 }
 
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.WriteHeader(http.StatusOK)
-	}
-	return w.ResponseWriter.Write(b)
+func (w *bufferedWriter) Write(b []byte) (int, error) {
+	w.WriteHeader(http.StatusOK)
+	return w.body.Write(b)
 }
 
 // call is one REST request on its way through the fake.
@@ -93,11 +88,30 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	s.notifyLocked()
 	s.mu.Unlock()
 
-	sw := &statusWriter{ResponseWriter: w, s: s, idx: idx}
+	sw := &bufferedWriter{header: http.Header{}}
+	abandoned := false
+	defer func() {
+		if abandoned {
+			return // the client gave up during the latency; Status stays 0
+		}
+		if sw.status == 0 {
+			sw.status = http.StatusOK
+		}
+		s.mu.Lock()
+		s.requests[idx].Status = sw.status
+		s.notifyLocked()
+		s.mu.Unlock()
+		for k, v := range sw.header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(sw.status)
+		w.Write(sw.body.Bytes())
+	}()
 	if latency > 0 {
 		select {
 		case <-time.After(latency):
 		case <-r.Context().Done():
+			abandoned = true
 			return
 		case <-s.done:
 		}
@@ -297,536 +311,6 @@ func botUser() map[string]any {
 	}
 }
 
-// --- application commands ---
-
-func (s *Server) serveCommands(c *call, op *operation) {
-	guildID := ""
-	if strings.Contains(c.rt.template, "{guild_id}") {
-		guildID = c.params[1]
-	}
-	appID := c.params[0]
-	t := c.rt.template
-	perCommand := strings.HasSuffix(t, "{command_id}")
-	if !strings.HasSuffix(t, "/commands") && !perCommand {
-		writeError(c.w, http.StatusNotFound, 0, "404: Not Found")
-		return
-	}
-
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	defer s.notifyLocked()
-	list := s.commands[guildID]
-	switch {
-	case !perCommand && op.method == http.MethodGet:
-		writeJSON(c.w, http.StatusOK, nonNil(list))
-	case !perCommand && op.method == http.MethodPut:
-		arr, _ := c.obj.([]any)
-		var out []map[string]any
-		for _, v := range arr {
-			in, _ := v.(map[string]any)
-			out = append(out, s.storeCommandLocked(list, in, appID, guildID))
-		}
-		s.commands[guildID] = out
-		writeJSON(c.w, http.StatusOK, nonNil(out))
-	case !perCommand && op.method == http.MethodPost:
-		cmd := s.storeCommandLocked(list, c.object(), appID, guildID)
-		for i, old := range list {
-			if old["id"] == cmd["id"] {
-				list[i] = cmd
-				s.commands[guildID] = list
-				writeJSON(c.w, http.StatusOK, cmd)
-				return
-			}
-		}
-		s.commands[guildID] = append(list, cmd)
-		writeJSON(c.w, http.StatusCreated, cmd)
-	default:
-		id := c.params[len(c.params)-1]
-		i := slices.IndexFunc(list, func(m map[string]any) bool { return m["id"] == id })
-		if i < 0 {
-			writeError(c.w, http.StatusNotFound, 10063, "Unknown application command")
-			return
-		}
-		switch op.method {
-		case http.MethodGet:
-			writeJSON(c.w, http.StatusOK, list[i])
-		case http.MethodPatch:
-			merged := cloneMap(list[i])
-			for k, v := range c.object() {
-				merged[k] = v
-			}
-			merged["id"] = id
-			list[i] = s.storeCommandLocked(nil, merged, appID, guildID)
-			list[i]["id"] = id
-			writeJSON(c.w, http.StatusOK, list[i])
-		case http.MethodDelete:
-			s.commands[guildID] = slices.Delete(list, i, i+1)
-			c.w.WriteHeader(http.StatusNoContent)
-		default:
-			writeError(c.w, http.StatusMethodNotAllowed, 0, "405: Method Not Allowed")
-		}
-	}
-}
-
-// storeCommandLocked turns a command as sent into the object Discord returns:
-// it keeps the ID of an existing command with the same name and type (bulk
-// overwrite is an upsert by name), and fills the server-side fields.
-func (s *Server) storeCommandLocked(existing []map[string]any, in map[string]any, appID, guildID string) map[string]any {
-	cmd := cloneMap(in)
-	typ := "1"
-	if t, ok := cmd["type"].(json.Number); ok {
-		typ = t.String()
-	}
-	cmd["type"] = json.Number(typ)
-	id := ""
-	for _, old := range existing {
-		if old["name"] == cmd["name"] && fmt.Sprint(old["type"]) == typ {
-			id, _ = old["id"].(string)
-		}
-	}
-	if id == "" {
-		id = s.nextIDLocked()
-	}
-	cmd["id"] = id
-	cmd["application_id"] = appID
-	cmd["version"] = s.nextIDLocked()
-	if guildID != "" {
-		cmd["guild_id"] = guildID
-	} else {
-		delete(cmd, "guild_id")
-	}
-	// Discord answers permissions as a string whichever way they were sent.
-	if p, ok := cmd["default_member_permissions"]; ok && p != nil {
-		cmd["default_member_permissions"] = fmt.Sprint(p)
-	} else {
-		cmd["default_member_permissions"] = nil
-	}
-	if _, ok := cmd["description"]; !ok {
-		cmd["description"] = ""
-	}
-	if _, ok := cmd["nsfw"]; !ok {
-		cmd["nsfw"] = false
-	}
-	return cmd
-}
-
-// --- interactions ---
-
-func (s *Server) serveCallback(c *call) {
-	iid, token := c.params[0], c.params[1]
-	p := c.object()
-	typ := intOf(p["type"])
-	data, _ := p["data"].(map[string]any)
-
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	defer s.notifyLocked()
-	st := s.interactions[iid]
-	if st == nil {
-		// Not dispatched by the fake (e.g. a test of the HTTP endpoint): take
-		// the interaction as the URL describes it.
-		st = &interactionState{id: iid, token: token}
-		s.interactions[iid] = st
-		s.byToken[token] = st
-	}
-	if st.token != token {
-		writeError(c.w, http.StatusUnauthorized, 50027, "Invalid Webhook Token")
-		return
-	}
-	if !st.dispatchedAt.IsZero() && s.deadline > 0 && time.Since(st.dispatchedAt) > s.deadline {
-		writeError(c.w, http.StatusNotFound, 10062, "Unknown interaction")
-		return
-	}
-	if st.acked {
-		writeError(c.w, http.StatusBadRequest, 40060, "Interaction has already been acknowledged.")
-		return
-	}
-	st.acked = true
-	st.responses = append(st.responses, Response{Kind: "callback", Body: c.payload, Type: typ, Data: data, Files: c.files})
-	switch typ {
-	case 4, 5, 7:
-		st.original = s.messageObjLocked(st.channelID(), data, c.files, true)
-		if typ == 5 {
-			// Deferred: Discord shows "thinking" until the original is edited.
-			st.original["content"] = ""
-			st.original["flags"] = json.Number(strconv.Itoa(intOf(st.original["flags"]) | 1<<7))
-		}
-	case 6:
-		st.original = s.messageObjLocked(st.channelID(), nil, nil, true)
-	}
-	if c.r.URL.Query().Get("with_response") == "true" {
-		resp := map[string]any{
-			"interaction": map[string]any{"id": iid, "type": 2, "response_message_loading": typ == 5},
-		}
-		if st.original != nil {
-			resp["resource"] = map[string]any{"type": typ, "message": st.original}
-		}
-		writeJSON(c.w, http.StatusOK, resp)
-		return
-	}
-	c.w.WriteHeader(http.StatusNoContent)
-}
-
-func (st *interactionState) channelID() string {
-	if st.channel != "" {
-		return st.channel
-	}
-	return "0"
-}
-
-func (s *Server) serveWebhook(c *call, op *operation) {
-	token := c.params[1]
-	t := c.rt.template
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	defer s.notifyLocked()
-	st := s.byToken[token]
-	if st == nil || !st.acked {
-		// Only interaction webhooks exist in the fake; and Discord knows an
-		// interaction's webhook only once the interaction has been answered.
-		writeError(c.w, http.StatusNotFound, 10015, "Unknown Webhook")
-		return
-	}
-	record := func(kind string) {
-		st.responses = append(st.responses, Response{Kind: kind, Body: c.payload, Data: c.object(), Files: c.files})
-	}
-	switch {
-	case t == "/webhooks/{webhook_id}/{webhook_token}" && op.method == http.MethodPost:
-		msg := s.messageObjLocked(st.channelID(), c.object(), c.files, true)
-		if st.followups == nil {
-			st.followups = map[string]map[string]any{}
-		}
-		st.followups[msg["id"].(string)] = msg
-		record("followup")
-		// Interaction follow-ups always answer with the message, wait or not.
-		writeJSON(c.w, http.StatusOK, msg)
-	case t == "/webhooks/{webhook_id}/{webhook_token}/messages/@original":
-		switch op.method {
-		case http.MethodGet:
-			if st.original == nil {
-				writeError(c.w, http.StatusNotFound, 10008, "Unknown Message")
-				return
-			}
-			writeJSON(c.w, http.StatusOK, st.original)
-		case http.MethodPatch:
-			if st.original == nil {
-				writeError(c.w, http.StatusNotFound, 10008, "Unknown Message")
-				return
-			}
-			editMessage(st.original, c.object(), c.files)
-			flags := intOf(st.original["flags"]) &^ (1 << 7) // no longer "thinking"
-			st.original["flags"] = json.Number(strconv.Itoa(flags))
-			record("edit_original")
-			writeJSON(c.w, http.StatusOK, st.original)
-		case http.MethodDelete:
-			if st.original == nil {
-				writeError(c.w, http.StatusNotFound, 10008, "Unknown Message")
-				return
-			}
-			st.original = nil
-			record("delete_original")
-			c.w.WriteHeader(http.StatusNoContent)
-		}
-	case t == "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}":
-		msg := st.followups[c.params[2]]
-		if msg == nil {
-			writeError(c.w, http.StatusNotFound, 10008, "Unknown Message")
-			return
-		}
-		switch op.method {
-		case http.MethodGet:
-			writeJSON(c.w, http.StatusOK, msg)
-		case http.MethodPatch:
-			editMessage(msg, c.object(), c.files)
-			record("edit_followup")
-			writeJSON(c.w, http.StatusOK, msg)
-		case http.MethodDelete:
-			delete(st.followups, c.params[2])
-			record("delete_followup")
-			c.w.WriteHeader(http.StatusNoContent)
-		}
-	default:
-		writeError(c.w, http.StatusNotFound, 0, "404: Not Found")
-	}
-}
-
-// --- channels and messages ---
-
-func (s *Server) serveChannel(c *call) {
-	id := c.params[0]
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.deleted[id] {
-		writeError(c.w, http.StatusNotFound, 10003, "Unknown Channel")
-		return
-	}
-	if ch := s.channels[id]; ch != nil {
-		writeJSON(c.w, http.StatusOK, ch)
-		return
-	}
-	writeJSON(c.w, http.StatusOK, map[string]any{
-		"id": id, "type": 0, "guild_id": DefaultGuildID, "name": "channel-" + id,
-		"position": 0, "permission_overwrites": []any{}, "nsfw": false, "topic": nil,
-		"parent_id": nil, "last_message_id": nil, "rate_limit_per_user": 0, "flags": 0,
-	})
-}
-
-func (s *Server) serveMessages(c *call, op *operation) {
-	channelID := c.params[0]
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	defer s.notifyLocked()
-	if s.deleted[channelID] {
-		writeError(c.w, http.StatusNotFound, 10003, "Unknown Channel")
-		return
-	}
-	if len(c.params) == 1 {
-		if op.method != http.MethodPost {
-			// Listing history is not faked.
-			writeError(c.w, http.StatusNotFound, 0, "404: Not Found")
-			return
-		}
-		s.createMessageLocked(c, channelID)
-		return
-	}
-	i := slices.IndexFunc(s.messages, func(m *Message) bool {
-		return m.ID == c.params[1] && m.ChannelID == channelID && !m.Deleted
-	})
-	if i < 0 {
-		writeError(c.w, http.StatusNotFound, 10008, "Unknown Message")
-		return
-	}
-	m := s.messages[i]
-	switch op.method {
-	case http.MethodGet:
-		writeJSON(c.w, http.StatusOK, m.obj)
-	case http.MethodPatch:
-		editMessage(m.obj, c.object(), c.files)
-		m.Content, _ = m.obj["content"].(string)
-		m.Embeds = rawJSON(m.obj["embeds"])
-		m.Components = rawJSON(m.obj["components"])
-		writeJSON(c.w, http.StatusOK, m.obj)
-	case http.MethodDelete:
-		m.Deleted = true
-		c.w.WriteHeader(http.StatusNoContent)
-	default:
-		writeError(c.w, http.StatusMethodNotAllowed, 0, "405: Method Not Allowed")
-	}
-}
-
-func (s *Server) createMessageLocked(c *call, channelID string) {
-	p := c.object()
-	if isEmptyMessage(p, c.files) {
-		writeError(c.w, http.StatusBadRequest, 50006, "Cannot send an empty message")
-		return
-	}
-	nonce := nonceString(p["nonce"])
-	key := channelID + "\x00" + nonce
-	if nonce != "" && p["enforce_nonce"] == true {
-		if e, ok := s.nonces[key]; ok && time.Since(e.seen) < nonceWindow {
-			// Discord answers a retried post with the message the first one
-			// created, and creates nothing.
-			writeJSON(c.w, http.StatusOK, e.msg.obj)
-			return
-		}
-	}
-	obj := s.messageObjLocked(channelID, p, c.files, false)
-	if nonce != "" {
-		obj["nonce"] = p["nonce"]
-	}
-	m := &Message{
-		ID:         obj["id"].(string),
-		ChannelID:  channelID,
-		Content:    stringOf(p["content"]),
-		Embeds:     rawJSON(p["embeds"]),
-		Components: rawJSON(p["components"]),
-		Nonce:      nonce,
-		Files:      c.files,
-		Body:       c.payload,
-		created:    time.Now(),
-		obj:        obj,
-	}
-	s.messages = append(s.messages, m)
-	if nonce != "" {
-		s.nonces[key] = nonceEntry{msg: m, seen: m.created}
-	}
-	writeJSON(c.w, http.StatusOK, obj)
-}
-
-func isEmptyMessage(p map[string]any, files []File) bool {
-	if stringOf(p["content"]) != "" || len(files) > 0 || p["poll"] != nil {
-		return false
-	}
-	for _, k := range []string{"embeds", "components", "sticker_ids", "attachments"} {
-		if a, ok := p[k].([]any); ok && len(a) > 0 {
-			return false
-		}
-	}
-	return true
-}
-
-func nonceString(v any) string {
-	switch n := v.(type) {
-	case string:
-		return n
-	case json.Number:
-		return n.String()
-	}
-	return ""
-}
-
-// messageObjLocked builds the message object Discord answers with.
-func (s *Server) messageObjLocked(channelID string, p map[string]any, files []File, webhook bool) map[string]any {
-	id := s.nextIDLocked()
-	obj := map[string]any{
-		"id":               id,
-		"channel_id":       channelID,
-		"type":             0,
-		"content":          "",
-		"author":           botUser(),
-		"timestamp":        time.Now().UTC().Format(time.RFC3339Nano),
-		"edited_timestamp": nil,
-		"tts":              p["tts"] == true,
-		"mention_everyone": false,
-		"mentions":         []any{},
-		"mention_roles":    []any{},
-		"attachments":      []any{},
-		"embeds":           []any{},
-		"components":       []any{},
-		"pinned":           false,
-		"flags":            json.Number("0"),
-	}
-	if webhook {
-		obj["webhook_id"] = ApplicationID
-		obj["application_id"] = ApplicationID
-		obj["type"] = 20 // CHAT_INPUT_COMMAND reply
-	}
-	setMessageFields(obj, p, files)
-	return obj
-}
-
-// editMessage applies a PATCH body to a stored message object.
-func editMessage(obj, p map[string]any, files []File) {
-	setMessageFields(obj, p, files)
-	obj["edited_timestamp"] = time.Now().UTC().Format(time.RFC3339Nano)
-}
-
-func setMessageFields(obj, p map[string]any, files []File) {
-	if v, ok := p["content"]; ok {
-		obj["content"] = stringOf(v)
-	}
-	if v, ok := p["embeds"]; ok {
-		embeds, _ := v.([]any)
-		for _, e := range embeds {
-			if m, ok := e.(map[string]any); ok && m["type"] == nil {
-				m["type"] = "rich"
-			}
-		}
-		obj["embeds"] = nonNil(embeds)
-	}
-	if v, ok := p["components"]; ok {
-		comps, _ := v.([]any)
-		obj["components"] = nonNil(comps)
-	}
-	if v, ok := p["flags"].(json.Number); ok {
-		obj["flags"] = v
-	}
-	if v, ok := p["attachments"].([]any); ok && len(files) == 0 {
-		obj["attachments"] = nonNil(v)
-	}
-	if len(files) > 0 {
-		atts := []any{}
-		for _, f := range files {
-			atts = append(atts, map[string]any{
-				"id":           strconv.FormatUint(uint64(fnv32(f.Field+f.Name)), 10),
-				"filename":     f.Name,
-				"size":         len(f.Data),
-				"url":          "https://cdn.discordapp.com/attachments/" + f.Name,
-				"proxy_url":    "https://media.discordapp.net/attachments/" + f.Name,
-				"content_type": f.ContentType,
-			})
-		}
-		obj["attachments"] = atts
-	}
-}
-
-// --- scheduled events ---
-
-func (s *Server) serveScheduledEvents(c *call, op *operation) {
-	guildID := c.params[0]
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	defer s.notifyLocked()
-	if len(c.params) == 1 {
-		switch op.method {
-		case http.MethodGet:
-			out := []any{}
-			for _, id := range s.eventOrder {
-				if ev := s.events[id]; ev != nil && ev["guild_id"] == guildID {
-					out = append(out, ev)
-				}
-			}
-			writeJSON(c.w, http.StatusOK, out)
-		case http.MethodPost:
-			p := c.object()
-			ev := map[string]any{
-				"id":                   s.nextIDLocked(),
-				"guild_id":             guildID,
-				"channel_id":           nil,
-				"creator_id":           BotUserID,
-				"creator":              botUser(),
-				"name":                 p["name"],
-				"description":          nil,
-				"scheduled_start_time": p["scheduled_start_time"],
-				"scheduled_end_time":   nil,
-				"privacy_level":        p["privacy_level"],
-				"status":               1, // SCHEDULED
-				"entity_type":          p["entity_type"],
-				"entity_id":            nil,
-				"entity_metadata":      nil,
-				"user_count":           0,
-				"image":                nil,
-				"recurrence_rule":      nil,
-			}
-			for _, k := range []string{"channel_id", "description", "scheduled_end_time", "entity_metadata", "recurrence_rule"} {
-				if v, ok := p[k]; ok {
-					ev[k] = v
-				}
-			}
-			s.events[ev["id"].(string)] = ev
-			s.eventOrder = append(s.eventOrder, ev["id"].(string))
-			writeJSON(c.w, http.StatusOK, ev)
-		default:
-			writeError(c.w, http.StatusMethodNotAllowed, 0, "405: Method Not Allowed")
-		}
-		return
-	}
-	id := c.params[1]
-	ev := s.events[id]
-	if ev == nil || ev["guild_id"] != guildID {
-		writeError(c.w, http.StatusNotFound, 10070, "Unknown Guild Scheduled Event")
-		return
-	}
-	switch op.method {
-	case http.MethodGet:
-		writeJSON(c.w, http.StatusOK, ev)
-	case http.MethodPatch:
-		for k, v := range c.object() {
-			if k != "id" && k != "guild_id" {
-				ev[k] = v
-			}
-		}
-		writeJSON(c.w, http.StatusOK, ev)
-	case http.MethodDelete:
-		delete(s.events, id)
-		c.w.WriteHeader(http.StatusNoContent)
-	default:
-		writeError(c.w, http.StatusMethodNotAllowed, 0, "405: Method Not Allowed")
-	}
-}
-
-// --- answers ---
-
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -891,8 +375,6 @@ func fnv32(s string) uint32 {
 	h.Write([]byte(s))
 	return h.Sum32()
 }
-
-// --- small helpers ---
 
 func intOf(v any) int {
 	switch n := v.(type) {

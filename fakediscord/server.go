@@ -5,7 +5,20 @@
 //
 // The bot reaches the fake by rewriting discordgo's request URLs from
 // https://discord.com/api/v9 to APIBase(); gateway discovery goes through the
-// same client and answers with the fake's own websocket URL.
+// same client and answers with the fake's own websocket URL. A test reads:
+//
+//	s := fakediscord.New(t) // skips when the spec is missing
+//	// ... start the bot with api_base = s.APIBase() ...
+//	s.WaitReady(ctx)
+//	i := &discordgo.Interaction{Type: discordgo.InteractionApplicationCommand, ...}
+//	s.DispatchInteraction(i) // fills i.ID and i.Token
+//	r, err := s.WaitResponse(ctx, i.ID)
+//	s.AssertValid(t) // every body the bot sent matched Discord's spec
+//
+// A body that breaks the spec is answered like Discord does (400, code 50035
+// "Invalid Form Body") and recorded as a Violation. The one leniency is the
+// one Discord documents: integers may be sent as numeric strings (see
+// validateLenient in spec.go).
 package fakediscord
 
 import (
@@ -54,7 +67,7 @@ const nonceWindow = 5 * time.Minute
 // copies, so tests may inspect it while the bot is still running.
 type Server struct {
 	spec *spec
-	http *httptest.Server
+	srv  *httptest.Server
 	done chan struct{} // closed by close; ends latency sleeps and waits
 
 	// sendMu orders gateway sends: sequence numbers are assigned and frames
@@ -118,6 +131,8 @@ type Violation struct {
 	Err    error
 }
 
+// String shows the violation with the start of the offending body, which is
+// usually enough to find the code that built it.
 func (v Violation) String() string {
 	body := string(v.Body)
 	if len(body) > 500 {
@@ -141,7 +156,7 @@ type Message struct {
 	ID         string
 	ChannelID  string
 	Content    string
-	Embeds     json.RawMessage // as sent; nil when absent
+	Embeds     json.RawMessage // as sent (as stored after an edit); nil when absent
 	Components json.RawMessage
 	Nonce      string // normalised to a string; "" when absent
 	Files      []File
@@ -207,14 +222,19 @@ func New(t testing.TB) *Server {
 		sessions:     map[string]*gwSession{},
 		conns:        map[*gwConn]bool{},
 	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("/api/", s.serveAPI)
-	mux.HandleFunc("/gateway", s.serveGateway)
-	mux.HandleFunc("/gateway/", s.serveGateway)
-	mux.HandleFunc("/", s.serveAPI) // records and answers 404
-	s.http = httptest.NewServer(mux)
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	t.Cleanup(s.close)
 	return s
+}
+
+// serveHTTP splits the listener between the gateway and REST. No ServeMux:
+// its path cleaning would redirect paths Discord answers as they are.
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/gateway" || strings.HasPrefix(r.URL.Path, "/gateway/") {
+		s.serveGateway(w, r)
+		return
+	}
+	s.serveAPI(w, r) // everything else, including non-API paths (recorded, 404)
 }
 
 func (s *Server) close() {
@@ -234,19 +254,19 @@ func (s *Server) close() {
 	for _, c := range conns {
 		c.ws.NetConn().Close()
 	}
-	s.http.CloseClientConnections()
-	s.http.Close()
+	s.srv.CloseClientConnections()
+	s.srv.Close()
 }
 
 // URL is the fake's root, "http://127.0.0.1:PORT".
-func (s *Server) URL() string { return s.http.URL }
+func (s *Server) URL() string { return s.srv.URL }
 
 // APIBase is what the bot's api_base should be: URL()+"/api/v9".
-func (s *Server) APIBase() string { return s.http.URL + "/api/v9" }
+func (s *Server) APIBase() string { return s.srv.URL + "/api/v9" }
 
 // GatewayURL is the websocket URL the fake hands out in /gateway/bot.
 func (s *Server) GatewayURL() string {
-	return "ws" + strings.TrimPrefix(s.http.URL, "http") + "/gateway"
+	return "ws" + strings.TrimPrefix(s.srv.URL, "http") + "/gateway"
 }
 
 // notifyLocked wakes everything blocked in WaitFor. Callers hold s.mu.
@@ -386,6 +406,9 @@ type fault struct {
 // and body with retryAfter (0 means 100ms); other statuses carry Discord's
 // JSON error shape. The request is still recorded and its body validated.
 func (s *Server) FailNext(method, pathPrefix string, n int, status int, retryAfter time.Duration) {
+	if n <= 0 {
+		return
+	}
 	if retryAfter <= 0 {
 		retryAfter = 100 * time.Millisecond
 	}

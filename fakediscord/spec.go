@@ -263,7 +263,7 @@ func (s *spec) validateValue(o *operation, inst any) error {
 	if err != nil {
 		return fmt.Errorf("compile schema for %s %s: %w", o.method, o.template, err)
 	}
-	return validateLenient(sch, inst)
+	return newSchemaError(validateLenient(sch, inst))
 }
 
 // maxCoerceRounds bounds the re-validation loop in validateLenient; each round
@@ -355,40 +355,122 @@ func replaceAt(root any, loc []string, f func(any) (any, bool)) (any, bool) {
 	return root, false
 }
 
+// SchemaError is a body's mismatch with the spec: the summary lists only the
+// errors of the union branches the body was evidently aiming at (the raw
+// validator output lists every branch of every oneOf, which buries the
+// problem), and Unwrap gives the full *jsonschema.ValidationError.
+type SchemaError struct {
+	Leaves []*jsonschema.ValidationError
+	Raw    *jsonschema.ValidationError
+}
+
+// Error lists each relevant mismatch with its location in the body.
+func (e *SchemaError) Error() string {
+	p := message.NewPrinter(language.English)
+	var b strings.Builder
+	b.WriteString("request body does not match the spec:")
+	for _, l := range e.Leaves {
+		fmt.Fprintf(&b, "\n  at '/%s': %s", strings.Join(l.InstanceLocation, "/"), l.ErrorKind.LocalizedString(p))
+	}
+	return b.String()
+}
+
+// Unwrap gives the validator's full report, every union branch included.
+func (e *SchemaError) Unwrap() error { return e.Raw }
+
+// newSchemaError wraps a validation failure, keeping other errors as they are.
+func newSchemaError(err error) error {
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	seen := map[string]bool{}
+	var leaves []*jsonschema.ValidationError
+	for _, l := range relevantLeaves(ve) {
+		key := strings.Join(l.InstanceLocation, "/") + "\x00" + fmt.Sprint(l.ErrorKind)
+		if !seen[key] {
+			seen[key] = true
+			leaves = append(leaves, l)
+		}
+	}
+	return &SchemaError{Leaves: leaves, Raw: ve}
+}
+
+// relevantLeaves collects the leaf errors under e, skipping the branches of
+// a oneOf/anyOf that the body plainly was not meant to match: a branch whose
+// JSON type differs from the instance's, or whose "type" discriminator
+// (enum/const on a property named type) differs. If every branch is such a
+// mismatch, all are kept.
+func relevantLeaves(e *jsonschema.ValidationError) []*jsonschema.ValidationError {
+	if len(e.Causes) == 0 {
+		return []*jsonschema.ValidationError{e}
+	}
+	causes := e.Causes
+	switch e.ErrorKind.(type) {
+	case *kind.OneOf, *kind.AnyOf:
+		var keep []*jsonschema.ValidationError
+		for _, c := range causes {
+			if !branchMismatch(c, len(e.InstanceLocation)) {
+				keep = append(keep, c)
+			}
+		}
+		if len(keep) > 0 {
+			causes = keep
+		}
+	}
+	var out []*jsonschema.ValidationError
+	for _, c := range causes {
+		out = append(out, relevantLeaves(c)...)
+	}
+	return out
+}
+
+func branchMismatch(c *jsonschema.ValidationError, depth int) bool {
+	check := func(e *jsonschema.ValidationError) bool {
+		switch e.ErrorKind.(type) {
+		case *kind.Type:
+			return len(e.InstanceLocation) == depth
+		case *kind.Enum, *kind.Const:
+			loc := e.InstanceLocation
+			return len(loc) == depth+1 && loc[depth] == "type"
+		}
+		return false
+	}
+	if check(c) {
+		return true
+	}
+	for _, cc := range c.Causes {
+		if check(cc) {
+			return true
+		}
+	}
+	return false
+}
+
 // discordErrors renders a validation failure the way Discord's 50035 "Invalid
 // Form Body" does: a tree keyed by the offending field's path with an
 // "_errors" list at each leaf, so code under test sees a realistic error.
 func discordErrors(err error) map[string]any {
 	root := map[string]any{}
-	var ve *jsonschema.ValidationError
-	if !errors.As(err, &ve) {
+	var se *SchemaError
+	if !errors.As(err, &se) {
 		root["_errors"] = []any{map[string]any{"code": "BASE_TYPE_INVALID", "message": err.Error()}}
 		return root
 	}
 	p := message.NewPrinter(language.English)
-	n := 0
-	var walk func(e *jsonschema.ValidationError)
-	walk = func(e *jsonschema.ValidationError) {
-		if n >= 25 { // anyOf branches multiply leaves; Discord's own output is also bounded
-			return
+	for i, e := range se.Leaves {
+		if i == 25 { // Discord's own output is bounded too
+			break
 		}
-		if len(e.Causes) > 0 {
-			for _, c := range e.Causes {
-				walk(c)
-			}
-			return
-		}
-		n++
 		code := errorCode(e.ErrorKind)
 		if req, ok := e.ErrorKind.(*kind.Required); ok {
 			for _, m := range req.Missing {
 				addError(root, append(slices.Clone(e.InstanceLocation), m), code, "This field is required")
 			}
-			return
+			continue
 		}
 		addError(root, e.InstanceLocation, code, e.ErrorKind.LocalizedString(p))
 	}
-	walk(ve)
 	return root
 }
 
