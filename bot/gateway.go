@@ -1,0 +1,159 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// restResponder answers an interaction through Discord's REST API: the interaction callback
+// first, then edits of the original response. The gateway uses it for both; the HTTP endpoint
+// for edits after a deferral, its first answer being the HTTP response itself.
+type restResponder struct {
+	s *discordgo.Session
+	i *discordgo.Interaction
+}
+
+// Respond posts the interaction callback; a reply with files goes as multipart/form-data
+// (discordgo builds it when Data.Files is set).
+func (r restResponder) Respond(ctx context.Context, resp *discordgo.InteractionResponse) error {
+	return r.s.InteractionRespond(r.i, resp, discordgo.WithContext(ctx))
+}
+
+// Edit replaces the original response (PATCH /webhooks/{app}/{token}/messages/@original).
+func (r restResponder) Edit(ctx context.Context, e *discordgo.WebhookEdit) error {
+	if r.s == nil {
+		return errors.New("no Discord session to edit the answer with")
+	}
+	_, err := r.s.InteractionResponseEdit(r.i, e, discordgo.WithContext(ctx))
+	return err
+}
+
+// Gateway is the websocket door: it feeds INTERACTION_CREATE events from a discordgo session to
+// the router, answering through REST. discordgo reconnects by itself (resuming when it can);
+// the gateway counts and logs those reconnects.
+type Gateway struct {
+	Session *discordgo.Session
+	Router  *Router
+	Log     *slog.Logger
+	Metrics *Metrics
+
+	// ctx is what handlers run under; it is cancelled only if Close gives up waiting, so that
+	// interactions being answered while the bot stops still reach Discord.
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	mu       sync.Mutex
+	stopping bool // Close has begun: a disconnect now is ours
+	closed   bool // no more interactions are taken
+	opened   bool // the first connection was made; later Connect events are reconnects
+	up       bool // connected now
+	inflight sync.WaitGroup
+	remove   []func()
+}
+
+// NewGateway hooks the router to the session's events. Call Open to connect.
+func NewGateway(s *discordgo.Session, r *Router, log *slog.Logger, m *Metrics) *Gateway {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	g := &Gateway{Session: s, Router: r, Log: log, Metrics: m}
+	g.ctx, g.cancel = context.WithCancel(context.Background())
+	g.remove = append(g.remove,
+		s.AddHandler(g.onInteraction),
+		s.AddHandler(g.onConnect),
+		s.AddHandler(g.onDisconnect),
+		s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { g.Log.Info("gateway session resumed") }),
+	)
+	return g
+}
+
+// Open connects to the gateway and returns once Discord has sent READY.
+func (g *Gateway) Open() error {
+	if err := g.Session.Open(); err != nil {
+		return fmt.Errorf("open the gateway: %w", err)
+	}
+	return nil
+}
+
+// Connected reports whether the websocket is up now (false while discordgo reconnects).
+func (g *Gateway) Connected() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.up
+}
+
+// Close disconnects, stops taking interactions and waits until those taken have been
+// answered, or ctx ends (then their remaining REST calls are cancelled).
+func (g *Gateway) Close(ctx context.Context) error {
+	// Closing the session first stops discordgo reading; events it already dispatched are
+	// still answered, and only then is the door shut.
+	g.mu.Lock()
+	g.stopping = true
+	g.mu.Unlock()
+	err := g.Session.Close()
+	g.mu.Lock()
+	g.closed = true
+	g.mu.Unlock()
+	for _, rm := range g.remove {
+		rm()
+	}
+	done := make(chan struct{})
+	go func() { g.inflight.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		g.cancel()
+		return fmt.Errorf("gateway: interactions still running at shutdown: %w", ctx.Err())
+	}
+	g.cancel()
+	return err
+}
+
+// onInteraction runs in a goroutine of discordgo's, which has no recover: a panic outside the
+// router's own recovery (in an answer's encoding, say) is caught here, not in the process.
+func (g *Gateway) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+	g.mu.Lock()
+	if g.closed {
+		g.mu.Unlock()
+		g.Log.Warn("interaction dropped: the gateway is closing", "interaction", ic.ID)
+		return
+	}
+	g.inflight.Add(1)
+	g.mu.Unlock()
+	defer g.inflight.Done()
+	defer func() {
+		if p := recover(); p != nil {
+			g.Log.Error("gateway interaction panicked", "interaction", ic.ID, "panic", p, "stack", string(debug.Stack()))
+		}
+	}()
+	g.Router.Handle(g.ctx, ic.Interaction, restResponder{s: s, i: ic.Interaction})
+}
+
+func (g *Gateway) onConnect(*discordgo.Session, *discordgo.Connect) {
+	g.mu.Lock()
+	again := g.opened
+	g.opened, g.up = true, true
+	g.mu.Unlock()
+	if again {
+		g.Metrics.reconnected()
+		g.Log.Info("gateway reconnected")
+		return
+	}
+	g.Log.Info("gateway connected")
+}
+
+func (g *Gateway) onDisconnect(*discordgo.Session, *discordgo.Disconnect) {
+	g.mu.Lock()
+	g.up = false
+	closing := g.stopping
+	g.mu.Unlock()
+	if !closing {
+		g.Log.Warn("gateway disconnected; discordgo reconnects")
+	}
+}

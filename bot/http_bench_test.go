@@ -1,0 +1,125 @@
+package bot_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"liaison/bot"
+	"liaison/commands"
+	"liaison/storage"
+	"liaison/storage/storagetest"
+)
+
+// benchClients is how many clients send requests at once, like Discord's edge holding several
+// connections open to one instance.
+const benchClients = 8
+
+// BenchmarkHTTPEndpoint drives signed requests through the real HTTP endpoint on loopback: PING
+// (signature check, decode, PONG: the ceiling of the door itself) and /forces on the demo
+// timeline (the same, plus the router and its SQLite reads), in the same run. Each reports
+// requests per second and p50/p99 latency as a client sees them; forces also reports its
+// throughput as a fraction of PING's (of-ping).
+//
+//	go test ./bot/ -run XXX -bench HTTPEndpoint -benchtime 3000x
+func BenchmarkHTTPEndpoint(b *testing.B) {
+	store := storagetest.Open(b, storage.DriverSQLite)
+	demo, err := os.ReadFile("../demo/mss-haiti.csv")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := commands.ImportCSV(ctx, store, storage.Actor{GuildID: e2eGuild, UserID: "demo", Command: "bench"}, bytes.NewReader(demo)); err != nil {
+		b.Fatal(err)
+	}
+	log := slog.New(slog.DiscardHandler)
+	cmds := commands.All(commands.Deps{Store: store, Log: log})
+	m := bot.NewMetrics()
+	router := bot.NewRouter(log, store, cmds)
+	router.Observe = m.Observe
+	pub, priv, _ := ed25519.GenerateKey(nil)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := &http.Server{Handler: &bot.Endpoint{Router: router, PublicKey: pub, Metrics: m, Log: log}}
+	go srv.Serve(ln)
+	defer srv.Close()
+	url := "http://" + ln.Addr().String() + "/interactions"
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: benchClients}}
+
+	ping := []byte(`{"id":"1400000000000000001","application_id":"1100000000000000001","type":1,"token":"dG9rZW4","version":1}`)
+	forces := interactionJSON(b, slash(everyonePerms, "forces"), 1)
+
+	rps := map[string]float64{}
+	for _, bc := range []struct {
+		name string
+		body []byte
+	}{{"ping", ping}, {"forces", forces}} {
+		b.Run(bc.name, func(b *testing.B) {
+			var (
+				left = atomic.Int64{}
+				mu   sync.Mutex
+				lat  = make([]time.Duration, 0, b.N)
+				wg   sync.WaitGroup
+			)
+			left.Store(int64(b.N))
+			b.ResetTimer()
+			start := time.Now()
+			for range benchClients {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					local := make([]time.Duration, 0, b.N/benchClients+1)
+					for left.Add(-1) >= 0 {
+						t0 := time.Now()
+						// Signing is Discord's side, but it is cheap next to the round trip.
+						req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(bc.body))
+						sign(req, priv, t0, bc.body)
+						resp, err := client.Do(req)
+						if err != nil {
+							b.Error(err)
+							return
+						}
+						io.Copy(io.Discard, resp.Body)
+						resp.Body.Close()
+						if resp.StatusCode != http.StatusOK {
+							b.Errorf("status %s", resp.Status)
+							return
+						}
+						local = append(local, time.Since(t0))
+					}
+					mu.Lock()
+					lat = append(lat, local...)
+					mu.Unlock()
+				}()
+			}
+			wg.Wait()
+			elapsed := time.Since(start)
+			b.StopTimer()
+			if len(lat) == 0 {
+				return
+			}
+			slices.Sort(lat)
+			ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+			rps[bc.name] = float64(len(lat)) / elapsed.Seconds()
+			b.ReportMetric(rps[bc.name], "req/s")
+			b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
+			b.ReportMetric(ms(lat[min(len(lat)-1, len(lat)*99/100)]), "p99-ms")
+			if bc.name != "ping" && rps["ping"] > 0 {
+				// Measured in the same run, so the machine's state is the same for both.
+				b.ReportMetric(rps[bc.name]/rps["ping"], "of-ping")
+			}
+		})
+	}
+}
