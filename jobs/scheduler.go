@@ -72,6 +72,10 @@ type Scheduler struct {
 	PlanAhead time.Duration
 	// Housekeeping is the robfig/cron schedule of the housekeeping job.
 	Housekeeping string
+	// FallbackChannel is where reminders go for a guild without an announcement channel. Empty
+	// (the default) records them failed with ErrNoChannel; the console sets it to any value,
+	// since its poster prints everything to the one terminal.
+	FallbackChannel string
 	// CountryName renders a stored alpha-2 code ("GT" → "🇬🇹 Guatemala"); main passes
 	// commands.CountryName. Injected rather than imported so that jobs does not depend on the
 	// commands package (which depends on bot, which depends on jobs).
@@ -113,6 +117,10 @@ const (
 	DefaultPlanAhead      = 48 * time.Hour
 	DefaultHousekeeping   = "@every 1m"
 )
+
+// replanEvery bounds how often wake-ups (every committed flight or settings change) re-plan
+// the digests; housekeeping plans them every minute anyway.
+const replanEvery = 2 * time.Second
 
 // init fills unset fields with defaults; it runs once, from New or from the first use.
 func (s *Scheduler) init() {
@@ -177,7 +185,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	if s.Store == nil || s.Poster == nil {
 		return fmt.Errorf("scheduler: Store and Poster are required")
 	}
-	c, err := s.newCron(ctx)
+	c, err := s.newCron(s.Housekeeping, func() { s.housekeep(ctx) })
 	if err != nil {
 		return err
 	}
@@ -189,14 +197,30 @@ func (s *Scheduler) Run(ctx context.Context) error {
 
 	timer := time.NewTimer(0)
 	defer timer.Stop()
+	failures := 0
+	replan := false // a wake-up asked for the digests to be planned again
 	for {
-		if _, err := s.dispatchSafe(ctx); err != nil && ctx.Err() == nil {
-			s.Log.Warn("dispatch failed", "err", err)
+		if replan {
+			// A settings change may have moved a digest: plan before dispatching, at most
+			// every few seconds however busy the store is.
+			replan = s.planIfStale(ctx) > 0
 		}
+		_, err := s.dispatchSafe(ctx)
 		if ctx.Err() != nil {
 			return nil
 		}
 		wait := s.nextWait(ctx)
+		if err != nil {
+			// The database is unwell: back off rather than spin on a due row it cannot claim.
+			failures++
+			wait = max(wait, s.backoff(failures))
+			s.Log.Warn("dispatch failed", "err", err, "retry_in", wait)
+		} else {
+			failures = 0
+		}
+		if replan {
+			wait = min(wait, s.planWait())
+		}
 		if wait <= 0 {
 			continue
 		}
@@ -205,9 +229,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-s.wake:
-			// A settings change may have moved a digest: plan before dispatching, at most every
-			// few seconds however busy the store is.
-			s.planIfStale(ctx, 2*time.Second)
+			replan = true
 		case <-timer.C:
 		}
 		// Since Go 1.23 Reset discards a pending fire, so the timer needs no draining.

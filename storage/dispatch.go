@@ -279,13 +279,15 @@ func (s *Store) LastSent(ctx context.Context, guildID, kind string) (Reminder, e
 	return r, err
 }
 
-// LaterDue reports whether the guild has another pending reminder of r's kind due after r and at
-// or before now: a digest that fell due while the bot was down is then superseded by the later one.
+// LaterDue reports whether the guild has another reminder of r's kind, pending or already sent,
+// due after r and at or before now: a digest that fell due while the bot was down is then
+// superseded by the later one. Sent rows count too, since the later row may be posted by another
+// worker before this one looks.
 func (s *Store) LaterDue(ctx context.Context, r Reminder, now time.Time) (bool, error) {
 	var n int64
 	err := s.read.WithContext(ctx).Model(&Reminder{}).
-		Where("guild_id = ? AND kind = ? AND status = ? AND due_at > ? AND due_at <= ? AND id <> ?",
-			r.GuildID, r.Kind, ReminderPending, utc(r.DueAt), utc(now), r.ID).Count(&n).Error
+		Where("guild_id = ? AND kind = ? AND status IN ? AND due_at > ? AND due_at <= ? AND id <> ?",
+			r.GuildID, r.Kind, []string{ReminderPending, ReminderSent}, utc(r.DueAt), utc(now), r.ID).Count(&n).Error
 	if err != nil {
 		return false, fmt.Errorf("find later %s: %w", r.Kind, err)
 	}
@@ -368,14 +370,17 @@ func (s *Store) TopUpCountdowns(ctx context.Context) (int, error) {
 	now := s.now()
 	n := 0
 	for _, g := range gs {
+		// In UTC, as planCountdown computes them: AddDate in a zone with DST would move the
+		// time by an hour and make a different key.
+		end := g.MandateEnd.UTC()
 		var want []Reminder
 		for _, days := range CountdownDays {
-			due := g.MandateEnd.AddDate(0, 0, -days)
+			due := end.AddDate(0, 0, -days)
 			if due.Before(now) {
 				continue
 			}
 			want = append(want, Reminder{GuildID: g.ID, Kind: ReminderCountdown,
-				DedupeKey:  fmt.Sprintf("countdown:%d:%d", days, g.MandateEnd.Unix()),
+				DedupeKey:  fmt.Sprintf("countdown:%d:%d", days, end.Unix()),
 				OffsetSecs: int64(days) * 86400, DueAt: due})
 		}
 		if len(want) == 0 {

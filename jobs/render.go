@@ -1,0 +1,482 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+
+	"liaison/storage"
+)
+
+// Discord's message limits that the posts here must respect. The bot package has the same
+// numbers; jobs cannot import bot (bot imports jobs for its posters).
+const (
+	maxContent    = 2000
+	maxEmbedTotal = 6000
+	maxFields     = 25
+	maxFieldValue = 1024
+	maxTitle      = 256
+	maxDesc       = 4096
+	maxListed     = 10 // lines per digest section before "and N more"
+)
+
+// Embed colours.
+const (
+	colourFlight    = 0x2b6cb0
+	colourDigest    = 0x2f855a
+	colourCountdown = 0x805ad5
+	colourOverdue   = 0xc05621
+)
+
+// compose builds the post for r, or a *verdict when r should not be posted any more: its
+// flight landed, was cancelled or moved, the mandate end changed, the digest was switched off
+// or a later digest supersedes it.
+func (s *Scheduler) compose(ctx context.Context, g storage.Guild, r storage.Reminder, now time.Time, late bool) (Message, error) {
+	var m Message
+	var err error
+	switch r.Kind {
+	case storage.ReminderFlight:
+		m, err = s.composeFlight(ctx, g, r)
+	case storage.ReminderOverdue:
+		m, err = s.composeOverdue(ctx, g, r)
+	case storage.ReminderCountdown:
+		m, err = s.composeCountdown(g, r)
+	case storage.ReminderDigest:
+		m, err = s.composeDigest(ctx, g, r, now)
+	default:
+		return m, failedf("unknown reminder kind %q", r.Kind)
+	}
+	if err != nil {
+		return m, err
+	}
+	if late {
+		m.Content = fmt.Sprintf("⏰ *Posted late: this was due %s (%s).*\n", stamp(r.DueAt, "F"), stamp(r.DueAt, "R")) + m.Content
+	}
+	if m.AllowedMentions == nil {
+		// Reminders notify nobody: names are shown, never pinged.
+		m.AllowedMentions = &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+	}
+	fit(&m)
+	return m, nil
+}
+
+// openFlight loads r's flight and checks that r still concerns it: the flight is open and its
+// ETA is the one r was planned for (want).
+func (s *Scheduler) openFlight(ctx context.Context, r storage.Reminder, want func(f storage.Flight) time.Time) (storage.Flight, error) {
+	if r.FlightID == nil {
+		return storage.Flight{}, failedf("reminder has no flight")
+	}
+	f, err := s.Store.Flight(ctx, r.GuildID, *r.FlightID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return f, cancelledf("flight #%d no longer exists", *r.FlightID)
+	}
+	if err != nil {
+		return f, err
+	}
+	if !f.Open() {
+		return f, cancelledf("flight #%d is %s", f.ID, f.Status)
+	}
+	if !want(f).Equal(r.DueAt) {
+		return f, cancelledf("flight #%d was moved to %s", f.ID, f.ETA.Format(time.RFC3339))
+	}
+	return f, nil
+}
+
+// composeFlight is the reminder before (or at) a flight's ETA.
+func (s *Scheduler) composeFlight(ctx context.Context, g storage.Guild, r storage.Reminder) (Message, error) {
+	off := time.Duration(r.OffsetSecs) * time.Second
+	f, err := s.openFlight(ctx, r, func(f storage.Flight) time.Time { return f.ETA.Add(-off) })
+	if err != nil {
+		return Message{}, err
+	}
+	dest := destination(f, g)
+	var head string
+	if off == 0 {
+		head = fmt.Sprintf("🛬 **Flight #%d** is due now at **%s**: ETA %s (%s).", f.ID, dest, stamp(f.ETA, "F"), stamp(f.ETA, "R"))
+	} else {
+		head = fmt.Sprintf("✈️ **Flight #%d** to **%s** arrives %s: ETA %s.", f.ID, dest, stamp(f.ETA, "R"), stamp(f.ETA, "F"))
+	}
+	e := &discordgo.MessageEmbed{
+		Title: fmt.Sprintf("Flight #%d · %s", f.ID, dest),
+		Color: colourFlight,
+		Fields: []*discordgo.MessageEmbedField{
+			{Name: "ETA", Value: stamp(f.ETA, "F") + "\n" + stamp(f.ETA, "R"), Inline: true},
+			{Name: "Destination", Value: dest, Inline: true},
+		},
+	}
+	if f.Status == storage.FlightDelayed {
+		v := "delayed"
+		if f.Reason != "" {
+			v += ": " + f.Reason
+		}
+		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Status", Value: v, Inline: true})
+	}
+	if f.Aircraft != "" {
+		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Aircraft", Value: f.Aircraft, Inline: true})
+	}
+	if f.Origin != "" {
+		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Origin", Value: f.Origin, Inline: true})
+	}
+	e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Manifest", Value: s.manifest(f.Manifest)})
+	if f.Source != "" {
+		e.Footer = &discordgo.MessageEmbedFooter{Text: "Source: " + f.Source}
+	}
+	return Message{Content: head, Embeds: []*discordgo.MessageEmbed{e}}, nil
+}
+
+// composeOverdue nudges the moderators about a flight whose ETA passed OverdueAfter ago.
+func (s *Scheduler) composeOverdue(ctx context.Context, g storage.Guild, r storage.Reminder) (Message, error) {
+	f, err := s.openFlight(ctx, r, func(f storage.Flight) time.Time { return f.ETA.Add(storage.OverdueAfter) })
+	if err != nil {
+		return Message{}, err
+	}
+	// Only the moderator role may be pinged, and only by this post: allowed_mentions names it
+	// alone, so a role or @everyone typed into a flight's note can never ping.
+	am := &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+	who := "Moderators"
+	if g.ModeratorRoleID != "" {
+		who = "<@&" + g.ModeratorRoleID + ">"
+		am.Roles = []string{g.ModeratorRoleID}
+	}
+	content := fmt.Sprintf("⚠️ %s: **flight #%d** to **%s** was due %s (%s) and is neither landed nor cancelled.\n"+
+		"Land it with `/flight land flight:%d`, or change it with `/flight delay` or `/flight cancel`.",
+		who, f.ID, destination(f, g), stamp(f.ETA, "F"), stamp(f.ETA, "R"), f.ID)
+	e := &discordgo.MessageEmbed{Title: fmt.Sprintf("Flight #%d is overdue", f.ID), Color: colourOverdue,
+		Fields: []*discordgo.MessageEmbedField{{Name: "Manifest", Value: s.manifest(f.Manifest)}}}
+	return Message{Content: content, Embeds: []*discordgo.MessageEmbed{e}, AllowedMentions: am}, nil
+}
+
+// composeCountdown is the post 30, 7 and 1 days before the mandate ends.
+func (s *Scheduler) composeCountdown(g storage.Guild, r storage.Reminder) (Message, error) {
+	days := int(r.OffsetSecs / 86400)
+	if g.MandateEnd == nil {
+		return Message{}, cancelledf("the mandate end was removed")
+	}
+	if !r.DueAt.AddDate(0, 0, days).Equal(g.MandateEnd.UTC()) {
+		return Message{}, cancelledf("the mandate end moved to %s", g.MandateEnd.UTC().Format(time.RFC3339))
+	}
+	name := g.MissionName
+	if name == "" {
+		name = "the mission"
+	}
+	left := plural(days, "day")
+	content := fmt.Sprintf("📅 **%s** until the mandate of **%s** ends: %s (%s).", left, name, stamp(*g.MandateEnd, "F"), stamp(*g.MandateEnd, "R"))
+	return Message{Content: content}, nil
+}
+
+// composeDigest is the daily summary: force level, flights of the next 48 h, arrivals of the
+// last 24 h and the posts missed since the previous digest.
+func (s *Scheduler) composeDigest(ctx context.Context, g storage.Guild, r storage.Reminder, now time.Time) (Message, error) {
+	if strings.EqualFold(strings.TrimSpace(g.Digest), "off") || strings.TrimSpace(g.Digest) == "" {
+		return Message{}, cancelledf("the digest is switched off")
+	}
+	// After downtime several days' digests may be due at once: only the latest is posted.
+	later, err := s.Store.LaterDue(ctx, r, now)
+	if err != nil {
+		return Message{}, err
+	}
+	if later {
+		return Message{}, missedf("superseded by a later digest (the bot was offline)")
+	}
+	loc := g.Location()
+	day := strings.TrimPrefix(r.DedupeKey, "digest:")
+	title := "Daily digest"
+	if d, err := time.ParseInLocation("2006-01-02", day, loc); err == nil {
+		title += " · " + d.Format("Monday 2 January 2006")
+	}
+	e := &discordgo.MessageEmbed{Title: title, Color: colourDigest}
+	add := func(name, value string) {
+		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: name, Value: value})
+	}
+
+	totals, err := s.Store.ForceTotals(ctx, g.ID)
+	if err != nil {
+		return Message{}, err
+	}
+	pledges, err := s.Store.CurrentPledges(ctx, g.ID)
+	if err != nil {
+		return Message{}, err
+	}
+	e.Description = s.forceSummary(g, totals, pledges)
+
+	flights, _, err := s.Store.FindFlights(ctx, g.ID, storage.FlightFilter{Status: storage.FlightsUpcoming, Limit: 50})
+	if err != nil {
+		return Message{}, err
+	}
+	var lines []string
+	for _, f := range flights {
+		if f.ETA.After(now.Add(48 * time.Hour)) {
+			break
+		}
+		lines = append(lines, fmt.Sprintf("#%d · %s (%s) · %s · %s", f.ID, stamp(f.ETA, "f"), stamp(f.ETA, "R"), destination(f, g), s.manifestShort(f.Manifest)))
+	}
+	add("Flights in the next 48 h", listOr(lines, "none scheduled"))
+
+	arrived, total, err := s.Store.FindArrivals(ctx, g.ID, storage.ArrivalFilter{Since: now.Add(-24 * time.Hour), Until: now.Add(time.Second), Limit: maxListed})
+	if err != nil {
+		return Message{}, err
+	}
+	sum, err := s.Store.ArrivedSince(ctx, g.ID, now.Add(-24*time.Hour))
+	if err != nil {
+		return Message{}, err
+	}
+	lines = lines[:0]
+	for _, a := range arrived {
+		lines = append(lines, fmt.Sprintf("%s — %s %s, %s", s.CountryName(a.Country), num(int64(a.Personnel)), a.Role, stamp(a.ArrivedAt, "f")))
+	}
+	if more := int(total) - len(arrived); more > 0 {
+		lines = append(lines, fmt.Sprintf("… and %d more", more))
+	}
+	head := fmt.Sprintf("**%s** personnel in %s\n", num(sum), plural(int(total), "arrival"))
+	if total == 0 {
+		head = ""
+	}
+	add("Arrivals in the last 24 h", head+listOr(lines, "none"))
+
+	since := now.Add(-7 * 24 * time.Hour)
+	if prev, err := s.Store.LastSent(ctx, g.ID, storage.ReminderDigest); err == nil && prev.DueAt.After(since) {
+		since = prev.DueAt
+	} else if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		return Message{}, err
+	}
+	missed, err := s.Store.MissedSince(ctx, g.ID, since, maxListed+1)
+	if err != nil {
+		return Message{}, err
+	}
+	lines = lines[:0]
+	for i, m := range missed {
+		if i == maxListed {
+			lines = append(lines, "… and more: see `/reminders list`")
+			break
+		}
+		lines = append(lines, fmt.Sprintf("%s, due %s — %s: %s", s.describeReminder(m), stamp(m.DueAt, "f"), m.Status, m.LastError))
+	}
+	if len(lines) > 0 {
+		add("Posts missed", strings.Join(lines, "\n"))
+	}
+	return Message{Content: "📋 " + title, Embeds: []*discordgo.MessageEmbed{e}}, nil
+}
+
+// forceSummary is the digest's force level: deployed of planned with a bar, then per country
+// deployed, pledged and the gap.
+func (s *Scheduler) forceSummary(g storage.Guild, totals []storage.ForceTotal, pledges []storage.Pledge) string {
+	type row struct {
+		deployed, pledged int64
+		unknown           bool // a pledge of this country has no reported size
+		pledgedAny        bool
+	}
+	rows := map[string]*row{}
+	get := func(c string) *row {
+		if rows[c] == nil {
+			rows[c] = &row{}
+		}
+		return rows[c]
+	}
+	var deployed int64
+	for _, t := range totals {
+		get(t.Country).deployed += t.Deployed
+		deployed += t.Deployed
+	}
+	for _, p := range pledges {
+		r := get(p.Country)
+		r.pledgedAny = true
+		if p.Personnel == nil {
+			r.unknown = true
+		} else {
+			r.pledged += int64(*p.Personnel)
+		}
+	}
+	var b strings.Builder
+	if g.Planned > 0 {
+		pct := float64(deployed) * 100 / float64(g.Planned)
+		fmt.Fprintf(&b, "**%s** of %s planned deployed (%.1f %%)\n%s\n", num(deployed), num(int64(g.Planned)), pct, bar(pct))
+	} else {
+		fmt.Fprintf(&b, "**%s** deployed (planned strength not set: `/mission set planned:2500`)\n", num(deployed))
+	}
+	codes := make([]string, 0, len(rows))
+	for c := range rows {
+		codes = append(codes, c)
+	}
+	sort.Slice(codes, func(i, j int) bool {
+		a, c := rows[codes[i]], rows[codes[j]]
+		if a.deployed != c.deployed {
+			return a.deployed > c.deployed
+		}
+		return codes[i] < codes[j]
+	})
+	for i, c := range codes {
+		if i == 15 {
+			fmt.Fprintf(&b, "… and %d more countries: see `/forces`\n", len(codes)-i)
+			break
+		}
+		r := rows[c]
+		line := fmt.Sprintf("%s — %s deployed", s.CountryName(c), num(r.deployed))
+		switch {
+		case !r.pledgedAny:
+		case r.unknown && r.pledged == 0:
+			line += ", pledge of unreported size"
+		case r.unknown:
+			line += fmt.Sprintf(", pledged %s+ (some sizes unreported)", num(r.pledged))
+		default:
+			line += fmt.Sprintf(", pledged %s", num(r.pledged))
+			if gap := r.pledged - r.deployed; gap > 0 {
+				line += fmt.Sprintf(", %s to come", num(gap))
+			}
+		}
+		b.WriteString(line + "\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// describeReminder names a reminder for the digest's missed list.
+func (s *Scheduler) describeReminder(r storage.Reminder) string {
+	switch r.Kind {
+	case storage.ReminderFlight:
+		if r.FlightID != nil {
+			return fmt.Sprintf("Reminder of flight #%d", *r.FlightID)
+		}
+	case storage.ReminderOverdue:
+		if r.FlightID != nil {
+			return fmt.Sprintf("Overdue notice of flight #%d", *r.FlightID)
+		}
+	case storage.ReminderDigest:
+		return "Digest of " + strings.TrimPrefix(r.DedupeKey, "digest:")
+	case storage.ReminderCountdown:
+		return fmt.Sprintf("Mandate countdown (%s)", plural(int(r.OffsetSecs/86400), "day"))
+	}
+	return fmt.Sprintf("Reminder #%d", r.ID)
+}
+
+// manifest lists a flight's manifest, one country per line.
+func (s *Scheduler) manifest(lines []storage.ManifestLine) string {
+	if len(lines) == 0 {
+		return "not reported"
+	}
+	out := make([]string, 0, len(lines)+1)
+	var total int64
+	for _, l := range lines {
+		out = append(out, fmt.Sprintf("%s — %s %s", s.CountryName(l.Country), num(int64(l.Personnel)), l.Role))
+		total += int64(l.Personnel)
+	}
+	if len(lines) > 1 {
+		out = append(out, fmt.Sprintf("**%s** in all", num(total)))
+	}
+	return strings.Join(out, "\n")
+}
+
+// manifestShort is a manifest on one line: "GT 75, SV 8".
+func (s *Scheduler) manifestShort(lines []storage.ManifestLine) string {
+	if len(lines) == 0 {
+		return "manifest not reported"
+	}
+	parts := make([]string, 0, len(lines))
+	for _, l := range lines {
+		parts = append(parts, fmt.Sprintf("%s %s", l.Country, num(int64(l.Personnel))))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// destination is the flight's airport, or the guild's default.
+func destination(f storage.Flight, g storage.Guild) string {
+	switch {
+	case f.Destination != "":
+		return f.Destination
+	case g.Airport != "":
+		return g.Airport
+	}
+	return "destination not set"
+}
+
+// stamp is a Discord timestamp, shown in each reader's own time zone.
+func stamp(t time.Time, style string) string {
+	return fmt.Sprintf("<t:%d:%s>", t.Unix(), style)
+}
+
+// num formats n with thousands separators: 2,500.
+func num(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		return "-" + s
+	}
+	return s
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
+}
+
+// bar is a 20-cell progress bar for a percentage.
+func bar(pct float64) string {
+	full := int(pct/5 + 0.5)
+	full = max(0, min(20, full))
+	return "`" + strings.Repeat("█", full) + strings.Repeat("░", 20-full) + "`"
+}
+
+func listOr(lines []string, none string) string {
+	if len(lines) == 0 {
+		return none
+	}
+	if len(lines) > maxListed {
+		n := len(lines) - maxListed
+		lines = append(lines[:maxListed:maxListed], fmt.Sprintf("… and %d more", n))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// fit cuts a message to Discord's limits by construction: content, field count and sizes, title
+// and description, then the embeds' total.
+func fit(m *Message) {
+	m.Content = truncate(m.Content, maxContent)
+	budget := maxEmbedTotal
+	for _, e := range m.Embeds {
+		if len(e.Fields) > maxFields {
+			e.Fields = e.Fields[:maxFields]
+		}
+		e.Title = truncate(e.Title, maxTitle)
+		e.Description = truncate(e.Description, maxDesc)
+		for _, f := range e.Fields {
+			f.Value = truncate(f.Value, maxFieldValue)
+		}
+		size := func() int {
+			n := utf8.RuneCountInString(e.Title) + utf8.RuneCountInString(e.Description)
+			if e.Footer != nil {
+				n += utf8.RuneCountInString(e.Footer.Text)
+			}
+			for _, f := range e.Fields {
+				n += utf8.RuneCountInString(f.Name) + utf8.RuneCountInString(f.Value)
+			}
+			return n
+		}
+		for size() > budget && len(e.Fields) > 0 {
+			e.Fields = e.Fields[:len(e.Fields)-1]
+		}
+		if over := size() - budget; over > 0 {
+			e.Description = truncate(e.Description, max(1, utf8.RuneCountInString(e.Description)-over))
+		}
+		budget -= min(budget, size())
+	}
+}
+
+// truncate cuts s to at most n characters, ending with an ellipsis when cut.
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
