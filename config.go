@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
-	"github.com/robfig/cron/v3"
 
 	"liaison/commands"
+	"liaison/jobs"
 	"liaison/storage"
 )
 
@@ -181,7 +181,7 @@ func (c Config) check() error {
 		return &configError{"defaults.reminder_offsets", err.Error()}
 	}
 	if c.Defaults.Digest != "off" {
-		if _, err := cron.ParseStandard(c.Defaults.Digest); err != nil || len(strings.Fields(c.Defaults.Digest)) != 5 {
+		if _, err := jobs.ParseDigest(c.Defaults.Digest); err != nil || len(strings.Fields(c.Defaults.Digest)) != 5 {
 			return &configError{"defaults.digest", fmt.Sprintf("%q is not a 5-field cron expression or \"off\"", c.Defaults.Digest)}
 		}
 	}

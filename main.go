@@ -191,16 +191,9 @@ func runConsole(ctx context.Context, cfg Config, store *storage.Store, log *slog
 		}
 		fmt.Fprintf(out, "Demo timeline loaded (%s). Try /forces, /flights status:all, /arrivals, /help.\n", res)
 	}
-	// The terminal is the console guild's announcement channel: reminders are printed there.
-	if g, err := store.Guild(ctx, guild); err == nil && g.ChannelID == "" {
-		if _, err := store.UpdateGuild(ctx, storage.Actor{GuildID: guild, UserID: "console", Command: "liaison console"},
-			func(g *storage.Guild) error { g.ChannelID = "console"; return nil }); err != nil {
-			return err
-		}
-	}
 	router := bot.NewRouter(log, store, commands.All(commands.Deps{Store: store, Log: log}))
 	console := &bot.Console{Router: router, GuildID: guild, UserID: "console", In: in, Out: out}
-	return serveConsole(ctx, cfg, store, log, console)
+	return serveConsole(ctx, cfg, store, log, console, guild)
 }
 
 func buildVersion() string {

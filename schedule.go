@@ -21,14 +21,28 @@ func newScheduler(cfg Config, store *storage.Store, log *slog.Logger, poster job
 	return s
 }
 
-// serveConsole runs the console door with the scheduler printing reminders as they fall due.
-// The console ends at the end of its input; the scheduler stops with it.
-func serveConsole(ctx context.Context, cfg Config, store *storage.Store, log *slog.Logger, c *bot.Console) error {
+// serveConsole runs the console door. When the database is the console's own (it holds no
+// other guild), the scheduler runs beside it and prints posts as they fall due, the terminal
+// standing in for the announcement channel. On a database that Discord guilds use too, the
+// console leaves posting to `liaison run`: its scheduler would claim their reminders and print
+// them here instead of posting them in Discord.
+func serveConsole(ctx context.Context, cfg Config, store *storage.Store, log *slog.Logger, c *bot.Console, guild string) error {
+	guilds, err := store.Guilds(ctx)
+	if err != nil {
+		return err
+	}
+	for _, g := range guilds {
+		if g.ID != guild {
+			c.Print("(This database also serves other servers: due posts are left to `liaison run` and not printed here.)")
+			return c.Run(ctx)
+		}
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	sched := newScheduler(cfg, store, log, consolePoster{c}, jobs.Metrics{})
+	sched.FallbackChannel = "console"
 	done := make(chan error, 1)
 	go func() { done <- sched.Run(ctx) }()
-	err := c.Run(ctx)
+	err = c.Run(ctx)
 	cancel()
 	if serr := <-done; err == nil {
 		err = serr

@@ -2,13 +2,14 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
-	"github.com/robfig/cron/v3"
 
 	"liaison/bot"
+	"liaison/jobs"
 	"liaison/storage"
 )
 
@@ -81,8 +82,8 @@ func settingsCommand(d Deps) *bot.Command {
 	}
 }
 
-// checkDigest validates a digest schedule: "off" or a 5-field cron expression, as robfig/cron
-// parses it (no seconds field, no @every: the digest is a daily-style local-time post).
+// checkDigest validates a digest schedule: "off" or a 5-field cron expression, parsed by the
+// scheduler's own parser so that what is accepted here is what it can plan.
 func checkDigest(s string) (string, error) {
 	s = strings.Join(strings.Fields(s), " ")
 	if strings.EqualFold(s, "off") {
@@ -92,7 +93,10 @@ func checkDigest(s string) (string, error) {
 	if len(strings.Fields(s)) != 5 {
 		return "", bot.Errorf(ex, "%q must have 5 fields: minute hour day-of-month month day-of-week", s)
 	}
-	if _, err := cron.ParseStandard(s); err != nil {
+	if _, err := jobs.ParseDigest(s); err != nil {
+		if inner := errors.Unwrap(err); inner != nil {
+			err = inner // the parser's own words, without the schedule quoted twice
+		}
 		return "", bot.Errorf(ex, "%q is not a valid schedule: %v", s, err)
 	}
 	return s, nil

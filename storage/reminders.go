@@ -152,40 +152,9 @@ func (s *Store) replanGuildFlights(tx *gorm.DB, g Guild) error {
 		if err != nil {
 			return fmt.Errorf("replan flight #%d: %w", f.ID, err)
 		}
-		// Re-planning an offset that was already sent would post it twice: skip keys in use.
-		if err := s.planFlightSkippingSent(tx, g, f); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// planFlightSkippingSent is planFlight for re-planning: an offset whose reminder was already
-// posted for this ETA keeps its row (the dedupe key) and is not posted again; a cancelled one is
-// revived.
-func (s *Store) planFlightSkippingSent(tx *gorm.DB, g Guild, f Flight) error {
-	offsets, err := ParseOffsetList(g.ReminderOffsets)
-	if err != nil {
-		return err
-	}
-	now := s.now()
-	fid := f.ID
-	for _, off := range offsets {
-		due := f.ETA.Add(-off)
-		if due.Before(now) {
-			continue
-		}
-		key := fmt.Sprintf("flight:%d:%d:%d", f.ID, int64(off/time.Second), f.ETA.Unix())
-		res := tx.Model(&Reminder{}).Where("guild_id = ? AND dedupe_key = ? AND status = ?", g.ID, key, ReminderCancelled).
-			Updates(map[string]any{"status": ReminderPending, "updated_at": s.now()})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected > 0 {
-			continue
-		}
-		if err := s.insertReminder(tx, Reminder{GuildID: g.ID, Kind: ReminderFlight, FlightID: &fid,
-			DedupeKey: key, OffsetSecs: int64(off / time.Second), DueAt: due}); err != nil {
+		// An offset already posted for this ETA keeps its sent row (the dedupe key), so it is
+		// not posted twice; a cancelled one is revived by insertReminder.
+		if err := s.planFlight(tx, f); err != nil {
 			return err
 		}
 	}
