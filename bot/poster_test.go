@@ -173,6 +173,24 @@ func TestSchedulerThroughFakeDiscord(t *testing.T) {
 		t.Errorf("sent rows = %+v, %v; want one with message %s", rs, err, msgs[0].ID)
 	}
 
+	// The other kinds of post, so that their bodies are checked against Discord's spec too.
+	if _, err := st.UpdateGuild(ctx, storage.Actor{GuildID: "G", UserID: "a"}, func(g *storage.Guild) error {
+		g.Digest, g.ModeratorRoleID, g.Planned = "0 16 * * *", "1100000000000000900", 2500
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sched.Housekeep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(2 * time.Hour) // the 16:00 digest and the overdue nudge
+	if _, err := sched.DispatchDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if msgs := s.Messages(); len(msgs) != 3 || !strings.Contains(msgs[2].Content+msgs[1].Content, "<@&1100000000000000900>") {
+		t.Fatalf("messages = %d, want the reminder, the digest and the overdue nudge", len(msgs))
+	}
+
 	s.DeleteChannel(posterChannel)
 	if _, err := st.DelayFlight(ctx, storage.Actor{GuildID: "G", UserID: "m"}, f.ID, clock.Now().Add(time.Minute), "weather"); err != nil {
 		t.Fatal(err)

@@ -40,21 +40,8 @@ func forcesCommand(d Deps) *bot.Command {
 	}
 }
 
-// countryLevel is one country's row of /forces.
-type countryLevel struct {
-	country  string
-	deployed int64
-	pledged  int64
-	unknown  bool // a current pledge of unknown size
-	pledges  int
-}
-
 func allForces(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, error) {
-	totals, err := d.Store.ForceTotals(ctx, req.GuildID)
-	if err != nil {
-		return nil, err
-	}
-	pledges, err := d.Store.CurrentPledges(ctx, req.GuildID)
+	rows, deployed, err := d.Store.ForceLevels(ctx, req.GuildID)
 	if err != nil {
 		return nil, err
 	}
@@ -62,37 +49,6 @@ func allForces(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, error
 	if err != nil {
 		return nil, err
 	}
-	levels := map[string]*countryLevel{}
-	get := func(c string) *countryLevel {
-		if levels[c] == nil {
-			levels[c] = &countryLevel{country: c}
-		}
-		return levels[c]
-	}
-	var deployed int64
-	for _, t := range totals {
-		get(t.Country).deployed += t.Deployed
-		deployed += t.Deployed
-	}
-	for _, p := range pledges {
-		l := get(p.Country)
-		l.pledges++
-		if p.Personnel == nil {
-			l.unknown = true
-		} else {
-			l.pledged += int64(*p.Personnel)
-		}
-	}
-	rows := make([]*countryLevel, 0, len(levels))
-	for _, l := range levels {
-		rows = append(rows, l)
-	}
-	sort.Slice(rows, func(i, j int) bool {
-		if rows[i].deployed != rows[j].deployed {
-			return rows[i].deployed > rows[j].deployed
-		}
-		return rows[i].country < rows[j].country
-	})
 
 	g := req.Guild
 	title := "Force levels"
@@ -111,7 +67,7 @@ func allForces(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, error
 		desc.WriteString("_nothing logged yet: /arrival log or /pledge set_\n")
 	}
 	for _, l := range rows {
-		fmt.Fprintf(&desc, "%s — %s · %s\n", CountryName(l.country), thousands(l.deployed), pledgeText(l))
+		fmt.Fprintf(&desc, "%s — %s · %s\n", CountryName(l.Country), thousands(l.Deployed), pledgeText(l))
 	}
 	e := &discordgo.MessageEmbed{Title: title, Color: colourInfo, Description: desc.String(),
 		Fields: []*discordgo.MessageEmbedField{{Name: "Arrivals in the last 7 days", Value: thousands(recent) + " personnel", Inline: true}}}
@@ -125,18 +81,18 @@ func allForces(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, error
 }
 
 // pledgeText renders a country's pledge and gap.
-func pledgeText(l *countryLevel) string {
+func pledgeText(l storage.CountryForce) string {
 	switch {
-	case l.pledges == 0:
+	case l.Pledges == 0:
 		return "no pledge"
-	case l.unknown && l.pledged == 0:
+	case l.PledgeUnknown && l.Pledged == 0:
 		return "pledged (size not reported)"
 	}
-	s := "pledged " + thousands(l.pledged)
-	if l.unknown {
+	s := "pledged " + thousands(l.Pledged)
+	if l.PledgeUnknown {
 		s += "+ (some sizes not reported)"
 	}
-	if gap := l.pledged - l.deployed; gap > 0 {
+	if gap := l.Pledged - l.Deployed; gap > 0 {
 		s += " · gap " + thousands(gap)
 	} else {
 		s += " · pledge met"

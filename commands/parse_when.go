@@ -7,6 +7,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"liaison/localtime"
 )
 
 const (
@@ -35,9 +37,11 @@ const (
 //   - "today 14:00", "tomorrow 09:00", "yesterday 18:00", and "tomorrow" alone
 //     for midnight; the clock may also be "9am", "2:30pm" or "14h30".
 //
-// Wall times follow WallTime's DST rules. Years outside 1900..2200 are
-// rejected. Errors quote what was typed and are safe to show to the user. A nil
-// loc means UTC. The result is expressed in loc.
+// Wall times follow localtime.Date's DST rules, which the digest scheduler
+// shares: a time in a spring-forward gap is the end of the gap, an ambiguous
+// fall-back one the earlier instant. Years outside 1900..2200 are rejected.
+// Errors quote what was typed and are safe to show to the user. A nil loc
+// means UTC. The result is expressed in loc.
 func ParseWhen(s string, now time.Time, loc *time.Location) (time.Time, error) {
 	if loc == nil {
 		loc = time.UTC
@@ -308,76 +312,9 @@ func whenClockShaped(s string) bool {
 	return strings.ContainsAny(s, ":h") || strings.HasSuffix(s, "am") || strings.HasSuffix(s, "pm")
 }
 
-// whenWall applies WallTime to a date and clock, keeping sub-minute parts.
+// whenWall resolves a date and clock in loc with localtime.Date, keeping sub-minute parts.
 func whenWall(y int, m time.Month, d int, c whenClock, loc *time.Location) time.Time {
-	return wallTimeSec(y, m, d, c.hour, c.min, c.sec, c.nsec, loc)
-}
-
-// WallTime builds the instant for a local date and clock time in loc with the
-// rules ParseWhen uses, so that the scheduler places daily posts exactly as a
-// user's typed times are placed. A wall time that does not exist (the DST gap
-// of a spring-forward day) resolves to the next valid instant, the end of the
-// gap (02:30 on 2025-03-09 in America/New_York is 03:00 EDT); an ambiguous one
-// (fall back) resolves to the earlier instant. Unlike time.Date, whose choice
-// in both cases is unspecified, the result is always one of these. Out-of-range
-// fields are normalised as time.Date does; a nil loc means UTC.
-func WallTime(year int, month time.Month, day, hour, min int, loc *time.Location) time.Time {
-	return wallTimeSec(year, month, day, hour, min, 0, 0, loc)
-}
-
-// wallTimeSec is WallTime with seconds and nanoseconds.
-func wallTimeSec(year int, month time.Month, day, hour, min, sec, nsec int, loc *time.Location) time.Time {
-	if loc == nil {
-		loc = time.UTC
-	}
-	// wall is the requested clock reading as if it were UTC; an instant u has
-	// that reading in loc when u + offset(u) == wall.
-	wall := time.Date(year, month, day, hour, min, sec, 0, time.UTC).Unix()
-	offsetAt := func(u int64) int64 {
-		_, off := time.Unix(u, 0).In(loc).Zone()
-		return int64(off)
-	}
-	// Offsets are under a day in magnitude, so every candidate instant lies
-	// within a day of wall; probing a day either side finds the offsets before
-	// and after any transition near it.
-	var offsets []int64
-	for _, p := range []int64{wall - 86400, wall, wall + 86400} {
-		o := offsetAt(p)
-		seen := false
-		for _, have := range offsets {
-			seen = seen || have == o
-		}
-		if !seen {
-			offsets = append(offsets, o)
-		}
-	}
-	// A valid reading: take the earliest instant (fall back: the first pass).
-	found, best := false, int64(0)
-	for _, o := range offsets {
-		if u := wall - o; offsetAt(u) == o && (!found || u < best) {
-			found, best = true, u
-		}
-	}
-	if found {
-		return time.Unix(best, int64(nsec)).In(loc)
-	}
-	// A gap: the answer is the transition at which the clock jumps over wall,
-	// i.e. the start of the zone period in effect just after the gap.
-	found = false
-	for _, o := range offsets {
-		start, _ := time.Unix(wall-o, 0).In(loc).ZoneBounds()
-		if start.IsZero() {
-			continue
-		}
-		s := start.Unix()
-		if s+offsetAt(s) >= wall && s-1+offsetAt(s-1) < wall && (!found || s < best) {
-			found, best = true, s
-		}
-	}
-	if found {
-		return time.Unix(best, 0).In(loc)
-	}
-	return time.Date(year, month, day, hour, min, sec, nsec, loc) // not reached with real tzdata
+	return localtime.Date(y, m, d, c.hour, c.min, c.sec, c.nsec, loc)
 }
 
 // inputQuote quotes user input for an error message. Control characters and

@@ -9,6 +9,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"liaison/localtime"
 	"liaison/storage"
 )
 
@@ -72,7 +73,7 @@ func DigestOccurrences(sch *cron.SpecSchedule, loc *time.Location, from, to time
 		at, ok := firstOfDay(sch, loc, day.Year(), day.Month(), day.Day())
 		if !ok {
 			// Stop once whole local days lie past to.
-			if wallTime(day.Year(), day.Month(), day.Day(), 0, 0, loc).After(to) {
+			if localtime.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, loc).After(to) {
 				break
 			}
 			continue
@@ -111,63 +112,11 @@ func firstOfDay(sch *cron.SpecSchedule, loc *time.Location, y int, m time.Month,
 		}
 		for mi := 0; mi < 60; mi++ {
 			if 1<<uint(mi)&sch.Minute != 0 {
-				return wallTime(y, m, d, h, mi, loc), true
+				return localtime.Date(y, m, d, h, mi, 0, 0, loc), true
 			}
 		}
 	}
 	return time.Time{}, false
-}
-
-// wallTime is the instant at which loc's clocks read the given date and time. A reading that
-// does not exist (the DST gap of a spring-forward day) gives the next valid instant, the end of
-// the gap (02:30 on 2025-03-09 in America/New_York is 03:00 EDT); one that exists twice (fall
-// back) gives the earlier. time.Date leaves both cases unspecified. This mirrors
-// commands.WallTime, which jobs cannot import (commands depends on bot, bot on jobs).
-func wallTime(y int, m time.Month, d, h, mi int, loc *time.Location) time.Time {
-	// wall is the reading as if it were UTC; an instant u reads wall in loc when
-	// u + offset(u) == wall. Offsets are under a day, so probing a day either side of wall
-	// finds the offsets before and after any transition near it.
-	wall := time.Date(y, m, d, h, mi, 0, 0, time.UTC).Unix()
-	offsetAt := func(u int64) int64 {
-		_, off := time.Unix(u, 0).In(loc).Zone()
-		return int64(off)
-	}
-	var offsets []int64
-	for _, p := range []int64{wall - 86400, wall, wall + 86400} {
-		o := offsetAt(p)
-		dup := false
-		for _, have := range offsets {
-			dup = dup || have == o
-		}
-		if !dup {
-			offsets = append(offsets, o)
-		}
-	}
-	found, best := false, int64(0)
-	for _, o := range offsets {
-		if u := wall - o; offsetAt(u) == o && (!found || u < best) {
-			found, best = true, u
-		}
-	}
-	if found {
-		return time.Unix(best, 0).In(loc)
-	}
-	// In a gap: the answer is the transition that jumps over wall, the earliest instant after
-	// it whose reading is later than wall.
-	for _, o := range offsets {
-		start, _ := time.Unix(wall-o, 0).In(loc).ZoneBounds()
-		if start.IsZero() {
-			continue
-		}
-		s := start.Unix()
-		if s+offsetAt(s) >= wall && s-1+offsetAt(s-1) < wall && (!found || s < best) {
-			found, best = true, s
-		}
-	}
-	if found {
-		return time.Unix(best, 0).In(loc)
-	}
-	return time.Date(y, m, d, h, mi, 0, 0, loc)
 }
 
 // wantDigests lists the digest rows a guild should have pending after now.

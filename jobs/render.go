@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -196,15 +195,11 @@ func (s *Scheduler) composeDigest(ctx context.Context, g storage.Guild, r storag
 		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: name, Value: value})
 	}
 
-	totals, err := s.Store.ForceTotals(ctx, g.ID)
+	levels, deployed, err := s.Store.ForceLevels(ctx, g.ID)
 	if err != nil {
 		return Message{}, err
 	}
-	pledges, err := s.Store.CurrentPledges(ctx, g.ID)
-	if err != nil {
-		return Message{}, err
-	}
-	e.Description = s.forceSummary(g, totals, pledges)
+	e.Description = s.forceSummary(g, levels, deployed)
 
 	flights, _, err := s.Store.FindFlights(ctx, g.ID, storage.FlightFilter{Status: storage.FlightsUpcoming, Limit: 50})
 	if err != nil {
@@ -265,34 +260,8 @@ func (s *Scheduler) composeDigest(ctx context.Context, g storage.Guild, r storag
 }
 
 // forceSummary is the digest's force level: deployed of planned with a bar, then per country
-// deployed, pledged and the gap.
-func (s *Scheduler) forceSummary(g storage.Guild, totals []storage.ForceTotal, pledges []storage.Pledge) string {
-	type row struct {
-		deployed, pledged int64
-		unknown           bool // a pledge of this country has no reported size
-		pledgedAny        bool
-	}
-	rows := map[string]*row{}
-	get := func(c string) *row {
-		if rows[c] == nil {
-			rows[c] = &row{}
-		}
-		return rows[c]
-	}
-	var deployed int64
-	for _, t := range totals {
-		get(t.Country).deployed += t.Deployed
-		deployed += t.Deployed
-	}
-	for _, p := range pledges {
-		r := get(p.Country)
-		r.pledgedAny = true
-		if p.Personnel == nil {
-			r.unknown = true
-		} else {
-			r.pledged += int64(*p.Personnel)
-		}
-	}
+// (levels, as storage.ForceLevels orders them) deployed, pledged and the gap.
+func (s *Scheduler) forceSummary(g storage.Guild, levels []storage.CountryForce, deployed int64) string {
 	var b strings.Builder
 	if g.Planned > 0 {
 		pct := float64(deployed) * 100 / float64(g.Planned)
@@ -300,33 +269,21 @@ func (s *Scheduler) forceSummary(g storage.Guild, totals []storage.ForceTotal, p
 	} else {
 		fmt.Fprintf(&b, "**%s** deployed (planned strength not set: `/mission set planned:2500`)\n", num(deployed))
 	}
-	codes := make([]string, 0, len(rows))
-	for c := range rows {
-		codes = append(codes, c)
-	}
-	sort.Slice(codes, func(i, j int) bool {
-		a, c := rows[codes[i]], rows[codes[j]]
-		if a.deployed != c.deployed {
-			return a.deployed > c.deployed
-		}
-		return codes[i] < codes[j]
-	})
-	for i, c := range codes {
+	for i, r := range levels {
 		if i == 15 {
-			fmt.Fprintf(&b, "… and %d more countries: see `/forces`\n", len(codes)-i)
+			fmt.Fprintf(&b, "… and %d more countries: see `/forces`\n", len(levels)-i)
 			break
 		}
-		r := rows[c]
-		line := fmt.Sprintf("%s — %s deployed", s.CountryName(c), num(r.deployed))
+		line := fmt.Sprintf("%s — %s deployed", s.CountryName(r.Country), num(r.Deployed))
 		switch {
-		case !r.pledgedAny:
-		case r.unknown && r.pledged == 0:
+		case r.Pledges == 0:
+		case r.PledgeUnknown && r.Pledged == 0:
 			line += ", pledge of unreported size"
-		case r.unknown:
-			line += fmt.Sprintf(", pledged %s+ (some sizes unreported)", num(r.pledged))
+		case r.PledgeUnknown:
+			line += fmt.Sprintf(", pledged %s+ (some sizes unreported)", num(r.Pledged))
 		default:
-			line += fmt.Sprintf(", pledged %s", num(r.pledged))
-			if gap := r.pledged - r.deployed; gap > 0 {
+			line += fmt.Sprintf(", pledged %s", num(r.Pledged))
+			if gap := r.Pledged - r.Deployed; gap > 0 {
 				line += fmt.Sprintf(", %s to come", num(gap))
 			}
 		}
