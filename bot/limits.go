@@ -28,18 +28,23 @@ func Truncate(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
+	if n <= 0 {
+		return ""
+	}
 	r := []rune(s)
 	return string(r[:n-1]) + "…"
 }
 
-// Fit cuts a reply to Discord's limits: content, embed count, fields, and each embed's parts,
-// then the embeds' total.
+// Fit cuts a reply to Discord's limits: content, embed count, each embed's parts and fields,
+// then the 6000 characters all embeds share. What does not fit goes from the end: last fields
+// first, then the description's tail, then whole embeds.
 func Fit(rep *Reply) {
 	rep.Content = Truncate(rep.Content, MaxContent)
 	if len(rep.Embeds) > MaxEmbeds {
 		rep.Embeds = rep.Embeds[:MaxEmbeds]
 	}
 	budget := MaxEmbedTotal
+	kept := rep.Embeds[:0]
 	for _, e := range rep.Embeds {
 		if len(e.Fields) > MaxFields {
 			e.Fields = e.Fields[:MaxFields]
@@ -53,17 +58,19 @@ func Fit(rep *Reply) {
 			f.Name = Truncate(f.Name, MaxFieldName)
 			f.Value = Truncate(f.Value, MaxFieldValue)
 		}
-		budget -= embedSize(e)
-		for budget < 0 && len(e.Fields) > 0 {
-			last := e.Fields[len(e.Fields)-1]
+		for embedSize(e) > budget && len(e.Fields) > 0 {
 			e.Fields = e.Fields[:len(e.Fields)-1]
-			budget += utf8.RuneCountInString(last.Name) + utf8.RuneCountInString(last.Value)
 		}
-		if budget < 0 {
-			e.Description = Truncate(e.Description, max(1, utf8.RuneCountInString(e.Description)+budget))
-			budget = 0
+		if over := embedSize(e) - budget; over > 0 {
+			e.Description = Truncate(e.Description, utf8.RuneCountInString(e.Description)-over)
 		}
+		if embedSize(e) > budget || (embedSize(e) == 0 && budget == 0) {
+			break // not even its title and footer fit: this and later embeds are left out
+		}
+		budget -= embedSize(e)
+		kept = append(kept, e)
 	}
+	rep.Embeds = kept
 }
 
 // embedSize counts the characters Discord adds up against the 6000 total.
