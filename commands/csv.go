@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -246,6 +247,20 @@ func importRow(r csvRow, loc *time.Location, now time.Time, landed map[int64]boo
 		c, err := LookupCountry(r.get("country"))
 		return c.Alpha2, err
 	}
+	// contingent reads the columns arrivals, departures and pledges share.
+	contingent := func(personnelRequired bool) (country string, n *int, role string, t time.Time, err error) {
+		if country, err = cty(); err != nil {
+			return
+		}
+		if n, err = num("personnel", personnelRequired); err != nil {
+			return
+		}
+		if role, err = ParseRole(r.get("role")); err != nil {
+			return
+		}
+		t, err = at("time", true)
+		return
+	}
 	switch r.get("kind") {
 	case "mission":
 		mandate, err := at("time", false)
@@ -291,24 +306,16 @@ func importRow(r csvRow, loc *time.Location, now time.Time, landed map[int64]boo
 			return err
 		}, nil
 	case "arrival", "departure":
-		c, err := cty()
-		if err != nil {
-			return nil, err
-		}
-		n, err := num("personnel", true)
-		if err != nil {
-			return nil, err
-		}
-		rl, err := ParseRole(r.get("role"))
-		if err != nil {
-			return nil, err
-		}
-		t, err := at("time", true)
+		c, n, rl, t, err := contingent(true)
 		if err != nil {
 			return nil, err
 		}
 		if r.get("kind") == "departure" {
-			dp := storage.Departure{Country: c, Personnel: *n, Role: rl, DepartedAt: t, Reason: orOther(r.get("reason")),
+			reason := orOther(r.get("reason"))
+			if !slices.Contains(storage.DepartureReasons, reason) {
+				return nil, fmt.Errorf("unknown departure reason %q (one of %s)", reason, strings.Join(storage.DepartureReasons, ", "))
+			}
+			dp := storage.Departure{Country: c, Personnel: *n, Role: rl, DepartedAt: t, Reason: reason,
 				Source: r.get("source"), Note: r.get("note"), LoggedBy: r.get("logged_by")}
 			return func(ctx context.Context, s *storage.Store, a storage.Actor, _ map[int64]int64, res *ImportResult) error {
 				_, err := s.LogDeparture(ctx, a, dp)
@@ -337,19 +344,7 @@ func importRow(r csvRow, loc *time.Location, now time.Time, landed map[int64]boo
 			return err
 		}, nil
 	case "pledge":
-		c, err := cty()
-		if err != nil {
-			return nil, err
-		}
-		n, err := num("personnel", false)
-		if err != nil {
-			return nil, err
-		}
-		rl, err := ParseRole(r.get("role"))
-		if err != nil {
-			return nil, err
-		}
-		t, err := at("time", true)
+		c, n, rl, t, err := contingent(false)
 		if err != nil {
 			return nil, err
 		}
