@@ -160,7 +160,7 @@ func num(name string, v float64) *discordgo.ApplicationCommandInteractionDataOpt
 const moderatorPerms = discordgo.PermissionManageGuild | discordgo.PermissionViewChannel | discordgo.PermissionSendMessages
 
 // everyonePerms is an ordinary member's.
-const everyonePerms = discordgo.PermissionViewChannel | discordgo.PermissionSendMessages | discordgo.PermissionUseSlashCommands
+const everyonePerms = discordgo.PermissionViewChannel | discordgo.PermissionSendMessages | discordgo.PermissionUseApplicationCommands
 
 // signedPost sends body to the endpoint as Discord does, signed with priv at ts.
 func signedPost(t testing.TB, client *http.Client, url string, priv ed25519.PrivateKey, ts time.Time, body []byte) *http.Response {

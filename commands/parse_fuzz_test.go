@@ -199,7 +199,7 @@ func FuzzLookupCountry(f *testing.F) {
 			}
 			seen[r.Alpha2] = true
 		}
-		if err == nil && strings.TrimSpace(s) != "" && len(res) > 0 && !seen[c.Alpha2] && strings.ToLower(strings.TrimSpace(s)) == strings.ToLower(c.Alpha2) {
+		if err == nil && strings.TrimSpace(s) != "" && len(res) > 0 && !seen[c.Alpha2] && strings.EqualFold(strings.TrimSpace(s), c.Alpha2) {
 			t.Fatalf("SearchCountries(%q) = %v does not offer %s", s, res, c.Alpha2)
 		}
 	})
