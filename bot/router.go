@@ -199,7 +199,7 @@ func (r *Router) errorReply(name string, err error) (*Reply, string) {
 		return &Reply{Content: "❌ " + msg + " does not exist in this server.\nExample: pick an #ID from the autocomplete list, or find it with /flights status:all, /arrivals or /history",
 			Ephemeral: true}, OutcomeUserError
 	case errors.As(err, &se):
-		return &Reply{Content: "❌ " + se.Msg + ".", Ephemeral: true}, OutcomeUserError
+		return &Reply{Content: "❌ " + (&UserError{Msg: se.Msg + ".", Example: se.Hint}).Error(), Ephemeral: true}, OutcomeUserError
 	}
 	ref := newRef()
 	r.Log.Error("command failed", "ref", ref, "command", name, "err", err)

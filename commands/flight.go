@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -86,7 +87,7 @@ func flightCommand(d Deps) *bot.Command {
 				if err1 != nil {
 					return nil, err1
 				}
-				if at.After(req.Now.Add(5 * 60e9)) {
+				if at.After(req.Now.Add(5 * time.Minute)) {
 					return nil, bot.Errorf("`/flight land flight:12` or `at:2025-01-04 14:10`", "a flight cannot land in the future (%s)", stamp(at))
 				}
 				var arrivals []storage.Arrival

@@ -24,11 +24,11 @@ func helpCommand(d Deps) *bot.Command {
 			for _, o := range def.Options {
 				if o.Type == discordgo.ApplicationCommandOptionSubCommand {
 					subs++
-					fmt.Fprintf(&b, "`/%s %s` — %s%s\n", def.Name, o.Name, o.Description, who(cmd, o.Name))
+					fmt.Fprintf(&b, "`/%s %s` — %s%s\n", def.Name, o.Name, o.Description, who(cmd, o.Name, o.Description))
 				}
 			}
 			if subs == 0 {
-				fmt.Fprintf(&b, "`/%s` — %s%s\n", def.Name, def.Description, who(cmd, ""))
+				fmt.Fprintf(&b, "`/%s` — %s%s\n", def.Name, def.Description, who(cmd, "", def.Description))
 			}
 		}
 		e := &discordgo.MessageEmbed{Title: "Liaison — force levels, arrivals and flights", Color: colourInfo,
@@ -40,7 +40,11 @@ func helpCommand(d Deps) *bot.Command {
 	return c
 }
 
-func who(c *bot.Command, sub string) string {
+// who marks a command moderators or admins only, unless its description already says so.
+func who(c *bot.Command, sub, desc string) string {
+	if strings.Contains(desc, "(moderators)") || strings.Contains(desc, "(admins)") {
+		return ""
+	}
 	switch a := c.Access[sub]; a {
 	case bot.Moderator:
 		return " _(moderators)_"

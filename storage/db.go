@@ -30,8 +30,8 @@ const (
 var ErrNotFound = errors.New("not found")
 
 // StateError is a change that the record's current state forbids (landing a cancelled flight).
-// Its message is safe to show to the user.
-type StateError struct{ Msg string }
+// Its message is safe to show to the user; Hint, when set, says what can be done instead.
+type StateError struct{ Msg, Hint string }
 
 func (e *StateError) Error() string { return e.Msg }
 

@@ -74,7 +74,8 @@ func (s *Store) changeFlight(ctx context.Context, a Actor, id int64, action stri
 			return err
 		}
 		if !f.Open() {
-			return &StateError{Msg: fmt.Sprintf("flight #%d is already %s", id, f.Status)}
+			return &StateError{Msg: fmt.Sprintf("flight #%d is already %s", id, f.Status),
+				Hint: "only scheduled or delayed flights change; `/flights` lists them"}
 		}
 		before := f
 		before.Manifest = append([]ManifestLine(nil), f.Manifest...)
