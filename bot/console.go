@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"liaison/discordtext"
 )
 
 // Console is the terminal door: it reads one command per line, as a user would type it in
@@ -374,27 +376,20 @@ func Relative(t, now time.Time) string {
 	case d < time.Minute:
 		s = fmt.Sprintf("%d seconds", int(d/time.Second))
 	case d < time.Hour:
-		s = plural(int(d/time.Minute), "minute")
+		s = discordtext.Plural(int(d/time.Minute), "minute")
 	case d < 48*time.Hour:
-		s = plural(int(d/time.Hour), "hour")
+		s = discordtext.Plural(int(d/time.Hour), "hour")
 	case d < 60*24*time.Hour:
-		s = plural(int(d/(24*time.Hour)), "day")
+		s = discordtext.Plural(int(d/(24*time.Hour)), "day")
 	case d < 365*24*time.Hour:
-		s = plural(int(d/(30*24*time.Hour)), "month")
+		s = discordtext.Plural(int(d/(30*24*time.Hour)), "month")
 	default:
-		s = plural(int(d/(365*24*time.Hour)), "year")
+		s = discordtext.Plural(int(d/(365*24*time.Hour)), "year")
 	}
 	if past {
 		return s + " ago"
 	}
 	return "in " + s
-}
-
-func plural(n int, unit string) string {
-	if n == 1 {
-		return "1 " + unit
-	}
-	return fmt.Sprintf("%d %ss", n, unit)
 }
 
 // AnnounceOnce prints a post made in the guild's announcement channel (a reminder, a digest),

@@ -21,6 +21,7 @@ import (
 
 	"liaison/bot"
 	"liaison/commands"
+	"liaison/discordtext"
 	"liaison/fakediscord"
 	"liaison/storage"
 	"liaison/storage/storagetest"
@@ -574,10 +575,10 @@ func TestSpecViolationIsCaught(t *testing.T) {
 		{"interaction answer of 2001 characters", "/callback", func(s *discordgo.Session) error {
 			i := &discordgo.Interaction{ID: "1500000000000000001", Token: "aW50ZXJhY3Rpb246raw", AppID: fakediscord.ApplicationID}
 			return s.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
-				Data: &discordgo.InteractionResponseData{Content: strings.Repeat("x", bot.MaxContent+1)}})
+				Data: &discordgo.InteractionResponseData{Content: strings.Repeat("x", discordtext.MaxContent+1)}})
 		}},
 		{"embed title of 257 characters", "/channels/" + e2eChannel + "/messages", func(s *discordgo.Session) error {
-			_, err := s.ChannelMessageSendEmbed(e2eChannel, &discordgo.MessageEmbed{Title: strings.Repeat("x", bot.MaxTitle+1)})
+			_, err := s.ChannelMessageSendEmbed(e2eChannel, &discordgo.MessageEmbed{Title: strings.Repeat("x", discordtext.MaxTitle+1)})
 			return err
 		}},
 	}

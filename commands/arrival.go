@@ -9,6 +9,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"liaison/bot"
+	"liaison/discordtext"
 	"liaison/storage"
 )
 
@@ -172,7 +173,7 @@ func deleteArrival(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, e
 
 // arrivalText is one arrival on one line.
 func arrivalText(a storage.Arrival) string {
-	s := fmt.Sprintf("%s · %s %s · %s", CountryName(a.Country), thousands(int64(a.Personnel)), a.Role, stamp(a.ArrivedAt))
+	s := fmt.Sprintf("%s · %s %s · %s", CountryName(a.Country), discordtext.Thousands(int64(a.Personnel)), a.Role, stamp(a.ArrivedAt))
 	if a.FlightID != nil {
 		s += fmt.Sprintf(" · flight #%d", *a.FlightID)
 	}
@@ -185,7 +186,7 @@ func arrivalText(a storage.Arrival) string {
 // arrivalChoices autocompletes an arrival #ID from the guild's own arrivals.
 func arrivalChoices(ctx context.Context, d Deps, req *bot.Request) ([]*discordgo.ApplicationCommandOptionChoice, error) {
 	prefix := focusedDigits(req)
-	list, _, err := d.Store.FindArrivals(ctx, req.GuildID, storage.ArrivalFilter{IDPrefix: prefix, Limit: bot.MaxChoices})
+	list, _, err := d.Store.FindArrivals(ctx, req.GuildID, storage.ArrivalFilter{IDPrefix: prefix, Limit: discordtext.MaxChoices})
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"liaison/bot"
+	"liaison/discordtext"
 	"liaison/storage"
 )
 
@@ -56,7 +57,7 @@ func departureCommand(d Deps) *bot.Command {
 			if err != nil {
 				return nil, err
 			}
-			return done(req, "Departure **#%d** logged: %s · %s %s · %s · %s", dep.ID, CountryName(c), thousands(int64(n)), r, reason, stamp(t)), nil
+			return done(req, "Departure **#%d** logged: %s · %s %s · %s · %s", dep.ID, CountryName(c), discordtext.Thousands(int64(n)), r, reason, stamp(t)), nil
 		},
 		Autocomplete: func(ctx context.Context, req *bot.Request) ([]*discordgo.ApplicationCommandOptionChoice, error) {
 			return countryChoices(req, "country"), nil

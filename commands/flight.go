@@ -9,6 +9,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"liaison/bot"
+	"liaison/discordtext"
 	"liaison/storage"
 )
 
@@ -187,7 +188,7 @@ func flightEmbed(f storage.Flight) *discordgo.MessageEmbed {
 
 // flightChoices autocompletes a flight #ID from the guild's own flights.
 func flightChoices(ctx context.Context, d Deps, req *bot.Request, sel string) ([]*discordgo.ApplicationCommandOptionChoice, error) {
-	list, _, err := d.Store.FindFlights(ctx, req.GuildID, storage.FlightFilter{Status: sel, Prefix: focusedDigits(req), Limit: bot.MaxChoices})
+	list, _, err := d.Store.FindFlights(ctx, req.GuildID, storage.FlightFilter{Status: sel, Prefix: focusedDigits(req), Limit: discordtext.MaxChoices})
 	if err != nil {
 		return nil, err
 	}

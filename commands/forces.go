@@ -11,6 +11,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"liaison/bot"
+	"liaison/discordtext"
 	"liaison/storage"
 )
 
@@ -57,20 +58,20 @@ func allForces(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, error
 	}
 	var desc strings.Builder
 	if g.Planned > 0 {
-		fmt.Fprintf(&desc, "**%s** deployed of **%s** planned (%s)\n%s\n", thousands(deployed), thousands(int64(g.Planned)),
-			percent(deployed, int64(g.Planned)), progressBar(deployed, int64(g.Planned)))
+		fmt.Fprintf(&desc, "**%s** deployed of **%s** planned (%s)\n%s\n", discordtext.Thousands(deployed), discordtext.Thousands(int64(g.Planned)),
+			discordtext.Percent(deployed, int64(g.Planned)), discordtext.ProgressBar(deployed, int64(g.Planned)))
 	} else {
-		fmt.Fprintf(&desc, "**%s** deployed (planned strength not set: /mission set planned:2500)\n", thousands(deployed))
+		fmt.Fprintf(&desc, "**%s** deployed (planned strength not set: /mission set planned:2500)\n", discordtext.Thousands(deployed))
 	}
 	desc.WriteString("\n**By country** — deployed · pledged · gap\n")
 	if len(rows) == 0 {
 		desc.WriteString("_nothing logged yet: /arrival log or /pledge set_\n")
 	}
 	for _, l := range rows {
-		fmt.Fprintf(&desc, "%s — %s · %s\n", CountryName(l.Country), thousands(l.Deployed), pledgeText(l))
+		fmt.Fprintf(&desc, "%s — %s · %s\n", CountryName(l.Country), discordtext.Thousands(l.Deployed), pledgeText(l))
 	}
 	e := &discordgo.MessageEmbed{Title: title, Color: colourInfo, Description: desc.String(),
-		Fields: []*discordgo.MessageEmbedField{{Name: "Arrivals in the last 7 days", Value: thousands(recent) + " personnel", Inline: true}}}
+		Fields: []*discordgo.MessageEmbedField{{Name: "Arrivals in the last 7 days", Value: discordtext.Thousands(recent) + " personnel", Inline: true}}}
 	next, err := nextFlight(ctx, d, req)
 	if err != nil {
 		return nil, err
@@ -88,12 +89,12 @@ func pledgeText(l storage.CountryForce) string {
 	case l.PledgeUnknown && l.Pledged == 0:
 		return "pledged (size not reported)"
 	}
-	s := "pledged " + thousands(l.Pledged)
+	s := "pledged " + discordtext.Thousands(l.Pledged)
 	if l.PledgeUnknown {
 		s += "+ (some sizes not reported)"
 	}
 	if gap := l.Pledged - l.Deployed; gap > 0 {
-		s += " · gap " + thousands(gap)
+		s += " · gap " + discordtext.Thousands(gap)
 	} else {
 		s += " · pledge met"
 	}
@@ -137,7 +138,7 @@ func countryForces(ctx context.Context, d Deps, req *bot.Request, c string) (*bo
 	var deployed int64
 	for _, t := range totals {
 		if t.Country == c {
-			fmt.Fprintf(&roles, "%s: %s\n", t.Role, thousands(t.Deployed))
+			fmt.Fprintf(&roles, "%s: %s\n", t.Role, discordtext.Thousands(t.Deployed))
 			deployed += t.Deployed
 		}
 	}
@@ -151,7 +152,7 @@ func countryForces(ctx context.Context, d Deps, req *bot.Request, c string) (*bo
 		}
 		size := "size not reported"
 		if p.Personnel != nil {
-			size = thousands(int64(*p.Personnel))
+			size = discordtext.Thousands(int64(*p.Personnel))
 		}
 		fmt.Fprintf(&pl, "%s %s, as of %s — %s\n", size, p.Role, shortStamp(p.AsOf), orDash(p.Source))
 	}
@@ -172,10 +173,10 @@ func countryForces(ctx context.Context, d Deps, req *bot.Request, c string) (*bo
 	}
 	var events []event
 	for _, a := range arrivals {
-		events = append(events, event{a.ArrivedAt, fmt.Sprintf("%s ⬇️ #%d %s %s arrived — %s", shortStamp(a.ArrivedAt), a.ID, thousands(int64(a.Personnel)), a.Role, orDash(a.Source))})
+		events = append(events, event{a.ArrivedAt, fmt.Sprintf("%s ⬇️ #%d %s %s arrived — %s", shortStamp(a.ArrivedAt), a.ID, discordtext.Thousands(int64(a.Personnel)), a.Role, orDash(a.Source))})
 	}
 	for _, dp := range departures {
-		events = append(events, event{dp.DepartedAt, fmt.Sprintf("%s ⬆️ %s %s left (%s) — %s", shortStamp(dp.DepartedAt), thousands(int64(dp.Personnel)), dp.Role, dp.Reason, orDash(dp.Source))})
+		events = append(events, event{dp.DepartedAt, fmt.Sprintf("%s ⬆️ %s %s left (%s) — %s", shortStamp(dp.DepartedAt), discordtext.Thousands(int64(dp.Personnel)), dp.Role, dp.Reason, orDash(dp.Source))})
 	}
 	sort.Slice(events, func(i, j int) bool { return events[i].at.After(events[j].at) })
 	var tl strings.Builder
@@ -189,7 +190,7 @@ func countryForces(ctx context.Context, d Deps, req *bot.Request, c string) (*bo
 		tl.WriteString("nothing logged")
 	}
 	e := &discordgo.MessageEmbed{Title: "Force level — " + CountryName(c), Color: colourInfo,
-		Description: fmt.Sprintf("**%s** deployed", thousands(deployed)),
+		Description: fmt.Sprintf("**%s** deployed", discordtext.Thousands(deployed)),
 		Fields: []*discordgo.MessageEmbedField{
 			{Name: "By role", Value: roles.String(), Inline: true},
 			{Name: "Pledges", Value: pl.String()},

@@ -9,6 +9,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"liaison/bot"
+	"liaison/discordtext"
 	"liaison/storage"
 )
 
@@ -60,7 +61,7 @@ func missionEmbed(g storage.Guild) *discordgo.MessageEmbed {
 		lead = CountryName(g.MissionLead)
 	}
 	if g.Planned > 0 {
-		planned = thousands(int64(g.Planned)) + " personnel"
+		planned = discordtext.Thousands(int64(g.Planned)) + " personnel"
 	}
 	if g.MandateEnd != nil {
 		mandate = stamp(*g.MandateEnd)
@@ -159,7 +160,7 @@ func loadZone(name string) (*time.Location, error) {
 func countryChoices(req *bot.Request, option string) []*discordgo.ApplicationCommandOptionChoice {
 	q, _ := req.String(option)
 	var out []*discordgo.ApplicationCommandOptionChoice
-	for _, c := range SearchCountries(q, bot.MaxChoices) {
+	for _, c := range SearchCountries(q, discordtext.MaxChoices) {
 		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: fmt.Sprintf("%s (%s)", c.Label(), c.Alpha2), Value: c.Alpha2})
 	}
 	return out

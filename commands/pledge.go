@@ -7,6 +7,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"liaison/bot"
+	"liaison/discordtext"
 	"liaison/storage"
 )
 
@@ -74,7 +75,7 @@ func pledgeCommand(d Deps) *bot.Command {
 func pledgeLine(p storage.Pledge) string {
 	size := "size not reported"
 	if p.Personnel != nil {
-		size = thousands(int64(*p.Personnel))
+		size = discordtext.Thousands(int64(*p.Personnel))
 	}
 	return fmt.Sprintf("%s · %s %s · as of %s · source: %s", CountryName(p.Country), size, p.Role, shortStamp(p.AsOf), orDash(p.Source))
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"liaison/bot"
+	"liaison/discordtext"
 	"liaison/storage"
 )
 
@@ -94,13 +95,13 @@ func reminderLine(r storage.Reminder) string {
 	status := r.Status
 	switch r.Status {
 	case storage.ReminderFailed:
-		status = "❗ failed: " + bot.Truncate(r.LastError, 120)
+		status = "❗ failed: " + discordtext.Truncate(r.LastError, 120)
 	case storage.ReminderMissed:
 		status = "⚠️ missed (the bot was down)"
 	case storage.ReminderPending:
 		status = "⏰ pending"
 		if r.Attempts > 0 {
-			status += fmt.Sprintf(" (retry %d: %s)", r.Attempts, bot.Truncate(r.LastError, 80))
+			status += fmt.Sprintf(" (retry %d: %s)", r.Attempts, discordtext.Truncate(r.LastError, 80))
 		}
 	}
 	return fmt.Sprintf("**#%d** %s · %s · %s", r.ID, what, stamp(r.DueAt), status)

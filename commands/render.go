@@ -9,6 +9,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"liaison/bot"
+	"liaison/discordtext"
 	"liaison/storage"
 )
 
@@ -25,58 +26,22 @@ const pageSize = 10
 // stamp renders an instant as Discord timestamps, full date and relative, so that every reader
 // sees it in their own time zone.
 func stamp(t time.Time) string {
-	return fmt.Sprintf("<t:%d:F> (<t:%d:R>)", t.Unix(), t.Unix())
+	return discordtext.Timestamp(t, "F") + " (" + discordtext.Timestamp(t, "R") + ")"
 }
 
 // shortStamp renders an instant as a short Discord date-time.
-func shortStamp(t time.Time) string { return fmt.Sprintf("<t:%d:f>", t.Unix()) }
+func shortStamp(t time.Time) string { return discordtext.Timestamp(t, "f") }
 
 // user renders a Discord user mention; replies set allowed mentions so that nobody is pinged.
+// The console and the importer act under plain names, shown as they are.
 func user(id string) string {
-	if id == "" || id == "console" || id == "import" {
-		if id == "" {
-			return "someone"
-		}
+	switch id {
+	case "":
+		return "someone"
+	case "console", "import", "demo":
 		return id
 	}
 	return "<@" + id + ">"
-}
-
-// thousands renders 2500 as "2,500".
-func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
-
-// percent renders part/whole as "19.3 %", or "—" when whole is zero.
-func percent(part, whole int64) string {
-	if whole <= 0 {
-		return "—"
-	}
-	return fmt.Sprintf("%.1f %%", float64(part)*100/float64(whole))
-}
-
-// progressBar renders part/whole as a 20-cell text bar.
-func progressBar(part, whole int64) string {
-	const cells = 20
-	filled := 0
-	if whole > 0 {
-		filled = int(part * cells / whole)
-	}
-	filled = min(max(filled, 0), cells)
-	return "`" + strings.Repeat("█", filled) + strings.Repeat("░", cells-filled) + "`"
 }
 
 // manifestOf converts stored manifest lines to parser entries for rendering.
@@ -96,10 +61,10 @@ func manifestText(lines []storage.ManifestLine) string {
 	var b strings.Builder
 	var total int
 	for _, l := range lines {
-		fmt.Fprintf(&b, "%s — %s %s\n", CountryName(l.Country), thousands(int64(l.Personnel)), l.Role)
+		fmt.Fprintf(&b, "%s — %s %s\n", CountryName(l.Country), discordtext.Thousands(int64(l.Personnel)), l.Role)
 		total += l.Personnel
 	}
-	fmt.Fprintf(&b, "**%s personnel**", thousands(int64(total)))
+	fmt.Fprintf(&b, "**%s personnel**", discordtext.Thousands(int64(total)))
 	return b.String()
 }
 
@@ -137,7 +102,7 @@ func pager(cmd string, page, n int, state string) []discordgo.MessageComponent {
 		return nil
 	}
 	id := func(p int) string {
-		return bot.Truncate(fmt.Sprintf("%s:%d:%s", cmd, p, state), bot.MaxCustomID)
+		return discordtext.Truncate(fmt.Sprintf("%s:%d:%s", cmd, p, state), discordtext.MaxCustomID)
 	}
 	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 		discordgo.Button{Label: "Previous", Style: discordgo.SecondaryButton, CustomID: id(page - 1), Disabled: page == 0},

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"liaison/discordtext"
 	"liaison/storage"
 )
 
@@ -140,7 +141,7 @@ func (fe *FlightEvents) event(f storage.Flight) Event {
 	}
 	var parts []string
 	for _, l := range f.Manifest {
-		parts = append(parts, fmt.Sprintf("%s %s %s", country(l.Country), num(int64(l.Personnel)), l.Role))
+		parts = append(parts, fmt.Sprintf("%s %s %s", country(l.Country), discordtext.Thousands(int64(l.Personnel)), l.Role))
 	}
 	desc := "Manifest: " + strings.Join(parts, "; ")
 	if len(parts) == 0 {
@@ -158,6 +159,6 @@ func (fe *FlightEvents) event(f storage.Flight) Event {
 			desc += ": " + f.Reason
 		}
 	}
-	return Event{Name: truncate(name, 100), Description: truncate(desc, 1000), Location: truncate(loc, 100),
+	return Event{Name: discordtext.Truncate(name, 100), Description: discordtext.Truncate(desc, 1000), Location: discordtext.Truncate(loc, 100),
 		Start: f.ETA.UTC(), End: f.ETA.UTC().Add(time.Hour)}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"liaison/discordtext"
 	"liaison/storage"
 )
 
@@ -120,24 +121,24 @@ func TestMessagesFitDiscordLimits(t *testing.T) {
 		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: fmt.Sprintf("field %d", i), Value: long})
 	}
 	m.Embeds = []*discordgo.MessageEmbed{e}
-	fit(&m)
-	if n := len([]rune(m.Content)); n > maxContent {
+	m.Content, m.Embeds = discordtext.Fit(m.Content, m.Embeds)
+	if n := len([]rune(m.Content)); n > discordtext.MaxContent {
 		t.Errorf("content %d characters", n)
 	}
 	total := 0
 	for _, e := range m.Embeds {
-		if len(e.Fields) > maxFields {
+		if len(e.Fields) > discordtext.MaxFields {
 			t.Errorf("%d fields", len(e.Fields))
 		}
 		total += len([]rune(e.Title)) + len([]rune(e.Description))
 		for _, f := range e.Fields {
-			if n := len([]rune(f.Value)); n > maxFieldValue {
+			if n := len([]rune(f.Value)); n > discordtext.MaxFieldValue {
 				t.Errorf("field value %d characters", n)
 			}
 			total += len([]rune(f.Name)) + len([]rune(f.Value))
 		}
 	}
-	if total > maxEmbedTotal {
-		t.Errorf("embeds total %d characters, limit %d", total, maxEmbedTotal)
+	if total > discordtext.MaxEmbedTotal {
+		t.Errorf("embeds total %d characters, limit %d", total, discordtext.MaxEmbedTotal)
 	}
 }

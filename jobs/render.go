@@ -4,27 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
+	"liaison/discordtext"
 	"liaison/storage"
 )
 
-// Discord's message limits that the posts here must respect. The bot package has the same
-// numbers; jobs cannot import bot (bot imports jobs for its posters).
-const (
-	maxContent    = 2000
-	maxEmbedTotal = 6000
-	maxFields     = 25
-	maxFieldValue = 1024
-	maxTitle      = 256
-	maxDesc       = 4096
-	maxListed     = 10 // lines per digest section before "and N more"
-)
+// maxListed is how many lines a digest section lists before "… and N more".
+const maxListed = 10
 
 // Embed colours.
 const (
@@ -56,13 +46,13 @@ func (s *Scheduler) compose(ctx context.Context, g storage.Guild, r storage.Remi
 		return m, err
 	}
 	if late {
-		m.Content = fmt.Sprintf("⏰ *Posted late: this was due %s (%s).*\n", stamp(r.DueAt, "F"), stamp(r.DueAt, "R")) + m.Content
+		m.Content = fmt.Sprintf("⏰ *Posted late: this was due %s (%s).*\n", discordtext.Timestamp(r.DueAt, "F"), discordtext.Timestamp(r.DueAt, "R")) + m.Content
 	}
 	if m.AllowedMentions == nil {
 		// Reminders notify nobody: names are shown, never pinged.
 		m.AllowedMentions = &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
 	}
-	fit(&m)
+	m.Content, m.Embeds = discordtext.Fit(m.Content, m.Embeds)
 	return m, nil
 }
 
@@ -98,15 +88,15 @@ func (s *Scheduler) composeFlight(ctx context.Context, g storage.Guild, r storag
 	dest := destination(f, g)
 	var head string
 	if off == 0 {
-		head = fmt.Sprintf("🛬 **Flight #%d** is due now at **%s**: ETA %s (%s).", f.ID, dest, stamp(f.ETA, "F"), stamp(f.ETA, "R"))
+		head = fmt.Sprintf("🛬 **Flight #%d** is due now at **%s**: ETA %s (%s).", f.ID, dest, discordtext.Timestamp(f.ETA, "F"), discordtext.Timestamp(f.ETA, "R"))
 	} else {
-		head = fmt.Sprintf("✈️ **Flight #%d** to **%s** arrives %s: ETA %s.", f.ID, dest, stamp(f.ETA, "R"), stamp(f.ETA, "F"))
+		head = fmt.Sprintf("✈️ **Flight #%d** to **%s** arrives %s: ETA %s.", f.ID, dest, discordtext.Timestamp(f.ETA, "R"), discordtext.Timestamp(f.ETA, "F"))
 	}
 	e := &discordgo.MessageEmbed{
 		Title: fmt.Sprintf("Flight #%d · %s", f.ID, dest),
 		Color: colourFlight,
 		Fields: []*discordgo.MessageEmbedField{
-			{Name: "ETA", Value: stamp(f.ETA, "F") + "\n" + stamp(f.ETA, "R"), Inline: true},
+			{Name: "ETA", Value: discordtext.Timestamp(f.ETA, "F") + "\n" + discordtext.Timestamp(f.ETA, "R"), Inline: true},
 			{Name: "Destination", Value: dest, Inline: true},
 		},
 	}
@@ -146,7 +136,7 @@ func (s *Scheduler) composeOverdue(ctx context.Context, g storage.Guild, r stora
 	}
 	content := fmt.Sprintf("⚠️ %s: **flight #%d** to **%s** was due %s (%s) and is neither landed nor cancelled.\n"+
 		"Land it with `/flight land flight:%d`, or change it with `/flight delay` or `/flight cancel`.",
-		who, f.ID, destination(f, g), stamp(f.ETA, "F"), stamp(f.ETA, "R"), f.ID)
+		who, f.ID, destination(f, g), discordtext.Timestamp(f.ETA, "F"), discordtext.Timestamp(f.ETA, "R"), f.ID)
 	e := &discordgo.MessageEmbed{Title: fmt.Sprintf("Flight #%d is overdue", f.ID), Color: colourOverdue,
 		Fields: []*discordgo.MessageEmbedField{{Name: "Manifest", Value: s.manifest(f.Manifest)}}}
 	return Message{Content: content, Embeds: []*discordgo.MessageEmbed{e}, AllowedMentions: am}, nil
@@ -165,8 +155,8 @@ func (s *Scheduler) composeCountdown(g storage.Guild, r storage.Reminder) (Messa
 	if name == "" {
 		name = "the mission"
 	}
-	left := plural(days, "day")
-	content := fmt.Sprintf("📅 **%s** until the mandate of **%s** ends: %s (%s).", left, name, stamp(*g.MandateEnd, "F"), stamp(*g.MandateEnd, "R"))
+	left := discordtext.Plural(days, "day")
+	content := fmt.Sprintf("📅 **%s** until the mandate of **%s** ends: %s (%s).", left, name, discordtext.Timestamp(*g.MandateEnd, "F"), discordtext.Timestamp(*g.MandateEnd, "R"))
 	return Message{Content: content}, nil
 }
 
@@ -210,7 +200,7 @@ func (s *Scheduler) composeDigest(ctx context.Context, g storage.Guild, r storag
 		if f.ETA.After(now.Add(48 * time.Hour)) {
 			break
 		}
-		lines = append(lines, fmt.Sprintf("#%d · %s (%s) · %s · %s", f.ID, stamp(f.ETA, "f"), stamp(f.ETA, "R"), destination(f, g), s.manifestShort(f.Manifest)))
+		lines = append(lines, fmt.Sprintf("#%d · %s (%s) · %s · %s", f.ID, discordtext.Timestamp(f.ETA, "f"), discordtext.Timestamp(f.ETA, "R"), destination(f, g), s.manifestShort(f.Manifest)))
 	}
 	add("Flights in the next 48 h", listOr(lines, "none scheduled"))
 
@@ -224,12 +214,12 @@ func (s *Scheduler) composeDigest(ctx context.Context, g storage.Guild, r storag
 	}
 	lines = lines[:0]
 	for _, a := range arrived {
-		lines = append(lines, fmt.Sprintf("%s — %s %s, %s", s.CountryName(a.Country), num(int64(a.Personnel)), a.Role, stamp(a.ArrivedAt, "f")))
+		lines = append(lines, fmt.Sprintf("%s — %s %s, %s", s.CountryName(a.Country), discordtext.Thousands(int64(a.Personnel)), a.Role, discordtext.Timestamp(a.ArrivedAt, "f")))
 	}
 	if more := int(total) - len(arrived); more > 0 {
 		lines = append(lines, fmt.Sprintf("… and %d more", more))
 	}
-	head := fmt.Sprintf("**%s** personnel in %s\n", num(sum), plural(int(total), "arrival"))
+	head := fmt.Sprintf("**%s** personnel in %s\n", discordtext.Thousands(sum), discordtext.Plural(int(total), "arrival"))
 	if total == 0 {
 		head = ""
 	}
@@ -251,7 +241,7 @@ func (s *Scheduler) composeDigest(ctx context.Context, g storage.Guild, r storag
 			lines = append(lines, "… and more: see `/reminders list`")
 			break
 		}
-		lines = append(lines, fmt.Sprintf("%s, due %s — %s: %s", s.describeReminder(m), stamp(m.DueAt, "f"), m.Status, m.LastError))
+		lines = append(lines, fmt.Sprintf("%s, due %s — %s: %s", s.describeReminder(m), discordtext.Timestamp(m.DueAt, "f"), m.Status, m.LastError))
 	}
 	if len(lines) > 0 {
 		add("Posts missed", strings.Join(lines, "\n"))
@@ -264,27 +254,27 @@ func (s *Scheduler) composeDigest(ctx context.Context, g storage.Guild, r storag
 func (s *Scheduler) forceSummary(g storage.Guild, levels []storage.CountryForce, deployed int64) string {
 	var b strings.Builder
 	if g.Planned > 0 {
-		pct := float64(deployed) * 100 / float64(g.Planned)
-		fmt.Fprintf(&b, "**%s** of %s planned deployed (%.1f %%)\n%s\n", num(deployed), num(int64(g.Planned)), pct, bar(pct))
+		fmt.Fprintf(&b, "**%s** of %s planned deployed (%s)\n%s\n", discordtext.Thousands(deployed), discordtext.Thousands(int64(g.Planned)),
+			discordtext.Percent(deployed, int64(g.Planned)), discordtext.ProgressBar(deployed, int64(g.Planned)))
 	} else {
-		fmt.Fprintf(&b, "**%s** deployed (planned strength not set: `/mission set planned:2500`)\n", num(deployed))
+		fmt.Fprintf(&b, "**%s** deployed (planned strength not set: `/mission set planned:2500`)\n", discordtext.Thousands(deployed))
 	}
 	for i, r := range levels {
 		if i == 15 {
 			fmt.Fprintf(&b, "… and %d more countries: see `/forces`\n", len(levels)-i)
 			break
 		}
-		line := fmt.Sprintf("%s — %s deployed", s.CountryName(r.Country), num(r.Deployed))
+		line := fmt.Sprintf("%s — %s deployed", s.CountryName(r.Country), discordtext.Thousands(r.Deployed))
 		switch {
 		case r.Pledges == 0:
 		case r.PledgeUnknown && r.Pledged == 0:
 			line += ", pledge of unreported size"
 		case r.PledgeUnknown:
-			line += fmt.Sprintf(", pledged %s+ (some sizes unreported)", num(r.Pledged))
+			line += fmt.Sprintf(", pledged %s+ (some sizes unreported)", discordtext.Thousands(r.Pledged))
 		default:
-			line += fmt.Sprintf(", pledged %s", num(r.Pledged))
+			line += fmt.Sprintf(", pledged %s", discordtext.Thousands(r.Pledged))
 			if gap := r.Pledged - r.Deployed; gap > 0 {
-				line += fmt.Sprintf(", %s to come", num(gap))
+				line += fmt.Sprintf(", %s to come", discordtext.Thousands(gap))
 			}
 		}
 		b.WriteString(line + "\n")
@@ -306,7 +296,7 @@ func (s *Scheduler) describeReminder(r storage.Reminder) string {
 	case storage.ReminderDigest:
 		return "Digest of " + strings.TrimPrefix(r.DedupeKey, "digest:")
 	case storage.ReminderCountdown:
-		return fmt.Sprintf("Mandate countdown (%s)", plural(int(r.OffsetSecs/86400), "day"))
+		return fmt.Sprintf("Mandate countdown (%s)", discordtext.Plural(int(r.OffsetSecs/86400), "day"))
 	}
 	return fmt.Sprintf("Reminder #%d", r.ID)
 }
@@ -319,11 +309,11 @@ func (s *Scheduler) manifest(lines []storage.ManifestLine) string {
 	out := make([]string, 0, len(lines)+1)
 	var total int64
 	for _, l := range lines {
-		out = append(out, fmt.Sprintf("%s — %s %s", s.CountryName(l.Country), num(int64(l.Personnel)), l.Role))
+		out = append(out, fmt.Sprintf("%s — %s %s", s.CountryName(l.Country), discordtext.Thousands(int64(l.Personnel)), l.Role))
 		total += int64(l.Personnel)
 	}
 	if len(lines) > 1 {
-		out = append(out, fmt.Sprintf("**%s** in all", num(total)))
+		out = append(out, fmt.Sprintf("**%s** in all", discordtext.Thousands(total)))
 	}
 	return strings.Join(out, "\n")
 }
@@ -335,7 +325,7 @@ func (s *Scheduler) manifestShort(lines []storage.ManifestLine) string {
 	}
 	parts := make([]string, 0, len(lines))
 	for _, l := range lines {
-		parts = append(parts, fmt.Sprintf("%s %s", l.Country, num(int64(l.Personnel))))
+		parts = append(parts, fmt.Sprintf("%s %s", l.Country, discordtext.Thousands(int64(l.Personnel))))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -351,39 +341,7 @@ func destination(f storage.Flight, g storage.Guild) string {
 	return "destination not set"
 }
 
-// stamp is a Discord timestamp, shown in each reader's own time zone.
-func stamp(t time.Time, style string) string {
-	return fmt.Sprintf("<t:%d:%s>", t.Unix(), style)
-}
-
-// num formats n with thousands separators: 2,500.
-func num(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	if neg {
-		return "-" + s
-	}
-	return s
-}
-
-func plural(n int, unit string) string {
-	if n == 1 {
-		return "1 " + unit
-	}
-	return fmt.Sprintf("%d %ss", n, unit)
-}
-
-// bar is a 20-cell progress bar for a percentage.
-func bar(pct float64) string {
-	full := int(pct/5 + 0.5)
-	full = max(0, min(20, full))
-	return "`" + strings.Repeat("█", full) + strings.Repeat("░", 20-full) + "`"
-}
-
+// listOr joins a section's lines, at most maxListed of them, or says none.
 func listOr(lines []string, none string) string {
 	if len(lines) == 0 {
 		return none
@@ -393,47 +351,4 @@ func listOr(lines []string, none string) string {
 		lines = append(lines[:maxListed:maxListed], fmt.Sprintf("… and %d more", n))
 	}
 	return strings.Join(lines, "\n")
-}
-
-// fit cuts a message to Discord's limits by construction: content, field count and sizes, title
-// and description, then the embeds' total.
-func fit(m *Message) {
-	m.Content = truncate(m.Content, maxContent)
-	budget := maxEmbedTotal
-	for _, e := range m.Embeds {
-		if len(e.Fields) > maxFields {
-			e.Fields = e.Fields[:maxFields]
-		}
-		e.Title = truncate(e.Title, maxTitle)
-		e.Description = truncate(e.Description, maxDesc)
-		for _, f := range e.Fields {
-			f.Value = truncate(f.Value, maxFieldValue)
-		}
-		size := func() int {
-			n := utf8.RuneCountInString(e.Title) + utf8.RuneCountInString(e.Description)
-			if e.Footer != nil {
-				n += utf8.RuneCountInString(e.Footer.Text)
-			}
-			for _, f := range e.Fields {
-				n += utf8.RuneCountInString(f.Name) + utf8.RuneCountInString(f.Value)
-			}
-			return n
-		}
-		for size() > budget && len(e.Fields) > 0 {
-			e.Fields = e.Fields[:len(e.Fields)-1]
-		}
-		if over := size() - budget; over > 0 {
-			e.Description = truncate(e.Description, max(1, utf8.RuneCountInString(e.Description)-over))
-		}
-		budget -= min(budget, size())
-	}
-}
-
-// truncate cuts s to at most n characters, ending with an ellipsis when cut.
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
 }

@@ -1,0 +1,144 @@
+// Package discordtext holds what every message Liaison writes shares, whoever writes it (a
+// command's answer, a scheduled post): Discord's message limits and the cutting that keeps a
+// message within them, and the small formats (numbers, progress bars, timestamps) that must read
+// the same everywhere. It depends on nothing of Liaison's, so bot, commands and jobs can all
+// use it.
+package discordtext
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// Discord's message limits, in characters.
+const (
+	MaxContent     = 2000
+	MaxEmbeds      = 10
+	MaxEmbedTotal  = 6000
+	MaxFields      = 25
+	MaxFieldName   = 256
+	MaxFieldValue  = 1024
+	MaxTitle       = 256
+	MaxDescription = 4096
+	MaxFooter      = 2048
+	MaxChoices     = 25
+	MaxChoiceName  = 100
+	MaxCustomID    = 100
+)
+
+// Truncate cuts s to at most n characters (runes), ending with an ellipsis when cut.
+func Truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	if n <= 0 {
+		return ""
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+// Fit cuts a message's content and embeds to Discord's limits and returns them: content, embed
+// count, each embed's parts and fields, then the 6000 characters all embeds share. What does not
+// fit goes from the end: last fields first, then the description's tail, then whole embeds.
+func Fit(content string, embeds []*discordgo.MessageEmbed) (string, []*discordgo.MessageEmbed) {
+	content = Truncate(content, MaxContent)
+	if len(embeds) > MaxEmbeds {
+		embeds = embeds[:MaxEmbeds]
+	}
+	budget := MaxEmbedTotal
+	kept := embeds[:0]
+	for _, e := range embeds {
+		if len(e.Fields) > MaxFields {
+			e.Fields = e.Fields[:MaxFields]
+		}
+		e.Title = Truncate(e.Title, MaxTitle)
+		e.Description = Truncate(e.Description, MaxDescription)
+		if e.Footer != nil {
+			e.Footer.Text = Truncate(e.Footer.Text, MaxFooter)
+		}
+		for _, f := range e.Fields {
+			f.Name = Truncate(f.Name, MaxFieldName)
+			f.Value = Truncate(f.Value, MaxFieldValue)
+		}
+		for EmbedSize(e) > budget && len(e.Fields) > 0 {
+			e.Fields = e.Fields[:len(e.Fields)-1]
+		}
+		if over := EmbedSize(e) - budget; over > 0 {
+			e.Description = Truncate(e.Description, utf8.RuneCountInString(e.Description)-over)
+		}
+		if EmbedSize(e) > budget || (EmbedSize(e) == 0 && budget == 0) {
+			break // not even its title and footer fit: this and later embeds are left out
+		}
+		budget -= EmbedSize(e)
+		kept = append(kept, e)
+	}
+	return content, kept
+}
+
+// EmbedSize counts the characters Discord adds up against the 6000 total.
+func EmbedSize(e *discordgo.MessageEmbed) int {
+	n := utf8.RuneCountInString(e.Title) + utf8.RuneCountInString(e.Description)
+	if e.Footer != nil {
+		n += utf8.RuneCountInString(e.Footer.Text)
+	}
+	if e.Author != nil {
+		n += utf8.RuneCountInString(e.Author.Name)
+	}
+	for _, f := range e.Fields {
+		n += utf8.RuneCountInString(f.Name) + utf8.RuneCountInString(f.Value)
+	}
+	return n
+}
+
+// Timestamp is a Discord timestamp in the given style ("F" full, "f" short, "R" relative, …):
+// every reader sees it in their own time zone.
+func Timestamp(t time.Time, style string) string {
+	return fmt.Sprintf("<t:%d:%s>", t.Unix(), style)
+}
+
+// Thousands renders 2500 as "2,500".
+func Thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		return "-" + s
+	}
+	return s
+}
+
+// Percent renders part/whole as "19.3 %", or "—" when whole is zero.
+func Percent(part, whole int64) string {
+	if whole <= 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f %%", float64(part)*100/float64(whole))
+}
+
+// ProgressBar renders part/whole as a 20-cell bar, rounded to the nearest cell.
+func ProgressBar(part, whole int64) string {
+	const cells = 20
+	filled := 0
+	if whole > 0 {
+		filled = int((part*cells*2 + whole) / (2 * whole))
+	}
+	filled = min(max(filled, 0), cells)
+	return "`" + strings.Repeat("█", filled) + strings.Repeat("░", cells-filled) + "`"
+}
+
+// Plural renders "1 hour", "3 hours".
+func Plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
+}
