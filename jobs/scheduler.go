@@ -51,7 +51,9 @@ type Scheduler struct {
 	// LateAfter: a post made later than this after its time is marked and labelled late.
 	LateAfter time.Duration
 	// Lease is how long a claim keeps other senders off a row. It is extended before each
-	// attempt that might outlive it, so it only bounds how long a crashed sender blocks a row.
+	// attempt that might outlive it, so it only bounds how long a crashed sender's rows wait
+	// (45 s by default: short enough that the retry's nonce still meets Discord's dedupe window
+	// and a post is not long late after a crash, long enough to cover one attempt and its record).
 	Lease time.Duration
 	// Batch is how many rows one claim takes; Workers how many posts run at once.
 	Batch   int
@@ -106,7 +108,7 @@ func New(store *storage.Store, poster Poster, log *slog.Logger) *Scheduler {
 const (
 	DefaultLateGrace      = 6 * time.Hour
 	DefaultLateAfter      = time.Minute
-	DefaultLease          = 2 * time.Minute
+	DefaultLease          = 45 * time.Second
 	DefaultBatch          = 100
 	DefaultWorkers        = 8
 	DefaultMaxAttempts    = 5
