@@ -80,15 +80,10 @@ func setMission(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, erro
 	lead, hasLead, err2 := country(req, "lead")
 	planned, hasPlanned, err3 := req.Int("planned")
 	mandate, hasMandate, err4 := when(req, "mandate_end", time.Time{})
-	tzName, hasTZ, _ := text(req, "timezone", 64)
-	ap, hasAirport, err5 := airport(req, "airport")
-	if err := firstErr(err1, err2, err3, err4, err5); err != nil {
+	tzName, hasTZ, err5 := text(req, "timezone", 64)
+	ap, hasAirport, err6 := airport(req, "airport")
+	if err := firstErr(err1, err2, err3, err4, err5, err6); err != nil {
 		return nil, err
-	}
-	if hasLead {
-		if err2 != nil {
-			return nil, err2
-		}
 	}
 	if hasPlanned && (planned < 1 || planned > 1000000) {
 		return nil, bot.Errorf("`planned:2500`", "planned must be between 1 and 1000000, not %d", planned)

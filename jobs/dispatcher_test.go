@@ -607,7 +607,7 @@ func TestRunWakesOnNewReminder(t *testing.T) {
 	}
 }
 
-// TestMetrics checks the hooks the lead wires to Prometheus.
+// TestMetrics checks the hooks that main wires to Prometheus.
 func TestMetrics(t *testing.T) {
 	f := newFixture(t, storage.DriverSQLite)
 	var mu sync.Mutex
