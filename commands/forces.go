@@ -104,24 +104,18 @@ func pledgeText(l storage.CountryForce) string {
 // nextFlight is the "Next flight" field: the soonest upcoming flight, or else the oldest one
 // still open past its ETA (neither landed nor cancelled), flagged as overdue.
 func nextFlight(ctx context.Context, d Deps, req *bot.Request) (*discordgo.MessageEmbedField, error) {
-	f, err := d.Store.NextFlight(ctx, req.GuildID, req.Now)
-	if err == nil {
-		return &discordgo.MessageEmbedField{Name: "Next flight", Value: fmt.Sprintf("#%d · %s · %s · %s", f.ID, stamp(f.ETA),
-			f.Destination, FormatManifest(manifestOf(f.Manifest)))}, nil
-	}
-	if !errors.Is(err, storage.ErrNotFound) {
-		return nil, err
-	}
-	open, _, err := d.Store.FindFlights(ctx, req.GuildID, storage.FlightFilter{Status: storage.FlightsUpcoming, Limit: 1})
-	if err != nil {
-		return nil, err
-	}
-	if len(open) == 0 {
+	f, overdue, err := d.Store.NextFlight(ctx, req.GuildID, req.Now)
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
 		return &discordgo.MessageEmbedField{Name: "Next flight", Value: "none scheduled (/flight schedule)"}, nil
+	case err != nil:
+		return nil, err
+	case overdue:
+		return &discordgo.MessageEmbedField{Name: "Next flight — overdue", Value: fmt.Sprintf("#%d · ETA was %s · %s · %s\nNeither landed nor cancelled: /flight land flight:%d or /flight cancel flight:%d",
+			f.ID, stamp(f.ETA), f.Destination, FormatManifest(manifestOf(f.Manifest)), f.ID, f.ID)}, nil
 	}
-	f = open[0]
-	return &discordgo.MessageEmbedField{Name: "Next flight — overdue", Value: fmt.Sprintf("#%d · ETA was %s · %s · %s\nNeither landed nor cancelled: /flight land flight:%d or /flight cancel flight:%d",
-		f.ID, stamp(f.ETA), f.Destination, FormatManifest(manifestOf(f.Manifest)), f.ID, f.ID)}, nil
+	return &discordgo.MessageEmbedField{Name: "Next flight", Value: fmt.Sprintf("#%d · %s · %s · %s", f.ID, stamp(f.ETA),
+		f.Destination, FormatManifest(manifestOf(f.Manifest)))}, nil
 }
 
 // countryForces shows one country's per-role split and timeline.

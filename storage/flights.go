@@ -215,14 +215,22 @@ func (s *Store) FindFlights(ctx context.Context, guildID string, f FlightFilter)
 	return out, total, nil
 }
 
-// NextFlight returns the soonest open flight whose ETA is at or after since, or ErrNotFound.
-func (s *Store) NextFlight(ctx context.Context, guildID string, since time.Time) (Flight, error) {
-	var f Flight
-	err := s.read.WithContext(ctx).Preload("Manifest", func(db *gorm.DB) *gorm.DB { return db.Order("id") }).
-		Where("guild_id = ? AND status IN ? AND eta >= ?", guildID, []string{FlightScheduled, FlightDelayed}, utc(since)).
-		Order("eta, id").Take(&f).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return f, ErrNotFound
+// NextFlight returns the soonest open flight whose ETA is at or after now; failing that, the
+// open flight longest past its ETA, with overdue set (it still needs landing or cancelling); or
+// ErrNotFound when no flight is open.
+func (s *Store) NextFlight(ctx context.Context, guildID string, now time.Time) (f Flight, overdue bool, err error) {
+	open := []string{FlightScheduled, FlightDelayed}
+	q := func() *gorm.DB {
+		return s.read.WithContext(ctx).Preload("Manifest", func(db *gorm.DB) *gorm.DB { return db.Order("id") }).
+			Where("guild_id = ? AND status IN ?", guildID, open)
 	}
-	return f, err
+	err = q().Where("eta >= ?", utc(now)).Order("eta, id").Take(&f).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		overdue = true
+		err = q().Where("eta < ?", utc(now)).Order("eta, id").Take(&f).Error
+	}
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return f, false, ErrNotFound
+	}
+	return f, overdue, err
 }

@@ -49,7 +49,7 @@ func BenchmarkForces(b *testing.B) {
 					if _, err := s.ArrivedSince(ctx, "bench", weekAgo); err != nil {
 						b.Fatal(err)
 					}
-					if _, err := s.NextFlight(ctx, "bench", s.Now()); err != nil {
+					if _, _, err := s.NextFlight(ctx, "bench", s.Now()); err != nil {
 						b.Fatal(err)
 					}
 				}

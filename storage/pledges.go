@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"fmt"
-	"sort"
 	"time"
 
 	"gorm.io/gorm"
@@ -30,30 +29,18 @@ func (s *Store) SetPledge(ctx context.Context, a Actor, in Pledge) (Pledge, erro
 	return in, err
 }
 
-// CurrentPledges returns the latest pledge per (country, role), by country then role.
+// CurrentPledges returns the latest pledge per (country, role), by country then role. The
+// database picks the latest of each pair, so only current pledges reach Go however long the
+// history grows.
 func (s *Store) CurrentPledges(ctx context.Context, guildID string) ([]Pledge, error) {
-	var all []Pledge
-	err := s.read.WithContext(ctx).Where("guild_id = ?", guildID).
-		Order("as_of DESC, id DESC").Find(&all).Error
+	var out []Pledge
+	err := s.read.WithContext(ctx).Raw(`SELECT * FROM (
+		SELECT pledges.*, ROW_NUMBER() OVER (PARTITION BY country, role ORDER BY as_of DESC, id DESC) AS latest
+		FROM pledges WHERE guild_id = ? AND deleted_at IS NULL
+	) current WHERE latest = 1 ORDER BY country, role`, guildID).Scan(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("find pledges: %w", err)
 	}
-	seen := map[[2]string]bool{}
-	var out []Pledge
-	for _, p := range all {
-		k := [2]string{p.Country, p.Role}
-		if seen[k] {
-			continue
-		}
-		seen[k] = true
-		out = append(out, p)
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Country != out[j].Country {
-			return out[i].Country < out[j].Country
-		}
-		return out[i].Role < out[j].Role
-	})
 	return out, nil
 }
 

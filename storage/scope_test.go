@@ -124,7 +124,7 @@ func TestGuildScope(t *testing.T) {
 				}
 			}
 		}
-		if next, err := s.NextFlight(ctx, "B", s.Now()); err != nil || next.ID != openB.ID {
+		if next, _, err := s.NextFlight(ctx, "B", s.Now()); err != nil || next.ID != openB.ID {
 			t.Errorf("NextFlight(B) = #%d, %v; want B's #%d", next.ID, err, openB.ID)
 		}
 		if ps, err := s.CurrentPledges(ctx, "B"); err != nil || len(ps) != 0 {
