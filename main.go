@@ -19,9 +19,11 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"liaison/bot"
@@ -144,7 +146,7 @@ func runCLI(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		if len(positional) != 1 {
 			return errors.New("usage: liaison backup PATH")
 		}
-		if err := store.Backup(ctx, positional[0]); err != nil {
+		if err := backup(ctx, cfg, store, positional[0]); err != nil {
 			return err
 		}
 		fmt.Fprintln(stdout, "backup written to", positional[0])
@@ -204,4 +206,27 @@ func buildVersion() string {
 		return bi.Main.Version
 	}
 	return "(devel)"
+}
+
+// backup writes a consistent copy of the database while the bot runs. SQLite copies itself
+// (VACUUM INTO reads one snapshot); for Postgres, pg_dump does the same in one transaction, in
+// its custom format, which pg_restore reads back.
+func backup(ctx context.Context, cfg Config, store *storage.Store, path string) error {
+	if cfg.Database.Driver != storage.DriverPostgres {
+		return store.Backup(ctx, path)
+	}
+	pgDump, err := exec.LookPath("pg_dump")
+	if err != nil {
+		return errors.New("backup: Postgres backups need pg_dump on the PATH (Debian: postgresql-client)")
+	}
+	dsn, schema := storage.SplitSearchPath(cfg.Database.DSN)
+	args := []string{"--format=custom", "--file=" + path, "--dbname=" + dsn}
+	if schema != "" {
+		args = append(args, "--schema="+schema)
+	}
+	out, err := exec.CommandContext(ctx, pgDump, args...).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("backup: pg_dump: %w: %s", err, strings.TrimSpace(string(out)))
+	}
+	return nil
 }

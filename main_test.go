@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"liaison/storage/storagetest"
 )
 
 func envOf(m map[string]string) func(string) string {
@@ -94,5 +97,36 @@ func TestConsoleScriptAndCSVVerbs(t *testing.T) {
 	}
 	if err := runCLI(ctx, []string{"frobnicate"}, nil, &out, &errs, env); err == nil {
 		t.Error("an unknown verb did not fail")
+	}
+}
+
+func TestBackupPostgres(t *testing.T) {
+	dsn := os.Getenv("LIAISON_TEST_POSTGRES_DSN")
+	if dsn == "" {
+		t.Skip("LIAISON_TEST_POSTGRES_DSN not set; Postgres backup not tested")
+	}
+	for _, tool := range []string{"pg_dump", "pg_restore"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skip(tool + " not installed")
+		}
+	}
+	cfg := storagetest.EmptyDatabase(t, "postgres")
+	env := envOf(map[string]string{"LIAISON_DATABASE_DRIVER": "postgres", "LIAISON_DATABASE_DSN": cfg.DSN})
+	var out, errs bytes.Buffer
+	ctx := context.Background()
+	if err := runCLI(ctx, []string{"import", "demo/mss-haiti.csv", "--guild", "5"}, nil, &out, &errs, env); err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "liaison.dump")
+	if err := runCLI(ctx, []string{"backup", path}, nil, &out, &errs, env); err != nil {
+		t.Fatalf("backup: %v", err)
+	}
+	info, err := os.Stat(path)
+	if err != nil || info.Size() == 0 {
+		t.Fatalf("backup file: %v, %v", info, err)
+	}
+	list, err := exec.Command("pg_restore", "--list", path).CombinedOutput()
+	if err != nil || !strings.Contains(string(list), "TABLE DATA") || !strings.Contains(string(list), "arrivals") {
+		t.Errorf("pg_restore --list: %v\n%s", err, list)
 	}
 }

@@ -222,11 +222,11 @@ func notFound(err error, what string, id int64) error {
 // utc normalises a time for storage.
 func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
-// Backup writes a consistent copy of the database to path while the bot runs: SQLite's VACUUM
-// INTO reads one snapshot; for Postgres use pg_dump, which does the same there.
+// Backup writes a consistent copy of a SQLite database to path while the bot runs: VACUUM INTO
+// reads one snapshot. Postgres databases are copied with pg_dump (see main's backup).
 func (s *Store) Backup(ctx context.Context, path string) error {
 	if s.dialect != DriverSQLite {
-		return fmt.Errorf("backup: for Postgres use pg_dump (it takes a consistent snapshot); this verb copies SQLite databases")
+		return fmt.Errorf("backup: Store.Backup copies SQLite databases; use pg_dump for Postgres")
 	}
 	if err := s.db.WithContext(ctx).Exec("VACUUM INTO ?", path).Error; err != nil {
 		return fmt.Errorf("backup to %s: %w", path, err)
@@ -238,3 +238,20 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 // the same record waits and then sees its result (Postgres; SQLite's immediate transactions
 // already serialize writers, and its GORM driver drops the clause).
 var forUpdate = clause.Locking{Strength: "UPDATE"}
+
+// SplitSearchPath takes a search_path parameter out of a Postgres URL, for tools such as pg_dump
+// that accept libpq parameters only; it returns the URL without it and the schema it named.
+func SplitSearchPath(dsn string) (string, string) {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn, ""
+	}
+	q := u.Query()
+	schema := q.Get("search_path")
+	if schema == "" {
+		return dsn, ""
+	}
+	q.Del("search_path")
+	u.RawQuery = q.Encode()
+	return u.String(), schema
+}
