@@ -74,8 +74,12 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		NowFunc:        func() time.Time { return s.Now().UTC() },
 		TranslateError: true,
 		// Prepare each statement once per connection and reuse it: the same few queries run on
-		// every interaction, and SQLite spent a good part of /forces preparing them again.
-		PrepareStmt: true,
+		// every interaction, and SQLite spent a good part of /forces preparing them again. The
+		// cache is bounded: statements with IN lists of varying length differ in text, and an
+		// unbounded cache would grow with every new length for the life of the process.
+		PrepareStmt:        true,
+		PrepareStmtMaxSize: 512,
+		PrepareStmtTTL:     time.Hour,
 		// Every write already runs in an explicit transaction of ours.
 		SkipDefaultTransaction: true,
 	}
