@@ -170,6 +170,8 @@ type Reply struct {
 type UserError struct {
 	Msg     string
 	Example string
+	// Denied marks a refusal for lack of access, counted apart in the metrics.
+	Denied bool
 }
 
 func (e *UserError) Error() string {

@@ -190,7 +190,7 @@ func (r *Router) errorReply(name string, err error) (*Reply, string) {
 	var se *storage.StateError
 	switch {
 	case errors.As(err, &ue):
-		if ue.Msg == deniedMsg || strings.HasPrefix(ue.Msg, "Only ") {
+		if ue.Denied {
 			return &Reply{Content: "⛔ " + ue.Error(), Ephemeral: true}, OutcomeDenied
 		}
 		return &Reply{Content: "❌ " + ue.Error(), Ephemeral: true}, OutcomeUserError
@@ -216,7 +216,7 @@ func (r *Router) run(ctx context.Context, i *discordgo.Interaction) (res result)
 		}
 	}()
 	if i.GuildID == "" {
-		return result{err: &UserError{Msg: deniedMsg}}
+		return result{err: &UserError{Msg: deniedMsg, Denied: true}}
 	}
 	req := &Request{Interaction: i, GuildID: i.GuildID, UserID: userID(i), Now: r.Now()}
 	var cmd *Command
@@ -258,11 +258,16 @@ func (r *Router) run(ctx context.Context, i *discordgo.Interaction) (res result)
 		return result{reply: reply, err: err}
 	}
 	if need := cmd.access(req.Sub); req.Access < need {
-		return result{err: &UserError{Msg: fmt.Sprintf("Only %s can use %s.", need, commandPath(cmd.Name(), req.Sub)),
-			Example: needHint(need)}}
+		return result{err: Deny(need, commandPath(cmd.Name(), req.Sub))}
 	}
 	reply, err := cmd.Run(ctx, req)
 	return result{reply: reply, err: err}
+}
+
+// Deny is the refusal of a command to a caller without the access it needs. Components (a
+// button of a moderators' list) use it too, since any member can click a public message.
+func Deny(need Access, what string) error {
+	return &UserError{Msg: fmt.Sprintf("Only %s can use %s.", need, what), Example: needHint(need), Denied: true}
 }
 
 func needHint(a Access) string {

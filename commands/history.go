@@ -51,7 +51,7 @@ func historyCommand(d Deps) *bot.Command {
 			kind, idText, _ := strings.Cut(state, ":")
 			id, _ := strconv.ParseInt(idText, 10, 64)
 			if req.Access < bot.Moderator {
-				return nil, &bot.UserError{Msg: "Only moderators can use /history."}
+				return nil, bot.Deny(bot.Moderator, "/history")
 			}
 			r, err := historyPage(ctx, d, req, kind, id, page)
 			if r != nil {
