@@ -667,3 +667,53 @@ func TestRunReplansDigestsOnWake(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestRunWakesOnOtherInstancesReminder: on Postgres, a reminder planned through another
+// instance's store (whose own dispatcher is not running) wakes this instance's dispatcher through
+// LISTEN/NOTIFY, and is posted on time although the re-check is an hour.
+func TestRunWakesOnOtherInstancesReminder(t *testing.T) {
+	cfg := storagetest.EmptyDatabase(t, storage.DriverPostgres)
+	other, _ := storagetest.OpenConfig(t, cfg)
+	if _, err := other.Migrate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	other.Now = time.Now
+	mine, _ := storagetest.OpenConfig(t, cfg)
+	mine.Now = time.Now
+	poster := newFakePoster()
+	s := testScheduler(mine, storagetest.NewClock(time.Now()), poster, nil, "mine")
+	s.Now = time.Now
+	s.Recheck = time.Hour
+	if _, err := other.UpdateGuild(t.Context(), storage.Actor{GuildID: "G", UserID: "a"}, func(g *storage.Guild) error {
+		g.ChannelID = "C1"
+		g.Digest = "off"
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error)
+	go func() { done <- s.Run(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	}()
+	time.Sleep(300 * time.Millisecond) // let it sleep with nothing due, its listener connected
+	end := time.Now().Add(24*time.Hour + 300*time.Millisecond)
+	if _, err := other.UpdateGuild(t.Context(), storage.Actor{GuildID: "G", UserID: "a"}, func(g *storage.Guild) error {
+		g.MandateEnd = &end // the other instance plans the 1-day countdown 300 ms from now
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.After(5 * time.Second)
+	for len(poster.messages()) == 0 {
+		select {
+		case <-deadline:
+			t.Fatal("a reminder planned by another instance was not posted within 5 s")
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}

@@ -64,11 +64,11 @@ type Scheduler struct {
 	AttemptTimeout time.Duration
 	BackoffBase    time.Duration
 	BackoffMax     time.Duration
-	// Recheck bounds how long the dispatcher sleeps without looking at the database. Within one
-	// instance, Wake makes new reminders wake it at once; with several instances on Postgres the
-	// only rows another instance must pick up are those whose claimer died, which become free
-	// when their lease ends, so a bounded re-check (rather than LISTEN/NOTIFY, which would need a
-	// dedicated connection per instance) is enough.
+	// Recheck bounds how long the dispatcher sleeps without looking at the database. It is a
+	// safety net, not the mechanism: the dispatcher sleeps until the next row becomes claimable
+	// (a due time, or a lease end: a retry, a crashed sender's claim), Wake rouses it when this
+	// process changes reminders, and on Postgres a LISTEN connection rouses it when another
+	// instance does (Store.ListenReminders).
 	Recheck time.Duration
 	// PlanAhead is how far ahead digest rows are planned.
 	PlanAhead time.Duration
@@ -115,7 +115,7 @@ const (
 	DefaultAttemptTimeout = 15 * time.Second
 	DefaultBackoffBase    = time.Second
 	DefaultBackoffMax     = 30 * time.Second
-	DefaultRecheck        = 15 * time.Second
+	DefaultRecheck        = time.Minute
 	DefaultPlanAhead      = 48 * time.Hour
 	DefaultHousekeeping   = "@every 1m"
 )
@@ -194,6 +194,15 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	s.housekeep(ctx)
 	c.Start()
 	defer func() { <-c.Stop().Done() }()
+	// Other instances' changes (Postgres) wake this one too; the listener ends with ctx.
+	listening := make(chan struct{})
+	go func() {
+		defer close(listening)
+		_ = s.Store.ListenReminders(ctx, s.Wake, func(err error) {
+			s.Log.Warn("listening for other instances' reminders", "err", err)
+		})
+	}()
+	defer func() { <-listening }()
 	s.Log.Info("scheduler started", "owner", s.Owner)
 	defer s.Log.Info("scheduler stopped", "owner", s.Owner)
 

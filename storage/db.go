@@ -48,6 +48,7 @@ type Store struct {
 	db      *gorm.DB // writes and read-modify-write transactions
 	read    *gorm.DB // plain reads; a separate pool on SQLite so readers never queue behind the writer
 	dialect string
+	dsn     string // for the dedicated LISTEN connection on Postgres
 
 	// Now is the clock; tests fix it.
 	Now func() time.Time
@@ -66,7 +67,7 @@ type Config struct {
 
 // Open connects to the database. It does not migrate; call Migrate.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
-	s := &Store{dialect: cfg.Driver, Now: time.Now, Defaults: Defaults{
+	s := &Store{dialect: cfg.Driver, dsn: cfg.DSN, Now: time.Now, Defaults: Defaults{
 		Timezone: "America/Port-au-Prince", Airport: "PAP", ReminderOffsets: "24h,1h,0", Digest: "0 8 * * *",
 	}}
 	gcfg := &gorm.Config{
@@ -204,9 +205,16 @@ func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	return s.db.WithContext(ctx).Transaction(fn)
 }
 
-// txPlanning is tx for changes that may add or move reminders: it wakes the dispatcher after commit.
+// txPlanning is tx for changes that may add or move reminders: it wakes this process's
+// dispatcher after commit, and on Postgres every other instance's through NOTIFY.
 func (s *Store) txPlanning(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	if err := s.tx(ctx, fn); err != nil {
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return s.notifyReminders(tx)
+	})
+	if err != nil {
 		return err
 	}
 	if s.RemindersChanged != nil {

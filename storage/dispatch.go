@@ -106,6 +106,7 @@ func (s *Store) Settle(ctx context.Context, outs []Outcome) (lost []int64, err e
 	err = s.tx(ctx, func(tx *gorm.DB) error {
 		lost = lost[:0]
 		now := s.now()
+		released := false // rows given back: other instances may take them at once
 		for _, o := range outs {
 			set := map[string]any{"updated_at": now, "lease_until": nil}
 			switch o.Status {
@@ -120,6 +121,7 @@ func (s *Store) Settle(ctx context.Context, outs []Outcome) (lost []int64, err e
 					set["last_error"] = o.Error
 				}
 				if o.RetryAt.IsZero() {
+					released = true
 					// The claim counted an attempt that never reached Discord; give it back.
 					set["lease_owner"] = ""
 					set["attempts"] = gorm.Expr("CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END")
@@ -139,6 +141,9 @@ func (s *Store) Settle(ctx context.Context, outs []Outcome) (lost []int64, err e
 			if res.RowsAffected == 0 {
 				lost = append(lost, o.Reminder.ID)
 			}
+		}
+		if released {
+			return s.notifyReminders(tx)
 		}
 		return nil
 	})
@@ -213,23 +218,35 @@ func (s *Store) Release(ctx context.Context, rs ...Reminder) error {
 	return err
 }
 
-// NextDue returns the due time of the earliest pending reminder that nobody holds (due or not),
-// and false when there is none. A row under a running lease is left out: its holder is working
-// on it, and if the holder dies the row becomes claimable when the lease ends, which the
-// scheduler's bounded re-check catches.
+// NextDue returns the next moment a pending reminder becomes claimable, and false when there is
+// none: the due time of the earliest row nobody holds, or the end of a running lease if that
+// comes first (a postponed retry, or the claim of a sender that may have died). The scheduler
+// sleeps until then, so no row waits on a polling interval.
 func (s *Store) NextDue(ctx context.Context, now time.Time) (time.Time, bool, error) {
-	var rs []Reminder
 	// The read pool: on SQLite this keeps the frequent look-ahead off the single writer.
-	err := s.read.WithContext(ctx).Select("id, due_at").
+	db := s.read.WithContext(ctx)
+	var free []Reminder
+	err := db.Select("id, due_at").
 		Where("status = ? AND (lease_until IS NULL OR lease_until <= ?)", ReminderPending, utc(now)).
-		Order("due_at").Limit(1).Find(&rs).Error
+		Order("due_at").Limit(1).Find(&free).Error
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("next reminder: %w", err)
 	}
-	if len(rs) == 0 {
-		return time.Time{}, false, nil
+	var leased []Reminder
+	err = db.Select("id, lease_until").
+		Where("status = ? AND lease_until > ?", ReminderPending, utc(now)).
+		Order("lease_until").Limit(1).Find(&leased).Error
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("next lease end: %w", err)
 	}
-	return rs[0].DueAt.UTC(), true, nil
+	var next time.Time
+	if len(free) > 0 {
+		next = free[0].DueAt.UTC()
+	}
+	if len(leased) > 0 && leased[0].LeaseUntil != nil && (next.IsZero() || leased[0].LeaseUntil.Before(next)) {
+		next = leased[0].LeaseUntil.UTC()
+	}
+	return next, !next.IsZero(), nil
 }
 
 // ExpireLeases clears the leases of pending rows that ended before now and returns how many it
