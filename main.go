@@ -90,6 +90,11 @@ func runCLI(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if err != nil {
 		return err
 	}
+	if verb == "console" && cfg.Log.Level == "info" {
+		// The console shares the terminal with its user: routine lines (scheduler started,
+		// stopped) would interleave with the answers. Warnings and errors still show.
+		cfg.Log.Level = "warn"
+	}
 	log, err := newLogger(cfg, stderr)
 	if err != nil {
 		return err
