@@ -156,8 +156,12 @@ type ImportResult struct {
 }
 
 func (r ImportResult) String() string {
-	return fmt.Sprintf("mission %d, arrivals %d, departures %d, pledges %d, flights %d, skipped %d (arrivals that come with a landed flight in the same file)",
-		r.Mission, r.Arrivals, r.Departures, r.Pledges, r.Flights, r.Skipped)
+	s := fmt.Sprintf("mission %d, arrivals %d, departures %d, pledges %d, flights %d",
+		r.Mission, r.Arrivals, r.Departures, r.Pledges, r.Flights)
+	if r.Skipped > 0 {
+		s += fmt.Sprintf("; %d arrivals skipped, since the landing of their flight in the same file logs them", r.Skipped)
+	}
+	return s
 }
 
 // importOp is one validated row, ready to store.
