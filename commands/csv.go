@@ -159,7 +159,7 @@ func (r ImportResult) String() string {
 	s := fmt.Sprintf("mission %d, arrivals %d, departures %d, pledges %d, flights %d",
 		r.Mission, r.Arrivals, r.Departures, r.Pledges, r.Flights)
 	if r.Skipped > 0 {
-		s += fmt.Sprintf("; %d arrivals skipped, since the landing of their flight in the same file logs them", r.Skipped)
+		s += fmt.Sprintf("; %d arrival rows skipped, since the landing of their flight in the same file logs them", r.Skipped)
 	}
 	return s
 }
@@ -411,7 +411,9 @@ func importRow(r csvRow, loc *time.Location, now time.Time, landed map[int64]boo
 			res.Flights++
 			switch status {
 			case storage.FlightLanded:
-				_, _, err = s.LandFlight(ctx, a, nf.ID, landedAt)
+				var landedArrivals []storage.Arrival
+				_, landedArrivals, err = s.LandFlight(ctx, a, nf.ID, landedAt)
+				res.Arrivals += len(landedArrivals)
 			case storage.FlightCancelled:
 				_, err = s.CancelFlight(ctx, a, nf.ID, reason)
 			case storage.FlightDelayed:
