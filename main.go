@@ -25,6 +25,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"time"
 
 	"liaison/bot"
 	"liaison/commands"
@@ -99,7 +100,9 @@ func runCLI(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if err != nil {
 		return err
 	}
-	if verb == "console" && *demo {
+	if verb == "console" && *demo && cfg.Database.Driver == storage.DriverSQLite {
+		// On SQLite the demo gets a database of its own, so that trying Liaison leaves no file
+		// behind; on Postgres it goes into the configured database, in an empty guild.
 		dir, err := os.MkdirTemp("", "liaison-demo-")
 		if err != nil {
 			return err
@@ -125,7 +128,9 @@ func runCLI(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		fmt.Fprintln(stdout, "database is up to date")
 		return nil
 	case "console":
-		return runConsole(ctx, cfg, store, log, *guild, *demo, stdin, stdout)
+		guildGiven := false
+		fs.Visit(func(f *flag.Flag) { guildGiven = guildGiven || f.Name == "guild" })
+		return runConsole(ctx, cfg, store, log, *guild, guildGiven, *demo, stdin, stdout)
 	case "import":
 		if len(positional) != 1 {
 			return errors.New("usage: liaison import FILE.csv [--guild ID]")
@@ -190,8 +195,20 @@ func newLogger(cfg Config, w io.Writer) (*slog.Logger, error) {
 }
 
 // runConsole serves the console door until the input ends.
-func runConsole(ctx context.Context, cfg Config, store *storage.Store, log *slog.Logger, guild string, demo bool, in io.Reader, out io.Writer) error {
+func runConsole(ctx context.Context, cfg Config, store *storage.Store, log *slog.Logger, guild string, guildGiven, demo bool, in io.Reader, out io.Writer) error {
 	if demo {
+		empty, err := store.GuildIsEmpty(ctx, guild)
+		if err != nil {
+			return err
+		}
+		if !empty {
+			if guildGiven {
+				return fmt.Errorf("--demo loads into an empty guild, and guild %q has records: pass --guild with a new ID", guild)
+			}
+			// The default console guild is taken (an earlier demo on this database): use a new one.
+			guild = fmt.Sprintf("demo-%d", time.Now().Unix())
+			fmt.Fprintf(out, "Guild \"console\" already has records; the demo goes into guild %q (use --guild %s to come back to it).\n", guild, guild)
+		}
 		res, err := commands.ImportCSV(ctx, store, storage.Actor{GuildID: guild, UserID: "demo", Command: "console --demo"}, bytes.NewReader(demoTimeline))
 		if err != nil {
 			return fmt.Errorf("load demo: %w", err)

@@ -130,3 +130,24 @@ func TestBackupPostgres(t *testing.T) {
 		t.Errorf("pg_restore --list: %v\n%s", err, list)
 	}
 }
+
+// TestDemoOnPostgres: with Postgres configured, --demo loads into the configured database, and a
+// second demo there goes into a new guild rather than doubling the first one's figures.
+func TestDemoOnPostgres(t *testing.T) {
+	cfg := storagetest.EmptyDatabase(t, "postgres")
+	env := envOf(map[string]string{"LIAISON_DATABASE_DRIVER": "postgres", "LIAISON_DATABASE_DSN": cfg.DSN})
+	for i, want := range []string{"Demo timeline loaded", `the demo goes into guild "demo-`} {
+		var out, errs bytes.Buffer
+		if err := runCLI(context.Background(), []string{"console", "--demo"}, strings.NewReader("/forces\n"), &out, &errs, env); err != nil {
+			t.Fatalf("demo %d: %v\n%s", i+1, err, errs.String())
+		}
+		if !strings.Contains(out.String(), want) || !strings.Contains(out.String(), "**483** deployed of **2,500** planned (19.3 %)") {
+			t.Errorf("demo %d output lacks %q or the demo's force level:\n%s", i+1, want, out.String())
+		}
+	}
+	var out, errs bytes.Buffer
+	err := runCLI(context.Background(), []string{"console", "--demo", "--guild", "console"}, strings.NewReader(""), &out, &errs, env)
+	if err == nil || !strings.Contains(err.Error(), "empty guild") {
+		t.Errorf("--demo into a guild with records: err = %v, want a refusal", err)
+	}
+}

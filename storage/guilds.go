@@ -105,3 +105,18 @@ func sameTime(a, b *time.Time) bool {
 	}
 	return a.Equal(*b)
 }
+
+// GuildIsEmpty reports whether the guild has no records yet (arrivals, departures, pledges,
+// flights), counting deleted ones: `console --demo` loads only into an empty guild.
+func (s *Store) GuildIsEmpty(ctx context.Context, guildID string) (bool, error) {
+	for _, model := range []any{&Arrival{}, &Departure{}, &Pledge{}, &Flight{}} {
+		var n int64
+		if err := s.read.WithContext(ctx).Unscoped().Model(model).Where("guild_id = ?", guildID).Limit(1).Count(&n).Error; err != nil {
+			return false, fmt.Errorf("count records: %w", err)
+		}
+		if n > 0 {
+			return false, nil
+		}
+	}
+	return true, nil
+}
