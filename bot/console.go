@@ -261,32 +261,36 @@ func (c *Console) printMessage(content string, embeds []*discordgo.MessageEmbed,
 	c.printf("%s\n", c.renderMessage(content, embeds, c.buttons, files, ephemeral))
 }
 
-// renderMessage renders a message as plain text: content, embeds, files and buttons.
+// renderMessage renders a message as plain text: content, embeds, files and buttons. Discord's
+// markup is rendered once for the whole text, which loads the guild's time zone once.
 func (c *Console) renderMessage(content string, embeds []*discordgo.MessageEmbed, buttons []discordgo.Button, files []*discordgo.File, ephemeral bool) string {
 	var b strings.Builder
 	if ephemeral {
 		b.WriteString("(only you can see this)\n")
 	}
 	if content != "" {
-		b.WriteString(c.Render(content) + "\n")
+		b.WriteString(content + "\n")
 	}
 	for _, e := range embeds {
 		if e.Title != "" {
-			b.WriteString("== " + c.Render(e.Title) + " ==\n")
+			b.WriteString("== " + e.Title + " ==\n")
 		}
 		if e.Description != "" {
-			b.WriteString(c.Render(e.Description) + "\n")
+			b.WriteString(e.Description + "\n")
 		}
 		for _, f := range e.Fields {
-			b.WriteString("▸ " + c.Render(f.Name) + "\n")
-			for _, l := range strings.Split(c.Render(f.Value), "\n") {
+			b.WriteString("▸ " + f.Name + "\n")
+			for _, l := range strings.Split(f.Value, "\n") {
 				b.WriteString("  " + l + "\n")
 			}
 		}
 		if e.Footer != nil && e.Footer.Text != "" {
-			b.WriteString("— " + c.Render(e.Footer.Text) + "\n")
+			b.WriteString("— " + e.Footer.Text + "\n")
 		}
 	}
+	text := c.Render(b.String())
+	b.Reset()
+	b.WriteString(text)
 	for _, f := range files {
 		data, _ := io.ReadAll(f.Reader)
 		fmt.Fprintf(&b, "📎 %s (%d bytes)\n%s", f.Name, len(data), data)

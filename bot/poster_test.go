@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -19,23 +18,6 @@ import (
 	"liaison/storage/storagetest"
 )
 
-// posterRewrite sends discordgo's requests for https://discord.com/api/v9 to the fake, as the
-// bot's api_base transport does.
-type posterRewrite struct{ base string }
-
-func (rt posterRewrite) RoundTrip(r *http.Request) (*http.Response, error) {
-	prefix := strings.TrimSuffix(discordgo.EndpointAPI, "/")
-	if u := r.URL.String(); strings.HasPrefix(u, prefix) {
-		nu, err := url.Parse(rt.base + strings.TrimPrefix(u, prefix))
-		if err != nil {
-			return nil, err
-		}
-		r = r.Clone(r.Context())
-		r.URL, r.Host = nu, nu.Host
-	}
-	return http.DefaultTransport.RoundTrip(r)
-}
-
 // posterSession is a discordgo session pointed at the fake.
 func posterSession(t *testing.T, s *fakediscord.Server) *discordgo.Session {
 	t.Helper()
@@ -43,7 +25,11 @@ func posterSession(t *testing.T, s *fakediscord.Server) *discordgo.Session {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dg.Client = &http.Client{Transport: posterRewrite{s.APIBase()}}
+	rt, err := bot.NewTransport(s.APIBase(), http.DefaultTransport, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dg.Client = &http.Client{Transport: rt}
 	return dg
 }
 

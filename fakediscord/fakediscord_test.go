@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -15,28 +14,9 @@ import (
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
 
+	"liaison/bot"
 	"liaison/fakediscord"
 )
-
-// rewrite sends discordgo's requests for https://discord.com/api/v9 to the
-// fake, the way the bot's own transport does for api_base.
-type rewrite struct {
-	base string
-	next http.RoundTripper
-}
-
-func (rt rewrite) RoundTrip(r *http.Request) (*http.Response, error) {
-	prefix := strings.TrimSuffix(discordgo.EndpointAPI, "/")
-	if u := r.URL.String(); strings.HasPrefix(u, prefix) {
-		nu, err := url.Parse(rt.base + strings.TrimPrefix(u, prefix))
-		if err != nil {
-			return nil, err
-		}
-		r = r.Clone(r.Context())
-		r.URL, r.Host = nu, nu.Host
-	}
-	return rt.next.RoundTrip(r)
-}
 
 // session returns an unmodified discordgo session pointed at the fake.
 func session(t *testing.T, s *fakediscord.Server) *discordgo.Session {
@@ -45,7 +25,12 @@ func session(t *testing.T, s *fakediscord.Server) *discordgo.Session {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dg.Client = &http.Client{Transport: rewrite{s.APIBase(), http.DefaultTransport}, Timeout: 5 * time.Second}
+	// The bot's own api_base transport, so that the fake is tested with what production sends.
+	rt, err := bot.NewTransport(s.APIBase(), http.DefaultTransport, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dg.Client = &http.Client{Transport: rt, Timeout: 5 * time.Second}
 	return dg
 }
 
