@@ -186,7 +186,7 @@ func (s *Store) Close() error {
 	return errors.Join(errs...)
 }
 
-// DB exposes the write handle to sibling packages' tests and to the dispatcher's claim query.
+// DB exposes the write handle to tests, which inspect and arrange rows directly.
 func (s *Store) DB() *gorm.DB { return s.db }
 
 // now returns the store clock in UTC, cut to microseconds, which both databases keep exactly.
@@ -199,8 +199,7 @@ type Actor struct {
 	Command string
 }
 
-// tx runs fn in one write transaction. If fn touched reminders (signalled by setting *planned),
-// RemindersChanged runs after commit.
+// tx runs fn in one write transaction; changes that plan reminders use txPlanning instead.
 func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	return s.db.WithContext(ctx).Transaction(fn)
 }
