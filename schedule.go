@@ -38,7 +38,9 @@ func serveConsole(ctx context.Context, cfg Config, store *storage.Store, log *sl
 		}
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	sched := newScheduler(cfg, store, log, consolePoster{c}, jobs.Metrics{})
+	// Like Discord with enforce_nonce, the console poster prints a retried post once.
+	poster := bot.NewConsolePoster(func(text string) { c.Print("📣 posted in the announcement channel\n" + text) })
+	sched := newScheduler(cfg, store, log, poster, jobs.Metrics{})
 	sched.FallbackChannel = "console"
 	done := make(chan error, 1)
 	go func() { done <- sched.Run(ctx) }()
@@ -48,14 +50,4 @@ func serveConsole(ctx context.Context, cfg Config, store *storage.Store, log *sl
 		err = serr
 	}
 	return err
-}
-
-// consolePoster prints due posts in the console. Like Discord with enforce_nonce, it returns the
-// first message for a nonce it has already posted, so a retried post is printed once.
-type consolePoster struct {
-	c *bot.Console
-}
-
-func (p consolePoster) Post(_ context.Context, m jobs.Message) (string, error) {
-	return p.c.AnnounceOnce(m.Nonce, m.ChannelID, m.Content, m.Embeds), nil
 }

@@ -32,7 +32,6 @@ type Console struct {
 	mu      sync.Mutex // serialises output between answers and printed reminders
 	n       int
 	buttons []discordgo.Button // the last answer's buttons, for `click LABEL`
-	posted  map[string]string  // nonce → message ID of announcements, guarded by mu
 }
 
 // Run reads and answers lines until the input ends or ctx is cancelled.
@@ -261,32 +260,16 @@ func (c *Console) printMessage(content string, embeds []*discordgo.MessageEmbed,
 	c.printf("%s\n", c.renderMessage(content, embeds, c.buttons, files, ephemeral))
 }
 
-// renderMessage renders a message as plain text: content, embeds, files and buttons. Discord's
-// markup is rendered once for the whole text, which loads the guild's time zone once.
+// renderMessage renders an answer as plain text: content and embeds (laid out as MessageText lays
+// out posts), files and buttons. Discord's markup is rendered once for the whole text, which
+// loads the guild's time zone once.
 func (c *Console) renderMessage(content string, embeds []*discordgo.MessageEmbed, buttons []discordgo.Button, files []*discordgo.File, ephemeral bool) string {
 	var b strings.Builder
 	if ephemeral {
 		b.WriteString("(only you can see this)\n")
 	}
-	if content != "" {
-		b.WriteString(content + "\n")
-	}
-	for _, e := range embeds {
-		if e.Title != "" {
-			b.WriteString("== " + e.Title + " ==\n")
-		}
-		if e.Description != "" {
-			b.WriteString(e.Description + "\n")
-		}
-		for _, f := range e.Fields {
-			b.WriteString("▸ " + f.Name + "\n")
-			for _, l := range strings.Split(f.Value, "\n") {
-				b.WriteString("  " + l + "\n")
-			}
-		}
-		if e.Footer != nil && e.Footer.Text != "" {
-			b.WriteString("— " + e.Footer.Text + "\n")
-		}
+	if text := MessageText(content, embeds); text != "" {
+		b.WriteString(text + "\n")
 	}
 	text := c.Render(b.String())
 	b.Reset()
@@ -394,23 +377,4 @@ func Relative(t, now time.Time) string {
 		return s + " ago"
 	}
 	return "in " + s
-}
-
-// AnnounceOnce prints a post made in the guild's announcement channel (a reminder, a digest),
-// with a header so that it stands apart from answers, and returns its message ID. Like Discord
-// with enforce_nonce, a nonce already printed returns the first ID and prints nothing.
-func (c *Console) AnnounceOnce(nonce, channelID, content string, embeds []*discordgo.MessageEmbed) string {
-	c.mu.Lock()
-	if c.posted == nil {
-		c.posted = map[string]string{}
-	}
-	if id, ok := c.posted[nonce]; ok && nonce != "" {
-		c.mu.Unlock()
-		return id
-	}
-	id := fmt.Sprintf("console-post-%d", len(c.posted)+1)
-	c.posted[nonce] = id
-	c.mu.Unlock()
-	c.printf("📣 posted in #%s\n%s\n", channelID, c.renderMessage(content, embeds, nil, nil, false))
-	return id
 }
