@@ -12,8 +12,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
-	"liaison/commands"
-	"liaison/jobs"
+	"liaison/mission"
 	"liaison/storage"
 )
 
@@ -24,6 +23,18 @@ type Config struct {
 	Database DatabaseConfig `toml:"database"`
 	Defaults DefaultsConfig `toml:"defaults"`
 	Log      LogConfig      `toml:"log"`
+
+	// parsed holds what check parsed, so that the rest of the program reads typed values and
+	// nothing is parsed twice.
+	parsed parsedConfig
+}
+
+// parsedConfig is the typed form of the keys that need parsing.
+type parsedConfig struct {
+	reminderOffsets []time.Duration
+	lateGrace       time.Duration
+	logLevel        slog.Level
+	airport         string
 }
 
 // DiscordConfig is the [discord] section.
@@ -107,7 +118,8 @@ func loadConfig(path string, explicit bool, env func(string) string) (Config, er
 	if t := env("DISCORD_TOKEN"); t != "" {
 		cfg.Discord.Token = t
 	}
-	return cfg, cfg.check()
+	err := cfg.check()
+	return cfg, err
 }
 
 // applyEnv sets every key that has a LIAISON_<SECTION>_<KEY> variable.
@@ -115,6 +127,9 @@ func applyEnv(cfg *Config, env func(string) string) error {
 	root := reflect.ValueOf(cfg).Elem()
 	for i := 0; i < root.NumField(); i++ {
 		section := root.Type().Field(i).Tag.Get("toml")
+		if section == "" {
+			continue // not a configuration section (the parsed values)
+		}
 		sv := root.Field(i)
 		for j := 0; j < sv.NumField(); j++ {
 			key := sv.Type().Field(j).Tag.Get("toml")
@@ -153,8 +168,9 @@ func lookup(env func(string) string, name string) (string, bool) {
 	return v, v != ""
 }
 
-// check validates every value that can be checked without the network.
-func (c Config) check() error {
+// check validates every value that can be checked without the network, with the parsers the
+// commands use, and keeps the parsed values.
+func (c *Config) check() error {
 	switch c.Database.Driver {
 	case storage.DriverSQLite, storage.DriverPostgres:
 	default:
@@ -177,18 +193,23 @@ func (c Config) check() error {
 	if _, err := time.LoadLocation(c.Defaults.Timezone); err != nil || c.Defaults.Timezone == "" {
 		return &configError{"defaults.timezone", fmt.Sprintf("%q is not an IANA time zone", c.Defaults.Timezone)}
 	}
-	if _, err := commands.ParseOffsets(c.Defaults.ReminderOffsets); err != nil {
+	offs, err := mission.ParseOffsets(c.Defaults.ReminderOffsets)
+	if err != nil {
 		return &configError{"defaults.reminder_offsets", err.Error()}
 	}
+	c.parsed.reminderOffsets = offs
+	if c.parsed.airport, err = mission.ParseAirport(c.Defaults.Airport); err != nil {
+		return &configError{"defaults.airport", err.Error()}
+	}
 	if c.Defaults.Digest != "off" {
-		if _, err := jobs.ParseDigest(c.Defaults.Digest); err != nil || len(strings.Fields(c.Defaults.Digest)) != 5 {
+		if _, err := mission.ParseDigest(c.Defaults.Digest); err != nil || len(strings.Fields(c.Defaults.Digest)) != 5 {
 			return &configError{"defaults.digest", fmt.Sprintf("%q is not a 5-field cron expression or \"off\"", c.Defaults.Digest)}
 		}
 	}
-	if _, err := c.lateGrace(); err != nil {
+	if c.parsed.lateGrace, err = parseLateGrace(c.Defaults.LateGrace); err != nil {
 		return &configError{"defaults.late_grace", err.Error()}
 	}
-	if _, err := c.logLevel(); err != nil {
+	if c.parsed.logLevel, err = parseLogLevel(c.Log.Level); err != nil {
 		return &configError{"log.level", err.Error()}
 	}
 	if c.Log.Format != "text" && c.Log.Format != "json" {
@@ -197,31 +218,29 @@ func (c Config) check() error {
 	return nil
 }
 
-func (c Config) lateGrace() (time.Duration, error) {
-	d, err := commands.ParseDuration(c.Defaults.LateGrace)
+func parseLateGrace(s string) (time.Duration, error) {
+	d, err := mission.ParseDuration(s)
 	if err != nil {
 		return 0, err
 	}
 	if d <= 0 {
-		return 0, fmt.Errorf("%q must be positive", c.Defaults.LateGrace)
+		return 0, fmt.Errorf("%q must be positive", s)
 	}
 	return d, nil
 }
 
-func (c Config) logLevel() (slog.Level, error) {
+func parseLogLevel(s string) (slog.Level, error) {
 	var l slog.Level
-	err := l.UnmarshalText([]byte(c.Log.Level))
-	if err != nil {
-		return l, fmt.Errorf("%q: want debug, info, warn or error", c.Log.Level)
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return l, fmt.Errorf("%q: want debug, info, warn or error", s)
 	}
 	return l, nil
 }
 
-// storageDefaults are the guild defaults as storage needs them.
+// storageDefaults are the guild defaults as storage needs them, in canonical form.
 func (c Config) storageDefaults() storage.Defaults {
-	offs, _ := commands.ParseOffsets(c.Defaults.ReminderOffsets)
-	return storage.Defaults{Timezone: c.Defaults.Timezone, Airport: strings.ToUpper(c.Defaults.Airport),
-		ReminderOffsets: commands.FormatOffsets(offs), Digest: c.Defaults.Digest}
+	return storage.Defaults{Timezone: c.Defaults.Timezone, Airport: c.parsed.airport,
+		ReminderOffsets: mission.FormatOffsets(c.parsed.reminderOffsets), Digest: c.Defaults.Digest}
 }
 
 // decodePublicKey parses the application's hex Ed25519 public key.

@@ -183,11 +183,7 @@ func openStore(ctx context.Context, cfg Config) (*storage.Store, []string, error
 
 // newLogger builds the structured logger; the token is never among its attributes.
 func newLogger(cfg Config, w io.Writer) (*slog.Logger, error) {
-	level, err := cfg.logLevel()
-	if err != nil {
-		return nil, err
-	}
-	opts := &slog.HandlerOptions{Level: level}
+	opts := &slog.HandlerOptions{Level: cfg.parsed.logLevel}
 	if cfg.Log.Format == "json" {
 		return slog.New(slog.NewJSONHandler(w, opts)), nil
 	}
@@ -215,7 +211,10 @@ func runConsole(ctx context.Context, cfg Config, store *storage.Store, log *slog
 		}
 		fmt.Fprintf(out, "Demo timeline loaded (%s). Try /forces, /flights status:all, /arrivals, /help.\n", res)
 	}
-	router := bot.NewRouter(log, store, commands.All(commands.Deps{Store: store, Log: log}))
+	router, err := bot.NewRouter(log, store, commands.All(commands.Deps{Store: store, Log: log}))
+	if err != nil {
+		return err
+	}
 	console := &bot.Console{Router: router, GuildID: guild, UserID: "console", In: in, Out: out}
 	return serveConsole(ctx, cfg, store, log, console, guild)
 }

@@ -46,7 +46,10 @@ func registerOnly(ctx context.Context, cfg Config, store *storage.Store, log *sl
 	if err != nil {
 		return &configError{"discord.api_base", err.Error()}
 	}
-	router := bot.NewRouter(log, store, commands.All(commands.Deps{Store: store, Log: log}))
+	router, err := bot.NewRouter(log, store, commands.All(commands.Deps{Store: store, Log: log}))
+	if err != nil {
+		return err
+	}
 	return register(ctx, cfg, session, router, log)
 }
 
@@ -88,7 +91,7 @@ func serve(ctx context.Context, cfg Config, store *storage.Store, log *slog.Logg
 	// are lumped together); the names do not depend on the commands' dependencies.
 	var names []string
 	for _, c := range commands.All(commands.Deps{Store: store, Log: log}) {
-		names = append(names, c.Name())
+		names = append(names, c.Name)
 	}
 	metrics := bot.NewMetrics(names...)
 	session, err := bot.NewSession(bot.SessionConfig{Token: d.Token, APIBase: d.APIBase,
@@ -104,10 +107,13 @@ func serve(ctx context.Context, cfg Config, store *storage.Store, log *slog.Logg
 			return &configError{"discord.scheduled_events", "true without discord.token: creating events needs the bot token"}
 		}
 		mirror = newFlightMirror(&jobs.FlightEvents{Client: bot.NewDiscordEvents(session), Store: store, Log: log,
-			Now: opt.now, CountryName: commands.CountryName}, log)
+			Now: opt.now}, log)
 		deps.FlightChanged = mirror.Changed
 	}
-	router := bot.NewRouter(log, store, commands.All(deps))
+	router, err := bot.NewRouter(log, store, commands.All(deps))
+	if err != nil {
+		return err
+	}
 	router.Observe = metrics.Observe
 	if opt.now != nil {
 		router.Now = opt.now

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 
 	"liaison/bot"
-	"liaison/commands"
 	"liaison/jobs"
 	"liaison/storage"
 )
@@ -14,8 +13,7 @@ import (
 // store's change signal to it so that a new or moved reminder wakes it at once.
 func newScheduler(cfg Config, store *storage.Store, log *slog.Logger, poster jobs.Poster, metrics jobs.Metrics) *jobs.Scheduler {
 	s := jobs.New(store, poster, log)
-	s.LateGrace, _ = cfg.lateGrace()
-	s.CountryName = commands.CountryName
+	s.LateGrace = cfg.parsed.lateGrace
 	s.Metrics = metrics
 	store.RemindersChanged = s.Wake
 	return s

@@ -5,64 +5,141 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
 
+	"liaison/mission"
 	"liaison/storage"
 )
 
-// Access says who may run a command or subcommand.
+// Access says who may run a route. The zero value declares nothing, and the router refuses to
+// start with a route whose access is undeclared: access is denied by default, never forgotten.
 type Access int
 
 // Access levels. Moderator means the guild's moderator role or Manage Server; Admin means
 // Manage Server.
 const (
-	Everyone Access = iota
+	accessUndeclared Access = iota
+	Everyone
 	Moderator
 	Admin
 )
 
 func (a Access) String() string {
 	switch a {
+	case Everyone:
+		return "everyone"
 	case Moderator:
 		return "moderators"
 	case Admin:
 		return "admins"
 	}
-	return "everyone"
+	return "nobody (access not declared)"
 }
 
-// Handler answers one interaction. It returns a *UserError for anything the user can fix; any
-// other error becomes "Something went wrong (ref …)".
+// Handler answers one interaction. It returns a *mission.Error for anything the user can fix;
+// any other error becomes "Something went wrong (ref …)".
 type Handler func(ctx context.Context, req *Request) (*Reply, error)
 
-// Command is a slash command: its Discord definition beside its handlers. The list of commands
-// is data handed to the router by main.
-type Command struct {
-	Definition *discordgo.ApplicationCommand
-	// Access by subcommand name ("" for a command without subcommands); missing means Everyone.
-	Access map[string]Access
-	// Run answers the command.
+// AutocompleteHandler answers the focused option (req.Focused) with at most 25 choices.
+type AutocompleteHandler func(ctx context.Context, req *Request) ([]*discordgo.ApplicationCommandOptionChoice, error)
+
+// Route is one thing a user can invoke: a subcommand, or a command without subcommands. Its
+// name, options, required access and handlers live together; the Discord definition, routing,
+// access checks, /help and the console's usage are all derived from it, so they cannot disagree.
+type Route struct {
+	// Name is the subcommand's name; "" for a command without subcommands.
+	Name        string
+	Description string
+	Options     []*discordgo.ApplicationCommandOption
+	// Access is who may run the route, its autocomplete and its buttons. It must be declared.
+	Access Access
+	// Run answers the route.
 	Run Handler
-	// Autocomplete answers the focused option (req.Focused) with at most 25 choices.
-	Autocomplete func(ctx context.Context, req *Request) ([]*discordgo.ApplicationCommandOptionChoice, error)
-	// Component answers a button whose custom_id begins with the command's name and ":".
+	// Autocomplete, when set, answers the route's autocompleted options.
+	Autocomplete AutocompleteHandler
+	// Component, when set, answers the route's buttons: those whose custom_id begins with the
+	// route's key and ":" (see ComponentID).
 	Component Handler
 }
 
-// Name is the command's slash name.
-func (c *Command) Name() string { return c.Definition.Name }
+// Command is a slash command: its name and description and its routes. The list of commands is
+// data handed to the router by main.
+type Command struct {
+	Name        string
+	Description string
+	// DefaultMemberPermissions hides the command in Discord's client from members without
+	// these permissions; the router checks access itself whatever Discord shows.
+	DefaultMemberPermissions *int64
+	// Routes are the subcommands, or one route named "" for a command without subcommands.
+	Routes []Route
+}
 
-// access returns who may run the subcommand.
-func (c *Command) access(sub string) Access {
-	if a, ok := c.Access[sub]; ok {
-		return a
+// Flat reports whether the command has no subcommands (its one route is named "").
+func (c *Command) Flat() bool { return len(c.Routes) == 1 && c.Routes[0].Name == "" }
+
+// Definition is the command as Discord registers it, derived from the routes. A description
+// says who may use a route that is not everyone's, so that Discord's command picker tells
+// members before they try.
+func (c *Command) Definition() *discordgo.ApplicationCommand {
+	def := &discordgo.ApplicationCommand{Name: c.Name, Description: c.Description,
+		DefaultMemberPermissions: c.DefaultMemberPermissions}
+	if c.Flat() {
+		def.Description += c.Routes[0].Access.note()
+		def.Options = c.Routes[0].Options
+		return def
 	}
-	return Everyone
+	for _, r := range c.Routes {
+		def.Options = append(def.Options, &discordgo.ApplicationCommandOption{
+			Type: discordgo.ApplicationCommandOptionSubCommand, Name: r.Name, Description: r.Description + r.Access.note(),
+			Options: r.Options})
+	}
+	return def
+}
+
+// note is the access marker of a description: " (moderators)", " (admins)", or nothing.
+func (a Access) note() string {
+	if a == Moderator || a == Admin {
+		return " (" + a.String() + ")"
+	}
+	return ""
+}
+
+// RouteKey names a route: "forces", "arrival log". Logs, metrics, component IDs and the
+// router's table use it.
+func RouteKey(command, sub string) string {
+	if sub == "" {
+		return command
+	}
+	return command + " " + sub
+}
+
+// ComponentID is the custom_id of a button of the route key: the key, ":", then state the
+// route's Component handler reads back from req.CustomID.
+func ComponentID(key, state string) string { return key + ":" + state }
+
+// validate checks what Discord and the router rely on: names, a handler and a declared access
+// on every route.
+func (c *Command) validate() error {
+	if c.Name == "" || len(c.Routes) == 0 {
+		return fmt.Errorf("command %q: a name and at least one route are needed", c.Name)
+	}
+	for _, r := range c.Routes {
+		key := RouteKey(c.Name, r.Name)
+		switch {
+		case r.Name == "" && len(c.Routes) > 1:
+			return fmt.Errorf("route %q: a command with subcommands has no unnamed route", key)
+		case r.Access < Everyone || r.Access > Admin:
+			return fmt.Errorf("route %q: no access declared", key)
+		case r.Run == nil:
+			return fmt.Errorf("route %q: no handler", key)
+		}
+	}
+	return nil
 }
 
 // Request is one interaction as handlers see it: the caller, the guild's settings and the
@@ -77,24 +154,23 @@ type Request struct {
 	Now time.Time
 	// Sub is the invoked subcommand ("" when the command has none).
 	Sub string
+	// Route is the key of the invoked route ("arrival log").
+	Route string
 	// Options are the options of the invoked subcommand by name.
 	Options map[string]*discordgo.ApplicationCommandInteractionDataOption
 	// Focused names the option being autocompleted.
 	Focused string
-	// CustomID is the clicked button's custom_id, without the command prefix.
+	// CustomID is the clicked button's custom_id, without the route key prefix.
 	CustomID string
 	// Access is what the caller may do in this guild.
 	Access Access
 }
 
-// Actor is the request's author as storage records it.
+// Actor is the request's author as storage records it, with the command path for the audit.
 func (r *Request) Actor() storage.Actor {
 	name := ""
 	if r.Interaction != nil && r.Interaction.Type == discordgo.InteractionApplicationCommand {
-		name = "/" + r.Interaction.ApplicationCommandData().Name
-		if r.Sub != "" {
-			name += " " + r.Sub
-		}
+		name = "/" + r.Route
 	}
 	return storage.Actor{GuildID: r.GuildID, UserID: r.UserID, Command: name}
 }
@@ -113,30 +189,26 @@ func (r *Request) String(name string) (string, bool) {
 }
 
 // Int returns an integer option and whether it was given. The gateway delivers numbers as
-// float64, the console as int64; both are accepted.
+// float64, the console as float64 too; a string ("75 soldiers") is refused, since Discord's
+// client never sends one and a forged body must not be read leniently.
 func (r *Request) Int(name string) (int64, bool, error) {
 	o, ok := r.Options[name]
 	if !ok || o == nil {
 		return 0, false, nil
 	}
+	bad := mission.Invalidf("`"+name+":12`", "%s must be a whole number", name)
 	switch v := o.Value.(type) {
 	case float64:
-		if v != float64(int64(v)) {
-			return 0, true, Errorf("`"+name+":12`", "%s must be a whole number", name)
+		if v != math.Trunc(v) || math.Abs(v) > 1<<53 {
+			return 0, true, bad
 		}
 		return int64(v), true, nil
 	case int64:
 		return v, true, nil
 	case int:
 		return int64(v), true, nil
-	case string:
-		var n int64
-		if _, err := fmt.Sscan(v, &n); err != nil {
-			return 0, true, Errorf("`"+name+":12`", "%s must be a whole number, not %q", name, v)
-		}
-		return n, true, nil
 	}
-	return 0, true, Errorf("`"+name+":12`", "%s must be a whole number", name)
+	return 0, true, bad
 }
 
 // ID returns a channel, role, user or mentionable option's ID and whether it was given.
@@ -164,33 +236,4 @@ type Reply struct {
 	Ephemeral bool
 	// Update edits the message a clicked button belongs to instead of posting a new one.
 	Update bool
-}
-
-// UserError is an error the user can fix. Its message is shown as is, with an example.
-type UserError struct {
-	Msg     string
-	Example string
-	// Denied marks a refusal for lack of access, counted apart in the metrics.
-	Denied bool
-}
-
-func (e *UserError) Error() string {
-	if e.Example == "" {
-		return e.Msg
-	}
-	return e.Msg + "\nExample: " + e.Example
-}
-
-// Errorf builds a UserError whose message is formatted, with a valid example of the input.
-func Errorf(example, format string, args ...any) error {
-	return &UserError{Msg: fmt.Sprintf(format, args...), Example: example}
-}
-
-// Invalid wraps a parser's user-safe error as a UserError with an example.
-func Invalid(err error, example string) error {
-	var ue *UserError
-	if errors.As(err, &ue) {
-		return err
-	}
-	return &UserError{Msg: err.Error(), Example: example}
 }

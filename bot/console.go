@@ -79,63 +79,82 @@ func (c *Console) interaction(line string) (*discordgo.Interaction, error) {
 			Permissions: discordgo.PermissionManageGuild},
 	}
 	if label, ok := strings.CutPrefix(line, "click "); ok {
-		for _, b := range c.buttons {
-			if strings.EqualFold(b.Label, strings.TrimSpace(label)) && !b.Disabled {
-				base.Type = discordgo.InteractionMessageComponent
-				base.Data = discordgo.MessageComponentInteractionData{CustomID: b.CustomID, ComponentType: discordgo.ButtonComponent}
-				return base, nil
-			}
-		}
-		return nil, fmt.Errorf("no button %q on the last answer", strings.TrimSpace(label))
+		return c.click(base, strings.TrimSpace(label))
 	}
 	words, err := splitLine(line)
 	if err != nil {
 		return nil, err
 	}
 	name := strings.TrimPrefix(words[0], "/")
-	cmd := c.Router.commands[name]
-	if cmd == nil {
-		return nil, fmt.Errorf("unknown command /%s; type /help for the list", name)
+	route, rest, err := c.route(name, words[1:])
+	if err != nil {
+		return nil, err
 	}
 	data := discordgo.ApplicationCommandInteractionData{ID: "console-" + name, Name: name}
-	defs := cmd.Definition.Options
-	var target *[]*discordgo.ApplicationCommandInteractionDataOption = &data.Options
-	rest := words[1:]
-	// Leading bare words pick the subcommand (and group).
-	for len(rest) > 0 && !strings.Contains(rest[0], ":") {
-		var sub *discordgo.ApplicationCommandOption
-		for _, o := range defs {
-			if o.Name == rest[0] && (o.Type == discordgo.ApplicationCommandOptionSubCommand || o.Type == discordgo.ApplicationCommandOptionSubCommandGroup) {
-				sub = o
-			}
-		}
-		if sub == nil {
-			return nil, fmt.Errorf("/%s has no subcommand %q", name, rest[0])
-		}
-		opt := &discordgo.ApplicationCommandInteractionDataOption{Name: sub.Name, Type: sub.Type}
-		*target = append(*target, opt)
-		target = &opt.Options
-		defs = sub.Options
-		rest = rest[1:]
+	opts, err := consoleOptions(route, name, rest)
+	if err != nil {
+		return nil, err
 	}
-	if len(defs) > 0 && (defs[0].Type == discordgo.ApplicationCommandOptionSubCommand || defs[0].Type == discordgo.ApplicationCommandOptionSubCommandGroup) {
-		var names []string
-		for _, o := range defs {
-			names = append(names, o.Name)
-		}
-		return nil, fmt.Errorf("/%s needs a subcommand: %s", name, strings.Join(names, ", "))
+	data.Options = opts
+	if route.Name != "" {
+		data.Options = []*discordgo.ApplicationCommandInteractionDataOption{
+			{Name: route.Name, Type: discordgo.ApplicationCommandOptionSubCommand, Options: opts}}
 	}
-	path := "/" + strings.TrimPrefix(strings.Join(words[:len(words)-len(rest)], " "), "/")
+	base.Type = discordgo.InteractionApplicationCommand
+	base.Data = data
+	return base, nil
+}
+
+// click presses the button of the last answer with this label.
+func (c *Console) click(base *discordgo.Interaction, label string) (*discordgo.Interaction, error) {
+	for _, b := range c.buttons {
+		if strings.EqualFold(b.Label, label) && !b.Disabled {
+			base.Type = discordgo.InteractionMessageComponent
+			base.Data = discordgo.MessageComponentInteractionData{CustomID: b.CustomID, ComponentType: discordgo.ButtonComponent}
+			return base, nil
+		}
+	}
+	return nil, fmt.Errorf("no button %q on the last answer", label)
+}
+
+// route finds the typed command's route: a leading bare word picks the subcommand.
+func (c *Console) route(name string, rest []string) (*Route, []string, error) {
+	cmd := c.Router.commands[name]
+	if cmd == nil {
+		return nil, nil, fmt.Errorf("unknown command /%s; type /help for the list", name)
+	}
+	if cmd.Flat() {
+		return &cmd.Routes[0], rest, nil
+	}
+	var subs []string
+	for i := range cmd.Routes {
+		if len(rest) > 0 && cmd.Routes[i].Name == rest[0] {
+			return &cmd.Routes[i], rest[1:], nil
+		}
+		subs = append(subs, cmd.Routes[i].Name)
+	}
+	if len(rest) > 0 && !strings.Contains(rest[0], ":") {
+		return nil, nil, fmt.Errorf("/%s has no subcommand %q", name, rest[0])
+	}
+	return nil, nil, fmt.Errorf("/%s needs a subcommand: %s", name, strings.Join(subs, ", "))
+}
+
+// consoleOptions reads name:value words against the route's options, typed as the gateway
+// delivers them, and checks that the required ones are there.
+func consoleOptions(route *Route, name string, words []string) ([]*discordgo.ApplicationCommandInteractionDataOption, error) {
+	path := "/" + RouteKey(name, route.Name)
 	usageErr := func(format string, args ...any) error {
-		return fmt.Errorf("%s\nUsage: %s", fmt.Sprintf(format, args...), usage(path, defs))
+		return fmt.Errorf("%s\nUsage: %s", fmt.Sprintf(format, args...), usage(path, route.Options))
 	}
-	for _, w := range rest {
+	var out []*discordgo.ApplicationCommandInteractionDataOption
+	given := map[string]bool{}
+	for _, w := range words {
 		k, v, ok := strings.Cut(w, ":")
 		if !ok {
 			return nil, usageErr("%q is not name:value", w)
 		}
 		var def *discordgo.ApplicationCommandOption
-		for _, o := range defs {
+		for _, o := range route.Options {
 			if o.Name == k {
 				def = o
 			}
@@ -156,23 +175,15 @@ func (c *Console) interaction(line string) (*discordgo.Interaction, error) {
 		case discordgo.ApplicationCommandOptionChannel, discordgo.ApplicationCommandOptionRole, discordgo.ApplicationCommandOptionUser:
 			opt.Value = strings.Trim(v, "<#@&!>")
 		}
-		*target = append(*target, opt)
+		out = append(out, opt)
+		given[k] = true
 	}
-	for _, o := range defs {
-		if !o.Required {
-			continue
-		}
-		found := false
-		for _, given := range *target {
-			found = found || given.Name == o.Name
-		}
-		if !found {
+	for _, o := range route.Options {
+		if o.Required && !given[o.Name] {
 			return nil, usageErr("option %s is required (%s)", o.Name, o.Description)
 		}
 	}
-	base.Type = discordgo.InteractionApplicationCommand
-	base.Data = data
-	return base, nil
+	return out, nil
 }
 
 // usage renders a command's options the way they are typed: required ones bare, optional ones

@@ -44,7 +44,10 @@ func TestSplitLine(t *testing.T) {
 
 func TestConsoleRendersTimestampsInTheGuildZone(t *testing.T) {
 	now := time.Date(2025, 1, 3, 20, 0, 0, 0, time.UTC)
-	r := NewRouter(slog.New(slog.NewTextHandler(io.Discard, nil)), fixedGuilds{storage.Guild{Timezone: "America/Port-au-Prince"}}, nil)
+	r, err := NewRouter(slog.New(slog.NewTextHandler(io.Discard, nil)), fixedGuilds{storage.Guild{Timezone: "America/Port-au-Prince"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	r.Now = func() time.Time { return now }
 	c := &Console{Router: r, GuildID: "1"}
 	eta := time.Date(2025, 1, 4, 19, 0, 0, 0, time.UTC) // 14:00 in Port-au-Prince
@@ -68,19 +71,21 @@ func TestConsoleRendersTimestampsInTheGuildZone(t *testing.T) {
 
 func TestConsoleBuildsInteractionsFromDefinitions(t *testing.T) {
 	var got *Request
-	cmd := &Command{
-		Definition: &discordgo.ApplicationCommand{Name: "arrival", Description: "d", Options: []*discordgo.ApplicationCommandOption{{
-			Type: discordgo.ApplicationCommandOptionSubCommand, Name: "log", Description: "d",
-			Options: []*discordgo.ApplicationCommandOption{
-				{Type: discordgo.ApplicationCommandOptionString, Name: "country", Description: "d", Required: true},
-				{Type: discordgo.ApplicationCommandOptionInteger, Name: "personnel", Description: "d", Required: true},
-			}}}},
+	cmd := &Command{Name: "arrival", Description: "d", Routes: []Route{{
+		Name: "log", Description: "d", Access: Everyone,
+		Options: []*discordgo.ApplicationCommandOption{
+			{Type: discordgo.ApplicationCommandOptionString, Name: "country", Description: "d", Required: true},
+			{Type: discordgo.ApplicationCommandOptionInteger, Name: "personnel", Description: "d", Required: true},
+		},
 		Run: func(_ context.Context, req *Request) (*Reply, error) {
 			got = req
 			return &Reply{Content: "ok"}, nil
 		},
+	}}}
+	r, err := NewRouter(slog.New(slog.NewTextHandler(io.Discard, nil)), fixedGuilds{storage.Guild{Timezone: "UTC"}}, []*Command{cmd})
+	if err != nil {
+		t.Fatal(err)
 	}
-	r := NewRouter(slog.New(slog.NewTextHandler(io.Discard, nil)), fixedGuilds{storage.Guild{Timezone: "UTC"}}, []*Command{cmd})
 	var out bytes.Buffer
 	c := &Console{Router: r, GuildID: "1", UserID: "42", Out: &out, In: strings.NewReader(
 		"/arrival log country:GT personnel:75\n/arrival log country:GT\n/arrival log country:GT personnel:many\n/arrival fly\n/nope\n")}

@@ -76,10 +76,13 @@ func newWorld(t testing.TB, cmds ...*bot.Command) *world {
 	}
 	var names []string
 	for _, c := range cmds {
-		names = append(names, c.Name())
+		names = append(names, c.Name)
 	}
 	m := bot.NewMetrics(names...)
-	router := bot.NewRouter(log, store, cmds)
+	router, err := bot.NewRouter(log, store, cmds)
+	if err != nil {
+		t.Fatal(err)
+	}
 	router.Observe = m.Observe
 	session, err := bot.NewSession(bot.SessionConfig{Token: "test-token", APIBase: fake.APIBase(), Metrics: m, Timeout: 5 * time.Second})
 	if err != nil {

@@ -45,7 +45,10 @@ func BenchmarkHTTPEndpoint(b *testing.B) {
 	log := slog.New(slog.DiscardHandler)
 	cmds := commands.All(commands.Deps{Store: store, Log: log})
 	m := bot.NewMetrics()
-	router := bot.NewRouter(log, store, cmds)
+	router, err := bot.NewRouter(log, store, cmds)
+	if err != nil {
+		b.Fatal(err)
+	}
 	router.Observe = m.Observe
 	pub, priv, _ := ed25519.GenerateKey(nil)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -34,7 +34,10 @@ func TestHTTPSignatures(t *testing.T) {
 	t.Parallel()
 	pub, priv, _ := ed25519.GenerateKey(nil)
 	_, otherKey, _ := ed25519.GenerateKey(nil)
-	router := bot.NewRouter(slog.New(slog.DiscardHandler), nil, nil)
+	router, err := bot.NewRouter(slog.New(slog.DiscardHandler), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv := httptest.NewServer(&bot.Endpoint{Router: router, PublicKey: pub, Now: func() time.Time { return signatureNow }})
 	defer srv.Close()
 	ping := []byte(`{"id":"1400000000000000001","application_id":"1100000000000000001","type":1,"token":"dG9rZW4","version":1}`)
@@ -143,8 +146,8 @@ func TestHTTPForcesInline(t *testing.T) {
 
 // slowCommand is a handler that takes as long as the test wants.
 func slowCommand(release <-chan struct{}) *bot.Command {
-	return &bot.Command{
-		Definition: &discordgo.ApplicationCommand{Name: "slow", Description: "Takes its time"},
+	return &bot.Command{Name: "slow", Description: "Takes its time", Routes: []bot.Route{{
+		Access: bot.Everyone,
 		Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 			select {
 			case <-release:
@@ -153,7 +156,7 @@ func slowCommand(release <-chan struct{}) *bot.Command {
 			}
 			return &bot.Reply{Content: "Finished after the deferral."}, nil
 		},
-	}
+	}}}
 }
 
 // TestHTTPSlowCommandDefersThenEdits: a handler slower than the deferral delay is answered

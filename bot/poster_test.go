@@ -14,6 +14,7 @@ import (
 	"liaison/bot"
 	"liaison/fakediscord"
 	"liaison/jobs"
+	"liaison/mission"
 	"liaison/storage"
 	"liaison/storage/storagetest"
 )
@@ -140,7 +141,7 @@ func TestSchedulerThroughFakeDiscord(t *testing.T) {
 	sched.BackoffBase, sched.BackoffMax = 5*time.Millisecond, 20*time.Millisecond
 
 	f, err := st.ScheduleFlight(ctx, storage.Actor{GuildID: "G", UserID: "m"}, storage.Flight{ETA: clock.Now(), Destination: "PAP",
-		Manifest: []storage.ManifestLine{{Country: "GT", Personnel: 75, Role: "military"}}})
+		Manifest: []storage.ManifestLine{{ManifestLine: mission.ManifestLine{Country: "GT", Personnel: 75, Role: "military"}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +155,7 @@ func TestSchedulerThroughFakeDiscord(t *testing.T) {
 	if len(msgs) != 1 || !strings.Contains(msgs[0].Content, "Flight #") {
 		t.Fatalf("messages = %+v, want the flight reminder once", msgs)
 	}
-	rs, _, err := st.FindReminders(ctx, "G", storage.ReminderFilter{Statuses: []string{storage.ReminderSent}})
+	rs, _, err := st.FindReminders(ctx, "G", storage.ReminderFilter{Statuses: []mission.ReminderStatus{mission.ReminderSent}})
 	if err != nil || len(rs) != 1 || rs[0].MessageID != msgs[0].ID || rs[0].Attempts != 1 {
 		t.Errorf("sent rows = %+v, %v; want one with message %s", rs, err, msgs[0].ID)
 	}
@@ -185,7 +186,7 @@ func TestSchedulerThroughFakeDiscord(t *testing.T) {
 	if _, err := sched.DispatchDue(ctx); err != nil {
 		t.Fatal(err)
 	}
-	failed, _, err := st.FindReminders(ctx, "G", storage.ReminderFilter{Statuses: []string{storage.ReminderFailed}})
+	failed, _, err := st.FindReminders(ctx, "G", storage.ReminderFilter{Statuses: []mission.ReminderStatus{mission.ReminderFailed}})
 	if err != nil || len(failed) != 1 || !strings.Contains(failed[0].LastError, "no longer exists") {
 		t.Errorf("failed rows = %+v, %v; want the delayed reminder, failed for the deleted channel", failed, err)
 	}

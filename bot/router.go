@@ -14,6 +14,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"liaison/mission"
 	"liaison/storage"
 )
 
@@ -45,20 +46,40 @@ type Router struct {
 	// Observe, when set, is told each interaction's command, outcome and duration (metrics).
 	Observe func(command, outcome string, took time.Duration)
 
-	commands map[string]*Command
+	commands map[string]*Command // by name
+	routes   map[string]*Route   // by RouteKey
 	order    []*Command
 	inflight sync.WaitGroup
 }
 
-// NewRouter builds a router over the given commands.
-func NewRouter(log *slog.Logger, guilds GuildSource, cmds []*Command) *Router {
-	r := &Router{Log: log, Guilds: guilds, Now: time.Now, DeferAfter: 2 * time.Second,
-		HandlerTimeout: 10 * time.Minute, commands: map[string]*Command{}}
+// Router defaults.
+const (
+	// DefaultDeferAfter leaves a second of Discord's 3 s to deliver the deferral itself.
+	DefaultDeferAfter = 2 * time.Second
+	// DefaultHandlerTimeout stays inside the 15 minutes an interaction token lives.
+	DefaultHandlerTimeout = 10 * time.Minute
+)
+
+// NewRouter builds a router over the given commands. It refuses a command Discord would reject
+// or a route without a handler or a declared access, so that such a mistake stops the start
+// instead of opening a route to everyone.
+func NewRouter(log *slog.Logger, guilds GuildSource, cmds []*Command) (*Router, error) {
+	r := &Router{Log: log, Guilds: guilds, Now: time.Now, DeferAfter: DefaultDeferAfter,
+		HandlerTimeout: DefaultHandlerTimeout, commands: map[string]*Command{}, routes: map[string]*Route{}}
 	for _, c := range cmds {
-		r.commands[c.Name()] = c
+		if err := c.validate(); err != nil {
+			return nil, err
+		}
+		if _, dup := r.commands[c.Name]; dup {
+			return nil, fmt.Errorf("command %q: declared twice", c.Name)
+		}
+		r.commands[c.Name] = c
 		r.order = append(r.order, c)
+		for i := range c.Routes {
+			r.routes[RouteKey(c.Name, c.Routes[i].Name)] = &c.Routes[i]
+		}
 	}
-	return r
+	return r, nil
 }
 
 // Commands returns the commands in registration order.
@@ -68,7 +89,7 @@ func (r *Router) Commands() []*Command { return r.order }
 func (r *Router) Definitions() []*discordgo.ApplicationCommand {
 	out := make([]*discordgo.ApplicationCommand, 0, len(r.order))
 	for _, c := range r.order {
-		out = append(out, c.Definition)
+		out = append(out, c.Definition())
 	}
 	return out
 }
@@ -182,33 +203,32 @@ func (r *Router) logSendError(name string, err error) {
 	}
 }
 
-// errorReply is the one place that turns errors into replies. A user error is shown as is; a
-// missing record or a forbidden state change is the user's too; anything else is logged once,
-// with a reference the user can quote.
+// errorReply is the one place that turns errors into replies. An error of a user's kind
+// (invalid input, a missing record, a forbidden state change, a refusal) is shown as is, with
+// its example; anything else is logged once, with a reference the user can quote.
 func (r *Router) errorReply(name string, err error) (*Reply, string) {
-	var ue *UserError
-	var se *storage.StateError
-	switch {
-	case errors.As(err, &ue):
-		if ue.Denied {
-			return &Reply{Content: "⛔ " + ue.Error(), Ephemeral: true}, OutcomeDenied
+	var me *mission.Error
+	if errors.As(err, &me) {
+		switch me.Kind {
+		case mission.EDenied:
+			return &Reply{Content: "⛔ " + me.Error(), Ephemeral: true}, OutcomeDenied
+		case mission.EInvalid, mission.ENotFound, mission.EConflict:
+			return &Reply{Content: "❌ " + me.Error(), Ephemeral: true}, OutcomeUserError
 		}
-		return &Reply{Content: "❌ " + ue.Error(), Ephemeral: true}, OutcomeUserError
-	case errors.Is(err, storage.ErrNotFound):
-		msg := strings.TrimSuffix(err.Error(), ": "+storage.ErrNotFound.Error())
-		return &Reply{Content: "❌ " + msg + " does not exist in this server.\nExample: pick an #ID from the autocomplete list, or find it with /flights status:all, /arrivals or /history",
-			Ephemeral: true}, OutcomeUserError
-	case errors.As(err, &se):
-		return &Reply{Content: "❌ " + (&UserError{Msg: se.Msg + ".", Example: se.Hint}).Error(), Ephemeral: true}, OutcomeUserError
 	}
 	ref := newRef()
 	r.Log.Error("command failed", "ref", ref, "command", name, "err", err)
 	return &Reply{Content: fmt.Sprintf("Something went wrong (ref %s). The error is logged; please tell an admin.", ref), Ephemeral: true}, OutcomeError
 }
 
-const deniedMsg = "This command works in a server, not in direct messages."
+// Refusals the router gives before any handler runs.
+var (
+	errDirectMessage = mission.Denied("", "This command works in a server, not in direct messages.")
+	errUnknownRoute  = mission.Invalidf("type / and pick a command from the list, or /help",
+		"This command is not known — Liaison may have been updated; try again in a minute.")
+)
 
-// run finds the command, checks access and calls the handler, recovering a panic.
+// run finds the route, checks access and calls the handler, recovering a panic.
 func (r *Router) run(ctx context.Context, i *discordgo.Interaction) (res result) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -216,25 +236,12 @@ func (r *Router) run(ctx context.Context, i *discordgo.Interaction) (res result)
 		}
 	}()
 	if i.GuildID == "" {
-		return result{err: &UserError{Msg: deniedMsg, Denied: true}}
+		return result{err: errDirectMessage}
 	}
 	req := &Request{Interaction: i, GuildID: i.GuildID, UserID: userID(i), Now: r.Now()}
-	var cmd *Command
-	switch i.Type {
-	case discordgo.InteractionApplicationCommand, discordgo.InteractionApplicationCommandAutocomplete:
-		data := i.ApplicationCommandData()
-		cmd = r.commands[data.Name]
-		req.Sub, req.Options, req.Focused = flatten(data.Options)
-	case discordgo.InteractionMessageComponent:
-		id := i.MessageComponentData().CustomID
-		name, rest, _ := strings.Cut(id, ":")
-		cmd = r.commands[name]
-		req.CustomID = rest
-	default:
-		return result{err: fmt.Errorf("unsupported interaction type %d", i.Type)}
-	}
-	if cmd == nil {
-		return result{err: fmt.Errorf("unknown command %q", interactionName(i))}
+	route, err := r.resolve(i, req)
+	if err != nil {
+		return result{err: err}
 	}
 	g, err := r.Guilds.Guild(ctx, i.GuildID)
 	if err != nil {
@@ -242,32 +249,62 @@ func (r *Router) run(ctx context.Context, i *discordgo.Interaction) (res result)
 	}
 	req.Guild = g
 	req.Access = accessOf(i.Member, g)
-
+	// One check for commands, autocomplete and buttons alike: a button of a moderators' list
+	// can be clicked by anyone who sees the message.
+	if req.Access < route.Access {
+		return result{err: Deny(route.Access, "/"+req.Route)}
+	}
 	switch i.Type {
 	case discordgo.InteractionApplicationCommandAutocomplete:
-		if cmd.Autocomplete == nil {
+		if route.Autocomplete == nil {
 			return result{}
 		}
-		choices, err := cmd.Autocomplete(ctx, req)
+		choices, err := route.Autocomplete(ctx, req)
 		return result{choices: choices, err: err}
 	case discordgo.InteractionMessageComponent:
-		if cmd.Component == nil {
-			return result{err: fmt.Errorf("command %q has no buttons", cmd.Name())}
+		if route.Component == nil {
+			return result{err: errUnknownRoute}
 		}
-		reply, err := cmd.Component(ctx, req)
+		reply, err := route.Component(ctx, req)
 		return result{reply: reply, err: err}
 	}
-	if need := cmd.access(req.Sub); req.Access < need {
-		return result{err: Deny(need, commandPath(cmd.Name(), req.Sub))}
-	}
-	reply, err := cmd.Run(ctx, req)
+	reply, err := route.Run(ctx, req)
 	return result{reply: reply, err: err}
 }
 
-// Deny is the refusal of a command to a caller without the access it needs. Components (a
-// button of a moderators' list) use it too, since any member can click a public message.
+// resolve finds the interaction's route and fills the request's route, subcommand, options and
+// button state. An interaction for a route this version does not have (a stale registration,
+// a forged body) is the user's error, not an internal one.
+func (r *Router) resolve(i *discordgo.Interaction, req *Request) (*Route, error) {
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand, discordgo.InteractionApplicationCommandAutocomplete:
+		data := i.ApplicationCommandData()
+		var err error
+		req.Sub, req.Options, req.Focused, err = flatten(data.Options)
+		if err != nil {
+			return nil, err
+		}
+		req.Route = RouteKey(data.Name, req.Sub)
+	case discordgo.InteractionMessageComponent:
+		key, rest, ok := strings.Cut(i.MessageComponentData().CustomID, ":")
+		if !ok {
+			return nil, errUnknownRoute
+		}
+		req.Route, req.CustomID = key, rest
+		_, req.Sub, _ = strings.Cut(key, " ")
+	default:
+		return nil, errUnknownRoute
+	}
+	route := r.routes[req.Route]
+	if route == nil {
+		return nil, errUnknownRoute
+	}
+	return route, nil
+}
+
+// Deny is the refusal of a route to a caller without the access it needs.
 func Deny(need Access, what string) error {
-	return &UserError{Msg: fmt.Sprintf("Only %s can use %s.", need, what), Example: needHint(need), Denied: true}
+	return mission.Denied(needHint(need), "Only %s can use %s.", need, what)
 }
 
 func needHint(a Access) string {
@@ -275,13 +312,6 @@ func needHint(a Access) string {
 		return "ask a member with Manage Server"
 	}
 	return "ask an admin to give you the moderator role (`/settings moderator-role`)"
-}
-
-func commandPath(name, sub string) string {
-	if sub == "" {
-		return "/" + name
-	}
-	return "/" + name + " " + sub
 }
 
 // accessOf derives the caller's access from the interaction payload: Discord's
@@ -303,27 +333,30 @@ func accessOf(m *discordgo.Member, g storage.Guild) Access {
 	return Everyone
 }
 
-// flatten descends into the invoked subcommand (and group) and returns its name, its options by
-// name and the focused option's name.
-func flatten(opts []*discordgo.ApplicationCommandInteractionDataOption) (string, map[string]*discordgo.ApplicationCommandInteractionDataOption, string) {
+// flatten descends into the invoked subcommand and returns its name, its options by name and
+// the focused option's name. A null option, or an option named twice, cannot come from
+// Discord's client and is refused.
+func flatten(opts []*discordgo.ApplicationCommandInteractionDataOption) (string, map[string]*discordgo.ApplicationCommandInteractionDataOption, string, error) {
 	sub := ""
-	for len(opts) == 1 && (opts[0].Type == discordgo.ApplicationCommandOptionSubCommand ||
-		opts[0].Type == discordgo.ApplicationCommandOptionSubCommandGroup) {
-		if sub != "" {
-			sub += " "
-		}
-		sub += opts[0].Name
+	if len(opts) == 1 && opts[0] != nil && opts[0].Type == discordgo.ApplicationCommandOptionSubCommand {
+		sub = opts[0].Name
 		opts = opts[0].Options
 	}
 	m := make(map[string]*discordgo.ApplicationCommandInteractionDataOption, len(opts))
 	focused := ""
 	for _, o := range opts {
+		if o == nil || o.Value == nil {
+			return "", nil, "", mission.Invalidf("`/forces`", "an option was sent without a value")
+		}
+		if _, dup := m[o.Name]; dup {
+			return "", nil, "", mission.Invalidf("`/forces`", "option %s was sent twice", o.Name)
+		}
 		m[o.Name] = o
 		if o.Focused {
 			focused = o.Name
 		}
 	}
-	return sub, m, focused
+	return sub, m, focused, nil
 }
 
 func userID(i *discordgo.Interaction) string {
@@ -342,7 +375,8 @@ func interactionName(i *discordgo.Interaction) string {
 	case discordgo.InteractionApplicationCommand, discordgo.InteractionApplicationCommandAutocomplete:
 		return i.ApplicationCommandData().Name
 	case discordgo.InteractionMessageComponent:
-		name, _, _ := strings.Cut(i.MessageComponentData().CustomID, ":")
+		key, _, _ := strings.Cut(i.MessageComponentData().CustomID, ":")
+		name, _, _ := strings.Cut(key, " ")
 		return name
 	case discordgo.InteractionPing:
 		return "ping"

@@ -10,6 +10,8 @@ import (
 
 	"liaison/bot"
 	"liaison/discordtext"
+	"liaison/mission"
+	"liaison/render"
 	"liaison/storage"
 )
 
@@ -21,48 +23,38 @@ func arrivalOptions(required bool) []*discordgo.ApplicationCommandOption {
 		optRole(),
 		optWhen("when", "When they arrived (default now)", false),
 		optID("flight", "The flight they came on (#ID)", false),
-		optString("unit", "Unit or contingent name", false, maxShortText),
-		optString("source", "Where this figure comes from (report, spokesperson…)", false, maxLongText),
-		optString("note", "Note", false, maxLongText),
+		optString("unit", "Unit or contingent name", false, mission.MaxShortText),
+		optString("source", "Where this figure comes from (report, spokesperson…)", false, mission.MaxLongText),
+		optString("note", "Note", false, mission.MaxLongText),
 	}
 }
 
 // arrivalCommand logs, edits and deletes arrivals. Moderators only: the figures are the cell's
 // official record.
 func arrivalCommand(d Deps) *bot.Command {
+	complete := func(ctx context.Context, req *bot.Request) ([]*discordgo.ApplicationCommandOptionChoice, error) {
+		switch req.Focused {
+		case "country":
+			return countryChoices(req, "country"), nil
+		case "flight":
+			return flightChoices(ctx, d, req, storage.FlightsAll)
+		case "id":
+			return arrivalChoices(ctx, d, req)
+		}
+		return nil, nil
+	}
+	idOpt := optID("id", "The arrival's #ID", true)
 	return &bot.Command{
-		Definition: &discordgo.ApplicationCommand{
-			Name:        "arrival",
-			Description: "Log, edit or delete an arrival of personnel",
-			Options: []*discordgo.ApplicationCommandOption{
-				subcommand("log", "Log an arrival (moderators)", arrivalOptions(true)...),
-				subcommand("edit", "Edit a logged arrival (moderators)", append([]*discordgo.ApplicationCommandOption{
-					optID("id", "The arrival's #ID", true)}, arrivalOptions(false)...)...),
-				subcommand("delete", "Delete a logged arrival (moderators)", optID("id", "The arrival's #ID", true)),
-			},
-		},
-		Access: map[string]bot.Access{"log": bot.Moderator, "edit": bot.Moderator, "delete": bot.Moderator},
-		Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-			switch req.Sub {
-			case "log":
-				return logArrival(ctx, d, req)
-			case "edit":
-				return editArrival(ctx, d, req)
-			case "delete":
-				return deleteArrival(ctx, d, req)
-			}
-			return nil, fmt.Errorf("unknown subcommand %q", req.Sub)
-		},
-		Autocomplete: func(ctx context.Context, req *bot.Request) ([]*discordgo.ApplicationCommandOptionChoice, error) {
-			switch req.Focused {
-			case "country":
-				return countryChoices(req, "country"), nil
-			case "flight":
-				return flightChoices(ctx, d, req, storage.FlightsAll)
-			case "id":
-				return arrivalChoices(ctx, d, req)
-			}
-			return nil, nil
+		Name:        "arrival",
+		Description: "Log, edit or delete an arrival of personnel",
+		Routes: []bot.Route{
+			{Name: "log", Description: "Log an arrival", Access: bot.Moderator, Options: arrivalOptions(true),
+				Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { return logArrival(ctx, d, req) }, Autocomplete: complete},
+			{Name: "edit", Description: "Edit a logged arrival", Access: bot.Moderator,
+				Options: append([]*discordgo.ApplicationCommandOption{idOpt}, arrivalOptions(false)...),
+				Run:     func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { return editArrival(ctx, d, req) }, Autocomplete: complete},
+			{Name: "delete", Description: "Delete a logged arrival", Access: bot.Moderator, Options: []*discordgo.ApplicationCommandOption{idOpt},
+				Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { return deleteArrival(ctx, d, req) }, Autocomplete: complete},
 		},
 	}
 }
@@ -110,7 +102,7 @@ func arrivalFields(ctx context.Context, d Deps, req *bot.Request, a *storage.Arr
 		name string
 		max  int
 		dst  *string
-	}{{"unit", maxShortText, &a.Unit}, {"source", maxLongText, &a.Source}, {"note", maxLongText, &a.Note}} {
+	}{{"unit", mission.MaxShortText, &a.Unit}, {"source", mission.MaxLongText, &a.Source}, {"note", mission.MaxLongText, &a.Note}} {
 		v, ok, err := text(req, f.name, f.max)
 		if err != nil {
 			return nil, err
@@ -124,13 +116,13 @@ func arrivalFields(ctx context.Context, d Deps, req *bot.Request, a *storage.Arr
 }
 
 func logArrival(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, error) {
-	a := storage.Arrival{Role: DefaultRole, ArrivedAt: req.Now}
+	a := storage.Arrival{Role: mission.DefaultRole, ArrivedAt: req.Now}
 	set, err := arrivalFields(ctx, d, req, &a)
 	if err != nil {
 		return nil, err
 	}
 	if a.Country == "" || a.Personnel == 0 {
-		return nil, bot.Errorf("`/arrival log country:GT personnel:75 role:military`", "country and personnel are required")
+		return nil, mission.Invalidf("`/arrival log country:GT personnel:75 role:military`", "country and personnel are required")
 	}
 	_ = set
 	a, err = d.Store.LogArrival(ctx, req.Actor(), a)
@@ -154,7 +146,7 @@ func editArrival(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, err
 		return nil, err
 	}
 	if len(set) == 0 {
-		return nil, bot.Errorf("`/arrival edit id:12 personnel:80`", "give at least one option to change")
+		return nil, mission.Invalidf("`/arrival edit id:12 personnel:80`", "give at least one option to change")
 	}
 	return done(req, "Arrival **#%d** edited (%s): %s", a.ID, strings.Join(set, ", "), arrivalText(a)), nil
 }
@@ -173,7 +165,7 @@ func deleteArrival(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, e
 
 // arrivalText is one arrival on one line.
 func arrivalText(a storage.Arrival) string {
-	s := fmt.Sprintf("%s · %s %s · %s", CountryName(a.Country), discordtext.Thousands(int64(a.Personnel)), a.Role, stamp(a.ArrivedAt))
+	s := fmt.Sprintf("%s · %s %s · %s", render.Country(render.English, a.Country), discordtext.Thousands(int64(a.Personnel)), a.Role, stamp(a.ArrivedAt))
 	if a.FlightID != nil {
 		s += fmt.Sprintf(" · flight #%d", *a.FlightID)
 	}

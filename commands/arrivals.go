@@ -10,20 +10,19 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"liaison/bot"
+	"liaison/mission"
+	"liaison/render"
 	"liaison/storage"
 )
 
 // arrivalsCommand lists arrivals, newest first, ten to a page.
 func arrivalsCommand(d Deps) *bot.Command {
-	return &bot.Command{
-		Definition: &discordgo.ApplicationCommand{
-			Name:        "arrivals",
-			Description: "List logged arrivals, newest first",
-			Options: []*discordgo.ApplicationCommandOption{
-				optCountry(false),
-				optWhen("since", "From this time", false),
-				optWhen("until", "Up to this time", false),
-			},
+	return &bot.Command{Name: "arrivals", Description: "List logged arrivals, newest first", Routes: []bot.Route{{
+		Access: bot.Everyone,
+		Options: []*discordgo.ApplicationCommandOption{
+			optCountry(false),
+			optWhen("since", "From this time", false),
+			optWhen("until", "Up to this time", false),
 		},
 		Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 			f := storage.ArrivalFilter{}
@@ -35,7 +34,7 @@ func arrivalsCommand(d Deps) *bot.Command {
 				return nil, err
 			}
 			if !f.Since.IsZero() && !f.Until.IsZero() && !f.Until.After(f.Since) {
-				return nil, bot.Errorf("`/arrivals since:2025-01-01 until:2025-02-01`", "until must be after since")
+				return nil, mission.Invalidf("`/arrivals since:2025-01-01 until:2025-02-01`", "until must be after since")
 			}
 			return arrivalsPage(ctx, d, req, f, 0)
 		},
@@ -50,16 +49,12 @@ func arrivalsCommand(d Deps) *bot.Command {
 				return nil, fmt.Errorf("bad arrivals page state %q", state)
 			}
 			f := storage.ArrivalFilter{Country: parts[0], Since: unixOrZero(parts[1]), Until: unixOrZero(parts[2])}
-			r, err := arrivalsPage(ctx, d, req, f, page)
-			if r != nil {
-				r.Update = true
-			}
-			return r, err
+			return updated(arrivalsPage(ctx, d, req, f, page))
 		},
 		Autocomplete: func(ctx context.Context, req *bot.Request) ([]*discordgo.ApplicationCommandOptionChoice, error) {
 			return countryChoices(req, "country"), nil
 		},
-	}
+	}}}
 }
 
 func unixOrZero(s string) time.Time {
@@ -89,7 +84,7 @@ func arrivalsPage(ctx context.Context, d Deps, req *bot.Request, f storage.Arriv
 	}
 	title := "Arrivals"
 	if f.Country != "" {
-		title += " — " + CountryName(f.Country)
+		title += " — " + render.Country(langOf(req), f.Country)
 	}
 	n := pages(total)
 	state := fmt.Sprintf("%s:%d:%d", f.Country, unixOf(f.Since), unixOf(f.Until))

@@ -15,6 +15,7 @@ import (
 
 	"liaison/bot"
 	"liaison/commands"
+	"liaison/mission"
 	"liaison/storage"
 	"liaison/storage/storagetest"
 )
@@ -35,7 +36,10 @@ func newHarness(t *testing.T, driver string) *harness {
 	clock.Set(time.Date(2025, 1, 3, 20, 0, 0, 0, time.UTC))
 	var logs bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
-	r := bot.NewRouter(log, store, commands.All(commands.Deps{Store: store, Log: log}))
+	r, err := bot.NewRouter(log, store, commands.All(commands.Deps{Store: store, Log: log}))
+	if err != nil {
+		t.Fatal(err)
+	}
 	r.Now = clock.Now
 	return &harness{t: t, store: store, clock: clock, router: r, log: &logs}
 }
@@ -174,7 +178,7 @@ func TestFlightLifecycle(t *testing.T) {
 	if out := h.run("/flight cancel flight:1"); !strings.Contains(out, "flight #1 is already landed") {
 		t.Errorf("cancelling a landed flight: %s", out)
 	}
-	pending, _, _ = h.store.FindReminders(context.Background(), "100", storage.ReminderFilter{Statuses: []string{storage.ReminderPending}})
+	pending, _, _ = h.store.FindReminders(context.Background(), "100", storage.ReminderFilter{Statuses: []mission.ReminderStatus{mission.ReminderPending}})
 	if len(pending) != 0 {
 		t.Errorf("after landing %d posts still pending, want 0", len(pending))
 	}
@@ -267,9 +271,12 @@ func TestPaginationButtons(t *testing.T) {
 func TestPanicAnswersAndIsLoggedOnce(t *testing.T) {
 	var logs bytes.Buffer
 	store, _ := storagetest.OpenClock(t, "sqlite")
-	boom := &bot.Command{Definition: &discordgo.ApplicationCommand{Name: "boom", Description: "panics"},
-		Run: func(context.Context, *bot.Request) (*bot.Reply, error) { panic("kaboom") }}
-	r := bot.NewRouter(slog.New(slog.NewTextHandler(&logs, nil)), store, []*bot.Command{boom})
+	boom := &bot.Command{Name: "boom", Description: "panics", Routes: []bot.Route{{Access: bot.Everyone,
+		Run: func(context.Context, *bot.Request) (*bot.Reply, error) { panic("kaboom") }}}}
+	r, err := bot.NewRouter(slog.New(slog.NewTextHandler(&logs, nil)), store, []*bot.Command{boom})
+	if err != nil {
+		t.Fatal(err)
+	}
 	rec := &recorder{}
 	r.Handle(context.Background(), command("100", 0, nil, "boom"), rec)
 	if rec.resp == nil || !strings.Contains(rec.resp.Data.Content, "Something went wrong (ref ") {
@@ -283,12 +290,15 @@ func TestPanicAnswersAndIsLoggedOnce(t *testing.T) {
 
 func TestSlowHandlerDefersThenEdits(t *testing.T) {
 	store, _ := storagetest.OpenClock(t, "sqlite")
-	slow := &bot.Command{Definition: &discordgo.ApplicationCommand{Name: "slow", Description: "slow"},
+	slow := &bot.Command{Name: "slow", Description: "slow", Routes: []bot.Route{{Access: bot.Everyone,
 		Run: func(context.Context, *bot.Request) (*bot.Reply, error) {
 			time.Sleep(50 * time.Millisecond)
 			return &bot.Reply{Content: "finally"}, nil
-		}}
-	r := bot.NewRouter(slog.New(slog.NewTextHandler(io.Discard, nil)), store, []*bot.Command{slow})
+		}}}}
+	r, err := bot.NewRouter(slog.New(slog.NewTextHandler(io.Discard, nil)), store, []*bot.Command{slow})
+	if err != nil {
+		t.Fatal(err)
+	}
 	r.DeferAfter = time.Millisecond
 	rec := &recorder{}
 	r.Handle(context.Background(), command("100", 0, nil, "slow"), rec)
@@ -356,8 +366,18 @@ func TestCommandDefinitions(t *testing.T) {
 		t.Fatalf("%d commands; Discord allows 100", len(cmds))
 	}
 	seen := map[string]bool{}
-	var walk func(path string, opts []*discordgo.ApplicationCommandOption, c *bot.Command)
-	walk = func(path string, opts []*discordgo.ApplicationCommandOption, c *bot.Command) {
+	// route is the command's route a subcommand (or, with sub "", a command without
+	// subcommands) is answered by, or nil.
+	route := func(c *bot.Command, sub string) *bot.Route {
+		for i := range c.Routes {
+			if c.Routes[i].Name == sub {
+				return &c.Routes[i]
+			}
+		}
+		return nil
+	}
+	var walk func(path string, opts []*discordgo.ApplicationCommandOption, c *bot.Command, r *bot.Route)
+	walk = func(path string, opts []*discordgo.ApplicationCommandOption, c *bot.Command, r *bot.Route) {
 		if len(opts) > 25 {
 			t.Errorf("%s has %d options, Discord allows 25", path, len(opts))
 		}
@@ -370,11 +390,11 @@ func TestCommandDefinitions(t *testing.T) {
 			if o.Autocomplete && len(o.Choices) > 0 {
 				t.Errorf("%s %s has both autocomplete and choices", path, o.Name)
 			}
-			if o.Autocomplete && c.Autocomplete == nil {
-				t.Errorf("%s %s autocompletes but the command has no autocomplete handler", path, o.Name)
+			if o.Autocomplete && (r == nil || r.Autocomplete == nil) {
+				t.Errorf("%s %s autocompletes but the route has no autocomplete handler", path, o.Name)
 			}
 			if o.Type == discordgo.ApplicationCommandOptionSubCommand {
-				walk(path+" "+o.Name, o.Options, c)
+				walk(path+" "+o.Name, o.Options, c, route(c, o.Name))
 				continue
 			}
 			if o.Required && optional {
@@ -387,16 +407,21 @@ func TestCommandDefinitions(t *testing.T) {
 		}
 	}
 	for _, c := range cmds {
-		d := c.Definition
+		d := c.Definition()
 		checkName(t, d.Name, d.Name, d.Description)
 		if seen[d.Name] {
 			t.Errorf("command %s defined twice", d.Name)
 		}
 		seen[d.Name] = true
-		if c.Run == nil {
+		if len(c.Routes) == 0 {
 			t.Errorf("/%s has no handler", d.Name)
 		}
-		walk("/"+d.Name, d.Options, c)
+		for _, r := range c.Routes {
+			if r.Run == nil {
+				t.Errorf("/%s has no handler", bot.RouteKey(d.Name, r.Name))
+			}
+		}
+		walk("/"+d.Name, d.Options, c, route(c, ""))
 	}
 	for _, want := range []string{"mission", "forces", "arrival", "arrivals", "departure", "pledge", "flight", "flights",
 		"reminders", "settings", "history", "export", "help"} {

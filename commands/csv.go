@@ -10,11 +10,15 @@ import (
 	"strings"
 	"time"
 
+	"liaison/mission"
 	"liaison/storage"
 )
 
-// Export kinds, as /export and `liaison export` name them.
-var ExportKinds = []string{"arrivals", "departures", "pledges", "flights", "audit"}
+// exportKinds are the export kinds, as /export and `liaison export` name them.
+var exportKinds = [...]string{"arrivals", "departures", "pledges", "flights", "audit"}
+
+// ExportKinds returns the kinds /export and `liaison export` accept.
+func ExportKinds() []string { return slices.Clone(exportKinds[:]) }
 
 // csvHeader is the one record format shared by every kind except the audit: /export writes it
 // and `liaison import` reads it back, so a guild's records can be moved or restored. Columns a
@@ -57,87 +61,18 @@ func csvTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // WriteCSV writes one kind of the guild's records as CSV.
 func WriteCSV(ctx context.Context, s *storage.Store, guildID, kind string, w io.Writer) (int, error) {
-	cw := csv.NewWriter(w)
-	var rows [][]string
-	switch kind {
-	case "arrivals":
-		list, _, err := s.FindArrivals(ctx, guildID, storage.ArrivalFilter{})
-		if err != nil {
-			return 0, err
-		}
-		for i := len(list) - 1; i >= 0; i-- { // oldest first, as they happened
-			a := list[i]
-			r := newRow("arrival", a.ID).set("time", csvTime(a.ArrivedAt)).set("country", a.Country).
-				set("personnel", strconv.Itoa(a.Personnel)).set("role", a.Role).set("unit", a.Unit).
-				set("source", a.Source).set("note", a.Note).set("logged_by", a.LoggedBy)
-			if a.FlightID != nil {
-				r.set("flight", strconv.FormatInt(*a.FlightID, 10))
-			}
-			rows = append(rows, r)
-		}
-	case "departures":
-		list, err := s.FindDepartures(ctx, guildID, storage.ArrivalFilter{})
-		if err != nil {
-			return 0, err
-		}
-		for i := len(list) - 1; i >= 0; i-- {
-			dp := list[i]
-			rows = append(rows, newRow("departure", dp.ID).set("time", csvTime(dp.DepartedAt)).set("country", dp.Country).
-				set("personnel", strconv.Itoa(dp.Personnel)).set("role", dp.Role).set("reason", dp.Reason).
-				set("source", dp.Source).set("note", dp.Note).set("logged_by", dp.LoggedBy))
-		}
-	case "pledges":
-		list, err := s.AllPledges(ctx, guildID)
-		if err != nil {
-			return 0, err
-		}
-		for _, p := range list {
-			r := newRow("pledge", p.ID).set("time", csvTime(p.AsOf)).set("country", p.Country).set("role", p.Role).
-				set("source", p.Source).set("logged_by", p.LoggedBy)
-			if p.Personnel != nil {
-				r.set("personnel", strconv.Itoa(*p.Personnel))
-			}
-			rows = append(rows, r)
-		}
-	case "flights":
-		list, _, err := s.FindFlights(ctx, guildID, storage.FlightFilter{Status: storage.FlightsAll})
-		if err != nil {
-			return 0, err
-		}
-		for i := len(list) - 1; i >= 0; i-- {
-			f := list[i]
-			var m []string
-			for _, l := range f.Manifest {
-				m = append(m, fmt.Sprintf("%s %d %s", l.Country, l.Personnel, l.Role))
-			}
-			r := newRow("flight", f.ID).set("time", csvTime(f.ETA)).set("status", f.Status).set("destination", f.Destination).
-				set("aircraft", f.Aircraft).set("origin", f.Origin).set("manifest", strings.Join(m, "; ")).
-				set("reason", f.Reason).set("source", f.Source).set("note", f.Note).set("logged_by", f.LoggedBy)
-			if f.LandedAt != nil {
-				r.set("landed_at", csvTime(*f.LandedAt))
-			}
-			rows = append(rows, r)
-		}
-	case "audit":
-		list, err := s.FindAudit(ctx, guildID, storage.AuditFilter{})
-		if err != nil {
-			return 0, err
-		}
-		if err := cw.Write(auditHeader); err != nil {
-			return 0, err
-		}
-		for i := len(list) - 1; i >= 0; i-- {
-			e := list[i]
-			if err := cw.Write([]string{strconv.FormatInt(e.ID, 10), csvTime(e.At), e.UserID, e.Command, e.Kind,
-				strconv.FormatInt(e.RecordID, 10), e.Action, e.Before, e.After}); err != nil {
-				return 0, err
-			}
-		}
-		cw.Flush()
-		return len(list), cw.Error()
-	default:
-		return 0, fmt.Errorf("unknown export kind %q (one of %s)", kind, strings.Join(ExportKinds, ", "))
+	if kind == "audit" {
+		return writeAudit(ctx, s, guildID, w)
 	}
+	rowsOf, ok := exportRows[kind]
+	if !ok {
+		return 0, fmt.Errorf("unknown export kind %q (one of %s)", kind, strings.Join(ExportKinds(), ", "))
+	}
+	rows, err := rowsOf(ctx, s, guildID)
+	if err != nil {
+		return 0, err
+	}
+	cw := csv.NewWriter(w)
 	if err := cw.Write(csvHeader); err != nil {
 		return 0, err
 	}
@@ -148,6 +83,107 @@ func WriteCSV(ctx context.Context, s *storage.Store, guildID, kind string, w io.
 	}
 	cw.Flush()
 	return len(rows), cw.Error()
+}
+
+// exportRows reads each record kind (but the audit) as rows of csvHeader, oldest first, as
+// they happened.
+var exportRows = map[string]func(ctx context.Context, s *storage.Store, guildID string) ([]csvRow, error){
+	"arrivals":   arrivalRows,
+	"departures": departureRows,
+	"pledges":    pledgeRows,
+	"flights":    flightRows,
+}
+
+func arrivalRows(ctx context.Context, s *storage.Store, guildID string) ([]csvRow, error) {
+	list, _, err := s.FindArrivals(ctx, guildID, storage.ArrivalFilter{})
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]csvRow, 0, len(list))
+	for _, a := range slices.Backward(list) {
+		r := newRow("arrival", a.ID).set("time", csvTime(a.ArrivedAt)).set("country", a.Country).
+			set("personnel", strconv.Itoa(a.Personnel)).set("role", string(a.Role)).set("unit", a.Unit).
+			set("source", a.Source).set("note", a.Note).set("logged_by", a.LoggedBy)
+		if a.FlightID != nil {
+			r.set("flight", strconv.FormatInt(*a.FlightID, 10))
+		}
+		rows = append(rows, r)
+	}
+	return rows, nil
+}
+
+func departureRows(ctx context.Context, s *storage.Store, guildID string) ([]csvRow, error) {
+	list, err := s.FindDepartures(ctx, guildID, storage.ArrivalFilter{})
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]csvRow, 0, len(list))
+	for _, dp := range slices.Backward(list) {
+		rows = append(rows, newRow("departure", dp.ID).set("time", csvTime(dp.DepartedAt)).set("country", dp.Country).
+			set("personnel", strconv.Itoa(dp.Personnel)).set("role", string(dp.Role)).set("reason", string(dp.Reason)).
+			set("source", dp.Source).set("note", dp.Note).set("logged_by", dp.LoggedBy))
+	}
+	return rows, nil
+}
+
+func pledgeRows(ctx context.Context, s *storage.Store, guildID string) ([]csvRow, error) {
+	list, err := s.AllPledges(ctx, guildID)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]csvRow, 0, len(list))
+	for _, p := range list {
+		r := newRow("pledge", p.ID).set("time", csvTime(p.AsOf)).set("country", p.Country).set("role", string(p.Role)).
+			set("source", p.Source).set("logged_by", p.LoggedBy)
+		if p.Personnel != nil {
+			r.set("personnel", strconv.Itoa(*p.Personnel))
+		}
+		rows = append(rows, r)
+	}
+	return rows, nil
+}
+
+func flightRows(ctx context.Context, s *storage.Store, guildID string) ([]csvRow, error) {
+	list, _, err := s.FindFlights(ctx, guildID, storage.FlightFilter{Status: storage.FlightsAll})
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]csvRow, 0, len(list))
+	for _, f := range slices.Backward(list) {
+		m := make([]string, len(f.Manifest))
+		for i, l := range f.Manifest {
+			m[i] = l.ManifestLine.String()
+		}
+		r := newRow("flight", f.ID).set("time", csvTime(f.ETA)).set("status", string(f.Status)).set("destination", f.Destination).
+			set("aircraft", f.Aircraft).set("origin", f.Origin).set("manifest", strings.Join(m, "; ")).
+			set("reason", f.Reason).set("source", f.Source).set("note", f.Note).set("logged_by", f.LoggedBy)
+		if f.LandedAt != nil {
+			r.set("landed_at", csvTime(*f.LandedAt))
+		}
+		rows = append(rows, r)
+	}
+	return rows, nil
+}
+
+// writeAudit writes the audit trail, oldest first, in its own columns: it is a record of
+// changes, not records to import.
+func writeAudit(ctx context.Context, s *storage.Store, guildID string, w io.Writer) (int, error) {
+	list, err := s.FindAudit(ctx, guildID, storage.AuditFilter{})
+	if err != nil {
+		return 0, err
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write(auditHeader); err != nil {
+		return 0, err
+	}
+	for _, e := range slices.Backward(list) {
+		if err := cw.Write([]string{strconv.FormatInt(e.ID, 10), csvTime(e.At), e.UserID, e.Command, string(e.Kind),
+			strconv.FormatInt(e.RecordID, 10), string(e.Action), e.Before, e.After}); err != nil {
+			return 0, err
+		}
+	}
+	cw.Flush()
+	return len(list), cw.Error()
 }
 
 // ImportResult counts what an import stored.
@@ -218,216 +254,264 @@ func ImportCSV(ctx context.Context, s *storage.Store, a storage.Actor, in io.Rea
 	return res, nil
 }
 
+// importRow validates one row and returns the operation that stores it.
 func importRow(r csvRow, loc *time.Location, now time.Time, landed map[int64]bool) (importOp, error) {
-	id, _ := strconv.ParseInt(r.get("id"), 10, 64)
-	at := func(name string, required bool) (time.Time, error) {
-		v := r.get(name)
-		if v == "" {
-			if required {
-				return time.Time{}, fmt.Errorf("%s is required", name)
-			}
-			return time.Time{}, nil
-		}
-		if t, err := time.Parse(time.RFC3339, v); err == nil {
-			return t, nil
-		}
-		return ParseWhen(v, now, loc)
-	}
-	num := func(name string, required bool) (*int, error) {
-		v := r.get(name)
-		if v == "" {
-			if required {
-				return nil, fmt.Errorf("%s is required", name)
-			}
-			return nil, nil
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > maxPersonnel {
-			return nil, fmt.Errorf("%s must be a whole number from 1 to %d, not %q", name, maxPersonnel, v)
-		}
-		return &n, nil
-	}
-	cty := func() (string, error) {
-		c, err := LookupCountry(r.get("country"))
-		return c.Alpha2, err
-	}
-	// contingent reads the columns arrivals, departures and pledges share.
-	contingent := func(personnelRequired bool) (country string, n *int, role string, t time.Time, err error) {
-		if country, err = cty(); err != nil {
-			return
-		}
-		if n, err = num("personnel", personnelRequired); err != nil {
-			return
-		}
-		if role, err = ParseRole(r.get("role")); err != nil {
-			return
-		}
-		t, err = at("time", true)
-		return
-	}
+	in := rowReader{r: r, loc: loc, now: now}
 	switch r.get("kind") {
 	case "mission":
-		mandate, err := at("time", false)
-		if err != nil {
-			return nil, err
-		}
-		planned, _ := strconv.Atoi(r.get("personnel"))
-		lead := ""
-		if r.get("country") != "" {
-			if lead, err = cty(); err != nil {
-				return nil, err
-			}
-		}
-		tz, ap, name := r.get("timezone"), strings.ToUpper(r.get("destination")), r.get("name")
-		if tz != "" {
-			if _, err := time.LoadLocation(tz); err != nil {
-				return nil, fmt.Errorf("unknown time zone %q", tz)
-			}
-		}
-		return func(ctx context.Context, s *storage.Store, a storage.Actor, _ map[int64]int64, res *ImportResult) error {
-			_, err := s.UpdateGuild(ctx, a, func(g *storage.Guild) error {
-				if name != "" {
-					g.MissionName = name
-				}
-				if lead != "" {
-					g.MissionLead = lead
-				}
-				if planned > 0 {
-					g.Planned = planned
-				}
-				if !mandate.IsZero() {
-					g.MandateEnd = &mandate
-				}
-				if tz != "" {
-					g.Timezone = tz
-				}
-				if ap != "" {
-					g.Airport = ap
-				}
-				return nil
-			})
-			res.Mission++
-			return err
-		}, nil
-	case "arrival", "departure":
-		c, n, rl, t, err := contingent(true)
-		if err != nil {
-			return nil, err
-		}
-		if r.get("kind") == "departure" {
-			reason := orOther(r.get("reason"))
-			if !slices.Contains(storage.DepartureReasons, reason) {
-				return nil, fmt.Errorf("unknown departure reason %q (one of %s)", reason, strings.Join(storage.DepartureReasons, ", "))
-			}
-			dp := storage.Departure{Country: c, Personnel: *n, Role: rl, DepartedAt: t, Reason: reason,
-				Source: r.get("source"), Note: r.get("note"), LoggedBy: r.get("logged_by")}
-			return func(ctx context.Context, s *storage.Store, a storage.Actor, _ map[int64]int64, res *ImportResult) error {
-				_, err := s.LogDeparture(ctx, a, dp)
-				res.Departures++
-				return err
-			}, nil
-		}
-		var flight int64
-		if v := r.get("flight"); v != "" {
-			if flight, err = strconv.ParseInt(v, 10, 64); err != nil {
-				return nil, fmt.Errorf("flight must be a #ID number, not %q", v)
-			}
-		}
-		arr := storage.Arrival{Country: c, Personnel: *n, Role: rl, ArrivedAt: t, Unit: r.get("unit"),
-			Source: r.get("source"), Note: r.get("note"), LoggedBy: r.get("logged_by")}
-		return func(ctx context.Context, s *storage.Store, a storage.Actor, ids map[int64]int64, res *ImportResult) error {
-			if flight != 0 && landed[flight] {
-				res.Skipped++
-				return nil
-			}
-			if nid, ok := ids[flight]; ok {
-				arr.FlightID = &nid
-			}
-			_, err := s.LogArrival(ctx, a, arr)
-			res.Arrivals++
-			return err
-		}, nil
+		return importMission(in)
+	case "arrival":
+		return importArrival(in, landed)
+	case "departure":
+		return importDeparture(in)
 	case "pledge":
-		c, n, rl, t, err := contingent(false)
-		if err != nil {
-			return nil, err
-		}
-		p := storage.Pledge{Country: c, Personnel: n, Role: rl, AsOf: t, Source: r.get("source"), LoggedBy: r.get("logged_by")}
-		return func(ctx context.Context, s *storage.Store, a storage.Actor, _ map[int64]int64, res *ImportResult) error {
-			_, err := s.SetPledge(ctx, a, p)
-			res.Pledges++
-			return err
-		}, nil
+		return importPledge(in)
 	case "flight":
-		eta, err := at("time", true)
-		if err != nil {
-			return nil, err
-		}
-		entries, err := ParseManifest(r.get("manifest"))
-		if err != nil {
-			return nil, err
-		}
-		status := r.get("status")
-		if status == "" {
-			status = storage.FlightScheduled
-		}
-		landedAt, err := at("landed_at", false)
-		if err != nil {
-			return nil, err
-		}
-		switch status {
-		case storage.FlightScheduled, storage.FlightDelayed, storage.FlightCancelled:
-		case storage.FlightLanded:
-			if landedAt.IsZero() {
-				landedAt = eta
-			}
-			landed[id] = true
-		default:
-			return nil, fmt.Errorf("unknown flight status %q", status)
-		}
-		dest := strings.ToUpper(r.get("destination"))
-		if dest != "" && !airportRe.MatchString(dest) {
-			return nil, fmt.Errorf("%q is not an airport code", dest)
-		}
-		f := storage.Flight{ETA: eta, Destination: dest, Aircraft: r.get("aircraft"), Origin: r.get("origin"),
-			Source: r.get("source"), Note: r.get("note"), LoggedBy: r.get("logged_by")}
-		for _, e := range entries {
-			f.Manifest = append(f.Manifest, storage.ManifestLine{Country: e.Country, Personnel: e.Personnel, Role: e.Role})
-		}
-		reason := r.get("reason")
-		return func(ctx context.Context, s *storage.Store, a storage.Actor, ids map[int64]int64, res *ImportResult) error {
-			if f.Destination == "" {
-				g, err := s.Guild(ctx, a.GuildID)
-				if err != nil {
-					return err
-				}
-				f.Destination = g.Airport
-			}
-			nf, err := s.ScheduleFlight(ctx, a, f)
-			if err != nil {
-				return err
-			}
-			ids[id] = nf.ID
-			res.Flights++
-			switch status {
-			case storage.FlightLanded:
-				var landedArrivals []storage.Arrival
-				_, landedArrivals, err = s.LandFlight(ctx, a, nf.ID, landedAt)
-				res.Arrivals += len(landedArrivals)
-			case storage.FlightCancelled:
-				_, err = s.CancelFlight(ctx, a, nf.ID, reason)
-			case storage.FlightDelayed:
-				_, err = s.DelayFlight(ctx, a, nf.ID, nf.ETA, reason)
-			}
-			return err
-		}, nil
+		return importFlight(in, landed)
 	}
 	return nil, fmt.Errorf("unknown kind %q (mission, arrival, departure, pledge or flight)", r.get("kind"))
 }
 
-func orOther(s string) string {
-	if s == "" {
-		return "other"
+// rowReader reads and checks the typed columns of one row.
+type rowReader struct {
+	r   csvRow
+	loc *time.Location
+	now time.Time
+}
+
+// time reads an RFC 3339 time or any form /arrival log accepts, in the guild's time zone.
+func (in rowReader) time(name string, required bool) (time.Time, error) {
+	v := in.r.get(name)
+	if v == "" {
+		if required {
+			return time.Time{}, fmt.Errorf("%s is required", name)
+		}
+		return time.Time{}, nil
 	}
-	return s
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, nil
+	}
+	return mission.ParseWhen(v, in.now, in.loc)
+}
+
+// personnel reads a personnel count, nil when absent and allowed to be.
+func (in rowReader) personnel(name string, required bool) (*int, error) {
+	v := in.r.get(name)
+	if v == "" {
+		if required {
+			return nil, fmt.Errorf("%s is required", name)
+		}
+		return nil, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < mission.MinPersonnel || n > mission.MaxPersonnel {
+		return nil, fmt.Errorf("%s must be a whole number from %d to %d, not %q", name, mission.MinPersonnel, mission.MaxPersonnel, v)
+	}
+	return &n, nil
+}
+
+func (in rowReader) country() (string, error) {
+	c, err := mission.LookupCountry(in.r.get("country"))
+	return c.Alpha2, err
+}
+
+// contingent is the columns arrivals, departures and pledges share.
+type contingent struct {
+	country   string
+	personnel *int
+	role      mission.Role
+	at        time.Time
+}
+
+func (in rowReader) contingent(personnelRequired bool) (c contingent, err error) {
+	if c.country, err = in.country(); err != nil {
+		return c, err
+	}
+	if c.personnel, err = in.personnel("personnel", personnelRequired); err != nil {
+		return c, err
+	}
+	if c.role, err = mission.ParseRole(in.r.get("role")); err != nil {
+		return c, err
+	}
+	c.at, err = in.time("time", true)
+	return c, err
+}
+
+func importMission(in rowReader) (importOp, error) {
+	mandate, err := in.time("time", false)
+	if err != nil {
+		return nil, err
+	}
+	planned, _ := strconv.Atoi(in.r.get("personnel"))
+	lead := ""
+	if in.r.get("country") != "" {
+		if lead, err = in.country(); err != nil {
+			return nil, err
+		}
+	}
+	tz, name := in.r.get("timezone"), in.r.get("name")
+	if tz != "" {
+		if _, err := time.LoadLocation(tz); err != nil {
+			return nil, fmt.Errorf("unknown time zone %q", tz)
+		}
+	}
+	ap := ""
+	if v := in.r.get("destination"); v != "" {
+		if ap, err = mission.ParseAirport(v); err != nil {
+			return nil, err
+		}
+	}
+	return func(ctx context.Context, s *storage.Store, a storage.Actor, _ map[int64]int64, res *ImportResult) error {
+		_, err := s.UpdateGuild(ctx, a, func(g *storage.Guild) error {
+			setIf(&g.MissionName, name, name != "")
+			setIf(&g.MissionLead, lead, lead != "")
+			setIf(&g.Planned, planned, planned > 0)
+			if !mandate.IsZero() {
+				g.MandateEnd = &mandate
+			}
+			setIf(&g.Timezone, tz, tz != "")
+			setIf(&g.Airport, ap, ap != "")
+			return nil
+		})
+		res.Mission++
+		return err
+	}, nil
+}
+
+// setIf sets *dst to v when ok: an empty column leaves the setting as it is.
+func setIf[T any](dst *T, v T, ok bool) {
+	if ok {
+		*dst = v
+	}
+}
+
+func importDeparture(in rowReader) (importOp, error) {
+	c, err := in.contingent(true)
+	if err != nil {
+		return nil, err
+	}
+	reason := mission.DepartureReason(in.r.get("reason"))
+	if reason == "" {
+		reason = mission.ReasonOther
+	}
+	if !reason.Valid() {
+		reasons := mission.DepartureReasons()
+		return nil, fmt.Errorf("unknown departure reason %q (one of %s)", reason, strings.Join(mission.Strings(reasons[:]...), ", "))
+	}
+	dp := storage.Departure{Country: c.country, Personnel: *c.personnel, Role: c.role, DepartedAt: c.at, Reason: reason,
+		Source: in.r.get("source"), Note: in.r.get("note"), LoggedBy: in.r.get("logged_by")}
+	return func(ctx context.Context, s *storage.Store, a storage.Actor, _ map[int64]int64, res *ImportResult) error {
+		_, err := s.LogDeparture(ctx, a, dp)
+		res.Departures++
+		return err
+	}, nil
+}
+
+func importArrival(in rowReader, landed map[int64]bool) (importOp, error) {
+	c, err := in.contingent(true)
+	if err != nil {
+		return nil, err
+	}
+	var flight int64
+	if v := in.r.get("flight"); v != "" {
+		if flight, err = strconv.ParseInt(v, 10, 64); err != nil {
+			return nil, fmt.Errorf("flight must be a #ID number, not %q", v)
+		}
+	}
+	arr := storage.Arrival{Country: c.country, Personnel: *c.personnel, Role: c.role, ArrivedAt: c.at, Unit: in.r.get("unit"),
+		Source: in.r.get("source"), Note: in.r.get("note"), LoggedBy: in.r.get("logged_by")}
+	return func(ctx context.Context, s *storage.Store, a storage.Actor, ids map[int64]int64, res *ImportResult) error {
+		if flight != 0 && landed[flight] {
+			res.Skipped++
+			return nil
+		}
+		if nid, ok := ids[flight]; ok {
+			arr.FlightID = &nid
+		}
+		_, err := s.LogArrival(ctx, a, arr)
+		res.Arrivals++
+		return err
+	}, nil
+}
+
+func importPledge(in rowReader) (importOp, error) {
+	c, err := in.contingent(false)
+	if err != nil {
+		return nil, err
+	}
+	p := storage.Pledge{Country: c.country, Personnel: c.personnel, Role: c.role, AsOf: c.at,
+		Source: in.r.get("source"), LoggedBy: in.r.get("logged_by")}
+	return func(ctx context.Context, s *storage.Store, a storage.Actor, _ map[int64]int64, res *ImportResult) error {
+		_, err := s.SetPledge(ctx, a, p)
+		res.Pledges++
+		return err
+	}, nil
+}
+
+func importFlight(in rowReader, landed map[int64]bool) (importOp, error) {
+	id, _ := strconv.ParseInt(in.r.get("id"), 10, 64)
+	eta, err := in.time("time", true)
+	if err != nil {
+		return nil, err
+	}
+	lines, err := mission.ParseManifest(in.r.get("manifest"))
+	if err != nil {
+		return nil, err
+	}
+	status := mission.FlightStatus(in.r.get("status"))
+	if status == "" {
+		status = mission.FlightScheduled
+	}
+	landedAt, err := in.time("landed_at", false)
+	if err != nil {
+		return nil, err
+	}
+	switch status {
+	case mission.FlightScheduled, mission.FlightDelayed, mission.FlightCancelled:
+	case mission.FlightLanded:
+		if landedAt.IsZero() {
+			landedAt = eta
+		}
+		landed[id] = true
+	default:
+		return nil, fmt.Errorf("unknown flight status %q", status)
+	}
+	dest := ""
+	if v := in.r.get("destination"); v != "" {
+		if dest, err = mission.ParseAirport(v); err != nil {
+			return nil, err
+		}
+	}
+	f := storage.Flight{ETA: eta, Destination: dest, Aircraft: in.r.get("aircraft"), Origin: in.r.get("origin"),
+		Source: in.r.get("source"), Note: in.r.get("note"), LoggedBy: in.r.get("logged_by")}
+	for _, l := range lines {
+		f.Manifest = append(f.Manifest, storage.ManifestLine{ManifestLine: l})
+	}
+	reason := in.r.get("reason")
+	return func(ctx context.Context, s *storage.Store, a storage.Actor, ids map[int64]int64, res *ImportResult) error {
+		if f.Destination == "" {
+			g, err := s.Guild(ctx, a.GuildID)
+			if err != nil {
+				return err
+			}
+			f.Destination = g.Airport
+		}
+		nf, err := s.ScheduleFlight(ctx, a, f)
+		if err != nil {
+			return err
+		}
+		ids[id] = nf.ID
+		res.Flights++
+		switch status {
+		case mission.FlightLanded:
+			var landedArrivals []storage.Arrival
+			_, landedArrivals, err = s.LandFlight(ctx, a, nf.ID, landedAt)
+			res.Arrivals += len(landedArrivals)
+		case mission.FlightCancelled:
+			_, err = s.CancelFlight(ctx, a, nf.ID, reason)
+		case mission.FlightDelayed:
+			_, err = s.DelayFlight(ctx, a, nf.ID, nf.ETA, reason)
+		}
+		return err
+	}, nil
 }

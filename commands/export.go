@@ -10,22 +10,19 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"liaison/bot"
+	"liaison/mission"
 )
 
 // exportCommand sends the guild's records as a CSV attachment, in the format `liaison import`
 // reads back.
 func exportCommand(d Deps) *bot.Command {
-	return &bot.Command{
-		Definition: &discordgo.ApplicationCommand{
-			Name:        "export",
-			Description: "Download records as CSV (moderators)",
-			Options:     []*discordgo.ApplicationCommandOption{optChoice("kind", "Which records", true, ExportKinds...)},
-		},
-		Access: map[string]bot.Access{"": bot.Moderator},
+	return &bot.Command{Name: "export", Description: "Download records as CSV", Routes: []bot.Route{{
+		Access:  bot.Moderator,
+		Options: []*discordgo.ApplicationCommandOption{optChoice("kind", "Which records", true, ExportKinds()...)},
 		Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 			kind, _ := req.String("kind")
-			if !slices.Contains(ExportKinds, kind) {
-				return nil, bot.Errorf("`/export kind:arrivals`", "unknown kind %q (one of %s)", kind, strings.Join(ExportKinds, ", "))
+			if !slices.Contains(ExportKinds(), kind) {
+				return nil, mission.Invalidf("`/export kind:arrivals`", "unknown kind %q (one of %s)", kind, strings.Join(ExportKinds(), ", "))
 			}
 			var buf bytes.Buffer
 			n, err := WriteCSV(ctx, d.Store, req.GuildID, kind, &buf)
@@ -38,5 +35,5 @@ func exportCommand(d Deps) *bot.Command {
 				Files:   []*discordgo.File{{Name: name, ContentType: "text/csv", Reader: &buf}},
 			}, nil
 		},
-	}
+	}}}
 }

@@ -3,13 +3,14 @@ package commands
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
 
 	"liaison/bot"
 	"liaison/discordtext"
+	"liaison/mission"
+	"liaison/render"
 	"liaison/storage"
 )
 
@@ -17,112 +18,136 @@ import (
 // manifest into arrivals; every change re-plans the flight's reminders in the same transaction.
 func flightCommand(d Deps) *bot.Command {
 	flightOpt := optID("flight", "The flight's #ID", true)
-	return &bot.Command{
-		Definition: &discordgo.ApplicationCommand{
-			Name:        "flight",
-			Description: "Schedule and follow flights",
-			Options: []*discordgo.ApplicationCommandOption{
-				subcommand("schedule", "Schedule a flight (moderators)",
-					optWhen("eta", "Expected time of arrival", true),
-					optString("manifest", "e.g. GT 75 military; SV 8 medical (may be left empty)", false, 1000),
-					optString("aircraft", "Aircraft", false, maxShortText),
-					optString("origin", "Where it departs from", false, maxShortText),
-					optString("destination", "Destination airport (default: the mission's, e.g. PAP)", false, 4),
-					optString("source", "Where this was reported", false, maxLongText),
-					optString("note", "Note", false, maxLongText),
-				),
-				subcommand("add", "Add one manifest line (moderators)", flightOpt, optCountry(true),
-					optPersonnel(true, "Number of personnel (1–100000)"), optRole()),
-				subcommand("delay", "Move a flight's ETA (moderators)", flightOpt, optWhen("eta", "New expected time of arrival", true),
-					optString("reason", "Why", false, maxShortText)),
-				subcommand("land", "Mark a flight landed; its manifest becomes arrivals (moderators)", flightOpt,
-					optWhen("at", "When it landed (default now)", false)),
-				subcommand("cancel", "Cancel a flight (moderators)", flightOpt, optString("reason", "Why", false, maxShortText)),
-				subcommand("show", "Show a flight", flightOpt),
-			},
-		},
-		Access: map[string]bot.Access{"schedule": bot.Moderator, "add": bot.Moderator, "delay": bot.Moderator,
-			"land": bot.Moderator, "cancel": bot.Moderator},
-		Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-			if req.Sub == "schedule" {
-				return scheduleFlight(ctx, d, req)
-			}
+	open := func(ctx context.Context, req *bot.Request) ([]*discordgo.ApplicationCommandOptionChoice, error) {
+		if req.Focused == "country" {
+			return countryChoices(req, "country"), nil
+		}
+		return flightChoices(ctx, d, req, storage.FlightsUpcoming)
+	}
+	any := func(ctx context.Context, req *bot.Request) ([]*discordgo.ApplicationCommandOptionChoice, error) {
+		return flightChoices(ctx, d, req, storage.FlightsAll)
+	}
+	change := func(fn func(ctx context.Context, d Deps, req *bot.Request, id int64) (*bot.Reply, error)) bot.Handler {
+		return func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 			id, err := recordID(req, "flight", exFlight)
 			if err != nil {
 				return nil, err
 			}
-			var f storage.Flight
-			var verb string
-			switch req.Sub {
-			case "show":
-				f, err := d.Store.Flight(ctx, req.GuildID, id)
-				if err != nil {
-					return nil, err
-				}
-				return &bot.Reply{Embeds: []*discordgo.MessageEmbed{flightEmbed(f)}}, nil
-			case "add":
-				c, _, err1 := country(req, "country")
-				n, _, err2 := personnel(req)
-				r, err3 := role(req)
-				if err := firstErr(err1, err2, err3); err != nil {
-					return nil, err
-				}
-				if c == "" || n == 0 {
-					return nil, bot.Errorf("`/flight add flight:12 country:GT personnel:75`", "country and personnel are required")
-				}
-				f, err = d.Store.AddManifestLine(ctx, req.Actor(), id, storage.ManifestLine{Country: c, Personnel: n, Role: r})
-				verb = fmt.Sprintf("manifest line added (%s %d %s) to", c, n, r)
-			case "delay":
-				eta, ok, err1 := when(req, "eta", req.Now)
-				reason, _, err2 := text(req, "reason", maxShortText)
-				if err := firstErr(err1, err2); err != nil {
-					return nil, err
-				}
-				if !ok {
-					return nil, bot.Errorf("`/flight delay flight:12 eta:2025-01-05 10:00`", "eta is required")
-				}
-				f, err = d.Store.DelayFlight(ctx, req.Actor(), id, eta, reason)
-				verb = "delayed:"
-			case "land":
-				at, _, err1 := when(req, "at", req.Now)
-				if err1 != nil {
-					return nil, err1
-				}
-				if at.After(req.Now.Add(5 * time.Minute)) {
-					return nil, bot.Errorf("`/flight land flight:12` or `at:2025-01-04 14:10`", "a flight cannot land in the future (%s)", stamp(at))
-				}
-				var arrivals []storage.Arrival
-				f, arrivals, err = d.Store.LandFlight(ctx, req.Actor(), id, at)
-				verb = fmt.Sprintf("landed, %d arrival(s) logged from its manifest:", len(arrivals))
-			case "cancel":
-				reason, _, err1 := text(req, "reason", maxShortText)
-				if err1 != nil {
-					return nil, err1
-				}
-				f, err = d.Store.CancelFlight(ctx, req.Actor(), id, reason)
-				verb = "cancelled:"
-			default:
-				return nil, fmt.Errorf("unknown subcommand %q", req.Sub)
-			}
-			if err != nil {
-				return nil, err
-			}
-			d.flightChanged(ctx, f)
-			r := done(req, "Flight **#%d** %s", f.ID, strings.TrimSuffix(verb, ":"))
-			r.Embeds = []*discordgo.MessageEmbed{flightEmbed(f)}
-			return r, nil
-		},
-		Autocomplete: func(ctx context.Context, req *bot.Request) ([]*discordgo.ApplicationCommandOptionChoice, error) {
-			if req.Focused == "country" {
-				return countryChoices(req, "country"), nil
-			}
-			sel := storage.FlightsUpcoming
-			if req.Sub == "show" {
-				sel = storage.FlightsAll
-			}
-			return flightChoices(ctx, d, req, sel)
+			return fn(ctx, d, req, id)
+		}
+	}
+	return &bot.Command{
+		Name:        "flight",
+		Description: "Schedule and follow flights",
+		Routes: []bot.Route{
+			{Name: "schedule", Description: "Schedule a flight", Access: bot.Moderator,
+				Options: []*discordgo.ApplicationCommandOption{
+					optWhen("eta", "Expected time of arrival", true),
+					optString("manifest", "e.g. GT 75 military; SV 8 medical (may be left empty)", false, maxManifestText),
+					optString("aircraft", "Aircraft", false, mission.MaxShortText),
+					optString("origin", "Where it departs from", false, mission.MaxShortText),
+					optString("destination", "Destination airport (default: the mission's, e.g. PAP)", false, maxAirport),
+					optString("source", "Where this was reported", false, mission.MaxLongText),
+					optString("note", "Note", false, mission.MaxLongText),
+				},
+				Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { return scheduleFlight(ctx, d, req) }},
+			{Name: "add", Description: "Add one manifest line", Access: bot.Moderator,
+				Options: []*discordgo.ApplicationCommandOption{flightOpt, optCountry(true), optPersonnel(true, personnelDescription), optRole()},
+				Run:     change(addManifestLine), Autocomplete: open},
+			{Name: "delay", Description: "Move a flight's ETA", Access: bot.Moderator,
+				Options: []*discordgo.ApplicationCommandOption{flightOpt, optWhen("eta", "New expected time of arrival", true),
+					optString("reason", "Why", false, mission.MaxShortText)},
+				Run: change(delayFlight), Autocomplete: open},
+			{Name: "land", Description: "Mark a flight landed; its manifest becomes arrivals", Access: bot.Moderator,
+				Options: []*discordgo.ApplicationCommandOption{flightOpt, optWhen("at", "When it landed (default now)", false)},
+				Run:     change(landFlight), Autocomplete: open},
+			{Name: "cancel", Description: "Cancel a flight", Access: bot.Moderator,
+				Options: []*discordgo.ApplicationCommandOption{flightOpt, optString("reason", "Why", false, mission.MaxShortText)},
+				Run:     change(cancelFlight), Autocomplete: open},
+			{Name: "show", Description: "Show a flight", Access: bot.Everyone,
+				Options: []*discordgo.ApplicationCommandOption{flightOpt},
+				Run:     change(showFlight), Autocomplete: any},
 		},
 	}
+}
+
+func showFlight(ctx context.Context, d Deps, req *bot.Request, id int64) (*bot.Reply, error) {
+	f, err := d.Store.Flight(ctx, req.GuildID, id)
+	if err != nil {
+		return nil, err
+	}
+	return &bot.Reply{Embeds: []*discordgo.MessageEmbed{flightEmbed(f)}}, nil
+}
+
+func addManifestLine(ctx context.Context, d Deps, req *bot.Request, id int64) (*bot.Reply, error) {
+	c, _, err1 := country(req, "country")
+	n, _, err2 := personnel(req)
+	r, err3 := role(req)
+	if err := firstErr(err1, err2, err3); err != nil {
+		return nil, err
+	}
+	if c == "" || n == 0 {
+		return nil, mission.Invalidf("`/flight add flight:12 country:GT personnel:75`", "country and personnel are required")
+	}
+	line := mission.ManifestLine{Country: c, Personnel: n, Role: r}
+	f, err := d.Store.AddManifestLine(ctx, req.Actor(), id, line)
+	if err != nil {
+		return nil, err
+	}
+	return flightChanged(req, f, fmt.Sprintf("manifest line added (%s %d %s) to", c, n, r)), nil
+}
+
+func delayFlight(ctx context.Context, d Deps, req *bot.Request, id int64) (*bot.Reply, error) {
+	eta, ok, err1 := when(req, "eta", req.Now)
+	reason, _, err2 := text(req, "reason", mission.MaxShortText)
+	if err := firstErr(err1, err2); err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, mission.Invalidf("`/flight delay flight:12 eta:2025-01-05 10:00`", "eta is required")
+	}
+	f, err := d.Store.DelayFlight(ctx, req.Actor(), id, eta, reason)
+	if err != nil {
+		return nil, err
+	}
+	return flightChanged(req, f, "delayed"), nil
+}
+
+// landingLeeway is how far in the future a landing time may be: clocks differ by a few minutes.
+const landingLeeway = 5 * time.Minute
+
+func landFlight(ctx context.Context, d Deps, req *bot.Request, id int64) (*bot.Reply, error) {
+	at, _, err := when(req, "at", req.Now)
+	if err != nil {
+		return nil, err
+	}
+	if at.After(req.Now.Add(landingLeeway)) {
+		return nil, mission.Invalidf("`/flight land flight:12` or `at:2025-01-04 14:10`", "a flight cannot land in the future (%s)", stamp(at))
+	}
+	f, arrivals, err := d.Store.LandFlight(ctx, req.Actor(), id, at)
+	if err != nil {
+		return nil, err
+	}
+	return flightChanged(req, f, fmt.Sprintf("landed, %d arrival(s) logged from its manifest", len(arrivals))), nil
+}
+
+func cancelFlight(ctx context.Context, d Deps, req *bot.Request, id int64) (*bot.Reply, error) {
+	reason, _, err := text(req, "reason", mission.MaxShortText)
+	if err != nil {
+		return nil, err
+	}
+	f, err := d.Store.CancelFlight(ctx, req.Actor(), id, reason)
+	if err != nil {
+		return nil, err
+	}
+	return flightChanged(req, f, "cancelled"), nil
+}
+
+// flightChanged is the public answer to a flight change: what was done, by whom, and the flight.
+func flightChanged(req *bot.Request, f storage.Flight, verb string) *bot.Reply {
+	r := done(req, "Flight **#%d** %s", f.ID, verb)
+	r.Embeds = []*discordgo.MessageEmbed{flightEmbed(f)}
+	return r
 }
 
 func scheduleFlight(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, error) {
@@ -131,17 +156,17 @@ func scheduleFlight(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, 
 		return nil, err
 	}
 	if !ok {
-		return nil, bot.Errorf("`/flight schedule eta:2025-01-04 14:00 manifest:GT 75 military`", "eta is required")
+		return nil, mission.Invalidf("`/flight schedule eta:2025-01-04 14:00 manifest:GT 75 military`", "eta is required")
 	}
 	m, _ := req.String("manifest")
-	entries, err := ParseManifest(m)
+	lines, err := mission.ParseManifest(m)
 	if err != nil {
-		return nil, bot.Invalid(err, exManifest)
+		return nil, mission.Invalid(err, exManifest)
 	}
-	aircraft, _, err1 := text(req, "aircraft", maxShortText)
-	origin, _, err2 := text(req, "origin", maxShortText)
-	source, _, err3 := text(req, "source", maxLongText)
-	note, _, err4 := text(req, "note", maxLongText)
+	aircraft, _, err1 := text(req, "aircraft", mission.MaxShortText)
+	origin, _, err2 := text(req, "origin", mission.MaxShortText)
+	source, _, err3 := text(req, "source", mission.MaxLongText)
+	note, _, err4 := text(req, "note", mission.MaxLongText)
 	dest, hasDest, err5 := airport(req, "destination")
 	if err := firstErr(err1, err2, err3, err4, err5); err != nil {
 		return nil, err
@@ -150,17 +175,14 @@ func scheduleFlight(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, 
 		dest = req.Guild.Airport
 	}
 	f := storage.Flight{ETA: eta, Aircraft: aircraft, Origin: origin, Destination: dest, Source: source, Note: note}
-	for _, e := range entries {
-		f.Manifest = append(f.Manifest, storage.ManifestLine{Country: e.Country, Personnel: e.Personnel, Role: e.Role})
+	for _, l := range lines {
+		f.Manifest = append(f.Manifest, storage.ManifestLine{ManifestLine: l})
 	}
 	f, err = d.Store.ScheduleFlight(ctx, req.Actor(), f)
 	if err != nil {
 		return nil, err
 	}
-	d.flightChanged(ctx, f)
-	r := done(req, "Flight **#%d** scheduled, ETA %s", f.ID, stamp(f.ETA))
-	r.Embeds = []*discordgo.MessageEmbed{flightEmbed(f)}
-	return r, nil
+	return flightChanged(req, f, "scheduled, ETA "+stamp(f.ETA)), nil
 }
 
 // flightEmbed shows a flight in full.
@@ -174,7 +196,7 @@ func flightEmbed(f storage.Flight) *discordgo.MessageEmbed {
 		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Landed", Value: stamp(*f.LandedAt), Inline: true})
 		e.Color = colourSuccess
 	}
-	if f.Status == storage.FlightCancelled || f.Status == storage.FlightDelayed {
+	if f.Status == mission.FlightCancelled || f.Status == mission.FlightDelayed {
 		e.Color = colourWarning
 	}
 	for _, kv := range [][2]string{{"Aircraft", f.Aircraft}, {"Origin", f.Origin}, {"Reason", f.Reason}, {"Source", f.Source}, {"Note", f.Note}} {
@@ -182,7 +204,7 @@ func flightEmbed(f storage.Flight) *discordgo.MessageEmbed {
 			e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: kv[0], Value: kv[1], Inline: kv[0] != "Note"})
 		}
 	}
-	e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Manifest", Value: manifestText(f.Manifest)})
+	e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Manifest", Value: render.Manifest(render.English, f.Manifest)})
 	return e
 }
 
@@ -194,7 +216,7 @@ func flightChoices(ctx context.Context, d Deps, req *bot.Request, sel string) ([
 	}
 	out := make([]*discordgo.ApplicationCommandOptionChoice, 0, len(list))
 	for _, f := range list {
-		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: flightLabel(f, req.Location()), Value: f.ID})
+		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: render.FlightLabel(langOf(req), f, req.Guild), Value: f.ID})
 	}
 	return out, nil
 }

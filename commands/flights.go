@@ -8,6 +8,8 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"liaison/bot"
+	"liaison/mission"
+	"liaison/render"
 	"liaison/storage"
 )
 
@@ -15,19 +17,16 @@ var flightSelections = []string{storage.FlightsUpcoming, storage.FlightsLanded, 
 
 // flightsCommand lists flights: upcoming ones soonest first, others most recent first.
 func flightsCommand(d Deps) *bot.Command {
-	return &bot.Command{
-		Definition: &discordgo.ApplicationCommand{
-			Name:        "flights",
-			Description: "List flights",
-			Options:     []*discordgo.ApplicationCommandOption{optChoice("status", "Which flights (default upcoming)", false, flightSelections...)},
-		},
+	return &bot.Command{Name: "flights", Description: "List flights", Routes: []bot.Route{{
+		Access:  bot.Everyone,
+		Options: []*discordgo.ApplicationCommandOption{optChoice("status", "Which flights (default upcoming)", false, flightSelections...)},
 		Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 			sel, _ := req.String("status")
 			if sel == "" {
 				sel = storage.FlightsUpcoming
 			}
 			if !slices.Contains(flightSelections, sel) {
-				return nil, bot.Errorf("`/flights status:upcoming` (upcoming, landed, cancelled or all)", "unknown status %q", sel)
+				return nil, mission.Invalidf("`/flights status:upcoming` (upcoming, landed, cancelled or all)", "unknown status %q", sel)
 			}
 			return flightsPage(ctx, d, req, sel, 0)
 		},
@@ -39,13 +38,9 @@ func flightsCommand(d Deps) *bot.Command {
 			if !slices.Contains(flightSelections, sel) {
 				return nil, fmt.Errorf("bad flights page state %q", sel)
 			}
-			r, err := flightsPage(ctx, d, req, sel, page)
-			if r != nil {
-				r.Update = true
-			}
-			return r, err
+			return updated(flightsPage(ctx, d, req, sel, page))
 		},
-	}
+	}}}
 }
 
 func flightsPage(ctx context.Context, d Deps, req *bot.Request, sel string, page int) (*bot.Reply, error) {
@@ -55,7 +50,7 @@ func flightsPage(ctx context.Context, d Deps, req *bot.Request, sel string, page
 	}
 	var lines []string
 	for _, f := range list {
-		line := fmt.Sprintf("**#%d** %s · %s · %s · %s", f.ID, statusIcon(f.Status), stamp(f.ETA), f.Destination, FormatManifest(manifestOf(f.Manifest)))
+		line := statusIcon(f.Status) + " " + render.FlightLine(langOf(req), f)
 		if f.Open() && f.ETA.Before(req.Now) {
 			line += " · ⚠️ ETA passed"
 		}

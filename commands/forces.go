@@ -12,6 +12,8 @@ import (
 
 	"liaison/bot"
 	"liaison/discordtext"
+	"liaison/mission"
+	"liaison/render"
 	"liaison/storage"
 )
 
@@ -19,12 +21,9 @@ import (
 // reads the running totals that storage keeps beside the history, so its cost does not grow
 // with the number of arrivals.
 func forcesCommand(d Deps) *bot.Command {
-	return &bot.Command{
-		Definition: &discordgo.ApplicationCommand{
-			Name:        "forces",
-			Description: "Force levels: deployed vs pledged vs planned, by country",
-			Options:     []*discordgo.ApplicationCommandOption{optCountry(false)},
-		},
+	return &bot.Command{Name: "forces", Description: "Force levels: deployed vs pledged vs planned, by country", Routes: []bot.Route{{
+		Access:  bot.Everyone,
+		Options: []*discordgo.ApplicationCommandOption{optCountry(false)},
 		Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 			c, ok, err := country(req, "country")
 			if err != nil {
@@ -38,7 +37,7 @@ func forcesCommand(d Deps) *bot.Command {
 		Autocomplete: func(ctx context.Context, req *bot.Request) ([]*discordgo.ApplicationCommandOptionChoice, error) {
 			return countryChoices(req, "country"), nil
 		},
-	}
+	}}}
 }
 
 func allForces(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, error) {
@@ -46,7 +45,7 @@ func allForces(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, error
 	if err != nil {
 		return nil, err
 	}
-	recent, err := d.Store.ArrivedSince(ctx, req.GuildID, req.Now.Add(-7*24*time.Hour))
+	recent, err := d.Store.ArrivedSince(ctx, req.GuildID, req.Now.Add(-recentWindow))
 	if err != nil {
 		return nil, err
 	}
@@ -56,21 +55,9 @@ func allForces(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, error
 	if g.MissionName != "" {
 		title += " — " + g.MissionName
 	}
-	var desc strings.Builder
-	if g.Planned > 0 {
-		fmt.Fprintf(&desc, "**%s** deployed of **%s** planned (%s)\n%s\n", discordtext.Thousands(deployed), discordtext.Thousands(int64(g.Planned)),
-			discordtext.Percent(deployed, int64(g.Planned)), discordtext.ProgressBar(deployed, int64(g.Planned)))
-	} else {
-		fmt.Fprintf(&desc, "**%s** deployed (planned strength not set: /mission set planned:2500)\n", discordtext.Thousands(deployed))
-	}
-	desc.WriteString("\n**By country** — deployed · pledged · gap\n")
-	if len(rows) == 0 {
-		desc.WriteString("_nothing logged yet: /arrival log or /pledge set_\n")
-	}
-	for _, l := range rows {
-		fmt.Fprintf(&desc, "%s — %s · %s\n", CountryName(l.Country), discordtext.Thousands(l.Deployed), pledgeText(l))
-	}
-	e := &discordgo.MessageEmbed{Title: title, Color: colourInfo, Description: desc.String(),
+	// Discord's embed description holds 4096 characters: about 60 country lines.
+	const maxCountries = 60
+	e := &discordgo.MessageEmbed{Title: title, Color: colourInfo, Description: render.ForceSummary(langOf(req), g, rows, deployed, maxCountries),
 		Fields: []*discordgo.MessageEmbedField{{Name: "Arrivals in the last 7 days", Value: discordtext.Thousands(recent) + " personnel", Inline: true}}}
 	next, err := nextFlight(ctx, d, req)
 	if err != nil {
@@ -81,42 +68,27 @@ func allForces(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, error
 	return &bot.Reply{Embeds: []*discordgo.MessageEmbed{e}}, nil
 }
 
-// pledgeText renders a country's pledge and gap.
-func pledgeText(l storage.CountryForce) string {
-	switch {
-	case l.Pledges == 0:
-		return "no pledge"
-	case l.PledgeUnknown && l.Pledged == 0:
-		return "pledged (size not reported)"
-	}
-	s := "pledged " + discordtext.Thousands(l.Pledged)
-	if l.PledgeUnknown {
-		s += "+ (some sizes not reported)"
-	}
-	if gap := l.Pledged - l.Deployed; gap > 0 {
-		s += " · gap " + discordtext.Thousands(gap)
-	} else {
-		s += " · pledge met"
-	}
-	return s
-}
-
 // nextFlight is the "Next flight" field: the soonest upcoming flight, or else the oldest one
 // still open past its ETA (neither landed nor cancelled), flagged as overdue.
 func nextFlight(ctx context.Context, d Deps, req *bot.Request) (*discordgo.MessageEmbedField, error) {
 	f, overdue, err := d.Store.NextFlight(ctx, req.GuildID, req.Now)
 	switch {
-	case errors.Is(err, storage.ErrNotFound):
+	case errors.Is(err, mission.ErrNotFound):
 		return &discordgo.MessageEmbedField{Name: "Next flight", Value: "none scheduled (/flight schedule)"}, nil
 	case err != nil:
 		return nil, err
 	case overdue:
-		return &discordgo.MessageEmbedField{Name: "Next flight — overdue", Value: fmt.Sprintf("#%d · ETA was %s · %s · %s\nNeither landed nor cancelled: /flight land flight:%d or /flight cancel flight:%d",
-			f.ID, stamp(f.ETA), f.Destination, FormatManifest(manifestOf(f.Manifest)), f.ID, f.ID)}, nil
+		return &discordgo.MessageEmbedField{Name: "Next flight — overdue", Value: fmt.Sprintf("%s\nNeither landed nor cancelled: /flight land flight:%d or /flight cancel flight:%d",
+			render.FlightLine(langOf(req), f), f.ID, f.ID)}, nil
 	}
-	return &discordgo.MessageEmbedField{Name: "Next flight", Value: fmt.Sprintf("#%d · %s · %s · %s", f.ID, stamp(f.ETA),
-		f.Destination, FormatManifest(manifestOf(f.Manifest)))}, nil
+	return &discordgo.MessageEmbedField{Name: "Next flight", Value: render.FlightLine(langOf(req), f)}, nil
 }
+
+// timelineLength is how many arrivals and departures a country's timeline shows, latest first.
+const timelineLength = 10
+
+// recentWindow is the window of "arrivals in the last 7 days".
+const recentWindow = 7 * 24 * time.Hour
 
 // countryForces shows one country's per-role split and timeline.
 func countryForces(ctx context.Context, d Deps, req *bot.Request, c string) (*bot.Reply, error) {
@@ -153,11 +125,11 @@ func countryForces(ctx context.Context, d Deps, req *bot.Request, c string) (*bo
 	if pl.Len() == 0 {
 		pl.WriteString("no pledge recorded")
 	}
-	arrivals, _, err := d.Store.FindArrivals(ctx, req.GuildID, storage.ArrivalFilter{Country: c, Limit: 10})
+	arrivals, _, err := d.Store.FindArrivals(ctx, req.GuildID, storage.ArrivalFilter{Country: c, Limit: timelineLength})
 	if err != nil {
 		return nil, err
 	}
-	departures, err := d.Store.FindDepartures(ctx, req.GuildID, storage.ArrivalFilter{Country: c, Limit: 10})
+	departures, err := d.Store.FindDepartures(ctx, req.GuildID, storage.ArrivalFilter{Country: c, Limit: timelineLength})
 	if err != nil {
 		return nil, err
 	}
@@ -175,7 +147,7 @@ func countryForces(ctx context.Context, d Deps, req *bot.Request, c string) (*bo
 	sort.Slice(events, func(i, j int) bool { return events[i].at.After(events[j].at) })
 	var tl strings.Builder
 	for i, e := range events {
-		if i == 10 {
+		if i == timelineLength {
 			break
 		}
 		tl.WriteString(e.line + "\n")
@@ -183,7 +155,7 @@ func countryForces(ctx context.Context, d Deps, req *bot.Request, c string) (*bo
 	if tl.Len() == 0 {
 		tl.WriteString("nothing logged")
 	}
-	e := &discordgo.MessageEmbed{Title: "Force level — " + CountryName(c), Color: colourInfo,
+	e := &discordgo.MessageEmbed{Title: "Force level — " + render.Country(langOf(req), c), Color: colourInfo,
 		Description: fmt.Sprintf("**%s** deployed", discordtext.Thousands(deployed)),
 		Fields: []*discordgo.MessageEmbedField{
 			{Name: "By role", Value: roles.String(), Inline: true},

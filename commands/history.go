@@ -10,36 +10,35 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"liaison/bot"
+	"liaison/mission"
 	"liaison/storage"
 )
 
 // historyCommand shows the audit trail: who changed what, when, with which command.
 func historyCommand(d Deps) *bot.Command {
-	return &bot.Command{
-		Definition: &discordgo.ApplicationCommand{
-			Name:        "history",
-			Description: "Who changed what and when (moderators)",
-			Options: []*discordgo.ApplicationCommandOption{
-				optChoice("kind", "Which records", false, storage.AuditKinds...),
-				&discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionInteger, Name: "id",
-					Description: "One record's #ID (with kind)", MinValue: ptr(1.0)},
-			},
+	kinds := mission.RecordKinds()
+	return &bot.Command{Name: "history", Description: "Who changed what and when", Routes: []bot.Route{{
+		Access: bot.Moderator,
+		Options: []*discordgo.ApplicationCommandOption{
+			optChoice("kind", "Which records", false, mission.Strings(kinds[:]...)...),
+			{Type: discordgo.ApplicationCommandOptionInteger, Name: "id",
+				Description: "One record's #ID (with kind)", MinValue: ptr(1.0)},
 		},
-		Access: map[string]bot.Access{"": bot.Moderator},
 		Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-			kind, _ := req.String("kind")
-			if kind != "" && !slices.Contains(storage.AuditKinds, kind) {
-				return nil, bot.Errorf("`/history kind:arrival id:12`", "unknown kind %q (one of %s)", kind, strings.Join(storage.AuditKinds, ", "))
+			given, _ := req.String("kind")
+			kind := mission.RecordKind(given)
+			if kind != "" && !slices.Contains(kinds[:], kind) {
+				return nil, mission.Invalidf("`/history kind:arrival id:12`", "unknown kind %q (one of %s)", given, strings.Join(mission.Strings(kinds[:]...), ", "))
 			}
 			id, hasID, err := req.Int("id")
 			if err != nil {
 				return nil, err
 			}
 			if hasID && kind == "" {
-				return nil, bot.Errorf("`/history kind:arrival id:12`", "give the kind of record with its id")
+				return nil, mission.Invalidf("`/history kind:arrival id:12`", "give the kind of record with its id")
 			}
 			if hasID && id < 1 {
-				return nil, bot.Errorf("`/history kind:arrival id:12`", "id must be a positive #ID")
+				return nil, mission.Invalidf("`/history kind:arrival id:12`", "id must be a positive #ID")
 			}
 			return historyPage(ctx, d, req, kind, id, 0)
 		},
@@ -50,20 +49,16 @@ func historyCommand(d Deps) *bot.Command {
 			}
 			kind, idText, _ := strings.Cut(state, ":")
 			id, _ := strconv.ParseInt(idText, 10, 64)
-			if req.Access < bot.Moderator {
-				return nil, bot.Deny(bot.Moderator, "/history")
-			}
-			r, err := historyPage(ctx, d, req, kind, id, page)
-			if r != nil {
-				r.Update = true
-			}
-			return r, err
+			return updated(historyPage(ctx, d, req, mission.RecordKind(kind), id, page))
 		},
-	}
+	}}}
 }
 
-func historyPage(ctx context.Context, d Deps, req *bot.Request, kind string, id int64, page int) (*bot.Reply, error) {
-	all, err := d.Store.FindAudit(ctx, req.GuildID, storage.AuditFilter{Kind: kind, RecordID: id, Limit: 500})
+// historyDepth bounds the entries one /history view loads (50 pages).
+const historyDepth = 500
+
+func historyPage(ctx context.Context, d Deps, req *bot.Request, kind mission.RecordKind, id int64, page int) (*bot.Reply, error) {
+	all, err := d.Store.FindAudit(ctx, req.GuildID, storage.AuditFilter{Kind: kind, RecordID: id, Limit: historyDepth})
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +67,7 @@ func historyPage(ctx context.Context, d Deps, req *bot.Request, kind string, id 
 	page = min(page, n-1)
 	var lines []string
 	for _, e := range all[min(page*pageSize, len(all)):min((page+1)*pageSize, len(all))] {
-		rec := e.Kind
+		rec := string(e.Kind)
 		if e.RecordID != 0 {
 			rec = fmt.Sprintf("%s #%d", e.Kind, e.RecordID)
 		}
@@ -84,7 +79,7 @@ func historyPage(ctx context.Context, d Deps, req *bot.Request, kind string, id 
 	}
 	title := "History"
 	if kind != "" {
-		title += " — " + kind
+		title += " — " + string(kind)
 		if id != 0 {
 			title += fmt.Sprintf(" #%d", id)
 		}

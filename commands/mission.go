@@ -10,43 +10,38 @@ import (
 
 	"liaison/bot"
 	"liaison/discordtext"
+	"liaison/mission"
+	"liaison/render"
 	"liaison/storage"
 )
 
 // missionCommand shows and sets the guild's mission: name, lead nation, planned strength,
 // mandate end, time zone and default airport.
 func missionCommand(d Deps) *bot.Command {
+	lead := optCountry(false)
+	lead.Name, lead.Description = "lead", "Lead nation"
 	return &bot.Command{
-		Definition: &discordgo.ApplicationCommand{
-			Name:        "mission",
-			Description: "The mission: name, lead nation, planned strength, mandate end",
-			Options: []*discordgo.ApplicationCommandOption{
-				subcommand("show", "Show the mission"),
-				subcommand("set", "Change the mission (admins)",
-					optString("name", "Mission name", false, maxShortText),
-					func() *discordgo.ApplicationCommandOption {
-						o := optCountry(false)
-						o.Name = "lead"
-						o.Description = "Lead nation"
-						return o
-					}(),
-					&discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionInteger, Name: "planned",
-						Description: "Planned strength (personnel)", MinValue: ptr(1.0), MaxValue: 1000000},
+		Name:        "mission",
+		Description: "The mission: name, lead nation, planned strength, mandate end",
+		Routes: []bot.Route{
+			{Name: "show", Description: "Show the mission", Access: bot.Everyone,
+				Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+					return &bot.Reply{Embeds: []*discordgo.MessageEmbed{missionEmbed(req.Guild)}}, nil
+				}},
+			{Name: "set", Description: "Change the mission", Access: bot.Admin,
+				Options: []*discordgo.ApplicationCommandOption{
+					optString("name", "Mission name", false, mission.MaxShortText),
+					lead,
+					{Type: discordgo.ApplicationCommandOptionInteger, Name: "planned",
+						Description: "Planned strength (personnel)", MinValue: ptr(1.0), MaxValue: mission.MaxPlanned},
 					optWhen("mandate_end", "Mandate end", false),
-					optString("timezone", "IANA time zone, e.g. America/Port-au-Prince", false, 64),
-					optString("airport", "Default destination airport, e.g. PAP", false, 4),
-				),
-			},
-		},
-		Access: map[string]bot.Access{"set": bot.Admin},
-		Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-			if req.Sub == "set" {
-				return setMission(ctx, d, req)
-			}
-			return &bot.Reply{Embeds: []*discordgo.MessageEmbed{missionEmbed(req.Guild)}}, nil
-		},
-		Autocomplete: func(ctx context.Context, req *bot.Request) ([]*discordgo.ApplicationCommandOptionChoice, error) {
-			return countryChoices(req, req.Focused), nil
+					optString("timezone", "IANA time zone, e.g. America/Port-au-Prince", false, maxTimezone),
+					optString("airport", "Default destination airport, e.g. PAP", false, maxAirport),
+				},
+				Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { return setMission(ctx, d, req) },
+				Autocomplete: func(ctx context.Context, req *bot.Request) ([]*discordgo.ApplicationCommandOptionChoice, error) {
+					return countryChoices(req, req.Focused), nil
+				}},
 		},
 	}
 }
@@ -58,7 +53,7 @@ func missionEmbed(g storage.Guild) *discordgo.MessageEmbed {
 	}
 	lead, planned, mandate := "not set", "not set", "not set"
 	if g.MissionLead != "" {
-		lead = CountryName(g.MissionLead)
+		lead = render.Country(render.English, g.MissionLead)
 	}
 	if g.Planned > 0 {
 		planned = discordtext.Thousands(int64(g.Planned)) + " personnel"
@@ -76,7 +71,7 @@ func missionEmbed(g storage.Guild) *discordgo.MessageEmbed {
 }
 
 func setMission(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, error) {
-	name, hasName, err1 := text(req, "name", maxShortText)
+	name, hasName, err1 := text(req, "name", mission.MaxShortText)
 	lead, hasLead, err2 := country(req, "lead")
 	planned, hasPlanned, err3 := req.Int("planned")
 	mandate, hasMandate, err4 := when(req, "mandate_end", time.Time{})
@@ -85,8 +80,8 @@ func setMission(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, erro
 	if err := firstErr(err1, err2, err3, err4, err5, err6); err != nil {
 		return nil, err
 	}
-	if hasPlanned && (planned < 1 || planned > 1000000) {
-		return nil, bot.Errorf("`planned:2500`", "planned must be between 1 and 1000000, not %d", planned)
+	if hasPlanned && (planned < 1 || planned > mission.MaxPlanned) {
+		return nil, mission.Invalidf("`planned:2500`", "planned must be between 1 and %d, not %d", mission.MaxPlanned, planned)
 	}
 	if hasTZ {
 		if _, err := loadZone(tzName); err != nil {
@@ -94,7 +89,7 @@ func setMission(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, erro
 		}
 	}
 	if !hasName && !hasLead && !hasPlanned && !hasMandate && !hasTZ && !hasAirport {
-		return nil, bot.Errorf("`/mission set name:\"MSS Haiti\" planned:2500 mandate_end:2025-10-02`", "give at least one option to change")
+		return nil, mission.Invalidf("`/mission set name:\"MSS Haiti\" planned:2500 mandate_end:2025-10-02`", "give at least one option to change")
 	}
 	var changed []string
 	_, err := d.Store.UpdateGuild(ctx, req.Actor(), func(g *storage.Guild) error {
@@ -140,11 +135,11 @@ func setMission(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, erro
 // loadZone checks an IANA time zone name.
 func loadZone(name string) (*time.Location, error) {
 	if name == "" || strings.EqualFold(name, "local") {
-		return nil, bot.Errorf("`timezone:America/Port-au-Prince`", "a time zone name is required")
+		return nil, mission.Invalidf("`timezone:America/Port-au-Prince`", "a time zone name is required")
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
-		return nil, bot.Errorf("`timezone:America/Port-au-Prince` or `timezone:Africa/Nairobi`",
+		return nil, mission.Invalidf("`timezone:America/Port-au-Prince` or `timezone:Africa/Nairobi`",
 			"%q is not an IANA time zone name", name)
 	}
 	return loc, nil
@@ -155,7 +150,7 @@ func loadZone(name string) (*time.Location, error) {
 func countryChoices(req *bot.Request, option string) []*discordgo.ApplicationCommandOptionChoice {
 	q, _ := req.String(option)
 	var out []*discordgo.ApplicationCommandOptionChoice
-	for _, c := range SearchCountries(q, discordtext.MaxChoices) {
+	for _, c := range mission.SearchCountries(q, discordtext.MaxChoices) {
 		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: fmt.Sprintf("%s (%s)", c.Label(), c.Alpha2), Value: c.Alpha2})
 	}
 	return out

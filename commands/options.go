@@ -2,28 +2,34 @@ package commands
 
 import (
 	"fmt"
-	"regexp"
-	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
 	"liaison/bot"
+	"liaison/mission"
 )
 
-// Limits of free-text options, set on the definition and checked again: the console and forged
-// HTTP requests do not go through Discord's checks.
+// Lengths of options that are parsed rather than stored as typed (the stored free-text limits
+// live in mission). Discord's client enforces them; the parsers check what they read again.
 const (
-	maxShortText = 100 // unit, aircraft, origin, reason
-	maxLongText  = 500 // source, note
-	maxPersonnel = 100000
+	maxTimezone     = 64   // the longest IANA name is 32 characters
+	maxAirport      = 4    // ICAO
+	maxOffsetsText  = 60   // five offsets
+	maxScheduleText = 60   // a 5-field cron expression
+	maxManifestText = 1000 // 50 lines of "CC 12345 military"
+	maxWhenText     = 40   // the longest accepted form, RFC 3339 with fractions
+	maxCountryText  = 60   // the longest country name
 )
+
+// personnelDescription describes the personnel option of arrivals, departures and manifest lines.
+var personnelDescription = fmt.Sprintf("Number of personnel (%d–%d)", mission.MinPersonnel, mission.MaxPersonnel)
 
 // Examples shown with errors.
 const (
 	exCountry   = "`country:GT`, `country:GTM` or `country:Guatemala`"
-	exPersonnel = "`personnel:75` (a whole number from 1 to 100000)"
+	exPersonnel = "`personnel:75` (a whole number from 1 to 100000)" // mission.MinPersonnel..MaxPersonnel
 	exWhen      = "`2025-01-04 14:00`, `2025-01-04`, `now`, `in 2h` or `tomorrow 09:00`"
 	exManifest  = "`manifest:GT 75 military; SV 8 medical`"
 	exFlight    = "`flight:12` (the flight's #ID, see /flights)"
@@ -51,22 +57,23 @@ func optChoice(name, desc string, required bool, values ...string) *discordgo.Ap
 }
 
 func optCountry(required bool) *discordgo.ApplicationCommandOption {
-	o := optString("country", "Country: code (GT, GTM) or name in English, French or Spanish", required, 60)
+	o := optString("country", "Country: code (GT, GTM) or name in English, French or Spanish", required, maxCountryText)
 	o.Autocomplete = true
 	return o
 }
 
 func optPersonnel(required bool, desc string) *discordgo.ApplicationCommandOption {
 	return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionInteger, Name: "personnel",
-		Description: desc, Required: required, MinValue: ptr(1.0), MaxValue: maxPersonnel}
+		Description: desc, Required: required, MinValue: ptr(float64(mission.MinPersonnel)), MaxValue: mission.MaxPersonnel}
 }
 
 func optRole() *discordgo.ApplicationCommandOption {
-	return optChoice("role", "Personnel type (default military)", false, Roles...)
+	roles := mission.Roles()
+	return optChoice("role", "Personnel type (default military)", false, mission.Strings(roles[:]...)...)
 }
 
 func optWhen(name, desc string, required bool) *discordgo.ApplicationCommandOption {
-	return optString(name, desc+" — e.g. 2025-01-04 14:00, in 2h, tomorrow 09:00", required, 40)
+	return optString(name, desc+" — e.g. 2025-01-04 14:00, in 2h, tomorrow 09:00", required, maxWhenText)
 }
 
 func optID(name, desc string, required bool) *discordgo.ApplicationCommandOption {
@@ -81,7 +88,7 @@ func text(req *bot.Request, name string, maxLen int) (string, bool, error) {
 		return "", false, nil
 	}
 	if n := utf8.RuneCountInString(s); n > maxLen {
-		return "", true, bot.Errorf(fmt.Sprintf("`%s:` followed by at most %d characters", name, maxLen),
+		return "", true, mission.Invalidf(fmt.Sprintf("`%s:` followed by at most %d characters", name, maxLen),
 			"%s is %d characters long; at most %d are allowed", name, n, maxLen)
 	}
 	return s, true, nil
@@ -93,9 +100,9 @@ func country(req *bot.Request, name string) (string, bool, error) {
 	if !ok || s == "" {
 		return "", false, nil
 	}
-	c, err := LookupCountry(s)
+	c, err := mission.LookupCountry(s)
 	if err != nil {
-		return "", true, bot.Invalid(err, exCountry)
+		return "", true, mission.Invalid(err, exCountry)
 	}
 	return c.Alpha2, true, nil
 }
@@ -106,18 +113,18 @@ func personnel(req *bot.Request) (int, bool, error) {
 	if err != nil || !ok {
 		return 0, ok, err
 	}
-	if n < 1 || n > maxPersonnel {
-		return 0, true, bot.Errorf(exPersonnel, "personnel must be between 1 and %d, not %d", maxPersonnel, n)
+	if n < mission.MinPersonnel || n > mission.MaxPersonnel {
+		return 0, true, mission.Invalidf(exPersonnel, "personnel must be between %d and %d, not %d", mission.MinPersonnel, mission.MaxPersonnel, n)
 	}
 	return int(n), true, nil
 }
 
 // role returns the role option, military when absent.
-func role(req *bot.Request) (string, error) {
+func role(req *bot.Request) (mission.Role, error) {
 	s, _ := req.String("role")
-	r, err := ParseRole(s)
+	r, err := mission.ParseRole(s)
 	if err != nil {
-		return "", bot.Invalid(err, "`role:military` (one of "+strings.Join(Roles, ", ")+")")
+		return "", mission.Invalid(err, "`role:military`")
 	}
 	return r, nil
 }
@@ -128,9 +135,9 @@ func when(req *bot.Request, name string, def time.Time) (time.Time, bool, error)
 	if !ok || s == "" {
 		return def, false, nil
 	}
-	t, err := ParseWhen(s, req.Now, req.Location())
+	t, err := mission.ParseWhen(s, req.Now, req.Location())
 	if err != nil {
-		return def, true, bot.Invalid(err, fmt.Sprintf("`%s:` followed by %s", name, exWhen))
+		return def, true, mission.Invalid(err, fmt.Sprintf("`%s:` followed by %s", name, exWhen))
 	}
 	return t, true, nil
 }
@@ -142,15 +149,13 @@ func recordID(req *bot.Request, name, example string) (int64, error) {
 		return 0, err
 	}
 	if !ok {
-		return 0, bot.Errorf(example, "%s is required", name)
+		return 0, mission.Invalidf(example, "%s is required", name)
 	}
 	if n < 1 {
-		return 0, bot.Errorf(example, "%s must be a positive #ID, not %d", name, n)
+		return 0, mission.Invalidf(example, "%s must be a positive #ID, not %d", name, n)
 	}
 	return n, nil
 }
-
-var airportRe = regexp.MustCompile(`^[A-Z]{3,4}$`)
 
 // airport returns an airport code option, upper-cased.
 func airport(req *bot.Request, name string) (string, bool, error) {
@@ -158,11 +163,11 @@ func airport(req *bot.Request, name string) (string, bool, error) {
 	if !ok || s == "" {
 		return "", false, nil
 	}
-	s = strings.ToUpper(s)
-	if !airportRe.MatchString(s) {
-		return "", true, bot.Errorf(exAirport, "%q is not an airport code (3 letters IATA like PAP, or 4 letters ICAO like MTPP)", s)
+	code, err := mission.ParseAirport(s)
+	if err != nil {
+		return "", true, mission.Invalid(err, exAirport)
 	}
-	return s, true, nil
+	return code, true, nil
 }
 
 // firstErr returns the first non-nil error.

@@ -8,6 +8,8 @@ import (
 
 	"liaison/bot"
 	"liaison/discordtext"
+	"liaison/mission"
+	"liaison/render"
 	"liaison/storage"
 )
 
@@ -15,61 +17,55 @@ import (
 // name the contributing countries without numbers.
 func pledgeCommand(d Deps) *bot.Command {
 	return &bot.Command{
-		Definition: &discordgo.ApplicationCommand{
-			Name:        "pledge",
-			Description: "Pledged contributions by country",
-			Options: []*discordgo.ApplicationCommandOption{
-				subcommand("set", "Record a pledge (moderators); the latest per country and role counts",
+		Name:        "pledge",
+		Description: "Pledged contributions by country",
+		Routes: []bot.Route{
+			{Name: "set", Description: "Record a pledge; the latest per country and role counts", Access: bot.Moderator,
+				Options: []*discordgo.ApplicationCommandOption{
 					optCountry(true),
 					optPersonnel(false, "Pledged personnel (leave out when the size was not reported)"),
 					optRole(),
-					optString("source", "Where the pledge was reported", false, maxLongText),
+					optString("source", "Where the pledge was reported", false, mission.MaxLongText),
 					optWhen("as_of", "When the pledge was made or reported (default now)", false),
-				),
-				subcommand("list", "List current pledges"),
-			},
-		},
-		Access: map[string]bot.Access{"set": bot.Moderator},
-		Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-			if req.Sub == "list" {
-				return pledgesPage(ctx, d, req, 0)
-			}
-			c, _, err1 := country(req, "country")
-			n, hasN, err2 := personnel(req)
-			r, err3 := role(req)
-			source, _, err4 := text(req, "source", maxLongText)
-			asOf, _, err5 := when(req, "as_of", req.Now)
-			if err := firstErr(err1, err2, err3, err4, err5); err != nil {
-				return nil, err
-			}
-			if c == "" {
-				return nil, bot.Errorf("`/pledge set country:JM personnel:200 role:police`", "country is required")
-			}
-			p := storage.Pledge{Country: c, Role: r, Source: source, AsOf: asOf}
-			if hasN {
-				p.Personnel = &n
-			}
-			p, err := d.Store.SetPledge(ctx, req.Actor(), p)
-			if err != nil {
-				return nil, err
-			}
-			return done(req, "Pledge **#%d** recorded: %s", p.ID, pledgeLine(p)), nil
-		},
-		Component: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-			page, _, err := parsePage(req.CustomID)
-			if err != nil {
-				return nil, err
-			}
-			r, err := pledgesPage(ctx, d, req, page)
-			if r != nil {
-				r.Update = true
-			}
-			return r, err
-		},
-		Autocomplete: func(ctx context.Context, req *bot.Request) ([]*discordgo.ApplicationCommandOptionChoice, error) {
-			return countryChoices(req, "country"), nil
+				},
+				Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { return setPledge(ctx, d, req) },
+				Autocomplete: func(ctx context.Context, req *bot.Request) ([]*discordgo.ApplicationCommandOptionChoice, error) {
+					return countryChoices(req, "country"), nil
+				}},
+			{Name: "list", Description: "List current pledges", Access: bot.Everyone,
+				Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { return pledgesPage(ctx, d, req, 0) },
+				Component: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+					page, _, err := parsePage(req.CustomID)
+					if err != nil {
+						return nil, err
+					}
+					return updated(pledgesPage(ctx, d, req, page))
+				}},
 		},
 	}
+}
+
+func setPledge(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, error) {
+	c, _, err1 := country(req, "country")
+	n, hasN, err2 := personnel(req)
+	r, err3 := role(req)
+	source, _, err4 := text(req, "source", mission.MaxLongText)
+	asOf, _, err5 := when(req, "as_of", req.Now)
+	if err := firstErr(err1, err2, err3, err4, err5); err != nil {
+		return nil, err
+	}
+	if c == "" {
+		return nil, mission.Invalidf("`/pledge set country:JM personnel:200 role:police`", "country is required")
+	}
+	p := storage.Pledge{Country: c, Role: r, Source: source, AsOf: asOf}
+	if hasN {
+		p.Personnel = &n
+	}
+	p, err := d.Store.SetPledge(ctx, req.Actor(), p)
+	if err != nil {
+		return nil, err
+	}
+	return done(req, "Pledge **#%d** recorded: %s", p.ID, pledgeLine(p)), nil
 }
 
 func pledgeLine(p storage.Pledge) string {
@@ -77,7 +73,7 @@ func pledgeLine(p storage.Pledge) string {
 	if p.Personnel != nil {
 		size = discordtext.Thousands(int64(*p.Personnel))
 	}
-	return fmt.Sprintf("%s · %s %s · as of %s · source: %s", CountryName(p.Country), size, p.Role, shortStamp(p.AsOf), orDash(p.Source))
+	return fmt.Sprintf("%s · %s %s · as of %s · source: %s", render.Country(render.English, p.Country), size, p.Role, shortStamp(p.AsOf), orDash(p.Source))
 }
 
 func pledgesPage(ctx context.Context, d Deps, req *bot.Request, page int) (*bot.Reply, error) {
@@ -94,6 +90,6 @@ func pledgesPage(ctx context.Context, d Deps, req *bot.Request, page int) (*bot.
 	}
 	return &bot.Reply{
 		Embeds:     []*discordgo.MessageEmbed{listEmbed("Current pledges", lines, page, n, total, "No pledges recorded — moderators use /pledge set.")},
-		Components: pager("pledge", page, n, "list"),
+		Components: pager("pledge list", page, n, ""),
 	}, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"liaison/bot"
 	"liaison/discordtext"
+	"liaison/mission"
 	"liaison/storage"
 )
 
@@ -16,46 +17,39 @@ import (
 // posts so that moderators see what the channel will hear and what it did not.
 func remindersCommand(d Deps) *bot.Command {
 	return &bot.Command{
-		Definition: &discordgo.ApplicationCommand{
-			Name:        "reminders",
-			Description: "Flight reminders and other scheduled posts",
-			Options: []*discordgo.ApplicationCommandOption{
-				subcommand("offsets", "When to remind before each flight's ETA (moderators)",
-					optString("value", "Comma-separated, e.g. 24h,1h,0 (at most 5)", true, 60)),
-				subcommand("list", "List pending, failed and missed posts"),
-			},
-		},
-		Access: map[string]bot.Access{"offsets": bot.Moderator},
-		Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-			if req.Sub == "list" {
-				return remindersPage(ctx, d, req, 0)
-			}
-			v, _ := req.String("value")
-			offs, err := ParseOffsets(v)
-			if err != nil {
-				return nil, bot.Invalid(err, "`/reminders offsets value:24h,1h,0`")
-			}
-			canon := FormatOffsets(offs)
-			if _, err := d.Store.UpdateGuild(ctx, req.Actor(), func(g *storage.Guild) error {
-				g.ReminderOffsets = canon
-				return nil
-			}); err != nil {
-				return nil, err
-			}
-			return done(req, "Reminder offsets set to **%s**; upcoming flights re-planned", canon), nil
-		},
-		Component: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-			page, _, err := parsePage(req.CustomID)
-			if err != nil {
-				return nil, err
-			}
-			r, err := remindersPage(ctx, d, req, page)
-			if r != nil {
-				r.Update = true
-			}
-			return r, err
+		Name:        "reminders",
+		Description: "Flight reminders and other scheduled posts",
+		Routes: []bot.Route{
+			{Name: "offsets", Description: "When to remind before each flight's ETA", Access: bot.Moderator,
+				Options: []*discordgo.ApplicationCommandOption{optString("value", "Comma-separated, e.g. 24h,1h,0 (at most 5)", true, maxOffsetsText)},
+				Run:     func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { return setOffsets(ctx, d, req) }},
+			{Name: "list", Description: "List pending, failed and missed posts", Access: bot.Everyone,
+				Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { return remindersPage(ctx, d, req, 0) },
+				Component: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+					page, _, err := parsePage(req.CustomID)
+					if err != nil {
+						return nil, err
+					}
+					return updated(remindersPage(ctx, d, req, page))
+				}},
 		},
 	}
+}
+
+func setOffsets(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, error) {
+	v, _ := req.String("value")
+	offs, err := mission.ParseOffsets(v)
+	if err != nil {
+		return nil, mission.Invalid(err, "`/reminders offsets value:24h,1h,0`")
+	}
+	canon := mission.FormatOffsets(offs)
+	if _, err := d.Store.UpdateGuild(ctx, req.Actor(), func(g *storage.Guild) error {
+		g.ReminderOffsets = canon
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	return done(req, "Reminder offsets set to **%s**; upcoming flights re-planned", canon), nil
 }
 
 func remindersPage(ctx context.Context, d Deps, req *bot.Request, page int) (*bot.Reply, error) {
@@ -72,33 +66,33 @@ func remindersPage(ctx context.Context, d Deps, req *bot.Request, page int) (*bo
 	if req.Guild.ChannelID == "" {
 		e.Description += "\n\n⚠️ No announcement channel is set: an admin must run /settings channel."
 	}
-	return &bot.Reply{Embeds: []*discordgo.MessageEmbed{e}, Components: pager("reminders", page, n, "list")}, nil
+	return &bot.Reply{Embeds: []*discordgo.MessageEmbed{e}, Components: pager("reminders list", page, n, "")}, nil
 }
 
 // reminderLine describes one planned post.
 func reminderLine(r storage.Reminder) string {
-	what := r.Kind
+	what := string(r.Kind)
 	switch r.Kind {
-	case storage.ReminderFlight:
+	case mission.ReminderFlight:
 		if r.FlightID != nil {
 			what = fmt.Sprintf("flight #%d, %s", *r.FlightID, offsetText(time.Duration(r.OffsetSecs)*time.Second))
 		}
-	case storage.ReminderOverdue:
+	case mission.ReminderOverdue:
 		if r.FlightID != nil {
 			what = fmt.Sprintf("overdue check of flight #%d", *r.FlightID)
 		}
-	case storage.ReminderCountdown:
+	case mission.ReminderCountdown:
 		what = fmt.Sprintf("mandate countdown, %d days before", r.OffsetSecs/86400)
-	case storage.ReminderDigest:
+	case mission.ReminderDigest:
 		what = "daily digest"
 	}
-	status := r.Status
+	status := string(r.Status)
 	switch r.Status {
-	case storage.ReminderFailed:
+	case mission.ReminderFailed:
 		status = "❗ failed: " + discordtext.Truncate(r.LastError, 120)
-	case storage.ReminderMissed:
+	case mission.ReminderMissed:
 		status = "⚠️ missed (the bot was down)"
-	case storage.ReminderPending:
+	case mission.ReminderPending:
 		status = "⏰ pending"
 		if r.Attempts > 0 {
 			status += fmt.Sprintf(" (retry %d: %s)", r.Attempts, discordtext.Truncate(r.LastError, 80))
@@ -112,5 +106,5 @@ func offsetText(d time.Duration) string {
 	if d == 0 {
 		return "at ETA"
 	}
-	return FormatOffsets([]time.Duration{d}) + " before"
+	return mission.FormatOffsets([]time.Duration{d}) + " before"
 }

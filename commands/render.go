@@ -10,7 +10,8 @@ import (
 
 	"liaison/bot"
 	"liaison/discordtext"
-	"liaison/storage"
+	"liaison/mission"
+	"liaison/render"
 )
 
 // Embed colours.
@@ -44,49 +45,22 @@ func user(id string) string {
 	return "<@" + id + ">"
 }
 
-// manifestOf converts stored manifest lines to parser entries for rendering.
-func manifestOf(lines []storage.ManifestLine) []ManifestEntry {
-	out := make([]ManifestEntry, len(lines))
-	for i, l := range lines {
-		out[i] = ManifestEntry{Country: l.Country, Personnel: l.Personnel, Role: l.Role}
-	}
-	return out
-}
-
-// manifestText renders a manifest one line per entry with country names.
-func manifestText(lines []storage.ManifestLine) string {
-	if len(lines) == 0 {
-		return "_empty manifest (contents not reported)_"
-	}
-	var b strings.Builder
-	var total int
-	for _, l := range lines {
-		fmt.Fprintf(&b, "%s — %s %s\n", CountryName(l.Country), discordtext.Thousands(int64(l.Personnel)), l.Role)
-		total += l.Personnel
-	}
-	fmt.Fprintf(&b, "**%s personnel**", discordtext.Thousands(int64(total)))
-	return b.String()
-}
-
-// flightLabel is the one-line summary used by lists and autocomplete:
-// "#12 · 4 Jan 14:00 · PAP · GT 75, SV 8".
-func flightLabel(f storage.Flight, loc *time.Location) string {
-	return fmt.Sprintf("#%d · %s · %s · %s", f.ID, f.ETA.In(loc).Format("2 Jan 2006 15:04"), f.Destination, FormatManifest(manifestOf(f.Manifest)))
-}
+// langOf is the language a reply to req is written in. English is the only catalog yet.
+func langOf(req *bot.Request) render.Lang { return render.English }
 
 // statusIcon marks a flight status.
-func statusIcon(status string) string {
+func statusIcon(status mission.FlightStatus) string {
 	switch status {
-	case storage.FlightScheduled:
+	case mission.FlightScheduled:
 		return "🛫 scheduled"
-	case storage.FlightDelayed:
+	case mission.FlightDelayed:
 		return "⏳ delayed"
-	case storage.FlightLanded:
+	case mission.FlightLanded:
 		return "🛬 landed"
-	case storage.FlightCancelled:
+	case mission.FlightCancelled:
 		return "✖️ cancelled"
 	}
-	return status
+	return string(status)
 }
 
 // pages returns the number of pages for total records.
@@ -95,20 +69,28 @@ func pages(total int64) int {
 }
 
 // pager returns Previous/Next buttons for page (0-based) of n pages, or nil for one page. The
-// list's state travels in the custom_id ("cmd:page:state"), so no state lives in memory;
+// list's state travels in the custom_id ("route:page:state"), so no state lives in memory;
 // callers keep state short enough that the id stays within Discord's 100 characters.
-func pager(cmd string, page, n int, state string) []discordgo.MessageComponent {
+func pager(route string, page, n int, state string) []discordgo.MessageComponent {
 	if n <= 1 {
 		return nil
 	}
 	id := func(p int) string {
-		return discordtext.Truncate(fmt.Sprintf("%s:%d:%s", cmd, p, state), discordtext.MaxCustomID)
+		return discordtext.Truncate(bot.ComponentID(route, fmt.Sprintf("%d:%s", p, state)), discordtext.MaxCustomID)
 	}
 	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 		discordgo.Button{Label: "Previous", Style: discordgo.SecondaryButton, CustomID: id(page - 1), Disabled: page == 0},
 		discordgo.Button{Label: fmt.Sprintf("Page %d/%d", page+1, n), Style: discordgo.SecondaryButton, CustomID: id(-1), Disabled: true},
 		discordgo.Button{Label: "Next", Style: discordgo.SecondaryButton, CustomID: id(page + 1), Disabled: page >= n-1},
 	}}}
+}
+
+// updated marks a page reply as replacing the message its button belongs to.
+func updated(r *bot.Reply, err error) (*bot.Reply, error) {
+	if r != nil {
+		r.Update = true
+	}
+	return r, err
 }
 
 // parsePage splits a pager custom_id (without the command) into page and state.

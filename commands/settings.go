@@ -3,13 +3,12 @@ package commands
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
 
 	"liaison/bot"
-	"liaison/jobs"
+	"liaison/mission"
 	"liaison/storage"
 )
 
@@ -17,59 +16,11 @@ import (
 // the bot; default_member_permissions also hides it from members who lack Manage Server.
 func settingsCommand(d Deps) *bot.Command {
 	perm := int64(discordgo.PermissionManageGuild)
-	return &bot.Command{
-		Definition: &discordgo.ApplicationCommand{
-			Name:                     "settings",
-			Description:              "Server settings (admins)",
-			DefaultMemberPermissions: &perm,
-			Options: []*discordgo.ApplicationCommandOption{
-				subcommand("show", "Show the settings"),
-				subcommand("channel", "Channel for announcements and reminders", &discordgo.ApplicationCommandOption{
-					Type: discordgo.ApplicationCommandOptionChannel, Name: "channel", Description: "Announcement channel", Required: true,
-					ChannelTypes: []discordgo.ChannelType{discordgo.ChannelTypeGuildText, discordgo.ChannelTypeGuildNews}}),
-				subcommand("moderator-role", "Role whose members may log arrivals and flights", &discordgo.ApplicationCommandOption{
-					Type: discordgo.ApplicationCommandOptionRole, Name: "role", Description: "Moderator role", Required: true}),
-				subcommand("timezone", "Time zone for typed times and the digest",
-					optString("timezone", "IANA name, e.g. America/Port-au-Prince", true, 64)),
-				subcommand("digest", "When the daily digest is posted",
-					optString("schedule", "5-field cron in the server's time zone, e.g. 0 8 * * *, or off", true, 60)),
-			},
-		},
-		Access: map[string]bot.Access{"show": bot.Admin, "channel": bot.Admin, "moderator-role": bot.Admin, "timezone": bot.Admin, "digest": bot.Admin},
-		Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-			if req.Sub == "show" {
-				return &bot.Reply{Embeds: []*discordgo.MessageEmbed{settingsEmbed(req.Guild)}}, nil
-			}
-			var change func(g *storage.Guild)
-			var what string
-			switch req.Sub {
-			case "channel":
-				id, ok := req.ID("channel")
-				if !ok || !isSnowflake(id) {
-					return nil, bot.Errorf("`/settings channel channel:#announcements`", "choose a text channel")
-				}
-				change, what = func(g *storage.Guild) { g.ChannelID = id }, "announcement channel set to <#"+id+">"
-			case "moderator-role":
-				id, ok := req.ID("role")
-				if !ok || !isSnowflake(id) {
-					return nil, bot.Errorf("`/settings moderator-role role:@Coordination`", "choose a role")
-				}
-				change, what = func(g *storage.Guild) { g.ModeratorRoleID = id }, "moderator role set to <@&"+id+">"
-			case "timezone":
-				name, _ := req.String("timezone")
-				if _, err := loadZone(name); err != nil {
-					return nil, err
-				}
-				change, what = func(g *storage.Guild) { g.Timezone = name }, "time zone set to "+name
-			case "digest":
-				s, _ := req.String("schedule")
-				s, err := checkDigest(s)
-				if err != nil {
-					return nil, err
-				}
-				change, what = func(g *storage.Guild) { g.Digest = s }, "daily digest schedule set to `"+s+"`"
-			default:
-				return nil, fmt.Errorf("unknown subcommand %q", req.Sub)
+	set := func(read func(req *bot.Request) (func(g *storage.Guild), string, error)) bot.Handler {
+		return func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+			change, what, err := read(req)
+			if err != nil {
+				return nil, err
 			}
 			g, err := d.Store.UpdateGuild(ctx, req.Actor(), func(g *storage.Guild) error { change(g); return nil })
 			if err != nil {
@@ -78,8 +29,68 @@ func settingsCommand(d Deps) *bot.Command {
 			r := done(req, "Settings: %s", what)
 			r.Embeds = []*discordgo.MessageEmbed{settingsEmbed(g)}
 			return r, nil
+		}
+	}
+	return &bot.Command{
+		Name:                     "settings",
+		Description:              "Server settings",
+		DefaultMemberPermissions: &perm,
+		Routes: []bot.Route{
+			{Name: "show", Description: "Show the settings", Access: bot.Admin,
+				Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+					return &bot.Reply{Embeds: []*discordgo.MessageEmbed{settingsEmbed(req.Guild)}}, nil
+				}},
+			{Name: "channel", Description: "Channel for announcements and reminders", Access: bot.Admin,
+				Options: []*discordgo.ApplicationCommandOption{{
+					Type: discordgo.ApplicationCommandOptionChannel, Name: "channel", Description: "Announcement channel", Required: true,
+					ChannelTypes: []discordgo.ChannelType{discordgo.ChannelTypeGuildText, discordgo.ChannelTypeGuildNews}}},
+				Run: set(readChannel)},
+			{Name: "moderator-role", Description: "Role whose members may log arrivals and flights", Access: bot.Admin,
+				Options: []*discordgo.ApplicationCommandOption{{
+					Type: discordgo.ApplicationCommandOptionRole, Name: "role", Description: "Moderator role", Required: true}},
+				Run: set(readModeratorRole)},
+			{Name: "timezone", Description: "Time zone for typed times and the digest", Access: bot.Admin,
+				Options: []*discordgo.ApplicationCommandOption{optString("timezone", "IANA name, e.g. America/Port-au-Prince", true, maxTimezone)},
+				Run:     set(readTimezone)},
+			{Name: "digest", Description: "When the daily digest is posted", Access: bot.Admin,
+				Options: []*discordgo.ApplicationCommandOption{
+					optString("schedule", "5-field cron in the server's time zone, e.g. 0 8 * * *, or off", true, maxScheduleText)},
+				Run: set(readDigest)},
 		},
 	}
+}
+
+func readChannel(req *bot.Request) (func(g *storage.Guild), string, error) {
+	id, ok := req.ID("channel")
+	if !ok || !isSnowflake(id) {
+		return nil, "", mission.Invalidf("`/settings channel channel:#announcements`", "choose a text channel")
+	}
+	return func(g *storage.Guild) { g.ChannelID = id }, "announcement channel set to <#" + id + ">", nil
+}
+
+func readModeratorRole(req *bot.Request) (func(g *storage.Guild), string, error) {
+	id, ok := req.ID("role")
+	if !ok || !isSnowflake(id) {
+		return nil, "", mission.Invalidf("`/settings moderator-role role:@Coordination`", "choose a role")
+	}
+	return func(g *storage.Guild) { g.ModeratorRoleID = id }, "moderator role set to <@&" + id + ">", nil
+}
+
+func readTimezone(req *bot.Request) (func(g *storage.Guild), string, error) {
+	name, _ := req.String("timezone")
+	if _, err := loadZone(name); err != nil {
+		return nil, "", err
+	}
+	return func(g *storage.Guild) { g.Timezone = name }, "time zone set to " + name, nil
+}
+
+func readDigest(req *bot.Request) (func(g *storage.Guild), string, error) {
+	s, _ := req.String("schedule")
+	s, err := checkDigest(s)
+	if err != nil {
+		return nil, "", err
+	}
+	return func(g *storage.Guild) { g.Digest = s }, "daily digest schedule set to `" + s + "`", nil
 }
 
 // checkDigest validates a digest schedule: "off" or a 5-field cron expression, parsed by the
@@ -91,13 +102,13 @@ func checkDigest(s string) (string, error) {
 	}
 	const ex = "`schedule:0 8 * * *` (08:00 every day) or `schedule:off`"
 	if len(strings.Fields(s)) != 5 {
-		return "", bot.Errorf(ex, "%q must have 5 fields: minute hour day-of-month month day-of-week", s)
+		return "", mission.Invalidf(ex, "%q must have 5 fields: minute hour day-of-month month day-of-week", s)
 	}
-	if _, err := jobs.ParseDigest(s); err != nil {
+	if _, err := mission.ParseDigest(s); err != nil {
 		if inner := errors.Unwrap(err); inner != nil {
 			err = inner // the parser's own words, without the schedule quoted twice
 		}
-		return "", bot.Errorf(ex, "%q is not a valid schedule: %v", s, err)
+		return "", mission.Invalidf(ex, "%q is not a valid schedule: %v", s, err)
 	}
 	return s, nil
 }

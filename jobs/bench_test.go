@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"liaison/mission"
 	"liaison/storage"
 	"liaison/storage/storagetest"
 )
@@ -90,7 +91,7 @@ func BenchmarkClaimDue(b *testing.B) {
 			b.StopTimer()
 			outs := make([]storage.Outcome, len(rows))
 			for i, r := range rows {
-				outs[i] = storage.Outcome{Reminder: r, Status: storage.ReminderSent, MessageID: "m"}
+				outs[i] = storage.Outcome{Reminder: r, Status: mission.ReminderSent, MessageID: "m"}
 			}
 			if _, err := st.Settle(ctx, outs); err != nil {
 				b.Fatal(err)

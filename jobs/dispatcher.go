@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"liaison/mission"
 	"liaison/storage"
 )
 
@@ -92,7 +93,7 @@ claiming:
 			case <-ctx.Done():
 				// Stopping: what was claimed but not started goes back at once, not after the lease.
 				for _, rest := range rows[i:] {
-					results <- item{out: storage.Outcome{Reminder: rest, Status: storage.ReminderPending}}
+					results <- item{out: storage.Outcome{Reminder: rest, Status: mission.ReminderPending}}
 				}
 				break claiming
 			}
@@ -172,9 +173,9 @@ func (s *Scheduler) settle(ctx context.Context, batch []item) (int, error) {
 			// post returned ours (or ours returned its), so there is still one message.
 			s.Log.Info("reminder outcome not recorded: lease lost", "reminder", o.Reminder.ID, "status", o.Status)
 		}
-		kind := o.Reminder.Kind
+		kind := string(o.Reminder.Kind) // a metrics label
 		switch o.Status {
-		case storage.ReminderSent:
+		case mission.ReminderSent:
 			n++
 			if f := s.Metrics.Posted; f != nil {
 				f(kind, o.Late)
@@ -182,17 +183,17 @@ func (s *Scheduler) settle(ctx context.Context, batch []item) (int, error) {
 			if f := s.Metrics.Lateness; f != nil {
 				f(kind, it.lateness)
 			}
-		case storage.ReminderFailed:
+		case mission.ReminderFailed:
 			n++
 			if f := s.Metrics.Failed; f != nil {
 				f(kind)
 			}
-		case storage.ReminderMissed:
+		case mission.ReminderMissed:
 			n++
 			if f := s.Metrics.Missed; f != nil {
 				f(kind)
 			}
-		case storage.ReminderCancelled:
+		case mission.ReminderCancelled:
 			n++
 		}
 	}
@@ -217,7 +218,7 @@ func (s *Scheduler) deliverSafe(ctx context.Context, p *pass, r storage.Reminder
 	defer func() {
 		if v := recover(); v != nil {
 			s.Log.Error("reminder panic", "reminder", r.ID, "kind", r.Kind, "panic", v, "stack", string(debug.Stack()))
-			it = item{out: storage.Outcome{Reminder: r, Status: storage.ReminderFailed, Error: fmt.Sprintf("internal error: %v", v)}}
+			it = item{out: storage.Outcome{Reminder: r, Status: mission.ReminderFailed, Error: fmt.Sprintf("internal error: %v", v)}}
 		}
 	}()
 	return s.deliver(ctx, p, r)
@@ -225,22 +226,22 @@ func (s *Scheduler) deliverSafe(ctx context.Context, p *pass, r storage.Reminder
 
 // verdict is a reminder settled without posting: cancelled (no longer needed), missed or failed.
 type verdict struct {
-	status string
+	status mission.ReminderStatus
 	reason string
 }
 
-func (v *verdict) Error() string { return v.status + ": " + v.reason }
+func (v *verdict) Error() string { return string(v.status) + ": " + v.reason }
 
 func cancelledf(format string, args ...any) error {
-	return &verdict{storage.ReminderCancelled, fmt.Sprintf(format, args...)}
+	return &verdict{mission.ReminderCancelled, fmt.Sprintf(format, args...)}
 }
 
 func missedf(format string, args ...any) error {
-	return &verdict{storage.ReminderMissed, fmt.Sprintf(format, args...)}
+	return &verdict{mission.ReminderMissed, fmt.Sprintf(format, args...)}
 }
 
 func failedf(format string, args ...any) error {
-	return &verdict{storage.ReminderFailed, fmt.Sprintf(format, args...)}
+	return &verdict{mission.ReminderFailed, fmt.Sprintf(format, args...)}
 }
 
 // ErrNoChannel is the failure recorded when a guild has no announcement channel.
@@ -250,22 +251,22 @@ var ErrNoChannel = errors.New("no announcement channel: /settings channel")
 // settle it as cancelled, missed or failed.
 func (s *Scheduler) deliver(ctx context.Context, p *pass, r storage.Reminder) item {
 	it := item{out: storage.Outcome{Reminder: r}}
-	settle := func(status, reason string) item {
+	settle := func(status mission.ReminderStatus, reason string) item {
 		it.out.Status, it.out.Error = status, reason
 		return it
 	}
 	if ctx.Err() != nil {
-		return settle(storage.ReminderPending, "")
+		return settle(mission.ReminderPending, "")
 	}
 	// Claimed many times without an outcome: its senders keep dying on it.
 	if r.Attempts > 2*s.MaxAttempts {
-		return settle(storage.ReminderFailed, fmt.Sprintf("claimed %d times without an outcome; giving up", r.Attempts))
+		return settle(mission.ReminderFailed, fmt.Sprintf("claimed %d times without an outcome; giving up", r.Attempts))
 	}
 	now := s.now()
 	g, err := p.guild(ctx, s.Store, r.GuildID)
 	if err != nil {
 		if ctx.Err() != nil {
-			return settle(storage.ReminderPending, "") // stopping, not a database problem
+			return settle(mission.ReminderPending, "") // stopping, not a database problem
 		}
 		return s.postpone(it, now, fmt.Errorf("load guild: %w", err))
 	}
@@ -277,14 +278,14 @@ func (s *Scheduler) deliver(ctx context.Context, p *pass, r storage.Reminder) it
 	case errors.As(err, &v):
 		return settle(v.status, v.reason)
 	case err != nil && ctx.Err() != nil:
-		return settle(storage.ReminderPending, "")
+		return settle(mission.ReminderPending, "")
 	case err != nil:
 		return s.postpone(it, now, err)
 	}
 	// A digest is rendered from the state at posting time, so a late one is still true; the
 	// others describe a moment that has passed.
-	if lateBy > s.LateGrace && r.Kind != storage.ReminderDigest {
-		return settle(storage.ReminderMissed, fmt.Sprintf("due %s, could not be posted within the late grace of %v",
+	if lateBy > s.LateGrace && r.Kind != mission.ReminderDigest {
+		return settle(mission.ReminderMissed, fmt.Sprintf("due %s, could not be posted within the late grace of %v",
 			r.DueAt.Format(time.RFC3339), s.LateGrace))
 	}
 	if g.ChannelID == "" {
@@ -294,7 +295,7 @@ func (s *Scheduler) deliver(ctx context.Context, p *pass, r storage.Reminder) it
 		if s.reportOnce("nochannel:" + g.ID) {
 			s.Log.Warn("reminder not posted: guild has no announcement channel", "guild", g.ID, "reminder", r.ID)
 		}
-		return settle(storage.ReminderFailed, ErrNoChannel.Error())
+		return settle(mission.ReminderFailed, ErrNoChannel.Error())
 	}
 	msg.ChannelID = g.ChannelID
 	msg.Nonce = r.Nonce
@@ -307,7 +308,7 @@ func (s *Scheduler) postpone(it item, now time.Time, err error) item {
 	at := now.Add(s.backoff(it.out.Reminder.Attempts))
 	s.wakeAt(at)
 	s.Log.Warn("reminder postponed", "reminder", it.out.Reminder.ID, "until", at, "err", err)
-	it.out.Status, it.out.RetryAt, it.out.Error = storage.ReminderPending, at, err.Error()
+	it.out.Status, it.out.RetryAt, it.out.Error = mission.ReminderPending, at, err.Error()
 	return it
 }
 
@@ -321,7 +322,7 @@ func (s *Scheduler) post(ctx context.Context, it item, msg Message, late bool) i
 	failures, limited := 0, 0
 	for {
 		if ctx.Err() != nil {
-			it.out.Status = storage.ReminderPending // stopping: released for another sender
+			it.out.Status = mission.ReminderPending // stopping: released for another sender
 			return it
 		}
 		// An attempt must not outlive the lease, or another sender could post meanwhile.
@@ -342,7 +343,7 @@ func (s *Scheduler) post(ctx context.Context, it item, msg Message, late bool) i
 		id, err := s.Poster.Post(actx, msg)
 		cancel()
 		if err == nil {
-			it.out.Status, it.out.MessageID, it.out.Late = storage.ReminderSent, id, late
+			it.out.Status, it.out.MessageID, it.out.Late = mission.ReminderSent, id, late
 			it.lateness = s.now().Sub(r.DueAt)
 			return it
 		}
@@ -351,7 +352,7 @@ func (s *Scheduler) post(ctx context.Context, it item, msg Message, late bool) i
 			if s.reportOnce(fmt.Sprintf("permanent:%s:%s", msg.ChannelID, reason)) {
 				s.Log.Error("reminder cannot be posted", "guild", r.GuildID, "channel", msg.ChannelID, "reminder", r.ID, "err", reason)
 			}
-			it.out.Status, it.out.Error = storage.ReminderFailed, reason
+			it.out.Status, it.out.Error = mission.ReminderFailed, reason
 			return it
 		}
 		wait, isLimit := retryAfter(err)
@@ -364,7 +365,7 @@ func (s *Scheduler) post(ctx context.Context, it item, msg Message, late bool) i
 		// Rate limits do not count as failures: Discord said when to come back. They are
 		// bounded all the same, so that a row cannot spin forever.
 		if failures >= s.MaxAttempts || limited >= 4*s.MaxAttempts {
-			it.out.Status = storage.ReminderFailed
+			it.out.Status = mission.ReminderFailed
 			it.out.Error = fmt.Sprintf("gave up after %d attempts: %s", failures+limited, describe(err, msg.ChannelID))
 			return it
 		}
@@ -373,7 +374,7 @@ func (s *Scheduler) post(ctx context.Context, it item, msg Message, late bool) i
 			// leased until then, and come back for it.
 			at := s.now().Add(wait)
 			s.wakeAt(at)
-			it.out.Status, it.out.RetryAt, it.out.Error = storage.ReminderPending, at, describe(err, msg.ChannelID)
+			it.out.Status, it.out.RetryAt, it.out.Error = mission.ReminderPending, at, describe(err, msg.ChannelID)
 			return it
 		}
 		s.Log.Debug("reminder post failed; retrying", "reminder", r.ID, "in", wait, "err", err)
@@ -381,7 +382,7 @@ func (s *Scheduler) post(ctx context.Context, it item, msg Message, late bool) i
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			it.out.Status, it.out.Error = storage.ReminderPending, describe(err, msg.ChannelID)
+			it.out.Status, it.out.Error = mission.ReminderPending, describe(err, msg.ChannelID)
 			return it
 		case <-t.C:
 		}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"liaison/mission"
 	"liaison/storage"
 	"liaison/storage/storagetest"
 )
@@ -17,7 +18,7 @@ import (
 func TestFlightReminderPost(t *testing.T) {
 	f := newFixture(t, storage.DriverSQLite)
 	fl := f.flight(t, 3*time.Hour)
-	rs := f.reminders(t, storage.ReminderFlight)
+	rs := f.reminders(t, mission.ReminderFlight)
 	if len(rs) != 2 {
 		t.Fatalf("planned flight reminders = %d, want 2 (1h and 0 before a flight due in 3h)", len(rs))
 	}
@@ -57,8 +58,8 @@ func TestFlightReminderPost(t *testing.T) {
 	if m.AllowedMentions == nil || len(m.AllowedMentions.Parse) != 0 || len(m.AllowedMentions.Roles) != 0 {
 		t.Errorf("allowed_mentions = %+v, want nobody", m.AllowedMentions)
 	}
-	r := f.reminders(t, storage.ReminderFlight)[0]
-	if r.Status != storage.ReminderSent || r.MessageID != "msg-1" || r.Late || r.SentAt == nil {
+	r := f.reminders(t, mission.ReminderFlight)[0]
+	if r.Status != mission.ReminderSent || r.MessageID != "msg-1" || r.Late || r.SentAt == nil {
 		t.Errorf("row after posting: status %q message %q late %v sent %v; want sent msg-1 on time", r.Status, r.MessageID, r.Late, r.SentAt)
 	}
 }
@@ -68,7 +69,7 @@ func TestOverdueNudge(t *testing.T) {
 	open := f.flight(t, 30*time.Minute)
 	closed := f.flight(t, 30*time.Minute)
 	// The landing races with the dispatcher: the row is still pending when the time comes.
-	if err := f.store.DB().Model(&storage.Flight{}).Where("id = ?", closed.ID).Update("status", storage.FlightLanded).Error; err != nil {
+	if err := f.store.DB().Model(&storage.Flight{}).Where("id = ?", closed.ID).Update("status", mission.FlightLanded).Error; err != nil {
 		t.Fatal(err)
 	}
 	f.clock.Advance(30*time.Minute + storage.OverdueAfter)
@@ -90,7 +91,7 @@ func TestOverdueNudge(t *testing.T) {
 		t.Errorf("nudge allowed_mentions = %+v, want only role R1", am)
 	}
 	var statuses []string
-	for _, r := range f.reminders(t, storage.ReminderOverdue) {
+	for _, r := range f.reminders(t, mission.ReminderOverdue) {
 		statuses = append(statuses, fmt.Sprintf("#%d %s", *r.FlightID, r.Status))
 	}
 	want := []string{fmt.Sprintf("#%d sent", open.ID), fmt.Sprintf("#%d cancelled", closed.ID)}
@@ -122,14 +123,14 @@ func TestNoChannelFails(t *testing.T) {
 	f.flight(t, 0)
 	f.clock.Advance(time.Second)
 	f.dispatch(t)
-	r := f.reminders(t, storage.ReminderFlight)[0]
-	if r.Status != storage.ReminderFailed || r.LastError != "no announcement channel: /settings channel" {
+	r := f.reminders(t, mission.ReminderFlight)[0]
+	if r.Status != mission.ReminderFailed || r.LastError != "no announcement channel: /settings channel" {
 		t.Errorf("row = %q %q, want failed with the /settings channel hint", r.Status, r.LastError)
 	}
 	if f.poster.callCount() != 0 {
 		t.Errorf("posted %d times without a channel", f.poster.callCount())
 	}
-	listed, _, err := f.store.FindReminders(context.Background(), "G", storage.ReminderFilter{Statuses: []string{storage.ReminderFailed}})
+	listed, _, err := f.store.FindReminders(context.Background(), "G", storage.ReminderFilter{Statuses: []mission.ReminderStatus{mission.ReminderFailed}})
 	if err != nil || len(listed) != 1 {
 		t.Errorf("/reminders list of failed rows = %d, %v; want the failed row", len(listed), err)
 	}
@@ -158,18 +159,18 @@ func TestDiscordErrors(t *testing.T) {
 	tests := []struct {
 		name      string
 		errs      []error // returned by the first calls, in order
-		status    string
+		status    mission.ReminderStatus
 		calls     int
 		errSubstr string
 		minTook   time.Duration
 	}{
-		{"ok", nil, storage.ReminderSent, 1, "", 0},
-		{"two 500s then ok", []error{e500, e500}, storage.ReminderSent, 3, "", 0},
-		{"network error then ok", []error{netErr}, storage.ReminderSent, 2, "", 0},
-		{"429 waits retry_after", []error{limited, limited}, storage.ReminderSent, 3, "", 80 * time.Millisecond},
-		{"500 until the last attempt", []error{e500, e500, e500, e500, e500, e500}, storage.ReminderFailed, 5, "gave up after 5 attempts: HTTP 500", 0},
-		{"deleted channel", []error{gone}, storage.ReminderFailed, 1, "no longer exists (Discord 10003)", 0},
-		{"missing permission", []error{denied}, storage.ReminderFailed, 1, "may not post in <#C1> (Discord 50013", 0},
+		{"ok", nil, mission.ReminderSent, 1, "", 0},
+		{"two 500s then ok", []error{e500, e500}, mission.ReminderSent, 3, "", 0},
+		{"network error then ok", []error{netErr}, mission.ReminderSent, 2, "", 0},
+		{"429 waits retry_after", []error{limited, limited}, mission.ReminderSent, 3, "", 80 * time.Millisecond},
+		{"500 until the last attempt", []error{e500, e500, e500, e500, e500, e500}, mission.ReminderFailed, 5, "gave up after 5 attempts: HTTP 500", 0},
+		{"deleted channel", []error{gone}, mission.ReminderFailed, 1, "no longer exists (Discord 10003)", 0},
+		{"missing permission", []error{denied}, mission.ReminderFailed, 1, "may not post in <#C1> (Discord 50013", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -188,7 +189,7 @@ func TestDiscordErrors(t *testing.T) {
 			start := time.Now()
 			f.dispatch(t)
 			took := time.Since(start)
-			r := f.reminders(t, storage.ReminderFlight)[0]
+			r := f.reminders(t, mission.ReminderFlight)[0]
 			if r.Status != tt.status || !strings.Contains(r.LastError, tt.errSubstr) {
 				t.Errorf("row = %s %q, want %s containing %q", r.Status, r.LastError, tt.status, tt.errSubstr)
 			}
@@ -198,7 +199,7 @@ func TestDiscordErrors(t *testing.T) {
 			if took < tt.minTook {
 				t.Errorf("took %v, want at least %v (retry_after honoured)", took, tt.minTook)
 			}
-			if tt.status == storage.ReminderSent && r.MessageID == "" {
+			if tt.status == mission.ReminderSent && r.MessageID == "" {
 				t.Errorf("sent row has no message ID")
 			}
 		})
@@ -219,8 +220,8 @@ func TestBrokenChannelLoggedOnce(t *testing.T) {
 	f.flight(t, 0)
 	f.clock.Advance(time.Second)
 	f.dispatch(t)
-	for _, r := range f.reminders(t, storage.ReminderFlight) {
-		if r.Status != storage.ReminderFailed {
+	for _, r := range f.reminders(t, mission.ReminderFlight) {
+		if r.Status != mission.ReminderFailed {
 			t.Errorf("reminder #%d is %s, want failed", r.ID, r.Status)
 		}
 	}
@@ -247,8 +248,8 @@ func TestLongRateLimitGivesRowBack(t *testing.T) {
 	f.flight(t, 0)
 	f.clock.Advance(time.Second)
 	f.dispatch(t)
-	r := f.reminders(t, storage.ReminderFlight)[0]
-	if r.Status != storage.ReminderPending || r.LeaseUntil == nil || !r.LeaseUntil.Equal(f.clock.Now().Add(10*time.Minute).UTC()) {
+	r := f.reminders(t, mission.ReminderFlight)[0]
+	if r.Status != mission.ReminderPending || r.LeaseUntil == nil || !r.LeaseUntil.Equal(f.clock.Now().Add(10*time.Minute).UTC()) {
 		t.Fatalf("row after a 10-minute 429 = %s lease %v, want pending, leased until %v", r.Status, r.LeaseUntil, f.clock.Now().Add(10*time.Minute).UTC())
 	}
 	f.clock.Advance(5 * time.Minute)
@@ -258,8 +259,8 @@ func TestLongRateLimitGivesRowBack(t *testing.T) {
 	}
 	f.clock.Advance(5 * time.Minute)
 	f.dispatch(t)
-	r = f.reminders(t, storage.ReminderFlight)[0]
-	if r.Status != storage.ReminderSent || !r.Late {
+	r = f.reminders(t, mission.ReminderFlight)[0]
+	if r.Status != mission.ReminderSent || !r.Late {
 		t.Errorf("row after the wait = %s late=%v, want sent, late", r.Status, r.Late)
 	}
 }
@@ -281,8 +282,8 @@ func TestCrashBetweenClaimAndPost(t *testing.T) {
 	if got := len(f.poster.messages()); got != 1 {
 		t.Errorf("messages after the lease expired = %d, want 1", got)
 	}
-	r := f.reminders(t, storage.ReminderFlight)[0]
-	if r.Status != storage.ReminderSent || r.Attempts != 2 {
+	r := f.reminders(t, mission.ReminderFlight)[0]
+	if r.Status != mission.ReminderSent || r.Attempts != 2 {
 		t.Errorf("row = %s after %d claims, want sent after 2", r.Status, r.Attempts)
 	}
 }
@@ -308,8 +309,8 @@ func TestCrashBetweenPostAndMark(t *testing.T) {
 	if got := len(f.poster.messages()); got != 1 {
 		t.Errorf("messages = %d, want 1 (the nonce returned the first)", got)
 	}
-	r := f.reminders(t, storage.ReminderFlight)[0]
-	if r.Status != storage.ReminderSent || r.MessageID != first {
+	r := f.reminders(t, mission.ReminderFlight)[0]
+	if r.Status != mission.ReminderSent || r.MessageID != first {
 		t.Errorf("row = %s message %q, want sent as the first message %q", r.Status, r.MessageID, first)
 	}
 	// The dead sender's late write cannot undo it.
@@ -345,8 +346,8 @@ func TestStopReleasesClaims(t *testing.T) {
 		t.Errorf("settled %d, want the 1 post in flight", n)
 	}
 	var sent, free int64
-	f.store.DB().Model(&storage.Reminder{}).Where("status = ?", storage.ReminderSent).Count(&sent)
-	f.store.DB().Model(&storage.Reminder{}).Where("status = ? AND lease_until IS NULL AND lease_owner = '' AND attempts = 0", storage.ReminderPending).Count(&free)
+	f.store.DB().Model(&storage.Reminder{}).Where("status = ?", mission.ReminderSent).Count(&sent)
+	f.store.DB().Model(&storage.Reminder{}).Where("status = ? AND lease_until IS NULL AND lease_owner = '' AND attempts = 0", mission.ReminderPending).Count(&free)
 	if sent != 1 || free != 19 {
 		t.Errorf("after stop: %d sent, %d pending and free; want 1 and 19", sent, free)
 	}
@@ -367,7 +368,7 @@ func TestDowntime(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Start is 3 Jan 15:00 local: digests are planned for 4 and 5 Jan at 08:00.
-		if got := keys(f.reminders(t, storage.ReminderDigest)); !slices.Equal(got, []string{"digest:2025-01-04", "digest:2025-01-05"}) {
+		if got := keys(f.reminders(t, mission.ReminderDigest)); !slices.Equal(got, []string{"digest:2025-01-04", "digest:2025-01-05"}) {
 			t.Fatalf("planned digests = %q", got)
 		}
 		soon := f.flight(t, 3*time.Hour)                  // 1h reminder due at 17:00, 0 at 18:00
@@ -381,7 +382,7 @@ func TestDowntime(t *testing.T) {
 		}
 		f.dispatch(t)
 		byFlight := map[int64][]string{}
-		for _, r := range f.reminders(t, storage.ReminderFlight) {
+		for _, r := range f.reminders(t, mission.ReminderFlight) {
 			byFlight[*r.FlightID] = append(byFlight[*r.FlightID], fmt.Sprintf("%s late=%v", r.Status, r.Late))
 		}
 		if got, want := byFlight[soon.ID], []string{"missed late=true", "missed late=true"}; !slices.Equal(got, want) {
@@ -409,14 +410,14 @@ func TestDowntime(t *testing.T) {
 		}
 		digest := text(posted[0])
 		for _, want := range []string{"Daily digest", "Sunday 5 January 2025", "Posted late",
-			fmt.Sprintf("Reminder of flight #%d", soon.ID), "of 2,500 planned"} {
+			fmt.Sprintf("Reminder of flight #%d", soon.ID), "of **2,500** planned"} {
 			if !strings.Contains(digest, want) {
 				t.Errorf("digest lacks %q:\n%s", want, digest)
 			}
 		}
 		var got []string
-		for _, r := range f.reminders(t, storage.ReminderDigest) {
-			got = append(got, r.DedupeKey+" "+r.Status)
+		for _, r := range f.reminders(t, mission.ReminderDigest) {
+			got = append(got, r.DedupeKey+" "+string(r.Status))
 		}
 		// 6 Jan 08:00 had passed when housekeeping ran again, so it was never planned; 7 Jan is.
 		want := []string{"digest:2025-01-04 missed", "digest:2025-01-05 sent", "digest:2025-01-07 pending", "digest:2025-01-08 pending"}
@@ -463,9 +464,9 @@ func TestDigestContent(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Friday 3 January 2025",
-		"**475** of 2,500 planned deployed (19.0 %)",
-		"🇰🇪 Kenya — 400 deployed, pledged 1,000, 600 to come",
-		"🇬🇹 Guatemala — 75 deployed",
+		"**475** deployed of **2,500** planned (19.0 %)",
+		"🇰🇪 Kenya — 400 · pledged 1,000 · gap 600",
+		"🇬🇹 Guatemala — 75 · no pledge",
 		fmt.Sprintf("#%d · <t:%d:f>", fl.ID, fl.ETA.Unix()),
 		"GT 75, SV 8",
 		"**75** personnel in 1 arrival",
@@ -546,7 +547,7 @@ func testManyDispatchers(t *testing.T, driver string, instances, n int) {
 		t.Errorf("instances settled %d rows in all, want %d", total, n)
 	}
 	var sent int64
-	first.DB().Model(&storage.Reminder{}).Where("status = ? AND message_id <> ''", storage.ReminderSent).Count(&sent)
+	first.DB().Model(&storage.Reminder{}).Where("status = ? AND message_id <> ''", mission.ReminderSent).Count(&sent)
 	if sent != int64(n) {
 		t.Errorf("%d rows recorded sent with a message ID, want %d", sent, n)
 	}
@@ -657,7 +658,7 @@ func TestRunReplansDigestsOnWake(t *testing.T) {
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		var n int64
-		st.DB().Model(&storage.Reminder{}).Where("kind = ? AND status = ?", storage.ReminderDigest, storage.ReminderPending).Count(&n)
+		st.DB().Model(&storage.Reminder{}).Where("kind = ? AND status = ?", mission.ReminderDigest, mission.ReminderPending).Count(&n)
 		if n == 2 {
 			break
 		}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"liaison/discordtext"
+	"liaison/mission"
+	"liaison/render"
 	"liaison/storage"
 )
 
@@ -56,8 +58,6 @@ type FlightEvents struct {
 	Log    *slog.Logger
 	// Now is the clock; tests fix it.
 	Now func() time.Time
-	// CountryName renders an alpha-2 code; main passes commands.CountryName.
-	CountryName func(code string) string
 	// Timeout bounds the Discord calls of one change (default 10 s).
 	Timeout time.Duration
 }
@@ -111,11 +111,11 @@ func (fe *FlightEvents) FlightChanged(ctx context.Context, f storage.Flight) {
 		}
 	case f.EventID == "":
 		// Closed without ever having an event: nothing to mirror.
-	case f.Status == storage.FlightCancelled:
+	case f.Status == mission.FlightCancelled:
 		if err := fe.Client.SetEventStatus(ctx, f.GuildID, f.EventID, EventCanceled); err != nil {
 			log.Warn("cancel scheduled event", "err", err)
 		}
-	case f.Status == storage.FlightLanded:
+	case f.Status == mission.FlightLanded:
 		// Discord completes only an ACTIVE event, and an external event does not start by
 		// itself: start it, then complete it. If it was started already, the first call fails
 		// and the second still completes it.
@@ -135,13 +135,9 @@ func (fe *FlightEvents) event(f storage.Flight) Event {
 	} else {
 		name += " → " + f.Destination
 	}
-	country := fe.CountryName
-	if country == nil {
-		country = func(c string) string { return c }
-	}
 	var parts []string
 	for _, l := range f.Manifest {
-		parts = append(parts, fmt.Sprintf("%s %s %s", country(l.Country), discordtext.Thousands(int64(l.Personnel)), l.Role))
+		parts = append(parts, render.ManifestLine(render.English, l.ManifestLine))
 	}
 	desc := "Manifest: " + strings.Join(parts, "; ")
 	if len(parts) == 0 {
@@ -153,7 +149,7 @@ func (fe *FlightEvents) event(f storage.Flight) Event {
 	if f.Origin != "" {
 		desc += "\nFrom: " + f.Origin
 	}
-	if f.Status == storage.FlightDelayed {
+	if f.Status == mission.FlightDelayed {
 		desc += "\nDelayed"
 		if f.Reason != "" {
 			desc += ": " + f.Reason

@@ -12,6 +12,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"liaison/discordtext"
+	"liaison/mission"
 	"liaison/storage"
 )
 
@@ -52,8 +53,8 @@ func (f *fakeEventStore) SetFlightEvent(_ context.Context, guildID string, id in
 func TestFlightEvents(t *testing.T) {
 	now := time.Date(2025, 1, 3, 20, 0, 0, 0, time.UTC)
 	eta := now.Add(18 * time.Hour)
-	base := storage.Flight{ID: 7, GuildID: "G", ETA: eta, Status: storage.FlightScheduled, Destination: "PAP", Aircraft: "C-17",
-		Manifest: []storage.ManifestLine{{Country: "GT", Personnel: 75, Role: "military"}}}
+	base := storage.Flight{ID: 7, GuildID: "G", ETA: eta, Status: mission.FlightScheduled, Destination: "PAP", Aircraft: "C-17",
+		Manifest: []storage.ManifestLine{{ManifestLine: mission.ManifestLine{Country: "GT", Personnel: 75, Role: "military"}}}}
 	with := func(change func(f *storage.Flight)) storage.Flight {
 		f := base
 		change(&f)
@@ -69,20 +70,20 @@ func TestFlightEvents(t *testing.T) {
 		{"scheduled in the past", with(func(f *storage.Flight) { f.ETA = now.Add(-time.Hour) }), nil, nil},
 		{"delayed", with(func(f *storage.Flight) {
 			f.EventID = "E1"
-			f.Status = storage.FlightDelayed
+			f.Status = mission.FlightDelayed
 			f.ETA = eta.Add(time.Hour)
 		}),
 			[]string{"update E1"}, nil},
-		{"cancelled", with(func(f *storage.Flight) { f.EventID = "E1"; f.Status = storage.FlightCancelled }),
+		{"cancelled", with(func(f *storage.Flight) { f.EventID = "E1"; f.Status = mission.FlightCancelled }),
 			[]string{"status E1 4"}, nil},
-		{"landed", with(func(f *storage.Flight) { f.EventID = "E1"; f.Status = storage.FlightLanded }),
+		{"landed", with(func(f *storage.Flight) { f.EventID = "E1"; f.Status = mission.FlightLanded }),
 			[]string{"status E1 2", "status E1 3"}, nil},
-		{"cancelled without event", with(func(f *storage.Flight) { f.Status = storage.FlightCancelled }), nil, nil},
+		{"cancelled without event", with(func(f *storage.Flight) { f.Status = mission.FlightCancelled }), nil, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			client, store := &fakeEvents{}, &fakeEventStore{}
-			fe := &FlightEvents{Client: client, Store: store, Now: func() time.Time { return now }, CountryName: countries}
+			fe := &FlightEvents{Client: client, Store: store, Now: func() time.Time { return now }}
 			fe.FlightChanged(context.Background(), tt.flight)
 			if !slices.Equal(client.calls, tt.calls) {
 				t.Errorf("calls = %q, want %q", client.calls, tt.calls)
@@ -94,11 +95,11 @@ func TestFlightEvents(t *testing.T) {
 	}
 
 	client := &fakeEvents{}
-	fe := &FlightEvents{Client: client, Store: &fakeEventStore{}, Now: func() time.Time { return now }, CountryName: countries}
+	fe := &FlightEvents{Client: client, Store: &fakeEventStore{}, Now: func() time.Time { return now }}
 	fe.FlightChanged(context.Background(), base)
 	e := client.last
 	if e.Name != "✈️ Flight #7 → PAP" || e.Location != "PAP" || !e.Start.Equal(eta) || !e.End.Equal(eta.Add(time.Hour)) ||
-		!strings.Contains(e.Description, "🇬🇹 Guatemala 75 military") {
+		!strings.Contains(e.Description, "🇬🇹 Guatemala — 75 military") {
 		t.Errorf("event = %+v", e)
 	}
 

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"liaison/mission"
 	"liaison/storage"
 	"liaison/storage/storagetest"
 )
@@ -99,19 +100,6 @@ func (l *logBuffer) String() string {
 	return l.b.String()
 }
 
-// countries is a tiny stand-in for commands.CountryName.
-func countries(code string) string {
-	switch code {
-	case "GT":
-		return "🇬🇹 Guatemala"
-	case "SV":
-		return "🇸🇻 El Salvador"
-	case "KE":
-		return "🇰🇪 Kenya"
-	}
-	return code
-}
-
 // fixture is a migrated store with a fixed clock, a guild "G" with an announcement channel,
 // and a scheduler over a fake poster.
 type fixture struct {
@@ -143,7 +131,6 @@ func testScheduler(st *storage.Store, clock *storagetest.Clock, p Poster, logs *
 	s.BackoffBase = 2 * time.Millisecond
 	s.BackoffMax = 10 * time.Millisecond
 	s.AttemptTimeout = 2 * time.Second
-	s.CountryName = countries
 	return s
 }
 
@@ -170,7 +157,7 @@ func (f *fixture) dispatch(t testing.TB) int {
 }
 
 // reminders returns guild G's reminders of kind in due order, whatever their status.
-func (f *fixture) reminders(t testing.TB, kind string) []storage.Reminder {
+func (f *fixture) reminders(t testing.TB, kind mission.ReminderKind) []storage.Reminder {
 	t.Helper()
 	var rs []storage.Reminder
 	if err := f.store.DB().Where("guild_id = ? AND kind = ?", "G", kind).Order("due_at, id").Find(&rs).Error; err != nil {
@@ -184,7 +171,7 @@ func (f *fixture) flight(t testing.TB, eta time.Duration) storage.Flight {
 	t.Helper()
 	fl, err := f.store.ScheduleFlight(context.Background(), storage.Actor{GuildID: "G", UserID: "mod"}, storage.Flight{
 		ETA: f.clock.Now().Add(eta), Destination: "PAP", Aircraft: "C-17", Source: "press",
-		Manifest: []storage.ManifestLine{{Country: "GT", Personnel: 75, Role: "military"}, {Country: "SV", Personnel: 8, Role: "medical"}},
+		Manifest: []storage.ManifestLine{{ManifestLine: mission.ManifestLine{Country: "GT", Personnel: 75, Role: "military"}}, {ManifestLine: mission.ManifestLine{Country: "SV", Personnel: 8, Role: "medical"}}},
 	})
 	if err != nil {
 		t.Fatalf("ScheduleFlight: %v", err)
@@ -234,8 +221,8 @@ func bulkDue(t testing.TB, st *storage.Store, guild string, n int, due time.Time
 		rows = rows[:0]
 	}
 	for i := range n {
-		rows = append(rows, storage.Reminder{GuildID: guild, Kind: storage.ReminderCountdown,
-			DedupeKey: fmt.Sprintf("bulk:%d", i), OffsetSecs: 86400, DueAt: now, Status: storage.ReminderPending,
+		rows = append(rows, storage.Reminder{GuildID: guild, Kind: mission.ReminderCountdown,
+			DedupeKey: fmt.Sprintf("bulk:%d", i), OffsetSecs: 86400, DueAt: now, Status: mission.ReminderPending,
 			Nonce: fmt.Sprintf("%s-%d", guild, i), CreatedAt: now, UpdatedAt: now})
 		if len(rows) == cap(rows) {
 			flush()

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"liaison/mission"
 	"liaison/storage"
 	"liaison/storage/storagetest"
 )
@@ -56,8 +57,8 @@ func TestDispatcherRecoversPanics(t *testing.T) {
 	f.clock.Advance(time.Second)
 	f.dispatch(t)
 	var statuses []string
-	for _, r := range f.reminders(t, storage.ReminderFlight) {
-		statuses = append(statuses, r.Status)
+	for _, r := range f.reminders(t, mission.ReminderFlight) {
+		statuses = append(statuses, string(r.Status))
 	}
 	if strings.Join(statuses, ",") != "failed,sent" && strings.Join(statuses, ",") != "sent,failed" {
 		t.Errorf("statuses = %q, want one failed (the panic) and one sent", statuses)
@@ -74,7 +75,7 @@ func TestHousekeepingExpiresLeasesAndTopsUp(t *testing.T) {
 	ctx := context.Background()
 	end := f.clock.Now().Add(60 * 24 * time.Hour)
 	f.setGuild(t, "G", func(g *storage.Guild) { g.MandateEnd = &end })
-	if err := f.store.DB().Where("kind = ?", storage.ReminderCountdown).Delete(&storage.Reminder{}).Error; err != nil {
+	if err := f.store.DB().Where("kind = ?", mission.ReminderCountdown).Delete(&storage.Reminder{}).Error; err != nil {
 		t.Fatal(err)
 	}
 	f.flight(t, 0)
@@ -86,10 +87,10 @@ func TestHousekeepingExpiresLeasesAndTopsUp(t *testing.T) {
 	if err := f.sched.Housekeep(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if got := len(f.reminders(t, storage.ReminderCountdown)); got != 3 {
+	if got := len(f.reminders(t, mission.ReminderCountdown)); got != 3 {
 		t.Errorf("countdown rows after top-up = %d, want 3", got)
 	}
-	r := f.reminders(t, storage.ReminderFlight)[0]
+	r := f.reminders(t, mission.ReminderFlight)[0]
 	if r.LeaseUntil != nil || r.LeaseOwner != "" {
 		t.Errorf("stale lease kept: %v %q", r.LeaseUntil, r.LeaseOwner)
 	}
@@ -109,8 +110,8 @@ func TestDigestFollowsSettings(t *testing.T) {
 		ctx := context.Background()
 		pending := func() string {
 			var out []string
-			for _, r := range f.reminders(t, storage.ReminderDigest) {
-				if r.Status == storage.ReminderPending {
+			for _, r := range f.reminders(t, mission.ReminderDigest) {
+				if r.Status == mission.ReminderPending {
 					loc, _ := time.LoadLocation("America/Port-au-Prince")
 					out = append(out, r.DedupeKey+"@"+r.DueAt.In(loc).Format("15:04"))
 				}

@@ -10,11 +10,21 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"liaison/discordtext"
+	"liaison/mission"
+	"liaison/render"
 	"liaison/storage"
 )
 
-// maxListed is how many lines a digest section lists before "… and N more".
-const maxListed = 10
+// Digest sizes: a section lists maxListed lines before "… and N more"; the force summary names
+// digestCountries countries, so that the digest stays one screen long.
+const (
+	maxListed       = 10
+	digestCountries = 15
+	// digestAhead is how far ahead the digest lists flights.
+	digestAhead = 48 * time.Hour
+	// digestBack is how far back it lists arrivals.
+	digestBack = 24 * time.Hour
+)
 
 // Embed colours.
 const (
@@ -31,13 +41,13 @@ func (s *Scheduler) compose(ctx context.Context, g storage.Guild, r storage.Remi
 	var m Message
 	var err error
 	switch r.Kind {
-	case storage.ReminderFlight:
+	case mission.ReminderFlight:
 		m, err = s.composeFlight(ctx, g, r)
-	case storage.ReminderOverdue:
+	case mission.ReminderOverdue:
 		m, err = s.composeOverdue(ctx, g, r)
-	case storage.ReminderCountdown:
+	case mission.ReminderCountdown:
 		m, err = s.composeCountdown(g, r)
-	case storage.ReminderDigest:
+	case mission.ReminderDigest:
 		m, err = s.composeDigest(ctx, g, r, now)
 	default:
 		return m, failedf("unknown reminder kind %q", r.Kind)
@@ -63,7 +73,7 @@ func (s *Scheduler) openFlight(ctx context.Context, r storage.Reminder, want fun
 		return storage.Flight{}, failedf("reminder has no flight")
 	}
 	f, err := s.Store.Flight(ctx, r.GuildID, *r.FlightID)
-	if errors.Is(err, storage.ErrNotFound) {
+	if errors.Is(err, mission.ErrNotFound) {
 		return f, cancelledf("flight #%d no longer exists", *r.FlightID)
 	}
 	if err != nil {
@@ -100,7 +110,7 @@ func (s *Scheduler) composeFlight(ctx context.Context, g storage.Guild, r storag
 			{Name: "Destination", Value: dest, Inline: true},
 		},
 	}
-	if f.Status == storage.FlightDelayed {
+	if f.Status == mission.FlightDelayed {
 		v := "delayed"
 		if f.Reason != "" {
 			v += ": " + f.Reason
@@ -113,7 +123,7 @@ func (s *Scheduler) composeFlight(ctx context.Context, g storage.Guild, r storag
 	if f.Origin != "" {
 		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Origin", Value: f.Origin, Inline: true})
 	}
-	e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Manifest", Value: s.manifest(f.Manifest)})
+	e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Manifest", Value: render.Manifest(postLang(g), f.Manifest)})
 	if f.Source != "" {
 		e.Footer = &discordgo.MessageEmbedFooter{Text: "Source: " + f.Source}
 	}
@@ -138,7 +148,7 @@ func (s *Scheduler) composeOverdue(ctx context.Context, g storage.Guild, r stora
 		"Land it with `/flight land flight:%d`, or change it with `/flight delay` or `/flight cancel`.",
 		who, f.ID, destination(f, g), discordtext.Timestamp(f.ETA, "F"), discordtext.Timestamp(f.ETA, "R"), f.ID)
 	e := &discordgo.MessageEmbed{Title: fmt.Sprintf("Flight #%d is overdue", f.ID), Color: colourOverdue,
-		Fields: []*discordgo.MessageEmbedField{{Name: "Manifest", Value: s.manifest(f.Manifest)}}}
+		Fields: []*discordgo.MessageEmbedField{{Name: "Manifest", Value: render.Manifest(postLang(g), f.Manifest)}}}
 	return Message{Content: content, Embeds: []*discordgo.MessageEmbed{e}, AllowedMentions: am}, nil
 }
 
@@ -174,68 +184,88 @@ func (s *Scheduler) composeDigest(ctx context.Context, g storage.Guild, r storag
 	if later {
 		return Message{}, missedf("superseded by a later digest (the bot was offline)")
 	}
-	loc := g.Location()
-	day := strings.TrimPrefix(r.DedupeKey, "digest:")
 	title := "Daily digest"
-	if d, err := time.ParseInLocation("2006-01-02", day, loc); err == nil {
+	if d, err := time.ParseInLocation("2006-01-02", strings.TrimPrefix(r.DedupeKey, "digest:"), g.Location()); err == nil {
 		title += " · " + d.Format("Monday 2 January 2006")
 	}
-	e := &discordgo.MessageEmbed{Title: title, Color: colourDigest}
-	add := func(name, value string) {
-		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: name, Value: value})
-	}
-
 	levels, deployed, err := s.Store.ForceLevels(ctx, g.ID)
 	if err != nil {
 		return Message{}, err
 	}
-	e.Description = s.forceSummary(g, levels, deployed)
+	e := &discordgo.MessageEmbed{Title: title, Color: colourDigest,
+		Description: render.ForceSummary(postLang(g), g, levels, deployed, digestCountries)}
+	for _, section := range []func(context.Context, storage.Guild, time.Time) (*discordgo.MessageEmbedField, error){
+		s.digestFlights, s.digestArrivals, s.digestMissed,
+	} {
+		f, err := section(ctx, g, now)
+		if err != nil {
+			return Message{}, err
+		}
+		if f != nil {
+			e.Fields = append(e.Fields, f)
+		}
+	}
+	return Message{Content: "📋 " + title, Embeds: []*discordgo.MessageEmbed{e}}, nil
+}
 
+// digestFlights lists the flights of the next 48 hours.
+func (s *Scheduler) digestFlights(ctx context.Context, g storage.Guild, now time.Time) (*discordgo.MessageEmbedField, error) {
 	flights, _, err := s.Store.FindFlights(ctx, g.ID, storage.FlightFilter{Status: storage.FlightsUpcoming, Limit: 50})
 	if err != nil {
-		return Message{}, err
+		return nil, err
 	}
 	var lines []string
 	for _, f := range flights {
-		if f.ETA.After(now.Add(48 * time.Hour)) {
+		if f.ETA.After(now.Add(digestAhead)) {
 			break
 		}
-		lines = append(lines, fmt.Sprintf("#%d · %s (%s) · %s · %s", f.ID, discordtext.Timestamp(f.ETA, "f"), discordtext.Timestamp(f.ETA, "R"), destination(f, g), s.manifestShort(f.Manifest)))
+		if f.Destination == "" {
+			f.Destination = g.Airport
+		}
+		lines = append(lines, render.FlightLine(postLang(g), f))
 	}
-	add("Flights in the next 48 h", listOr(lines, "none scheduled"))
+	return &discordgo.MessageEmbedField{Name: "Flights in the next 48 h", Value: listOr(lines, "none scheduled")}, nil
+}
 
-	arrived, total, err := s.Store.FindArrivals(ctx, g.ID, storage.ArrivalFilter{Since: now.Add(-24 * time.Hour), Until: now.Add(time.Second), Limit: maxListed})
+// digestArrivals sums and lists the arrivals of the last 24 hours.
+func (s *Scheduler) digestArrivals(ctx context.Context, g storage.Guild, now time.Time) (*discordgo.MessageEmbedField, error) {
+	arrived, total, err := s.Store.FindArrivals(ctx, g.ID, storage.ArrivalFilter{Since: now.Add(-digestBack), Until: now.Add(time.Second), Limit: maxListed})
 	if err != nil {
-		return Message{}, err
+		return nil, err
 	}
-	sum, err := s.Store.ArrivedSince(ctx, g.ID, now.Add(-24*time.Hour))
+	sum, err := s.Store.ArrivedSince(ctx, g.ID, now.Add(-digestBack))
 	if err != nil {
-		return Message{}, err
+		return nil, err
 	}
-	lines = lines[:0]
+	var lines []string
 	for _, a := range arrived {
-		lines = append(lines, fmt.Sprintf("%s — %s %s, %s", s.CountryName(a.Country), discordtext.Thousands(int64(a.Personnel)), a.Role, discordtext.Timestamp(a.ArrivedAt, "f")))
+		line := mission.ManifestLine{Country: a.Country, Personnel: a.Personnel, Role: a.Role}
+		lines = append(lines, render.ManifestLine(postLang(g), line)+", "+discordtext.Timestamp(a.ArrivedAt, "f"))
 	}
 	if more := int(total) - len(arrived); more > 0 {
 		lines = append(lines, fmt.Sprintf("… and %d more", more))
 	}
-	head := fmt.Sprintf("**%s** personnel in %s\n", discordtext.Thousands(sum), discordtext.Plural(int(total), "arrival"))
-	if total == 0 {
-		head = ""
+	head := ""
+	if total > 0 {
+		head = fmt.Sprintf("**%s** personnel in %s\n", discordtext.Thousands(sum), discordtext.Plural(int(total), "arrival"))
 	}
-	add("Arrivals in the last 24 h", head+listOr(lines, "none"))
+	return &discordgo.MessageEmbedField{Name: "Arrivals in the last 24 h", Value: head + listOr(lines, "none")}, nil
+}
 
+// digestMissed lists the posts missed since the previous digest (at most a week back); nil
+// when there are none.
+func (s *Scheduler) digestMissed(ctx context.Context, g storage.Guild, now time.Time) (*discordgo.MessageEmbedField, error) {
 	since := now.Add(-7 * 24 * time.Hour)
-	if prev, err := s.Store.LastSent(ctx, g.ID, storage.ReminderDigest); err == nil && prev.DueAt.After(since) {
+	if prev, err := s.Store.LastSent(ctx, g.ID, mission.ReminderDigest); err == nil && prev.DueAt.After(since) {
 		since = prev.DueAt
-	} else if err != nil && !errors.Is(err, storage.ErrNotFound) {
-		return Message{}, err
+	} else if err != nil && !errors.Is(err, mission.ErrNotFound) {
+		return nil, err
 	}
 	missed, err := s.Store.MissedSince(ctx, g.ID, since, maxListed+1)
 	if err != nil {
-		return Message{}, err
+		return nil, err
 	}
-	lines = lines[:0]
+	var lines []string
 	for i, m := range missed {
 		if i == maxListed {
 			lines = append(lines, "… and more: see `/reminders list`")
@@ -243,92 +273,33 @@ func (s *Scheduler) composeDigest(ctx context.Context, g storage.Guild, r storag
 		}
 		lines = append(lines, fmt.Sprintf("%s, due %s — %s: %s", s.describeReminder(m), discordtext.Timestamp(m.DueAt, "f"), m.Status, m.LastError))
 	}
-	if len(lines) > 0 {
-		add("Posts missed", strings.Join(lines, "\n"))
+	if len(lines) == 0 {
+		return nil, nil
 	}
-	return Message{Content: "📋 " + title, Embeds: []*discordgo.MessageEmbed{e}}, nil
-}
-
-// forceSummary is the digest's force level: deployed of planned with a bar, then per country
-// (levels, as storage.ForceLevels orders them) deployed, pledged and the gap.
-func (s *Scheduler) forceSummary(g storage.Guild, levels []storage.CountryForce, deployed int64) string {
-	var b strings.Builder
-	if g.Planned > 0 {
-		fmt.Fprintf(&b, "**%s** of %s planned deployed (%s)\n%s\n", discordtext.Thousands(deployed), discordtext.Thousands(int64(g.Planned)),
-			discordtext.Percent(deployed, int64(g.Planned)), discordtext.ProgressBar(deployed, int64(g.Planned)))
-	} else {
-		fmt.Fprintf(&b, "**%s** deployed (planned strength not set: `/mission set planned:2500`)\n", discordtext.Thousands(deployed))
-	}
-	for i, r := range levels {
-		if i == 15 {
-			fmt.Fprintf(&b, "… and %d more countries: see `/forces`\n", len(levels)-i)
-			break
-		}
-		line := fmt.Sprintf("%s — %s deployed", s.CountryName(r.Country), discordtext.Thousands(r.Deployed))
-		switch {
-		case r.Pledges == 0:
-		case r.PledgeUnknown && r.Pledged == 0:
-			line += ", pledge of unreported size"
-		case r.PledgeUnknown:
-			line += fmt.Sprintf(", pledged %s+ (some sizes unreported)", discordtext.Thousands(r.Pledged))
-		default:
-			line += fmt.Sprintf(", pledged %s", discordtext.Thousands(r.Pledged))
-			if gap := r.Pledged - r.Deployed; gap > 0 {
-				line += fmt.Sprintf(", %s to come", discordtext.Thousands(gap))
-			}
-		}
-		b.WriteString(line + "\n")
-	}
-	return strings.TrimRight(b.String(), "\n")
+	return &discordgo.MessageEmbedField{Name: "Posts missed", Value: strings.Join(lines, "\n")}, nil
 }
 
 // describeReminder names a reminder for the digest's missed list.
 func (s *Scheduler) describeReminder(r storage.Reminder) string {
 	switch r.Kind {
-	case storage.ReminderFlight:
+	case mission.ReminderFlight:
 		if r.FlightID != nil {
 			return fmt.Sprintf("Reminder of flight #%d", *r.FlightID)
 		}
-	case storage.ReminderOverdue:
+	case mission.ReminderOverdue:
 		if r.FlightID != nil {
 			return fmt.Sprintf("Overdue notice of flight #%d", *r.FlightID)
 		}
-	case storage.ReminderDigest:
+	case mission.ReminderDigest:
 		return "Digest of " + strings.TrimPrefix(r.DedupeKey, "digest:")
-	case storage.ReminderCountdown:
+	case mission.ReminderCountdown:
 		return fmt.Sprintf("Mandate countdown (%s)", discordtext.Plural(int(r.OffsetSecs/86400), "day"))
 	}
 	return fmt.Sprintf("Reminder #%d", r.ID)
 }
 
-// manifest lists a flight's manifest, one country per line.
-func (s *Scheduler) manifest(lines []storage.ManifestLine) string {
-	if len(lines) == 0 {
-		return "not reported"
-	}
-	out := make([]string, 0, len(lines)+1)
-	var total int64
-	for _, l := range lines {
-		out = append(out, fmt.Sprintf("%s — %s %s", s.CountryName(l.Country), discordtext.Thousands(int64(l.Personnel)), l.Role))
-		total += int64(l.Personnel)
-	}
-	if len(lines) > 1 {
-		out = append(out, fmt.Sprintf("**%s** in all", discordtext.Thousands(total)))
-	}
-	return strings.Join(out, "\n")
-}
-
-// manifestShort is a manifest on one line: "GT 75, SV 8".
-func (s *Scheduler) manifestShort(lines []storage.ManifestLine) string {
-	if len(lines) == 0 {
-		return "manifest not reported"
-	}
-	parts := make([]string, 0, len(lines))
-	for _, l := range lines {
-		parts = append(parts, fmt.Sprintf("%s %s", l.Country, discordtext.Thousands(int64(l.Personnel))))
-	}
-	return strings.Join(parts, ", ")
-}
+// postLang is the language of the guild's posts. English is the only catalog yet.
+func postLang(g storage.Guild) render.Lang { return render.English }
 
 // destination is the flight's airport, or the guild's default.
 func destination(f storage.Flight, g storage.Guild) string {

@@ -78,10 +78,6 @@ type Scheduler struct {
 	// (the default) records them failed with ErrNoChannel; the console sets it to any value,
 	// since its poster prints everything to the one terminal.
 	FallbackChannel string
-	// CountryName renders a stored alpha-2 code ("GT" → "🇬🇹 Guatemala"); main passes
-	// commands.CountryName. Injected rather than imported so that jobs does not depend on the
-	// commands package (which depends on bot, which depends on jobs).
-	CountryName func(code string) string
 	// Metrics receives counts; optional.
 	Metrics Metrics
 
@@ -153,9 +149,6 @@ func (s *Scheduler) init() {
 		setDefault(&s.PlanAhead, DefaultPlanAhead)
 		if s.Housekeeping == "" {
 			s.Housekeeping = DefaultHousekeeping
-		}
-		if s.CountryName == nil {
-			s.CountryName = func(code string) string { return code }
 		}
 	})
 }

@@ -7,11 +7,13 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"liaison/mission"
 )
 
 // addForce moves the running total of (guild, country, role) by delta inside tx. Keeping the
 // total beside the history lets /forces answer without scanning every arrival.
-func addForce(tx *gorm.DB, guildID, country, role string, delta int64) error {
+func addForce(tx *gorm.DB, guildID, country string, role mission.Role, delta int64) error {
 	if delta == 0 {
 		return nil
 	}
@@ -52,7 +54,7 @@ func (s *Store) logArrival(tx *gorm.DB, a Actor, in Arrival) (Arrival, error) {
 	if err := addForce(tx, a.GuildID, in.Country, in.Role, int64(in.Personnel)); err != nil {
 		return in, err
 	}
-	return in, s.audit(tx, a, KindArrival, in.ID, "create", nil, in)
+	return in, s.audit(tx, a, mission.KindArrival, in.ID, mission.ActionCreate, nil, in)
 }
 
 // Arrival returns one arrival of the guild.
@@ -87,7 +89,7 @@ func (s *Store) EditArrival(ctx context.Context, a Actor, id int64, change func(
 			return err
 		}
 		after = cur
-		return s.audit(tx, a, KindArrival, id, "update", before, cur)
+		return s.audit(tx, a, mission.KindArrival, id, mission.ActionUpdate, before, cur)
 	})
 	return after, err
 }
@@ -105,7 +107,7 @@ func (s *Store) DeleteArrival(ctx context.Context, a Actor, id int64) (Arrival, 
 		if err := addForce(tx, a.GuildID, cur.Country, cur.Role, -int64(cur.Personnel)); err != nil {
 			return err
 		}
-		return s.audit(tx, a, KindArrival, id, "delete", cur, nil)
+		return s.audit(tx, a, mission.KindArrival, id, mission.ActionDelete, cur, nil)
 	})
 	return cur, err
 }
@@ -169,7 +171,7 @@ func (s *Store) LogDeparture(ctx context.Context, a Actor, in Departure) (Depart
 		if err := addForce(tx, a.GuildID, in.Country, in.Role, -int64(in.Personnel)); err != nil {
 			return err
 		}
-		return s.audit(tx, a, KindDeparture, in.ID, "create", nil, in)
+		return s.audit(tx, a, mission.KindDeparture, in.ID, mission.ActionCreate, nil, in)
 	})
 	return in, err
 }

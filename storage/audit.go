@@ -6,23 +6,13 @@ import (
 	"fmt"
 
 	"gorm.io/gorm"
-)
 
-// Audit kinds, as /history and /export audit name them.
-const (
-	KindArrival   = "arrival"
-	KindDeparture = "departure"
-	KindPledge    = "pledge"
-	KindFlight    = "flight"
-	KindSettings  = "settings"
+	"liaison/mission"
 )
-
-// AuditKinds lists the kinds /history accepts.
-var AuditKinds = []string{KindArrival, KindDeparture, KindPledge, KindFlight, KindSettings}
 
 // audit writes one entry inside the caller's transaction, so a change and its record commit or
 // roll back together.
-func (s *Store) audit(tx *gorm.DB, a Actor, kind string, id int64, action string, before, after any) error {
+func (s *Store) audit(tx *gorm.DB, a Actor, kind mission.RecordKind, id int64, action mission.AuditAction, before, after any) error {
 	e := AuditEntry{GuildID: a.GuildID, At: s.now(), UserID: a.UserID, Command: a.Command,
 		Kind: kind, RecordID: id, Action: action, Before: toJSON(before), After: toJSON(after)}
 	if err := tx.Create(&e).Error; err != nil {
@@ -44,7 +34,7 @@ func toJSON(v any) string {
 
 // AuditFilter narrows FindAudit. Zero values match everything.
 type AuditFilter struct {
-	Kind     string
+	Kind     mission.RecordKind
 	RecordID int64
 	Limit    int
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"liaison/mission"
 	"liaison/storage"
 	"liaison/storage/storagetest"
 )
@@ -205,7 +206,7 @@ func TestConcurrentChangesOfOneRecord(t *testing.T) {
 					t.Errorf("flight #%d landed by %d racers made %d arrivals, want %d", id, racers, got, want)
 				}
 				if got, want := successes(errs), 1; got != want {
-					t.Errorf("%d racers landed flight #%d, want %d (the others get a StateError)", got, id, want)
+					t.Errorf("%d racers landed flight #%d, want %d (the others get a conflict)", got, id, want)
 				}
 			}},
 		{"delete the same arrival",
@@ -218,7 +219,7 @@ func TestConcurrentChangesOfOneRecord(t *testing.T) {
 				if got, want := successes(errs), 1; got != want {
 					t.Errorf("%d racers deleted arrival #%d, want %d (the others get ErrNotFound)", got, id, want)
 				}
-				if got, want := rawCount(t, s, "audit_entries", "kind = ? AND record_id = ? AND action = ?", storage.KindArrival, id, "delete"), int64(1); got != want {
+				if got, want := rawCount(t, s, "audit_entries", "kind = ? AND record_id = ? AND action = ?", mission.KindArrival, id, "delete"), int64(1); got != want {
 					t.Errorf("arrival #%d has %d delete audit entries, want %d", id, got, want)
 				}
 			}},
@@ -275,9 +276,10 @@ func TestConcurrentChangesOfOneRecord(t *testing.T) {
 					close(start)
 					wg.Wait()
 					for _, err := range errs {
-						var se *storage.StateError
-						if err != nil && !errors.As(err, &se) && !errors.Is(err, storage.ErrNotFound) {
-							t.Errorf("racer error %v, want none, a StateError or ErrNotFound", err)
+						var se *mission.Error
+						conflict := errors.As(err, &se) && se.Kind == mission.EConflict
+						if err != nil && !conflict && !errors.Is(err, mission.ErrNotFound) {
+							t.Errorf("racer error %v, want none, a conflict or ErrNotFound", err)
 						}
 					}
 					c.check(t, s, id, errs)

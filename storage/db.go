@@ -17,6 +17,8 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 	"gorm.io/gorm/logger"
+
+	"liaison/mission"
 )
 
 // Drivers Liaison can store its records in.
@@ -25,15 +27,10 @@ const (
 	DriverPostgres = "postgres"
 )
 
-// ErrNotFound is returned when a record does not exist in the caller's guild. A record of another
-// guild is "not found" too, so that typing a foreign ID reveals nothing.
-var ErrNotFound = errors.New("not found")
-
-// StateError is a change that the record's current state forbids (landing a cancelled flight).
-// Its message is safe to show to the user; Hint, when set, says what can be done instead.
-type StateError struct{ Msg, Hint string }
-
-func (e *StateError) Error() string { return e.Msg }
+// ErrNotFound is returned when a record does not exist in the caller's guild: an error of kind
+// mission.ENotFound. A record of another guild is "not found" too, so that typing a foreign ID
+// reveals nothing.
+var ErrNotFound = mission.ErrNotFound
 
 // Defaults are the settings a guild starts with until /settings changes them.
 type Defaults struct {
@@ -222,10 +219,10 @@ func (s *Store) txPlanning(ctx context.Context, fn func(tx *gorm.DB) error) erro
 	return nil
 }
 
-// notFound maps GORM's not-found error to ErrNotFound, wrapping what was looked for.
+// notFound maps GORM's not-found error to a not-found error naming what was looked for.
 func notFound(err error, what string, id int64) error {
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return fmt.Errorf("%s #%d: %w", what, id, ErrNotFound)
+		return mission.NotFound(what, id)
 	}
 	return err
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"liaison/mission"
 )
 
 // This file holds the delivery side of reminders: the scheduler (package jobs) claims due rows
@@ -61,9 +63,9 @@ func (s *Store) ClaimDue(ctx context.Context, owner string, now time.Time, lease
 			AND +status = ? AND +due_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
 			RETURNING *`
 	}
-	args := []any{owner, until, now, ReminderPending, now, now, limit, ReminderPending, now, now}
+	args := []any{owner, until, now, mission.ReminderPending, now, now, limit, mission.ReminderPending, now, now}
 	if s.dialect == DriverPostgres {
-		args = []any{ReminderPending, now, now, limit, owner, until, now}
+		args = []any{mission.ReminderPending, now, now, limit, owner, until, now}
 	}
 	var out []Reminder
 	if err := s.db.WithContext(ctx).Raw(sql, args...).Scan(&out).Error; err != nil {
@@ -86,10 +88,10 @@ func (s *Store) ClaimDue(ctx context.Context, owner string, now time.Time, lease
 // name the claim.
 type Outcome struct {
 	Reminder Reminder
-	// Status is ReminderSent, ReminderFailed, ReminderMissed or ReminderCancelled; or
-	// ReminderPending to give the row back: released at once when RetryAt is zero, otherwise
+	// Status is mission.ReminderSent, mission.ReminderFailed, mission.ReminderMissed or mission.ReminderCancelled; or
+	// mission.ReminderPending to give the row back: released at once when RetryAt is zero, otherwise
 	// still leased until RetryAt (a long rate limit).
-	Status    string
+	Status    mission.ReminderStatus
 	MessageID string // sent
 	Late      bool   // sent after its time (missed rows are always late)
 	Error     string // why it failed, was missed or cancelled, or is retried
@@ -110,13 +112,13 @@ func (s *Store) Settle(ctx context.Context, outs []Outcome) (lost []int64, err e
 		for _, o := range outs {
 			set := map[string]any{"updated_at": now, "lease_until": nil}
 			switch o.Status {
-			case ReminderSent:
-				set["status"], set["message_id"], set["sent_at"], set["late"], set["last_error"] = ReminderSent, o.MessageID, now, o.Late, ""
-			case ReminderFailed, ReminderCancelled:
+			case mission.ReminderSent:
+				set["status"], set["message_id"], set["sent_at"], set["late"], set["last_error"] = mission.ReminderSent, o.MessageID, now, o.Late, ""
+			case mission.ReminderFailed, mission.ReminderCancelled:
 				set["status"], set["last_error"] = o.Status, o.Error
-			case ReminderMissed:
-				set["status"], set["last_error"], set["late"] = ReminderMissed, o.Error, true
-			case ReminderPending:
+			case mission.ReminderMissed:
+				set["status"], set["last_error"], set["late"] = mission.ReminderMissed, o.Error, true
+			case mission.ReminderPending:
 				if o.Error != "" {
 					set["last_error"] = o.Error
 				}
@@ -166,7 +168,7 @@ func (s *Store) settleOne(ctx context.Context, o Outcome, what string) error {
 // rate limit, must not let another sender take the row meanwhile).
 func (s *Store) ExtendLease(ctx context.Context, r Reminder, until time.Time) error {
 	res := s.db.WithContext(ctx).Model(&Reminder{}).
-		Where("id = ? AND lease_owner = ? AND lease_until IS NOT NULL AND status = ?", r.ID, r.LeaseOwner, ReminderPending).
+		Where("id = ? AND lease_owner = ? AND lease_until IS NOT NULL AND status = ?", r.ID, r.LeaseOwner, mission.ReminderPending).
 		Updates(map[string]any{"lease_until": utc(until), "updated_at": s.now()})
 	if res.Error != nil {
 		return fmt.Errorf("extend lease of reminder #%d: %w", r.ID, res.Error)
@@ -180,30 +182,30 @@ func (s *Store) ExtendLease(ctx context.Context, r Reminder, until time.Time) er
 // MarkSent records that r was posted as message messageID; late says it was posted after its time.
 // The lease owner stays on the row as a record of which sender posted it.
 func (s *Store) MarkSent(ctx context.Context, r Reminder, messageID string, late bool) error {
-	return s.settleOne(ctx, Outcome{Reminder: r, Status: ReminderSent, MessageID: messageID, Late: late}, "mark sent")
+	return s.settleOne(ctx, Outcome{Reminder: r, Status: mission.ReminderSent, MessageID: messageID, Late: late}, "mark sent")
 }
 
 // MarkFailed records that r could not be posted; errMsg is shown to moderators in /reminders list.
 func (s *Store) MarkFailed(ctx context.Context, r Reminder, errMsg string) error {
-	return s.settleOne(ctx, Outcome{Reminder: r, Status: ReminderFailed, Error: errMsg}, "mark failed")
+	return s.settleOne(ctx, Outcome{Reminder: r, Status: mission.ReminderFailed, Error: errMsg}, "mark failed")
 }
 
 // MarkMissed records that r fell due too long ago to be worth posting (the bot was down longer
 // than the late grace); the next digest lists it.
 func (s *Store) MarkMissed(ctx context.Context, r Reminder, reason string) error {
-	return s.settleOne(ctx, Outcome{Reminder: r, Status: ReminderMissed, Error: reason}, "mark missed")
+	return s.settleOne(ctx, Outcome{Reminder: r, Status: mission.ReminderMissed, Error: reason}, "mark missed")
 }
 
 // MarkCancelled records that r is no longer needed (its flight landed or was cancelled between
 // planning and posting, or the digest was switched off).
 func (s *Store) MarkCancelled(ctx context.Context, r Reminder, reason string) error {
-	return s.settleOne(ctx, Outcome{Reminder: r, Status: ReminderCancelled, Error: reason}, "cancel")
+	return s.settleOne(ctx, Outcome{Reminder: r, Status: mission.ReminderCancelled, Error: reason}, "cancel")
 }
 
 // RetryLater keeps r pending but leased until at, recording why, so that no sender touches it
 // before then (a long rate limit); after at any sender may claim it again.
 func (s *Store) RetryLater(ctx context.Context, r Reminder, at time.Time, errMsg string) error {
-	return s.settleOne(ctx, Outcome{Reminder: r, Status: ReminderPending, RetryAt: at, Error: errMsg}, "postpone")
+	return s.settleOne(ctx, Outcome{Reminder: r, Status: mission.ReminderPending, RetryAt: at, Error: errMsg}, "postpone")
 }
 
 // Release gives back the leases of rows the caller claimed but did not post (a stopping
@@ -212,7 +214,7 @@ func (s *Store) RetryLater(ctx context.Context, r Reminder, at time.Time, errMsg
 func (s *Store) Release(ctx context.Context, rs ...Reminder) error {
 	outs := make([]Outcome, len(rs))
 	for i, r := range rs {
-		outs[i] = Outcome{Reminder: r, Status: ReminderPending}
+		outs[i] = Outcome{Reminder: r, Status: mission.ReminderPending}
 	}
 	_, err := s.Settle(ctx, outs)
 	return err
@@ -227,14 +229,14 @@ func (s *Store) NextDue(ctx context.Context, now time.Time) (time.Time, bool, er
 	db := s.read.WithContext(ctx)
 	var free []Reminder
 	err := db.Select("id, due_at").
-		Where("status = ? AND (lease_until IS NULL OR lease_until <= ?)", ReminderPending, utc(now)).
+		Where("status = ? AND (lease_until IS NULL OR lease_until <= ?)", mission.ReminderPending, utc(now)).
 		Order("due_at").Limit(1).Find(&free).Error
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("next reminder: %w", err)
 	}
 	var leased []Reminder
 	err = db.Select("id, lease_until").
-		Where("status = ? AND lease_until > ?", ReminderPending, utc(now)).
+		Where("status = ? AND lease_until > ?", mission.ReminderPending, utc(now)).
 		Order("lease_until").Limit(1).Find(&leased).Error
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("next lease end: %w", err)
@@ -254,7 +256,7 @@ func (s *Store) NextDue(ctx context.Context, now time.Time) (time.Time, bool, er
 // and the database honest about what is being worked on.
 func (s *Store) ExpireLeases(ctx context.Context, now time.Time) (int64, error) {
 	res := s.db.WithContext(ctx).Model(&Reminder{}).
-		Where("status = ? AND lease_until IS NOT NULL AND lease_until <= ?", ReminderPending, utc(now)).
+		Where("status = ? AND lease_until IS NOT NULL AND lease_until <= ?", mission.ReminderPending, utc(now)).
 		Updates(map[string]any{"lease_owner": "", "lease_until": nil, "updated_at": s.now()})
 	if res.Error != nil {
 		return 0, fmt.Errorf("expire leases: %w", res.Error)
@@ -273,7 +275,7 @@ func (s *Store) Reminder(ctx context.Context, guildID string, id int64) (Reminde
 // since, oldest first, for the digest's "posts missed" section.
 func (s *Store) MissedSince(ctx context.Context, guildID string, since time.Time, limit int) ([]Reminder, error) {
 	q := s.read.WithContext(ctx).
-		Where("guild_id = ? AND status IN ? AND due_at >= ?", guildID, []string{ReminderMissed, ReminderFailed}, utc(since)).
+		Where("guild_id = ? AND status IN ? AND due_at >= ?", guildID, []mission.ReminderStatus{mission.ReminderMissed, mission.ReminderFailed}, utc(since)).
 		Order("due_at, id")
 	if limit > 0 {
 		q = q.Limit(limit)
@@ -286,9 +288,9 @@ func (s *Store) MissedSince(ctx context.Context, guildID string, since time.Time
 }
 
 // LastSent returns the latest reminder of the kind the guild has posted, or ErrNotFound.
-func (s *Store) LastSent(ctx context.Context, guildID, kind string) (Reminder, error) {
+func (s *Store) LastSent(ctx context.Context, guildID string, kind mission.ReminderKind) (Reminder, error) {
 	var r Reminder
-	err := s.read.WithContext(ctx).Where("guild_id = ? AND kind = ? AND status = ?", guildID, kind, ReminderSent).
+	err := s.read.WithContext(ctx).Where("guild_id = ? AND kind = ? AND status = ?", guildID, kind, mission.ReminderSent).
 		Order("due_at DESC, id DESC").Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return r, ErrNotFound
@@ -304,7 +306,7 @@ func (s *Store) LaterDue(ctx context.Context, r Reminder, now time.Time) (bool, 
 	var n int64
 	err := s.read.WithContext(ctx).Model(&Reminder{}).
 		Where("guild_id = ? AND kind = ? AND status IN ? AND due_at > ? AND due_at <= ? AND id <> ?",
-			r.GuildID, r.Kind, []string{ReminderPending, ReminderSent}, utc(r.DueAt), utc(now), r.ID).Count(&n).Error
+			r.GuildID, r.Kind, []mission.ReminderStatus{mission.ReminderPending, mission.ReminderSent}, utc(r.DueAt), utc(now), r.ID).Count(&n).Error
 	if err != nil {
 		return false, fmt.Errorf("find later %s: %w", r.Kind, err)
 	}
@@ -316,7 +318,7 @@ func (s *Store) LaterDue(ctx context.Context, r Reminder, now time.Time) (bool, 
 // when nothing changed.
 func (s *Store) RecentDigests(ctx context.Context, since time.Time) ([]Reminder, error) {
 	var out []Reminder
-	err := s.read.WithContext(ctx).Where("kind = ? AND due_at >= ?", ReminderDigest, utc(since)).
+	err := s.read.WithContext(ctx).Where("kind = ? AND due_at >= ?", mission.ReminderDigest, utc(since)).
 		Order("guild_id, due_at").Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("find recent digests: %w", err)
@@ -336,7 +338,7 @@ func (s *Store) PlanDigests(ctx context.Context, guildID string, since time.Time
 		}
 		var have []Reminder
 		if err := tx.Where("guild_id = ? AND kind = ? AND status = ? AND due_at > ? AND lease_until IS NULL",
-			guildID, ReminderDigest, ReminderPending, utc(since)).Find(&have).Error; err != nil {
+			guildID, mission.ReminderDigest, mission.ReminderPending, utc(since)).Find(&have).Error; err != nil {
 			return fmt.Errorf("plan digests: %w", err)
 		}
 		wanted := map[string]Reminder{}
@@ -347,13 +349,13 @@ func (s *Store) PlanDigests(ctx context.Context, guildID string, since time.Time
 			w, ok := wanted[h.DedupeKey]
 			switch {
 			case !ok:
-				err := tx.Model(&Reminder{}).Where("id = ? AND status = ?", h.ID, ReminderPending).
-					Updates(map[string]any{"status": ReminderCancelled, "last_error": "digest schedule changed", "updated_at": s.now()}).Error
+				err := tx.Model(&Reminder{}).Where("id = ? AND status = ?", h.ID, mission.ReminderPending).
+					Updates(map[string]any{"status": mission.ReminderCancelled, "last_error": "digest schedule changed", "updated_at": s.now()}).Error
 				if err != nil {
 					return fmt.Errorf("cancel digest %s: %w", h.DedupeKey, err)
 				}
 			case !h.DueAt.Equal(utc(w.DueAt)):
-				err := tx.Model(&Reminder{}).Where("id = ? AND status = ?", h.ID, ReminderPending).
+				err := tx.Model(&Reminder{}).Where("id = ? AND status = ?", h.ID, mission.ReminderPending).
 					Updates(map[string]any{"due_at": utc(w.DueAt), "updated_at": s.now()}).Error
 				if err != nil {
 					return fmt.Errorf("move digest %s: %w", h.DedupeKey, err)
@@ -367,7 +369,7 @@ func (s *Store) PlanDigests(ctx context.Context, guildID string, since time.Time
 			if _, ok := wanted[w.DedupeKey]; !ok {
 				continue
 			}
-			w.GuildID, w.Kind = guildID, ReminderDigest
+			w.GuildID, w.Kind = guildID, mission.ReminderDigest
 			if err := s.insertReminder(tx, w); err != nil {
 				return err
 			}
@@ -391,12 +393,12 @@ func (s *Store) TopUpCountdowns(ctx context.Context) (int, error) {
 		// time by an hour and make a different key.
 		end := g.MandateEnd.UTC()
 		var want []Reminder
-		for _, days := range CountdownDays {
+		for _, days := range mission.CountdownDays() {
 			due := end.AddDate(0, 0, -days)
 			if due.Before(now) {
 				continue
 			}
-			want = append(want, Reminder{GuildID: g.ID, Kind: ReminderCountdown,
+			want = append(want, Reminder{GuildID: g.ID, Kind: mission.ReminderCountdown,
 				DedupeKey:  fmt.Sprintf("countdown:%d:%d", days, end.Unix()),
 				OffsetSecs: int64(days) * 86400, DueAt: due})
 		}

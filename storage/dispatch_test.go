@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"liaison/mission"
 	"liaison/storage"
 	"liaison/storage/storagetest"
 )
@@ -16,7 +17,7 @@ import (
 // planAt plans a countdown-kind reminder of guild due at due, keyed by key, and returns its row.
 func planAt(t testing.TB, s *storage.Store, guild, key string, due time.Time) storage.Reminder {
 	t.Helper()
-	if err := s.PlanReminder(t.Context(), storage.Reminder{GuildID: guild, Kind: storage.ReminderCountdown, DedupeKey: key, DueAt: due}); err != nil {
+	if err := s.PlanReminder(t.Context(), storage.Reminder{GuildID: guild, Kind: mission.ReminderCountdown, DedupeKey: key, DueAt: due}); err != nil {
 		t.Fatalf("PlanReminder(%s): %v", key, err)
 	}
 	var r storage.Reminder
@@ -90,13 +91,13 @@ func TestClaimDueLeases(t *testing.T) {
 			t.Fatalf("MarkSent: %v", err)
 		}
 		r := reload(t, s, taken[0])
-		if r.Status != storage.ReminderSent || r.MessageID != "m1" || !r.Late || r.SentAt == nil || r.LeaseUntil != nil {
+		if r.Status != mission.ReminderSent || r.MessageID != "m1" || !r.Late || r.SentAt == nil || r.LeaseUntil != nil {
 			t.Errorf("after MarkSent: status %q message %q late %v sent %v lease %v", r.Status, r.MessageID, r.Late, r.SentAt, r.LeaseUntil)
 		}
 		if err := s.MarkFailed(ctx, taken[1], "HTTP 500"); err != nil {
 			t.Fatalf("MarkFailed: %v", err)
 		}
-		if r := reload(t, s, taken[1]); r.Status != storage.ReminderFailed || r.LastError != "HTTP 500" {
+		if r := reload(t, s, taken[1]); r.Status != mission.ReminderFailed || r.LastError != "HTTP 500" {
 			t.Errorf("after MarkFailed: status %q error %q", r.Status, r.LastError)
 		}
 		// "now" is still leased to the stalled sender, whose lease has run out: it is claimable.
@@ -121,7 +122,7 @@ func TestReleaseRetryLaterAndExpire(t *testing.T) {
 			t.Fatalf("Release: %v", err)
 		}
 		r := reload(t, s, got[0])
-		if r.LeaseUntil != nil || r.LeaseOwner != "" || r.Attempts != 0 || r.Status != storage.ReminderPending {
+		if r.LeaseUntil != nil || r.LeaseOwner != "" || r.Attempts != 0 || r.Status != mission.ReminderPending {
 			t.Errorf("released row: lease %v owner %q attempts %d status %q; want free, 0 attempts, pending", r.LeaseUntil, r.LeaseOwner, r.Attempts, r.Status)
 		}
 		at := now.Add(30 * time.Second)
@@ -167,13 +168,13 @@ func TestClaimDueConcurrent(t *testing.T) {
 				stores = append(stores, s)
 			}
 			const n = 600
-			if err := first.PlanReminder(t.Context(), storage.Reminder{GuildID: "A", Kind: storage.ReminderCountdown, DedupeKey: "seed", DueAt: clock.Now()}); err != nil {
+			if err := first.PlanReminder(t.Context(), storage.Reminder{GuildID: "A", Kind: mission.ReminderCountdown, DedupeKey: "seed", DueAt: clock.Now()}); err != nil {
 				t.Fatal(err)
 			}
 			rows := make([]storage.Reminder, n)
 			for i := range rows {
-				rows[i] = storage.Reminder{GuildID: "A", Kind: storage.ReminderCountdown, DedupeKey: fmt.Sprintf("k%d", i),
-					DueAt: clock.Now().UTC(), Status: storage.ReminderPending, Nonce: fmt.Sprintf("n%d", i),
+				rows[i] = storage.Reminder{GuildID: "A", Kind: mission.ReminderCountdown, DedupeKey: fmt.Sprintf("k%d", i),
+					DueAt: clock.Now().UTC(), Status: mission.ReminderPending, Nonce: fmt.Sprintf("n%d", i),
 					CreatedAt: clock.Now().UTC(), UpdatedAt: clock.Now().UTC()}
 			}
 			if err := first.DB().CreateInBatches(rows, 200).Error; err != nil {
@@ -226,7 +227,7 @@ func TestPlanDigestsReconciles(t *testing.T) {
 		}
 		pending := func() []string {
 			var rs []storage.Reminder
-			if err := s.DB().Where("guild_id = ? AND kind = ? AND status = ?", "A", storage.ReminderDigest, storage.ReminderPending).
+			if err := s.DB().Where("guild_id = ? AND kind = ? AND status = ?", "A", mission.ReminderDigest, mission.ReminderPending).
 				Order("due_at").Find(&rs).Error; err != nil {
 				t.Fatal(err)
 			}
@@ -262,7 +263,7 @@ func TestPlanDigestsReconciles(t *testing.T) {
 			}
 		}
 		// A day already posted is never planned again, even at another time.
-		if err := s.DB().Exec(`UPDATE reminders SET status = ? WHERE dedupe_key = ?`, storage.ReminderSent, "digest:2025-01-04").Error; err != nil {
+		if err := s.DB().Exec(`UPDATE reminders SET status = ? WHERE dedupe_key = ?`, mission.ReminderSent, "digest:2025-01-04").Error; err != nil {
 			t.Fatal(err)
 		}
 		if err := s.PlanDigests(ctx, "A", now, []storage.Reminder{d("digest:2025-01-04", 20*time.Hour)}); err != nil {
@@ -290,7 +291,7 @@ func TestCountdownPlanning(t *testing.T) {
 			}
 		}
 		pending := func() []string {
-			rs, _, err := s.FindReminders(ctx, "A", storage.ReminderFilter{Statuses: []string{storage.ReminderPending}})
+			rs, _, err := s.FindReminders(ctx, "A", storage.ReminderFilter{Statuses: []mission.ReminderStatus{mission.ReminderPending}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -303,7 +304,7 @@ func TestCountdownPlanning(t *testing.T) {
 		}
 		keys := func(end time.Time) []string {
 			var out []string
-			for _, d := range storage.CountdownDays {
+			for _, d := range mission.CountdownDays() {
 				out = append(out, fmt.Sprintf("countdown:%d:%d", d, end.Unix()))
 			}
 			sort.Strings(out)
@@ -319,7 +320,7 @@ func TestCountdownPlanning(t *testing.T) {
 		if n, err := s.TopUpCountdowns(ctx); err != nil || n != 0 {
 			t.Errorf("TopUpCountdowns with everything planned = %d, %v; want 0", n, err)
 		}
-		if err := s.DB().Exec(`DELETE FROM reminders WHERE kind = ?`, storage.ReminderCountdown).Error; err != nil {
+		if err := s.DB().Exec(`DELETE FROM reminders WHERE kind = ?`, mission.ReminderCountdown).Error; err != nil {
 			t.Fatal(err)
 		}
 		if n, err := s.TopUpCountdowns(ctx); err != nil || n != 3 {

@@ -7,10 +7,9 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-)
 
-// MaxManifestLines bounds a manifest so that it always fits in one message.
-const MaxManifestLines = 50
+	"liaison/mission"
+)
 
 // ScheduleFlight records a flight with its manifest and plans its reminders, in one transaction.
 func (s *Store) ScheduleFlight(ctx context.Context, a Actor, f Flight) (Flight, error) {
@@ -18,13 +17,13 @@ func (s *Store) ScheduleFlight(ctx context.Context, a Actor, f Flight) (Flight, 
 		if err := s.ensureGuild(tx, a.GuildID); err != nil {
 			return err
 		}
-		if len(f.Manifest) > MaxManifestLines {
-			return &StateError{Msg: fmt.Sprintf("a manifest holds at most %d lines", MaxManifestLines)}
+		if len(f.Manifest) > mission.MaxManifestLines {
+			return mission.Conflict("", "a manifest holds at most %d lines", mission.MaxManifestLines)
 		}
 		f.ID = 0
 		f.GuildID = a.GuildID
 		f.ETA = utc(f.ETA)
-		f.Status = FlightScheduled
+		f.Status = mission.FlightScheduled
 		if f.LoggedBy == "" {
 			f.LoggedBy = a.UserID
 		}
@@ -47,7 +46,7 @@ func (s *Store) ScheduleFlight(ctx context.Context, a Actor, f Flight) (Flight, 
 		if err := s.planFlight(tx, f); err != nil {
 			return err
 		}
-		return s.audit(tx, a, KindFlight, f.ID, "create", nil, f)
+		return s.audit(tx, a, mission.KindFlight, f.ID, mission.ActionCreate, nil, f)
 	})
 	return f, err
 }
@@ -66,7 +65,7 @@ func (s *Store) flight(db *gorm.DB, guildID string, id int64) (Flight, error) {
 
 // changeFlight loads an open flight of the actor's guild inside a planning transaction, lets
 // change modify it, saves it and writes the audit entry.
-func (s *Store) changeFlight(ctx context.Context, a Actor, id int64, action string, change func(tx *gorm.DB, f *Flight) error) (Flight, error) {
+func (s *Store) changeFlight(ctx context.Context, a Actor, id int64, action mission.AuditAction, change func(tx *gorm.DB, f *Flight) error) (Flight, error) {
 	var after Flight
 	err := s.txPlanning(ctx, func(tx *gorm.DB) error {
 		f, err := s.flight(tx.Clauses(forUpdate), a.GuildID, id)
@@ -74,8 +73,8 @@ func (s *Store) changeFlight(ctx context.Context, a Actor, id int64, action stri
 			return err
 		}
 		if !f.Open() {
-			return &StateError{Msg: fmt.Sprintf("flight #%d is already %s", id, f.Status),
-				Hint: "only scheduled or delayed flights change; `/flights` lists them"}
+			return mission.Conflict("only scheduled or delayed flights change; `/flights` lists them",
+				"flight #%d is already %s.", id, f.Status)
 		}
 		before := f
 		before.Manifest = append([]ManifestLine(nil), f.Manifest...)
@@ -86,18 +85,18 @@ func (s *Store) changeFlight(ctx context.Context, a Actor, id int64, action stri
 			return fmt.Errorf("%s flight: %w", action, err)
 		}
 		after = f
-		return s.audit(tx, a, KindFlight, id, action, before, f)
+		return s.audit(tx, a, mission.KindFlight, id, action, before, f)
 	})
 	return after, err
 }
 
 // AddManifestLine appends one line to an open flight's manifest.
-func (s *Store) AddManifestLine(ctx context.Context, a Actor, id int64, line ManifestLine) (Flight, error) {
-	return s.changeFlight(ctx, a, id, "add", func(tx *gorm.DB, f *Flight) error {
-		if len(f.Manifest) >= MaxManifestLines {
-			return &StateError{Msg: fmt.Sprintf("flight #%d already has %d manifest lines, the most allowed", id, MaxManifestLines)}
+func (s *Store) AddManifestLine(ctx context.Context, a Actor, id int64, ml mission.ManifestLine) (Flight, error) {
+	return s.changeFlight(ctx, a, id, mission.ActionAdd, func(tx *gorm.DB, f *Flight) error {
+		if len(f.Manifest) >= mission.MaxManifestLines {
+			return mission.Conflict("schedule a second flight for the rest", "flight #%d already has %d manifest lines, the most allowed.", id, mission.MaxManifestLines)
 		}
-		line.ID, line.GuildID, line.FlightID = 0, a.GuildID, f.ID
+		line := ManifestLine{GuildID: a.GuildID, FlightID: f.ID, ManifestLine: ml}
 		if err := tx.Create(&line).Error; err != nil {
 			return fmt.Errorf("add manifest line: %w", err)
 		}
@@ -108,9 +107,9 @@ func (s *Store) AddManifestLine(ctx context.Context, a Actor, id int64, line Man
 
 // DelayFlight moves an open flight's ETA and re-plans its pending reminders.
 func (s *Store) DelayFlight(ctx context.Context, a Actor, id int64, eta time.Time, reason string) (Flight, error) {
-	return s.changeFlight(ctx, a, id, "delay", func(tx *gorm.DB, f *Flight) error {
+	return s.changeFlight(ctx, a, id, mission.ActionDelay, func(tx *gorm.DB, f *Flight) error {
 		f.ETA = utc(eta)
-		f.Status = FlightDelayed
+		f.Status = mission.FlightDelayed
 		f.Reason = reason
 		if err := s.cancelFlightReminders(tx, f.GuildID, f.ID); err != nil {
 			return err
@@ -121,8 +120,8 @@ func (s *Store) DelayFlight(ctx context.Context, a Actor, id int64, eta time.Tim
 
 // CancelFlight cancels an open flight and removes its pending reminders.
 func (s *Store) CancelFlight(ctx context.Context, a Actor, id int64, reason string) (Flight, error) {
-	return s.changeFlight(ctx, a, id, "cancel", func(tx *gorm.DB, f *Flight) error {
-		f.Status = FlightCancelled
+	return s.changeFlight(ctx, a, id, mission.ActionCancel, func(tx *gorm.DB, f *Flight) error {
+		f.Status = mission.FlightCancelled
 		f.Reason = reason
 		return s.cancelFlightReminders(tx, f.GuildID, f.ID)
 	})
@@ -132,9 +131,9 @@ func (s *Store) CancelFlight(ctx context.Context, a Actor, id int64, reason stri
 // arrival, all in one transaction: the force level never shows a landed flight half counted.
 func (s *Store) LandFlight(ctx context.Context, a Actor, id int64, at time.Time) (Flight, []Arrival, error) {
 	var arrivals []Arrival
-	f, err := s.changeFlight(ctx, a, id, "land", func(tx *gorm.DB, f *Flight) error {
+	f, err := s.changeFlight(ctx, a, id, mission.ActionLand, func(tx *gorm.DB, f *Flight) error {
 		t := utc(at)
-		f.Status = FlightLanded
+		f.Status = mission.FlightLanded
 		f.LandedAt = &t
 		for _, l := range f.Manifest {
 			fid := f.ID
@@ -159,7 +158,7 @@ func (s *Store) SetFlightEvent(ctx context.Context, guildID string, id int64, ev
 		return fmt.Errorf("set flight event: %w", res.Error)
 	}
 	if res.RowsAffected == 0 {
-		return fmt.Errorf("flight #%d: %w", id, ErrNotFound)
+		return mission.NotFound("flight", id)
 	}
 	return nil
 }
@@ -187,12 +186,12 @@ func (s *Store) FindFlights(ctx context.Context, guildID string, f FlightFilter)
 	order := "eta DESC, id DESC"
 	switch f.Status {
 	case "", FlightsUpcoming:
-		q = q.Where("status IN ?", []string{FlightScheduled, FlightDelayed})
+		q = q.Where("status IN ?", []mission.FlightStatus{mission.FlightScheduled, mission.FlightDelayed})
 		order = "eta, id"
 	case FlightsLanded:
-		q = q.Where("status = ?", FlightLanded)
+		q = q.Where("status = ?", mission.FlightLanded)
 	case FlightsCancelled:
-		q = q.Where("status = ?", FlightCancelled)
+		q = q.Where("status = ?", mission.FlightCancelled)
 	case FlightsAll:
 	default:
 		return nil, 0, fmt.Errorf("unknown flight selection %q", f.Status)
@@ -219,7 +218,7 @@ func (s *Store) FindFlights(ctx context.Context, guildID string, f FlightFilter)
 // open flight longest past its ETA, with overdue set (it still needs landing or cancelling); or
 // ErrNotFound when no flight is open.
 func (s *Store) NextFlight(ctx context.Context, guildID string, now time.Time) (f Flight, overdue bool, err error) {
-	open := []string{FlightScheduled, FlightDelayed}
+	open := []mission.FlightStatus{mission.FlightScheduled, mission.FlightDelayed}
 	q := func() *gorm.DB {
 		return s.read.WithContext(ctx).Preload("Manifest", func(db *gorm.DB) *gorm.DB { return db.Order("id") }).
 			Where("guild_id = ? AND status IN ?", guildID, open)

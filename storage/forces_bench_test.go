@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"liaison/mission"
 	"liaison/storage"
 	"liaison/storage/storagetest"
 )
@@ -68,7 +69,7 @@ const (
 
 var (
 	benchCountries = []string{"KE", "JM", "BJ", "TD", "GT", "SV", "BS", "BZ"}
-	benchRoles     = []string{"police", "military", "medical"}
+	benchRoles     = []mission.Role{"police", "military", "medical"}
 )
 
 // populateHistory fills guild with size arrivals spread over two years, departures and landed
@@ -112,7 +113,7 @@ func populateHistory(tb testing.TB, s *storage.Store, guild string, size int) {
 		len(arrived), func(i int) []any {
 			at := arrived[i]
 			c, r, n := benchCountries[rng.IntN(len(benchCountries))], benchRoles[rng.IntN(len(benchRoles))], 1+rng.IntN(200)
-			sums[[2]string{c, r}] += int64(n)
+			sums[[2]string{c, string(r)}] += int64(n)
 			return []any{guild, c, n, r, at, "bench", "bench", at, at}
 		})
 	departed := times(size/100, 0)
@@ -120,14 +121,14 @@ func populateHistory(tb testing.TB, s *storage.Store, guild string, size int) {
 		len(departed), func(i int) []any {
 			at := departed[i]
 			c, r, n := benchCountries[rng.IntN(len(benchCountries))], benchRoles[rng.IntN(len(benchRoles))], 1+rng.IntN(20)
-			sums[[2]string{c, r}] -= int64(n)
+			sums[[2]string{c, string(r)}] -= int64(n)
 			return []any{guild, c, n, r, at, "rotation", at, at}
 		})
 	landed := times(size/100, 0)
 	bulk.insert("flights", []string{"guild_id", "eta", "status", "landed_at", "destination", "created_at", "updated_at"},
 		len(landed), func(i int) []any {
 			at := landed[i]
-			return []any{guild, at, storage.FlightLanded, at, "PAP", at, at}
+			return []any{guild, at, mission.FlightLanded, at, "PAP", at, at}
 		})
 	bulk.insert("pledges", []string{"guild_id", "country", "personnel", "role", "as_of", "created_at", "updated_at"},
 		benchPledges, func(i int) []any {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"liaison/mission"
 	"liaison/storage"
 	"liaison/storage/storagetest"
 )
@@ -14,11 +15,11 @@ import (
 func forcesDay(d int) time.Time { return storagetest.Start.AddDate(0, 0, d) }
 
 // forcesArrival and forcesDeparture are history rows at the test clock's start.
-func forcesArrival(country string, personnel int, role string) storage.Arrival {
+func forcesArrival(country string, personnel int, role mission.Role) storage.Arrival {
 	return storage.Arrival{Country: country, Personnel: personnel, Role: role, ArrivedAt: storagetest.Start}
 }
 
-func forcesDeparture(country string, personnel int, role string) storage.Departure {
+func forcesDeparture(country string, personnel int, role mission.Role) storage.Departure {
 	return storage.Departure{Country: country, Personnel: personnel, Role: role, DepartedAt: storagetest.Start, Reason: "rotation"}
 }
 

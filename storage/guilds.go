@@ -8,6 +8,8 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"liaison/mission"
 )
 
 // Guild returns the guild's settings, creating the row from Defaults the first time a guild is seen.
@@ -82,8 +84,8 @@ func (s *Store) UpdateGuild(ctx context.Context, a Actor, change func(g *Guild) 
 		}
 		if before.Digest != g.Digest || before.Timezone != g.Timezone {
 			// The scheduler plans the next digest from the new schedule.
-			err := tx.Model(&Reminder{}).Where("guild_id = ? AND kind = ? AND status = ?", g.ID, ReminderDigest, ReminderPending).
-				Updates(map[string]any{"status": ReminderCancelled, "updated_at": s.now()}).Error
+			err := tx.Model(&Reminder{}).Where("guild_id = ? AND kind = ? AND status = ?", g.ID, mission.ReminderDigest, mission.ReminderPending).
+				Updates(map[string]any{"status": mission.ReminderCancelled, "updated_at": s.now()}).Error
 			if err != nil {
 				return fmt.Errorf("cancel planned digests: %w", err)
 			}
@@ -94,7 +96,7 @@ func (s *Store) UpdateGuild(ctx context.Context, a Actor, change func(g *Guild) 
 			}
 		}
 		after = g
-		return s.audit(tx, a, KindSettings, 0, "update", before, g)
+		return s.audit(tx, a, mission.KindSettings, 0, mission.ActionUpdate, before, g)
 	})
 	return after, err
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"liaison/mission"
 	"liaison/storage"
 	"liaison/storage/storagetest"
 )
@@ -129,7 +130,7 @@ func TestMigrationsKeepRows(t *testing.T) {
 		if a, err := s.Arrival(ctx, "A", ids.arrival); err != nil || a.Personnel != 75 || a.FlightID == nil || *a.FlightID != ids.landed {
 			t.Errorf("Arrival(#%d) after migrating = %+v, %v; want GT 75 from flight #%d", ids.arrival, a, err, ids.landed)
 		}
-		if f, err := s.Flight(ctx, "A", ids.open); err != nil || len(f.Manifest) != 1 || f.Status != storage.FlightScheduled {
+		if f, err := s.Flight(ctx, "A", ids.open); err != nil || len(f.Manifest) != 1 || f.Status != mission.FlightScheduled {
 			t.Errorf("Flight(#%d) after migrating = %+v, %v; want scheduled with 1 line", ids.open, f, err)
 		}
 		if ps, err := s.CurrentPledges(ctx, "A"); err != nil || len(ps) != 1 || ps[0].Personnel != nil {
@@ -190,9 +191,9 @@ func populateV1(t *testing.T, s *storage.Store) v1IDs {
 		"A", "42", "America/Port-au-Prince", "PAP", "24h,1h,0", "0 8 * * *", "MSS", "KE", 2500, time.Date(2025, 10, 2, 0, 0, 0, 0, time.UTC), now, now)
 	var ids v1IDs
 	ids.landed = insert(`INSERT INTO flights (guild_id, eta, status, landed_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		"A", now.Add(-time.Hour), storage.FlightLanded, now.Add(-time.Hour), now, now)
+		"A", now.Add(-time.Hour), mission.FlightLanded, now.Add(-time.Hour), now, now)
 	ids.open = insert(`INSERT INTO flights (guild_id, eta, status, destination, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		"A", now.Add(24*time.Hour), storage.FlightScheduled, "PAP", now, now)
+		"A", now.Add(24*time.Hour), mission.FlightScheduled, "PAP", now, now)
 	insert(`INSERT INTO manifest_lines (guild_id, flight_id, country, personnel, role) VALUES (?, ?, ?, ?, ?)`, "A", ids.landed, "GT", 75, "military")
 	insert(`INSERT INTO manifest_lines (guild_id, flight_id, country, personnel, role) VALUES (?, ?, ?, ?, ?)`, "A", ids.open, "SV", 8, "medical")
 	ids.arrival = insert(`INSERT INTO arrivals (guild_id, country, personnel, role, arrived_at, flight_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -208,9 +209,9 @@ func populateV1(t *testing.T, s *storage.Store) v1IDs {
 	exec(`INSERT INTO force_totals (guild_id, country, role, deployed) VALUES (?, ?, ?, ?), (?, ?, ?, ?)`,
 		"A", "GT", "military", 75, "A", "KE", "police", 195)
 	insert(`INSERT INTO reminders (guild_id, kind, flight_id, dedupe_key, offset_secs, due_at, status, nonce, late, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		"A", storage.ReminderFlight, ids.open, "flight:v1", 3600, now.Add(23*time.Hour), storage.ReminderPending, "n1", false, now, now)
+		"A", mission.ReminderFlight, ids.open, "flight:v1", 3600, now.Add(23*time.Hour), mission.ReminderPending, "n1", false, now, now)
 	insert(`INSERT INTO audit_entries (guild_id, at, user_id, command, kind, record_id, action, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		"A", now, "u", "/arrival log", storage.KindArrival, ids.arrival, "create", "", "{}")
+		"A", now, "u", "/arrival log", mission.KindArrival, ids.arrival, "create", "", "{}")
 	return ids
 }
 

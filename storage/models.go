@@ -4,18 +4,9 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-)
 
-// Flight statuses.
-const (
-	FlightScheduled = "scheduled"
-	FlightDelayed   = "delayed"
-	FlightLanded    = "landed"
-	FlightCancelled = "cancelled"
+	"liaison/mission"
 )
-
-// Departure reasons.
-var DepartureReasons = []string{"rotation", "repatriation", "casualty", "other"}
 
 // Guild is a Discord server's settings and its mission. One row per guild, created the first
 // time the guild is seen, from the configured defaults.
@@ -51,7 +42,7 @@ type Arrival struct {
 	GuildID   string
 	Country   string // alpha-2
 	Personnel int
-	Role      string
+	Role      mission.Role
 	ArrivedAt time.Time
 	FlightID  *int64
 	Unit      string
@@ -69,9 +60,9 @@ type Departure struct {
 	GuildID    string
 	Country    string
 	Personnel  int
-	Role       string
+	Role       mission.Role
 	DepartedAt time.Time
-	Reason     string
+	Reason     mission.DepartureReason
 	Source     string
 	Note       string
 	LoggedBy   string
@@ -87,7 +78,7 @@ type Pledge struct {
 	GuildID   string
 	Country   string
 	Personnel *int
-	Role      string
+	Role      mission.Role
 	Source    string
 	AsOf      time.Time
 	LoggedBy  string
@@ -101,7 +92,7 @@ type Flight struct {
 	ID          int64 `gorm:"primaryKey"`
 	GuildID     string
 	ETA         time.Time `gorm:"column:eta"`
-	Status      string
+	Status      mission.FlightStatus
 	Aircraft    string
 	Origin      string
 	Destination string
@@ -118,54 +109,35 @@ type Flight struct {
 }
 
 // Open reports whether the flight is still expected (neither landed nor cancelled).
-func (f Flight) Open() bool { return f.Status == FlightScheduled || f.Status == FlightDelayed }
+func (f Flight) Open() bool { return f.Status.Open() }
 
-// ManifestLine is one country/personnel/role line of a flight's manifest.
+// ManifestLine is one line of a flight's manifest as stored: the line itself beside the row's
+// identity.
 type ManifestLine struct {
-	ID        int64 `gorm:"primaryKey"`
-	GuildID   string
-	FlightID  int64
-	Country   string
-	Personnel int
-	Role      string
+	ID                   int64 `gorm:"primaryKey"`
+	GuildID              string
+	FlightID             int64
+	mission.ManifestLine `gorm:"embedded"`
 }
 
 // ForceTotal is the running force level of one (guild, country, role): arrivals minus departures.
 type ForceTotal struct {
-	GuildID  string `gorm:"primaryKey"`
-	Country  string `gorm:"primaryKey"`
-	Role     string `gorm:"primaryKey"`
+	GuildID  string       `gorm:"primaryKey"`
+	Country  string       `gorm:"primaryKey"`
+	Role     mission.Role `gorm:"primaryKey"`
 	Deployed int64
 }
-
-// Reminder kinds.
-const (
-	ReminderFlight    = "flight"
-	ReminderDigest    = "digest"
-	ReminderCountdown = "countdown"
-	ReminderOverdue   = "overdue"
-)
-
-// Reminder statuses. A pending row is claimed with a lease (LeaseOwner, LeaseUntil) while it is
-// being posted; it ends sent, failed, missed (too late to post) or cancelled (no longer needed).
-const (
-	ReminderPending   = "pending"
-	ReminderSent      = "sent"
-	ReminderFailed    = "failed"
-	ReminderMissed    = "missed"
-	ReminderCancelled = "cancelled"
-)
 
 // Reminder is a planned post in the guild's announcement channel.
 type Reminder struct {
 	ID         int64 `gorm:"primaryKey"`
 	GuildID    string
-	Kind       string
+	Kind       mission.ReminderKind
 	FlightID   *int64
 	DedupeKey  string
 	OffsetSecs int64
 	DueAt      time.Time
-	Status     string
+	Status     mission.ReminderStatus
 	Nonce      string
 	Attempts   int
 	LeaseOwner string
@@ -186,9 +158,9 @@ type AuditEntry struct {
 	At       time.Time
 	UserID   string
 	Command  string
-	Kind     string // arrival, departure, pledge, flight, settings
+	Kind     mission.RecordKind
 	RecordID int64
-	Action   string // create, update, delete, land, cancel, delay
+	Action   mission.AuditAction
 	Before   string
 	After    string
 }

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"liaison/mission"
 )
 
 // SetPledge records a pledge. Earlier pledges of the same country and role stay in the history;
@@ -24,7 +26,7 @@ func (s *Store) SetPledge(ctx context.Context, a Actor, in Pledge) (Pledge, erro
 		if err := tx.Create(&in).Error; err != nil {
 			return fmt.Errorf("set pledge: %w", err)
 		}
-		return s.audit(tx, a, KindPledge, in.ID, "create", nil, in)
+		return s.audit(tx, a, mission.KindPledge, in.ID, mission.ActionCreate, nil, in)
 	})
 	return in, err
 }

@@ -11,13 +11,12 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"liaison/mission"
 )
 
 // OverdueAfter is how long after its ETA an open flight earns a nudge to moderators.
 const OverdueAfter = 2 * time.Hour
-
-// CountdownDays are the days before the mandate end on which a countdown is posted.
-var CountdownDays = []int{30, 7, 1}
 
 // ParseOffsetList reads a guild's stored reminder offsets ("24h,1h,0"; "d" means 24 hours). The
 // commands package validates what users type; this only reads what was stored.
@@ -62,7 +61,7 @@ func newNonce() string {
 // insert do nothing. Sent, failed and missed rows are left alone, so nothing is posted twice.
 func (s *Store) insertReminder(tx *gorm.DB, r Reminder) error {
 	r.ID = 0
-	r.Status = ReminderPending
+	r.Status = mission.ReminderPending
 	r.DueAt = utc(r.DueAt)
 	if r.Nonce == "" {
 		r.Nonce = newNonce()
@@ -70,11 +69,11 @@ func (s *Store) insertReminder(tx *gorm.DB, r Reminder) error {
 	revive := clause.OnConflict{
 		Columns: []clause.Column{{Name: "guild_id"}, {Name: "dedupe_key"}},
 		DoUpdates: clause.Assignments(map[string]any{
-			"status": ReminderPending, "due_at": r.DueAt, "attempts": 0, "lease_owner": "",
+			"status": mission.ReminderPending, "due_at": r.DueAt, "attempts": 0, "lease_owner": "",
 			"lease_until": nil, "last_error": "", "late": false, "updated_at": s.now(),
 		}),
 		Where: clause.Where{Exprs: []clause.Expression{
-			clause.Expr{SQL: "reminders.status = ?", Vars: []any{ReminderCancelled}},
+			clause.Expr{SQL: "reminders.status = ?", Vars: []any{mission.ReminderCancelled}},
 		}},
 	}
 	if err := tx.Clauses(revive).Create(&r).Error; err != nil {
@@ -113,7 +112,7 @@ func (s *Store) planFlight(tx *gorm.DB, f Flight) error {
 			continue // a reminder whose moment passed before the flight was planned says nothing new
 		}
 		key := fmt.Sprintf("flight:%d:%d:%d", f.ID, int64(off/time.Second), f.ETA.Unix())
-		if err := s.insertReminder(tx, Reminder{GuildID: f.GuildID, Kind: ReminderFlight, FlightID: &fid,
+		if err := s.insertReminder(tx, Reminder{GuildID: f.GuildID, Kind: mission.ReminderFlight, FlightID: &fid,
 			DedupeKey: key, OffsetSecs: int64(off / time.Second), DueAt: due}); err != nil {
 			return err
 		}
@@ -123,15 +122,15 @@ func (s *Store) planFlight(tx *gorm.DB, f Flight) error {
 		return nil // a flight logged long after its ETA needs no nudge; /flights flags it
 	}
 	key := fmt.Sprintf("overdue:%d:%d", f.ID, f.ETA.Unix())
-	return s.insertReminder(tx, Reminder{GuildID: f.GuildID, Kind: ReminderOverdue, FlightID: &fid,
+	return s.insertReminder(tx, Reminder{GuildID: f.GuildID, Kind: mission.ReminderOverdue, FlightID: &fid,
 		DedupeKey: key, DueAt: due})
 }
 
 // cancelFlightReminders cancels a flight's reminders that have not been posted yet.
 func (s *Store) cancelFlightReminders(tx *gorm.DB, guildID string, flightID int64) error {
 	err := tx.Model(&Reminder{}).
-		Where("guild_id = ? AND flight_id = ? AND status = ?", guildID, flightID, ReminderPending).
-		Updates(map[string]any{"status": ReminderCancelled, "updated_at": s.now()}).Error
+		Where("guild_id = ? AND flight_id = ? AND status = ?", guildID, flightID, mission.ReminderPending).
+		Updates(map[string]any{"status": mission.ReminderCancelled, "updated_at": s.now()}).Error
 	if err != nil {
 		return fmt.Errorf("cancel reminders of flight #%d: %w", flightID, err)
 	}
@@ -141,14 +140,14 @@ func (s *Store) cancelFlightReminders(tx *gorm.DB, guildID string, flightID int6
 // replanGuildFlights plans the reminders of every open flight again after the offsets changed.
 func (s *Store) replanGuildFlights(tx *gorm.DB, g Guild) error {
 	var flights []Flight
-	if err := tx.Where("guild_id = ? AND status IN ?", g.ID, []string{FlightScheduled, FlightDelayed}).
+	if err := tx.Where("guild_id = ? AND status IN ?", g.ID, []mission.FlightStatus{mission.FlightScheduled, mission.FlightDelayed}).
 		Find(&flights).Error; err != nil {
 		return fmt.Errorf("replan flights: %w", err)
 	}
 	for _, f := range flights {
 		err := tx.Model(&Reminder{}).
-			Where("guild_id = ? AND flight_id = ? AND kind = ? AND status = ?", g.ID, f.ID, ReminderFlight, ReminderPending).
-			Updates(map[string]any{"status": ReminderCancelled, "updated_at": s.now()}).Error
+			Where("guild_id = ? AND flight_id = ? AND kind = ? AND status = ?", g.ID, f.ID, mission.ReminderFlight, mission.ReminderPending).
+			Updates(map[string]any{"status": mission.ReminderCancelled, "updated_at": s.now()}).Error
 		if err != nil {
 			return fmt.Errorf("replan flight #%d: %w", f.ID, err)
 		}
@@ -163,8 +162,8 @@ func (s *Store) replanGuildFlights(tx *gorm.DB, g Guild) error {
 
 // planCountdown re-plans the mandate-end countdown posts after the mandate end changed.
 func (s *Store) planCountdown(tx *gorm.DB, g Guild) error {
-	err := tx.Model(&Reminder{}).Where("guild_id = ? AND kind = ? AND status = ?", g.ID, ReminderCountdown, ReminderPending).
-		Updates(map[string]any{"status": ReminderCancelled, "updated_at": s.now()}).Error
+	err := tx.Model(&Reminder{}).Where("guild_id = ? AND kind = ? AND status = ?", g.ID, mission.ReminderCountdown, mission.ReminderPending).
+		Updates(map[string]any{"status": mission.ReminderCancelled, "updated_at": s.now()}).Error
 	if err != nil {
 		return fmt.Errorf("cancel countdown: %w", err)
 	}
@@ -172,13 +171,13 @@ func (s *Store) planCountdown(tx *gorm.DB, g Guild) error {
 		return nil
 	}
 	now := s.now()
-	for _, days := range CountdownDays {
+	for _, days := range mission.CountdownDays() {
 		due := g.MandateEnd.AddDate(0, 0, -days)
 		if due.Before(now) {
 			continue
 		}
 		key := fmt.Sprintf("countdown:%d:%d", days, g.MandateEnd.Unix())
-		if err := s.insertReminder(tx, Reminder{GuildID: g.ID, Kind: ReminderCountdown, DedupeKey: key,
+		if err := s.insertReminder(tx, Reminder{GuildID: g.ID, Kind: mission.ReminderCountdown, DedupeKey: key,
 			OffsetSecs: int64(days) * 86400, DueAt: due}); err != nil {
 			return err
 		}
@@ -188,7 +187,7 @@ func (s *Store) planCountdown(tx *gorm.DB, g Guild) error {
 
 // ReminderFilter narrows FindReminders.
 type ReminderFilter struct {
-	Statuses []string // empty means pending, failed and missed
+	Statuses []mission.ReminderStatus // empty means pending, failed and missed
 	Limit    int
 	Offset   int
 }
@@ -197,7 +196,7 @@ type ReminderFilter struct {
 func (s *Store) FindReminders(ctx context.Context, guildID string, f ReminderFilter) ([]Reminder, int64, error) {
 	st := f.Statuses
 	if len(st) == 0 {
-		st = []string{ReminderPending, ReminderFailed, ReminderMissed}
+		st = []mission.ReminderStatus{mission.ReminderPending, mission.ReminderFailed, mission.ReminderMissed}
 	}
 	q := s.read.WithContext(ctx).Model(&Reminder{}).Where("guild_id = ? AND status IN ?", guildID, st)
 	var total int64

@@ -7,13 +7,14 @@ import (
 	"testing"
 	"time"
 
+	"liaison/mission"
 	"liaison/storage"
 	"liaison/storage/storagetest"
 )
 
 // TestGuildScope checks that a moderator of guild B who types the IDs of guild A's records can
 // neither read, change nor delete them, and that B's lists show nothing of A. A foreign record
-// must look exactly like a missing one (ErrNotFound, never a StateError that would reveal a
+// must look exactly like a missing one (ErrNotFound, never a conflict that would reveal a
 // landed flight), and the attempts must write nothing at all.
 func TestGuildScope(t *testing.T) {
 	storagetest.ForEachDriver(t, func(t *testing.T, s *storage.Store) {
@@ -37,7 +38,7 @@ func TestGuildScope(t *testing.T) {
 		arrB := mustArrival(t, s, "B", "JM", 30, "military")
 		openB := mustFlight(t, s, "B", s.Now().Add(24*time.Hour), line("JM", 30, "military"))
 
-		remindersA, _, err := s.FindReminders(ctx, "A", storage.ReminderFilter{Statuses: []string{storage.ReminderPending, storage.ReminderCancelled}})
+		remindersA, _, err := s.FindReminders(ctx, "A", storage.ReminderFilter{Statuses: []mission.ReminderStatus{mission.ReminderPending, mission.ReminderCancelled}})
 		if err != nil || len(remindersA) == 0 {
 			t.Fatalf("guild A reminders = %d, %v; want some", len(remindersA), err)
 		}
@@ -68,7 +69,7 @@ func TestGuildScope(t *testing.T) {
 			}{
 				{"Flight #" + strconv.FormatInt(id, 10), func() error { _, err := s.Flight(ctx, "B", id); return err }},
 				{"AddManifestLine #" + strconv.FormatInt(id, 10), func() error {
-					_, err := s.AddManifestLine(ctx, b, id, line("JM", 1, "police"))
+					_, err := s.AddManifestLine(ctx, b, id, line("JM", 1, "police").ManifestLine)
 					return err
 				}},
 				{"DelayFlight #" + strconv.FormatInt(id, 10), func() error {
@@ -85,7 +86,7 @@ func TestGuildScope(t *testing.T) {
 			try  func() error
 		}{"Reminder", func() error { _, err := s.Reminder(ctx, "B", remindersA[0].ID); return err }})
 		for _, at := range attempts {
-			if err := at.try(); !errors.Is(err, storage.ErrNotFound) {
+			if err := at.try(); !errors.Is(err, mission.ErrNotFound) {
 				t.Errorf("guild B %s of guild A's record: error %v, want ErrNotFound", at.name, err)
 			}
 		}
@@ -144,13 +145,13 @@ func TestGuildScope(t *testing.T) {
 				t.Errorf("FindAudit(B) returned guild %s's entry #%d", e.GuildID, e.ID)
 			}
 		}
-		for _, f := range []storage.AuditFilter{{Kind: storage.KindArrival, RecordID: arrA.ID}, {Kind: storage.KindFlight, RecordID: openA.ID}, {Kind: storage.KindSettings}} {
+		for _, f := range []storage.AuditFilter{{Kind: mission.KindArrival, RecordID: arrA.ID}, {Kind: mission.KindFlight, RecordID: openA.ID}, {Kind: mission.KindSettings}} {
 			if es, err := s.FindAudit(ctx, "B", f); err != nil || len(es) != 0 {
 				t.Errorf("FindAudit(B, %+v) = %d entries, %v; want none", f, len(es), err)
 			}
 		}
-		rs, _, err := s.FindReminders(ctx, "B", storage.ReminderFilter{Statuses: []string{
-			storage.ReminderPending, storage.ReminderSent, storage.ReminderFailed, storage.ReminderMissed, storage.ReminderCancelled}})
+		rs, _, err := s.FindReminders(ctx, "B", storage.ReminderFilter{Statuses: []mission.ReminderStatus{
+			mission.ReminderPending, mission.ReminderSent, mission.ReminderFailed, mission.ReminderMissed, mission.ReminderCancelled}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -170,7 +171,7 @@ func TestGuildScope(t *testing.T) {
 		if got, err := s.Arrival(ctx, "A", arrA.ID); err != nil || got.Personnel != 200 || got.Country != "KE" {
 			t.Errorf("guild A's arrival after B's attempts = %+v, %v; want KE 200 police", got, err)
 		}
-		if got, err := s.Flight(ctx, "A", openA.ID); err != nil || got.Status != storage.FlightScheduled || len(got.Manifest) != 1 || !got.ETA.Equal(openA.ETA) {
+		if got, err := s.Flight(ctx, "A", openA.ID); err != nil || got.Status != mission.FlightScheduled || len(got.Manifest) != 1 || !got.ETA.Equal(openA.ETA) {
 			t.Errorf("guild A's open flight after B's attempts = %+v, %v; want scheduled, 1 line, ETA %v", got, err, openA.ETA)
 		}
 	})

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"liaison/mission"
 	"liaison/storage"
 	"liaison/storage/storagetest"
 )
@@ -111,15 +112,15 @@ func recomputedTotals(t testing.TB, s *storage.Store, guild string) []storage.Fo
 	}
 	sum := map[[2]string]int64{}
 	for _, a := range arrivals {
-		sum[[2]string{a.Country, a.Role}] += int64(a.Personnel)
+		sum[[2]string{a.Country, string(a.Role)}] += int64(a.Personnel)
 	}
 	for _, d := range departures {
-		sum[[2]string{d.Country, d.Role}] -= int64(d.Personnel)
+		sum[[2]string{d.Country, string(d.Role)}] -= int64(d.Personnel)
 	}
 	var out []storage.ForceTotal
 	for k, n := range sum {
 		if n != 0 {
-			out = append(out, storage.ForceTotal{GuildID: guild, Country: k[0], Role: k[1], Deployed: n})
+			out = append(out, storage.ForceTotal{GuildID: guild, Country: k[0], Role: mission.Role(k[1]), Deployed: n})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -133,7 +134,7 @@ func recomputedTotals(t testing.TB, s *storage.Store, guild string) []storage.Fo
 
 // reminderLines describes a flight's reminders of the given statuses as sorted
 // "kind offset due" lines, which read well in a failure message.
-func reminderLines(t testing.TB, s *storage.Store, guild string, flightID int64, statuses ...string) []string {
+func reminderLines(t testing.TB, s *storage.Store, guild string, flightID int64, statuses ...mission.ReminderStatus) []string {
 	t.Helper()
 	rs, _, err := s.FindReminders(t.Context(), guild, storage.ReminderFilter{Statuses: statuses})
 	if err != nil {
@@ -156,11 +157,11 @@ func reminderLines(t testing.TB, s *storage.Store, guild string, flightID int64,
 func flightPlan(now, eta time.Time, offsets ...time.Duration) []string {
 	out := []string{}
 	if due := eta.Add(storage.OverdueAfter); !due.Before(now) {
-		out = append(out, fmt.Sprintf("%s 0s %s", storage.ReminderOverdue, due.UTC().Format(time.RFC3339)))
+		out = append(out, fmt.Sprintf("%s 0s %s", mission.ReminderOverdue, due.UTC().Format(time.RFC3339)))
 	}
 	for _, off := range offsets {
 		if due := eta.Add(-off); !due.Before(now) {
-			out = append(out, fmt.Sprintf("%s %v %s", storage.ReminderFlight, off, due.UTC().Format(time.RFC3339)))
+			out = append(out, fmt.Sprintf("%s %v %s", mission.ReminderFlight, off, due.UTC().Format(time.RFC3339)))
 		}
 	}
 	sort.Strings(out)
@@ -169,7 +170,7 @@ func flightPlan(now, eta time.Time, offsets ...time.Duration) []string {
 
 var defaultOffsets = []time.Duration{24 * time.Hour, time.Hour, 0}
 
-func mustArrival(t testing.TB, s *storage.Store, guild, country string, personnel int, role string) storage.Arrival {
+func mustArrival(t testing.TB, s *storage.Store, guild, country string, personnel int, role mission.Role) storage.Arrival {
 	t.Helper()
 	a, err := s.LogArrival(t.Context(), actorIn(guild), storage.Arrival{Country: country, Personnel: personnel, Role: role, ArrivedAt: s.Now()})
 	if err != nil {
@@ -187,8 +188,8 @@ func mustFlight(t testing.TB, s *storage.Store, guild string, eta time.Time, lin
 	return f
 }
 
-func line(country string, personnel int, role string) storage.ManifestLine {
-	return storage.ManifestLine{Country: country, Personnel: personnel, Role: role}
+func line(country string, personnel int, role mission.Role) storage.ManifestLine {
+	return storage.ManifestLine{ManifestLine: mission.ManifestLine{Country: country, Personnel: personnel, Role: role}}
 }
 
 func TestEveryChangeWritesOneAuditEntry(t *testing.T) {
@@ -203,55 +204,56 @@ func TestEveryChangeWritesOneAuditEntry(t *testing.T) {
 		name          string
 		setup         func(t *testing.T, s *storage.Store) int64
 		change        func(t *testing.T, s *storage.Store, a storage.Actor, id int64) (int64, error)
-		kind, action  string
+		kind          mission.RecordKind
+		action        mission.AuditAction
 		before, after bool // whether the entry carries a before / after image
 	}{
 		{"log arrival", noSetup, func(t *testing.T, s *storage.Store, a storage.Actor, _ int64) (int64, error) {
 			r, err := s.LogArrival(t.Context(), a, storage.Arrival{Country: "SV", Personnel: 8, Role: "medical", ArrivedAt: s.Now()})
 			return r.ID, err
-		}, storage.KindArrival, "create", false, true},
+		}, mission.KindArrival, "create", false, true},
 		{"edit arrival", arrival, func(t *testing.T, s *storage.Store, a storage.Actor, id int64) (int64, error) {
 			r, err := s.EditArrival(t.Context(), a, id, func(r *storage.Arrival) error { r.Personnel = 80; return nil })
 			return r.ID, err
-		}, storage.KindArrival, "update", true, true},
+		}, mission.KindArrival, "update", true, true},
 		{"delete arrival", arrival, func(t *testing.T, s *storage.Store, a storage.Actor, id int64) (int64, error) {
 			r, err := s.DeleteArrival(t.Context(), a, id)
 			return r.ID, err
-		}, storage.KindArrival, "delete", true, false},
+		}, mission.KindArrival, "delete", true, false},
 		{"log departure", noSetup, func(t *testing.T, s *storage.Store, a storage.Actor, _ int64) (int64, error) {
 			r, err := s.LogDeparture(t.Context(), a, storage.Departure{Country: "KE", Personnel: 20, Role: "police", DepartedAt: s.Now(), Reason: "rotation"})
 			return r.ID, err
-		}, storage.KindDeparture, "create", false, true},
+		}, mission.KindDeparture, "create", false, true},
 		{"set pledge", noSetup, func(t *testing.T, s *storage.Store, a storage.Actor, _ int64) (int64, error) {
 			r, err := s.SetPledge(t.Context(), a, storage.Pledge{Country: "JM", Role: "military", AsOf: s.Now()})
 			return r.ID, err
-		}, storage.KindPledge, "create", false, true},
+		}, mission.KindPledge, "create", false, true},
 		{"schedule flight", noSetup, func(t *testing.T, s *storage.Store, a storage.Actor, _ int64) (int64, error) {
 			r, err := s.ScheduleFlight(t.Context(), a, storage.Flight{ETA: s.Now().Add(24 * time.Hour), Manifest: []storage.ManifestLine{line("GT", 75, "military"), line("SV", 8, "medical")}})
 			return r.ID, err
-		}, storage.KindFlight, "create", false, true},
+		}, mission.KindFlight, "create", false, true},
 		{"add manifest line", flight, func(t *testing.T, s *storage.Store, a storage.Actor, id int64) (int64, error) {
-			r, err := s.AddManifestLine(t.Context(), a, id, line("SV", 8, "medical"))
+			r, err := s.AddManifestLine(t.Context(), a, id, line("SV", 8, "medical").ManifestLine)
 			return r.ID, err
-		}, storage.KindFlight, "add", true, true},
+		}, mission.KindFlight, "add", true, true},
 		{"delay flight", flight, func(t *testing.T, s *storage.Store, a storage.Actor, id int64) (int64, error) {
 			r, err := s.DelayFlight(t.Context(), a, id, s.Now().Add(72*time.Hour), "weather")
 			return r.ID, err
-		}, storage.KindFlight, "delay", true, true},
+		}, mission.KindFlight, "delay", true, true},
 		{"cancel flight", flight, func(t *testing.T, s *storage.Store, a storage.Actor, id int64) (int64, error) {
 			r, err := s.CancelFlight(t.Context(), a, id, "aircraft unavailable")
 			return r.ID, err
-		}, storage.KindFlight, "cancel", true, true},
+		}, mission.KindFlight, "cancel", true, true},
 		// A landing with an empty manifest creates no arrival; with a manifest, each arrival
 		// gets its own entry too (TestLandFlight).
 		{"land flight", emptyFlight, func(t *testing.T, s *storage.Store, a storage.Actor, id int64) (int64, error) {
 			r, _, err := s.LandFlight(t.Context(), a, id, s.Now())
 			return r.ID, err
-		}, storage.KindFlight, "land", true, true},
+		}, mission.KindFlight, "land", true, true},
 		{"update guild", noSetup, func(t *testing.T, s *storage.Store, a storage.Actor, _ int64) (int64, error) {
 			_, err := s.UpdateGuild(t.Context(), a, func(g *storage.Guild) error { g.MissionName = "MSS"; g.Planned = 2500; return nil })
 			return 0, err
-		}, storage.KindSettings, "update", true, true},
+		}, mission.KindSettings, "update", true, true},
 	}
 	storagetest.ForEachDriver(t, func(t *testing.T, s *storage.Store) {
 		for _, tt := range tests {
@@ -356,7 +358,7 @@ func TestFailedChangeWritesNothing(t *testing.T) {
 			return err
 		}, nil},
 		{"add 0-personnel manifest line", flight, func(t *testing.T, s *storage.Store, a storage.Actor, id int64) error {
-			_, err := s.AddManifestLine(t.Context(), a, id, line("SV", 0, "medical"))
+			_, err := s.AddManifestLine(t.Context(), a, id, line("SV", 0, "medical").ManifestLine)
 			return err
 		}, nil},
 		{"update guild refused by its change", nil, func(t *testing.T, s *storage.Store, a storage.Actor, _ int64) error {
@@ -419,7 +421,7 @@ func TestDeleteIsSoft(t *testing.T) {
 		if got, want := rawCount(t, s, "arrivals", "id = ? AND deleted_at IS NOT NULL", gone.ID), int64(1); got != want {
 			t.Errorf("rows of arrival #%d with deleted_at set = %d, want %d (the row stays)", gone.ID, got, want)
 		}
-		if _, err := s.Arrival(ctx, "A", gone.ID); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := s.Arrival(ctx, "A", gone.ID); !errors.Is(err, mission.ErrNotFound) {
 			t.Errorf("Arrival(deleted) error = %v, want ErrNotFound", err)
 		}
 		list, total, err := s.FindArrivals(ctx, "A", storage.ArrivalFilter{})
@@ -436,7 +438,7 @@ func TestDeleteIsSoft(t *testing.T) {
 			t.Errorf("ForceTotals after delete = %+v, want %+v", got, want)
 		}
 
-		entries, err := s.FindAudit(ctx, "A", storage.AuditFilter{Kind: storage.KindArrival, RecordID: gone.ID})
+		entries, err := s.FindAudit(ctx, "A", storage.AuditFilter{Kind: mission.KindArrival, RecordID: gone.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -456,10 +458,10 @@ func TestDeleteIsSoft(t *testing.T) {
 
 		// A deleted arrival is gone for every change too, and nothing is written trying.
 		before := dbSnapshot(t, s)
-		if _, err := s.DeleteArrival(ctx, actorIn("A"), gone.ID); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := s.DeleteArrival(ctx, actorIn("A"), gone.ID); !errors.Is(err, mission.ErrNotFound) {
 			t.Errorf("DeleteArrival(deleted) error = %v, want ErrNotFound", err)
 		}
-		if _, err := s.EditArrival(ctx, actorIn("A"), gone.ID, func(*storage.Arrival) error { return nil }); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := s.EditArrival(ctx, actorIn("A"), gone.ID, func(*storage.Arrival) error { return nil }); !errors.Is(err, mission.ErrNotFound) {
 			t.Errorf("EditArrival(deleted) error = %v, want ErrNotFound", err)
 		}
 		if diff := diffSnapshots(before, dbSnapshot(t, s)); len(diff) > 0 {
@@ -469,7 +471,7 @@ func TestDeleteIsSoft(t *testing.T) {
 }
 
 func TestEditArrivalMovesForceTotals(t *testing.T) {
-	ft := func(country, role string, n int64) storage.ForceTotal {
+	ft := func(country string, role mission.Role, n int64) storage.ForceTotal {
 		return storage.ForceTotal{GuildID: "A", Country: country, Role: role, Deployed: n}
 	}
 	tests := []struct {
@@ -526,11 +528,11 @@ func TestForceTotalsFollowHistory(t *testing.T) {
 			switch op := rng.IntN(10); {
 			case op < 3:
 				var r storage.Arrival
-				r, err = s.LogArrival(ctx, a, storage.Arrival{Country: pick(countries), Role: pick(roles), Personnel: 1 + rng.IntN(300), ArrivedAt: clock.Now()})
+				r, err = s.LogArrival(ctx, a, storage.Arrival{Country: pick(countries), Role: mission.Role(pick(roles)), Personnel: 1 + rng.IntN(300), ArrivedAt: clock.Now()})
 				live[g] = append(live[g], r.ID)
 				counts["arrival"]++
 			case op < 5:
-				_, err = s.LogDeparture(ctx, a, storage.Departure{Country: pick(countries), Role: pick(roles), Personnel: 1 + rng.IntN(100), DepartedAt: clock.Now(), Reason: "rotation"})
+				_, err = s.LogDeparture(ctx, a, storage.Departure{Country: pick(countries), Role: mission.Role(pick(roles)), Personnel: 1 + rng.IntN(100), DepartedAt: clock.Now(), Reason: "rotation"})
 				counts["departure"]++
 			case op < 7 && len(live[g]) > 0:
 				id := live[g][rng.IntN(len(live[g]))]
@@ -539,7 +541,7 @@ func TestForceTotalsFollowHistory(t *testing.T) {
 					case 0:
 						r.Country = pick(countries)
 					case 1:
-						r.Role = pick(roles)
+						r.Role = mission.Role(pick(roles))
 					default:
 						r.Personnel = 1 + rng.IntN(300)
 					}
@@ -554,7 +556,7 @@ func TestForceTotalsFollowHistory(t *testing.T) {
 			case op < 9:
 				var lines []storage.ManifestLine
 				for range rng.IntN(4) {
-					lines = append(lines, line(pick(countries), 1+rng.IntN(100), pick(roles)))
+					lines = append(lines, line(pick(countries), 1+rng.IntN(100), mission.Role(pick(roles))))
 				}
 				var f storage.Flight
 				f, err = s.ScheduleFlight(ctx, a, storage.Flight{ETA: clock.Now().Add(time.Duration(1+rng.IntN(48)) * time.Hour), Manifest: lines})
@@ -601,7 +603,7 @@ func TestLandFlight(t *testing.T) {
 		ctx := t.Context()
 		eta := s.Now().Add(2 * time.Hour)
 		f := mustFlight(t, s, "A", eta, line("GT", 75, "military"), line("SV", 8, "medical"))
-		if got, want := reminderLines(t, s, "A", f.ID, storage.ReminderPending), flightPlan(s.Now(), eta, defaultOffsets...); !slices.Equal(got, want) {
+		if got, want := reminderLines(t, s, "A", f.ID, mission.ReminderPending), flightPlan(s.Now(), eta, defaultOffsets...); !slices.Equal(got, want) {
 			t.Fatalf("pending reminders before landing = %q, want %q", got, want)
 		}
 		auditBefore := len(auditOf(t, s, "A"))
@@ -611,8 +613,8 @@ func TestLandFlight(t *testing.T) {
 		if err != nil {
 			t.Fatalf("LandFlight: %v", err)
 		}
-		if landed.Status != storage.FlightLanded || landed.LandedAt == nil || !landed.LandedAt.Equal(at) {
-			t.Errorf("landed flight status %q landed at %v, want %q at %v", landed.Status, landed.LandedAt, storage.FlightLanded, at)
+		if landed.Status != mission.FlightLanded || landed.LandedAt == nil || !landed.LandedAt.Equal(at) {
+			t.Errorf("landed flight status %q landed at %v, want %q at %v", landed.Status, landed.LandedAt, mission.FlightLanded, at)
 		}
 
 		got, _, err := s.FindArrivals(ctx, "A", storage.ArrivalFilter{})
@@ -640,10 +642,10 @@ func TestLandFlight(t *testing.T) {
 		if got := totalsOf(t, s, "A"); !slices.Equal(got, wantTotals) {
 			t.Errorf("ForceTotals after landing = %+v, want %+v", got, wantTotals)
 		}
-		if got := reminderLines(t, s, "A", f.ID, storage.ReminderPending); len(got) != 0 {
+		if got := reminderLines(t, s, "A", f.ID, mission.ReminderPending); len(got) != 0 {
 			t.Errorf("pending reminders after landing = %q, want none", got)
 		}
-		if got, want := reminderLines(t, s, "A", f.ID, storage.ReminderCancelled), flightPlan(s.Now(), eta, defaultOffsets...); !slices.Equal(got, want) {
+		if got, want := reminderLines(t, s, "A", f.ID, mission.ReminderCancelled), flightPlan(s.Now(), eta, defaultOffsets...); !slices.Equal(got, want) {
 			t.Errorf("cancelled reminders after landing = %q, want %q", got, want)
 		}
 		// One entry for the landing and one per arrival it created, so /history of each arrival
@@ -659,11 +661,11 @@ func TestClosedFlightCannotChange(t *testing.T) {
 		name  string
 		close func(t *testing.T, s *storage.Store, id int64) error
 	}{
-		{storage.FlightLanded, func(t *testing.T, s *storage.Store, id int64) error {
+		{string(mission.FlightLanded), func(t *testing.T, s *storage.Store, id int64) error {
 			_, _, err := s.LandFlight(t.Context(), actorIn("A"), id, s.Now())
 			return err
 		}},
-		{storage.FlightCancelled, func(t *testing.T, s *storage.Store, id int64) error {
+		{string(mission.FlightCancelled), func(t *testing.T, s *storage.Store, id int64) error {
 			_, err := s.CancelFlight(t.Context(), actorIn("A"), id, "scrubbed")
 			return err
 		}},
@@ -685,7 +687,7 @@ func TestClosedFlightCannotChange(t *testing.T) {
 			return err
 		}},
 		{"add line", func(t *testing.T, s *storage.Store, id int64) error {
-			_, err := s.AddManifestLine(t.Context(), actorIn("A"), id, line("KE", 10, "police"))
+			_, err := s.AddManifestLine(t.Context(), actorIn("A"), id, line("KE", 10, "police").ManifestLine)
 			return err
 		}},
 	}
@@ -699,12 +701,12 @@ func TestClosedFlightCannotChange(t *testing.T) {
 				t.Run(c.name+"/"+ch.name, func(t *testing.T) {
 					before := dbSnapshot(t, s)
 					err := ch.change(t, s, f.ID)
-					var se *storage.StateError
-					if !errors.As(err, &se) {
-						t.Fatalf("%s of a %s flight: error %v, want a *storage.StateError", ch.name, c.name, err)
+					var se *mission.Error
+					if !errors.As(err, &se) || se.Kind != mission.EConflict {
+						t.Fatalf("%s of a %s flight: error %v, want a *mission.Error of kind EConflict", ch.name, c.name, err)
 					}
 					if !strings.Contains(se.Msg, c.name) {
-						t.Errorf("StateError %q does not say the flight is %s", se.Msg, c.name)
+						t.Errorf("conflict %q does not say the flight is %s", se.Msg, c.name)
 					}
 					if diff := diffSnapshots(before, dbSnapshot(t, s)); len(diff) > 0 {
 						t.Errorf("refused change wrote: %s", strings.Join(diff, "; "))
@@ -743,7 +745,7 @@ func TestScheduleFlightPlansReminders(t *testing.T) {
 				}
 				eta := s.Now().Add(tt.eta)
 				f := mustFlight(t, s, guild, eta, line("GT", 75, "military"))
-				got := reminderLines(t, s, guild, f.ID, storage.ReminderPending)
+				got := reminderLines(t, s, guild, f.ID, mission.ReminderPending)
 				if want := flightPlan(s.Now(), eta, tt.want...); !slices.Equal(got, want) {
 					t.Errorf("reminders of a flight due in %v with offsets %q = %q, want %q", tt.eta, tt.offsets, got, want)
 				}
@@ -784,10 +786,10 @@ func TestDelayFlightReplans(t *testing.T) {
 			if err != nil {
 				t.Fatalf("delay %s: %v", st.name, err)
 			}
-			if d.Status != storage.FlightDelayed || !d.ETA.Equal(eta) || d.Reason != "weather at origin" {
-				t.Errorf("delay %s: flight status %q ETA %v reason %q, want %q %v %q", st.name, d.Status, d.ETA, d.Reason, storage.FlightDelayed, eta, "weather at origin")
+			if d.Status != mission.FlightDelayed || !d.ETA.Equal(eta) || d.Reason != "weather at origin" {
+				t.Errorf("delay %s: flight status %q ETA %v reason %q, want %q %v %q", st.name, d.Status, d.ETA, d.Reason, mission.FlightDelayed, eta, "weather at origin")
 			}
-			if got, want := reminderLines(t, s, "A", f.ID, storage.ReminderPending), flightPlan(s.Now(), eta, st.want...); !slices.Equal(got, want) {
+			if got, want := reminderLines(t, s, "A", f.ID, mission.ReminderPending), flightPlan(s.Now(), eta, st.want...); !slices.Equal(got, want) {
 				t.Errorf("delay %s: pending reminders = %q, want %q", st.name, got, want)
 			}
 		}
@@ -812,10 +814,10 @@ func TestUpdateGuildReplansReminders(t *testing.T) {
 		}
 		check := func(when string, want []string) {
 			t.Helper()
-			if got := reminderLines(t, s, "A", open.ID, storage.ReminderPending); !slices.Equal(got, want) {
+			if got := reminderLines(t, s, "A", open.ID, mission.ReminderPending); !slices.Equal(got, want) {
 				t.Errorf("%s: pending reminders = %q, want %q", when, got, want)
 			}
-			if got := reminderLines(t, s, "A", landed.ID, storage.ReminderPending); len(got) != 0 {
+			if got := reminderLines(t, s, "A", landed.ID, mission.ReminderPending); len(got) != 0 {
 				t.Errorf("%s: landed flight has pending reminders %q", when, got)
 			}
 		}
@@ -827,14 +829,14 @@ func TestUpdateGuildReplansReminders(t *testing.T) {
 
 		// A reminder already posted must not be planned again when its offset comes back.
 		if err := s.DB().Exec(`UPDATE reminders SET status = ? WHERE flight_id = ? AND kind = ? AND offset_secs = ?`,
-			storage.ReminderSent, open.ID, storage.ReminderFlight, 86400).Error; err != nil {
+			mission.ReminderSent, open.ID, mission.ReminderFlight, 86400).Error; err != nil {
 			t.Fatal(err)
 		}
 		setOffsets("1h")
 		check(`offsets "1h" after the 24h one was sent`, flightPlan(s.Now(), eta, h))
 		setOffsets("24h,1h")
 		check(`offsets "24h,1h" after the 24h one was sent`, flightPlan(s.Now(), eta, h))
-		if got, want := reminderLines(t, s, "A", open.ID, storage.ReminderSent), flightPlan(s.Now(), eta, 24*h)[:1]; !slices.Equal(got, want) {
+		if got, want := reminderLines(t, s, "A", open.ID, mission.ReminderSent), flightPlan(s.Now(), eta, 24*h)[:1]; !slices.Equal(got, want) {
 			t.Errorf("sent reminders = %q, want %q", got, want)
 		}
 

@@ -1,4 +1,4 @@
-package commands
+package mission
 
 import (
 	"fmt"
@@ -8,7 +8,10 @@ import (
 )
 
 func TestParseRole(t *testing.T) {
-	tests := []struct{ in, want string }{
+	tests := []struct {
+		in   string
+		want Role
+	}{
 		{"", "military"},
 		{"  ", "military"},
 		{"police", "police"},
@@ -36,35 +39,35 @@ func TestParseRole(t *testing.T) {
 			t.Errorf("ParseRole(%q) error %q, want %q", in, err, want)
 		}
 	}
-	if DefaultRole != "military" || Roles[1] != DefaultRole {
-		t.Errorf("DefaultRole = %q, Roles = %v", DefaultRole, Roles)
+	if DefaultRole != "military" || Roles()[1] != DefaultRole {
+		t.Errorf("DefaultRole = %q, Roles = %v", DefaultRole, Roles())
 	}
 }
 
 func TestParseManifest(t *testing.T) {
 	tests := []struct {
 		in   string
-		want []ManifestEntry
+		want []ManifestLine
 	}{
-		{"", []ManifestEntry{}},
-		{"   ", []ManifestEntry{}},
-		{" ; , ", []ManifestEntry{}},
-		{"GT 75 military; SV 8 medical", []ManifestEntry{{"GT", 75, "military"}, {"SV", 8, "medical"}}},
-		{"GT 75, SV 8", []ManifestEntry{{"GT", 75, "military"}, {"SV", 8, "military"}}},
-		{"gt 75 MILITARY;sv 8 Medical;", []ManifestEntry{{"GT", 75, "military"}, {"SV", 8, "medical"}}},
-		{"El Salvador 8 medical", []ManifestEntry{{"SV", 8, "medical"}}},
-		{"United States 20", []ManifestEntry{{"US", 20, "military"}}},
-		{"États-Unis 20 staff, Haïti 3 police", []ManifestEntry{{"US", 20, "staff"}, {"HT", 3, "police"}}},
-		{"Antigua & Barbuda 4 support", []ManifestEntry{{"AG", 4, "support"}}},
-		{"KEN 200 police; KE 1 other", []ManifestEntry{{"KE", 200, "police"}, {"KE", 1, "other"}}},
-		{"  GT   75   military  ;;  SV 8  ", []ManifestEntry{{"GT", 75, "military"}, {"SV", 8, "military"}}},
-		{"GT 1", []ManifestEntry{{"GT", 1, "military"}}},
-		{"GT 100000", []ManifestEntry{{"GT", 100000, "military"}}},
-		{"GT 0075", []ManifestEntry{{"GT", 75, "military"}}},
-		{strings.Repeat("GT 1;", 50), func() []ManifestEntry {
-			out := make([]ManifestEntry, 50)
+		{"", []ManifestLine{}},
+		{"   ", []ManifestLine{}},
+		{" ; , ", []ManifestLine{}},
+		{"GT 75 military; SV 8 medical", []ManifestLine{{"GT", 75, "military"}, {"SV", 8, "medical"}}},
+		{"GT 75, SV 8", []ManifestLine{{"GT", 75, "military"}, {"SV", 8, "military"}}},
+		{"gt 75 MILITARY;sv 8 Medical;", []ManifestLine{{"GT", 75, "military"}, {"SV", 8, "medical"}}},
+		{"El Salvador 8 medical", []ManifestLine{{"SV", 8, "medical"}}},
+		{"United States 20", []ManifestLine{{"US", 20, "military"}}},
+		{"États-Unis 20 staff, Haïti 3 police", []ManifestLine{{"US", 20, "staff"}, {"HT", 3, "police"}}},
+		{"Antigua & Barbuda 4 support", []ManifestLine{{"AG", 4, "support"}}},
+		{"KEN 200 police; KE 1 other", []ManifestLine{{"KE", 200, "police"}, {"KE", 1, "other"}}},
+		{"  GT   75   military  ;;  SV 8  ", []ManifestLine{{"GT", 75, "military"}, {"SV", 8, "military"}}},
+		{"GT 1", []ManifestLine{{"GT", 1, "military"}}},
+		{"GT 100000", []ManifestLine{{"GT", 100000, "military"}}},
+		{"GT 0075", []ManifestLine{{"GT", 75, "military"}}},
+		{strings.Repeat("GT 1;", 50), func() []ManifestLine {
+			out := make([]ManifestLine, 50)
 			for i := range out {
-				out[i] = ManifestEntry{"GT", 1, "military"}
+				out[i] = ManifestLine{"GT", 1, "military"}
 			}
 			return out
 		}()},
@@ -119,13 +122,13 @@ func TestParseManifestErrors(t *testing.T) {
 
 func TestFormatManifest(t *testing.T) {
 	tests := []struct {
-		in   []ManifestEntry
+		in   []ManifestLine
 		want string
 	}{
 		{nil, "empty"},
-		{[]ManifestEntry{}, "empty"},
-		{[]ManifestEntry{{"GT", 75, "military"}}, "GT 75"},
-		{[]ManifestEntry{{"GT", 75, "military"}, {"SV", 8, "medical"}}, "GT 75, SV 8"},
+		{[]ManifestLine{}, "empty"},
+		{[]ManifestLine{{"GT", 75, "military"}}, "GT 75"},
+		{[]ManifestLine{{"GT", 75, "military"}, {"SV", 8, "medical"}}, "GT 75, SV 8"},
 	}
 	for _, tt := range tests {
 		if got := FormatManifest(tt.in); got != tt.want {
@@ -133,7 +136,7 @@ func TestFormatManifest(t *testing.T) {
 		}
 	}
 	// The compact form parses back to the same countries and counts.
-	in := []ManifestEntry{{"GT", 75, "military"}, {"SV", 8, "military"}}
+	in := []ManifestLine{{"GT", 75, "military"}, {"SV", 8, "military"}}
 	if got, err := ParseManifest(FormatManifest(in)); err != nil || !reflect.DeepEqual(got, in) {
 		t.Errorf("ParseManifest(FormatManifest(%v)) = %v, %v", in, got, err)
 	}

@@ -1,4 +1,4 @@
-package localtime
+package mission
 
 import (
 	"testing"
@@ -71,13 +71,13 @@ func TestDate(t *testing.T) {
 		{"normalises like time.Date", time.UTC, 2025, 2, 30, 24, 0, utc(2025, 3, 3, 0, 0, 0), 0},
 	}
 	for _, tt := range tests {
-		got := Date(tt.y, tt.m, tt.d, tt.h, tt.min, 0, 0, tt.loc)
+		got := WallTime(tt.y, tt.m, tt.d, tt.h, tt.min, 0, 0, tt.loc)
 		if !got.Equal(tt.want) {
-			t.Errorf("%s: Date(%d-%02d-%02d %02d:%02d, %v) = %v, want %v",
+			t.Errorf("%s: WallTime(%d-%02d-%02d %02d:%02d, %v) = %v, want %v",
 				tt.name, tt.y, tt.m, tt.d, tt.h, tt.min, tt.loc, got, tt.want.In(got.Location()))
 		}
 		if _, off := got.Zone(); off != tt.wantOffset {
-			t.Errorf("%s: Date(...) offset = %d, want %d", tt.name, off, tt.wantOffset)
+			t.Errorf("%s: WallTime(...) offset = %d, want %d", tt.name, off, tt.wantOffset)
 		}
 	}
 }
@@ -92,15 +92,15 @@ func TestDateEveryDay(t *testing.T) {
 			y, m, d := day.Date()
 			for minutes := 0; minutes < 24*60; minutes += 30 {
 				h, mi := minutes/60, minutes%60
-				got := Date(y, m, d, h, mi, 0, 0, loc)
+				got := WallTime(y, m, d, h, mi, 0, 0, loc)
 				gy, gm, gd := got.Date()
 				if gy == y && gm == m && gd == d && got.Hour() == h && got.Minute() == mi {
 					// It exists; it must be the earlier of two if ambiguous.
 					if earlier := got.Add(-time.Hour); earlier.Hour() == h && earlier.Minute() == mi && earlier.Day() == d {
-						t.Errorf("%s: Date(%d-%02d-%02d %02d:%02d) = %v, but %v reads the same and is earlier", name, y, m, d, h, mi, got, earlier)
+						t.Errorf("%s: WallTime(%d-%02d-%02d %02d:%02d) = %v, but %v reads the same and is earlier", name, y, m, d, h, mi, got, earlier)
 					}
 					if earlier := got.Add(-30 * time.Minute); earlier.Hour() == h && earlier.Minute() == mi && earlier.Day() == d {
-						t.Errorf("%s: Date(%d-%02d-%02d %02d:%02d) = %v, but %v reads the same and is earlier", name, y, m, d, h, mi, got, earlier)
+						t.Errorf("%s: WallTime(%d-%02d-%02d %02d:%02d) = %v, but %v reads the same and is earlier", name, y, m, d, h, mi, got, earlier)
 					}
 					continue
 				}
@@ -110,7 +110,7 @@ func TestDateEveryDay(t *testing.T) {
 					return time.Date(x.Year(), x.Month(), x.Day(), x.Hour(), x.Minute(), x.Second(), 0, time.UTC)
 				}
 				if !wall(got).After(want) || !wall(got.Add(-time.Second)).Before(want) {
-					t.Errorf("%s: Date(%d-%02d-%02d %02d:%02d) = %v, not the first instant after the gap", name, y, m, d, h, mi, got)
+					t.Errorf("%s: WallTime(%d-%02d-%02d %02d:%02d) = %v, not the first instant after the gap", name, y, m, d, h, mi, got)
 				}
 			}
 		}
@@ -130,9 +130,9 @@ func TestDateSubMinute(t *testing.T) {
 		{"gap", 9, 2, 30, 15, 500_000_000, utc(2025, 3, 9, 7, 0, 0)},
 	}
 	for _, tt := range tests {
-		got := Date(2025, 3, tt.d, tt.h, tt.min, tt.sec, tt.nsec, ny)
+		got := WallTime(2025, 3, tt.d, tt.h, tt.min, tt.sec, tt.nsec, ny)
 		if !got.Equal(tt.want) {
-			t.Errorf("%s: Date(2025-03-%02d %02d:%02d:%02d.%09d, %v) = %v, want %v",
+			t.Errorf("%s: WallTime(2025-03-%02d %02d:%02d:%02d.%09d, %v) = %v, want %v",
 				tt.name, tt.d, tt.h, tt.min, tt.sec, tt.nsec, ny, got, tt.want.In(ny))
 		}
 	}

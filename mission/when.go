@@ -1,4 +1,4 @@
-package commands
+package mission
 
 import (
 	"fmt"
@@ -7,8 +7,6 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"liaison/localtime"
 )
 
 const (
@@ -37,7 +35,7 @@ const (
 //   - "today 14:00", "tomorrow 09:00", "yesterday 18:00", and "tomorrow" alone
 //     for midnight; the clock may also be "9am", "2:30pm" or "14h30".
 //
-// Wall times follow localtime.Date's DST rules, which the digest scheduler
+// Wall times follow WallTime's DST rules, which the digest scheduler
 // shares: a time in a spring-forward gap is the end of the gap, an ambiguous
 // fall-back one the earlier instant. Years outside 1900..2200 are rejected.
 // Errors quote what was typed and are safe to show to the user. A nil loc
@@ -312,9 +310,9 @@ func whenClockShaped(s string) bool {
 	return strings.ContainsAny(s, ":h") || strings.HasSuffix(s, "am") || strings.HasSuffix(s, "pm")
 }
 
-// whenWall resolves a date and clock in loc with localtime.Date, keeping sub-minute parts.
+// whenWall resolves a date and clock in loc with WallTime, keeping sub-minute parts.
 func whenWall(y int, m time.Month, d int, c whenClock, loc *time.Location) time.Time {
-	return localtime.Date(y, m, d, c.hour, c.min, c.sec, c.nsec, loc)
+	return WallTime(y, m, d, c.hour, c.min, c.sec, c.nsec, loc)
 }
 
 // inputQuote quotes user input for an error message. Control characters and

@@ -1,21 +1,21 @@
-// Package localtime turns a local date and clock time into an instant by rules that are
-// specified. time.Date leaves two cases unspecified: a reading that does not exist (the DST gap
-// of a spring-forward day) and one that exists twice (fall back), where it may pick either
-// instant. Users type times in their guild's zone and digests are posted at a local time each
-// day; both must land on the same, predictable instant, so the commands and jobs packages
-// resolve wall times here. It is a package of its own because jobs cannot import commands
-// (commands depends on bot, bot on jobs).
-package localtime
+// WallTime turns a local date and clock time into an instant by rules that are specified.
+// time.Date leaves two cases unspecified: a reading that does not exist (the DST gap of a
+// spring-forward day) and one that exists twice (fall back), where it may pick either instant.
+// Users type times in their guild's zone and digests are posted at a local time each day; both
+// must land on the same, predictable instant, so parsing and digest planning resolve wall times
+// here.
+
+package mission
 
 import "time"
 
-// Date returns the instant at which loc's clocks read the given date and time, like time.Date
+// WallTime returns the instant at which loc's clocks read the given date and time, like time.Date
 // but with the ambiguous cases decided. A reading that does not exist (the DST gap of a
 // spring-forward day) resolves to the next valid instant, the end of the gap (02:30 on
 // 2025-03-09 in America/New_York is 03:00 EDT), and nsec is then dropped; an ambiguous reading
 // (fall back) resolves to the earlier instant. Out-of-range fields are normalised as time.Date
 // does; a nil loc means UTC. The result is expressed in loc.
-func Date(year int, month time.Month, day, hour, min, sec, nsec int, loc *time.Location) time.Time {
+func WallTime(year int, month time.Month, day, hour, min, sec, nsec int, loc *time.Location) time.Time {
 	if loc == nil {
 		loc = time.UTC
 	}

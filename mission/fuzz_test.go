@@ -1,4 +1,4 @@
-package commands
+package mission
 
 import (
 	"slices"
@@ -94,10 +94,10 @@ func FuzzParseManifest(f *testing.F) {
 			if e.Personnel < 1 || e.Personnel > 100000 {
 				t.Fatalf("ParseManifest(%q): entry %v personnel out of 1..100000", s, e)
 			}
-			if !slices.Contains(Roles, e.Role) {
+			if !slices.Contains(roles[:], e.Role) {
 				t.Fatalf("ParseManifest(%q): entry %v has unknown role", s, e)
 			}
-			full = append(full, e.Country+" "+strconv.Itoa(e.Personnel)+" "+e.Role)
+			full = append(full, e.Country+" "+strconv.Itoa(e.Personnel)+" "+string(e.Role))
 		}
 		// The canonical form parses back to the same manifest.
 		canon := strings.Join(full, "; ")

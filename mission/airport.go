@@ -1,0 +1,19 @@
+package mission
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// airportCode is an IATA (3 letters) or ICAO (4 letters) airport code.
+var airportCode = regexp.MustCompile(`^[A-Z]{3,4}$`)
+
+// ParseAirport accepts an airport code case-insensitively and returns it upper-cased.
+func ParseAirport(s string) (string, error) {
+	code := strings.ToUpper(strings.TrimSpace(s))
+	if !airportCode.MatchString(code) {
+		return "", fmt.Errorf("%s is not an airport code (3 letters IATA like PAP, or 4 letters ICAO like MTPP)", inputQuote(code))
+	}
+	return code, nil
+}

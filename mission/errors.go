@@ -1,0 +1,91 @@
+package mission
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrorKind says whose an error is and how it is answered: the router maps each kind to a
+// reply without reading the error's text.
+type ErrorKind int
+
+// Error kinds. EInternal is the zero value, so an error of no known kind is never shown to a
+// user as if it were theirs to fix.
+const (
+	EInternal ErrorKind = iota // a fault of Liaison or its database: logged with a reference
+	EInvalid                   // input the user can correct
+	ENotFound                  // no such record in the caller's guild
+	EConflict                  // the record's current state forbids the change
+	EDenied                    // the caller lacks the access the route needs
+)
+
+// Error is an error a user can act on. Msg is safe to show as is; Example is a valid input or
+// the next step, shown under it.
+type Error struct {
+	Kind    ErrorKind
+	Msg     string
+	Example string
+}
+
+func (e *Error) Error() string {
+	if e.Example == "" {
+		return e.Msg
+	}
+	return e.Msg + "\nExample: " + e.Example
+}
+
+// Is makes errors.Is(err, ErrNotFound) (and the other kind sentinels) match any error of that
+// kind, whatever its message.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.Msg == "" && t.Kind == e.Kind
+}
+
+// Sentinels to test an error's kind with errors.Is.
+var (
+	ErrInvalid  = &Error{Kind: EInvalid}
+	ErrNotFound = &Error{Kind: ENotFound}
+	ErrConflict = &Error{Kind: EConflict}
+	ErrDenied   = &Error{Kind: EDenied}
+)
+
+// KindOf returns the kind of the first *Error in err's chain, or EInternal.
+func KindOf(err error) ErrorKind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return EInternal
+}
+
+// Invalidf is an invalid-input error with a formatted message and a valid example.
+func Invalidf(example, format string, args ...any) error {
+	return &Error{Kind: EInvalid, Msg: fmt.Sprintf(format, args...), Example: example}
+}
+
+// Invalid turns a parser's user-safe error into an invalid-input error with an example; an
+// *Error passes through unchanged.
+func Invalid(err error, example string) error {
+	var e *Error
+	if errors.As(err, &e) {
+		return err
+	}
+	return &Error{Kind: EInvalid, Msg: err.Error(), Example: example}
+}
+
+// NotFound says that the record what #id does not exist in the caller's guild (a record of
+// another guild does not exist there either).
+func NotFound(what string, id int64) error {
+	return &Error{Kind: ENotFound, Msg: fmt.Sprintf("%s #%d does not exist in this server.", what, id),
+		Example: "pick an #ID from the autocomplete list, or find it with /flights status:all, /arrivals or /history"}
+}
+
+// Conflict says that the record's state forbids a change, and what can be done instead.
+func Conflict(hint, format string, args ...any) error {
+	return &Error{Kind: EConflict, Msg: fmt.Sprintf(format, args...), Example: hint}
+}
+
+// Denied refuses a route to a caller without the access it needs.
+func Denied(hint, format string, args ...any) error {
+	return &Error{Kind: EDenied, Msg: fmt.Sprintf(format, args...), Example: hint}
+}

@@ -1,0 +1,19 @@
+package mission
+
+// Limits on figures and text, each defined once: the Discord option definitions announce them,
+// the parsers and storage check them again, because the console and forged HTTP requests do not
+// go through Discord's client.
+const (
+	// MinPersonnel and MaxPersonnel bound one arrival, departure, pledge or manifest line: a
+	// larger number is a typo, not a contingent.
+	MinPersonnel = 1
+	MaxPersonnel = 100000
+	// MaxPlanned bounds a mission's planned strength.
+	MaxPlanned = 1000000
+	// MaxManifestLines bounds a manifest so that its rendering fits one Discord message and a
+	// typo cannot create hundreds of arrivals.
+	MaxManifestLines = 50
+	// MaxShortText bounds unit, aircraft, origin and reason; MaxLongText bounds source and note.
+	MaxShortText = 100
+	MaxLongText  = 500
+)

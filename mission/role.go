@@ -1,0 +1,53 @@
+package mission
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Role is a personnel type, as stored with every arrival, departure, pledge and manifest line.
+type Role string
+
+// The personnel types of SPEC §2.
+const (
+	RolePolice   Role = "police"
+	RoleMilitary Role = "military"
+	RoleMedical  Role = "medical"
+	RoleStaff    Role = "staff"
+	RoleSupport  Role = "support"
+	RoleOther    Role = "other"
+)
+
+// DefaultRole is the role used when none is given, because most contingents logged so far are
+// military.
+const DefaultRole = RoleMilitary
+
+// roles is the display order of per-role splits and of the role option's choices.
+var roles = [...]Role{RolePolice, RoleMilitary, RoleMedical, RoleStaff, RoleSupport, RoleOther}
+
+// Roles returns every role in display order; the array is a copy, so callers cannot change the
+// list for everyone.
+func Roles() [len(roles)]Role { return roles }
+
+// Valid reports whether r is one of the roles.
+func (r Role) Valid() bool {
+	for _, v := range roles {
+		if r == v {
+			return true
+		}
+	}
+	return false
+}
+
+// ParseRole accepts a role case-insensitively, with "" meaning DefaultRole, so that an omitted
+// option and a typed one share one check. The error lists the valid roles.
+func ParseRole(s string) (Role, error) {
+	r := Role(strings.ToLower(strings.TrimSpace(s)))
+	if r == "" {
+		return DefaultRole, nil
+	}
+	if r.Valid() {
+		return r, nil
+	}
+	return "", fmt.Errorf("unknown role %s; use one of %s", inputQuote(strings.TrimSpace(s)), strings.Join(Strings(roles[:]...), ", "))
+}
