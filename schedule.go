@@ -10,14 +10,13 @@ import (
 	"liaison/storage"
 )
 
-// newScheduler builds the scheduled-posts dispatcher over the store and a poster, and hooks the
-// store's change signal to it so that a new or moved reminder wakes it at once.
+// newScheduler builds the scheduled-posts dispatcher over the store and a poster. Its Run
+// subscribes to the store's changes, so that a new or moved reminder wakes it at once.
 func newScheduler(cfg Config, store *storage.Store, log *slog.Logger, poster jobs.Poster, metrics jobs.Metrics) *jobs.Scheduler {
 	s := jobs.New(store, poster, log)
 	s.LateGrace, _ = cfg.lateGrace()
 	s.CountryName = commands.CountryName
 	s.Metrics = metrics
-	store.RemindersChanged = s.Wake
 	return s
 }
 
