@@ -97,17 +97,15 @@ func serve(ctx context.Context, cfg Config, store *storage.Store, log *slog.Logg
 		return &configError{"discord.api_base", err.Error()}
 	}
 
-	deps := commands.Deps{Store: store, Log: log}
-	var mirror *flightMirror
+	var mirror *jobs.EventMirror
 	if d.ScheduledEvents {
 		if d.Token == "" {
 			return &configError{"discord.scheduled_events", "true without discord.token: creating events needs the bot token"}
 		}
-		mirror = newFlightMirror(&jobs.FlightEvents{Client: bot.NewDiscordEvents(session), Store: store, Log: log,
-			Now: opt.now, CountryName: commands.CountryName}, log)
-		deps.FlightChanged = mirror.Changed
+		mirror = newEventMirror(store, session, log, opt.now)
+		mirror.Start()
 	}
-	router := bot.NewRouter(log, store, commands.All(deps))
+	router := bot.NewRouter(log, store, commands.All(commands.Deps{Store: store, Log: log}))
 	router.Observe = metrics.Observe
 	if opt.now != nil {
 		router.Now = opt.now
@@ -267,63 +265,4 @@ var discordgoLogOnce sync.Once
 
 func setDiscordgoLogger(log *slog.Logger, token string) {
 	discordgoLogOnce.Do(func() { discordgo.Logger = bot.DiscordgoLogger(log, token) })
-}
-
-// flightMirror mirrors flight changes to Discord's Events tab one at a time, off the
-// interaction's path: a command never waits on the Events API, and the changes of one flight
-// reach Discord in the order they were made.
-type flightMirror struct {
-	fe   *jobs.FlightEvents
-	log  *slog.Logger
-	ch   chan flightChange
-	done chan struct{}
-
-	mu     sync.Mutex
-	closed bool
-}
-
-type flightChange struct {
-	ctx context.Context
-	f   storage.Flight
-}
-
-func newFlightMirror(fe *jobs.FlightEvents, log *slog.Logger) *flightMirror {
-	m := &flightMirror{fe: fe, log: log, ch: make(chan flightChange, 256), done: make(chan struct{})}
-	go func() {
-		defer close(m.done)
-		for c := range m.ch {
-			m.fe.FlightChanged(c.ctx, c.f)
-		}
-	}()
-	return m
-}
-
-// Changed queues a change; it never blocks. A full queue (Discord down for long) drops the
-// change with a warning: the mirror is a courtesy copy, the flight itself is stored.
-func (m *flightMirror) Changed(ctx context.Context, f storage.Flight) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.closed {
-		return
-	}
-	select {
-	case m.ch <- flightChange{ctx: context.WithoutCancel(ctx), f: f}:
-	default:
-		m.log.Warn("scheduled-event mirror is behind; change not mirrored", "guild", f.GuildID, "flight", f.ID)
-	}
-}
-
-// Close stops taking changes and waits for the queued ones, at most until ctx ends.
-func (m *flightMirror) Close(ctx context.Context) {
-	m.mu.Lock()
-	if !m.closed {
-		m.closed = true
-		close(m.ch)
-	}
-	m.mu.Unlock()
-	select {
-	case <-m.done:
-	case <-ctx.Done():
-		m.log.Warn("scheduled-event mirror: changes still queued at shutdown")
-	}
 }

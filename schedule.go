@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"log/slog"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
 
 	"liaison/bot"
 	"liaison/commands"
@@ -18,6 +21,13 @@ func newScheduler(cfg Config, store *storage.Store, log *slog.Logger, poster job
 	s.CountryName = commands.CountryName
 	s.Metrics = metrics
 	return s
+}
+
+// newEventMirror builds the Events-tab mirror of the store's flight changes; call Start.
+func newEventMirror(store *storage.Store, session *discordgo.Session, log *slog.Logger, now func() time.Time) *jobs.EventMirror {
+	fe := &jobs.FlightEvents{Client: bot.NewDiscordEvents(session), Store: store, Log: log, Now: now,
+		CountryName: commands.CountryName}
+	return &jobs.EventMirror{Events: fe, Changes: store, Log: log}
 }
 
 // serveConsole runs the console door. When the database is the console's own (it holds no

@@ -107,7 +107,6 @@ func flightCommand(d Deps) *bot.Command {
 			if err != nil {
 				return nil, err
 			}
-			d.flightChanged(ctx, f)
 			r := done(req, "Flight **#%d** %s", f.ID, strings.TrimSuffix(verb, ":"))
 			r.Embeds = []*discordgo.MessageEmbed{flightEmbed(f)}
 			return r, nil
@@ -157,7 +156,6 @@ func scheduleFlight(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, 
 	if err != nil {
 		return nil, err
 	}
-	d.flightChanged(ctx, f)
 	r := done(req, "Flight **#%d** scheduled, ETA %s", f.ID, stamp(f.ETA))
 	r.Embeds = []*discordgo.MessageEmbed{flightEmbed(f)}
 	return r, nil
