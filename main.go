@@ -249,6 +249,7 @@ func runConsole(ctx context.Context, cfg Config, store *storage.Store, log *slog
 		fmt.Fprintf(out, "Demo timeline loaded (%s). Try /forces, /flights status:all, /arrivals, /help.\n", res)
 	}
 	router := bot.NewRouter(log, store, commands.All(commands.Deps{Store: store, Log: log}))
+	router.Now = store.Now // the console's one clock, which its scheduler shares
 	console := &bot.Console{Router: router, GuildID: guild, UserID: "console", In: in, Out: out}
 	return serveConsole(ctx, cfg, store, log, console, guild)
 }

@@ -15,8 +15,9 @@ import (
 
 // newScheduler builds the scheduled-posts dispatcher over the store and a poster. Its Run
 // subscribes to the store's changes, so that a new or moved reminder wakes it at once.
-func newScheduler(cfg Config, store *storage.Store, log *slog.Logger, poster jobs.Poster, metrics jobs.Metrics) *jobs.Scheduler {
+func newScheduler(cfg Config, store *storage.Store, log *slog.Logger, poster jobs.Poster, metrics jobs.Metrics, now func() time.Time) *jobs.Scheduler {
 	s := jobs.New(store, poster, log)
+	s.Now = now
 	s.LateGrace, _ = cfg.lateGrace()
 	s.CountryName = commands.CountryName
 	s.Metrics = metrics
@@ -49,7 +50,7 @@ func serveConsole(ctx context.Context, cfg Config, store *storage.Store, log *sl
 	ctx, cancel := context.WithCancel(ctx)
 	// Like Discord with enforce_nonce, the console poster prints a retried post once.
 	poster := bot.NewConsolePoster(func(text string) { c.Print("📣 posted in the announcement channel\n" + text) })
-	sched := newScheduler(cfg, store, log, poster, jobs.Metrics{})
+	sched := newScheduler(cfg, store, log, poster, jobs.Metrics{}, store.Now)
 	sched.FallbackChannel = "console"
 	done := make(chan error, 1)
 	go func() { done <- sched.Run(ctx) }()
