@@ -78,13 +78,18 @@ type LogConfig struct {
 
 // defaultConfig is the configuration with no file and no environment.
 func defaultConfig() Config {
-	return Config{
+	c := Config{
 		Discord:  DiscordConfig{Gateway: true, Register: "global", ShardCount: 1},
 		Database: DatabaseConfig{Driver: storage.DriverSQLite, DSN: "liaison.db"},
 		Defaults: DefaultsConfig{Timezone: "America/Port-au-Prince", Airport: "PAP", ReminderOffsets: "24h,1h,0",
 			Digest: "0 8 * * *", LateGrace: "6h"},
 		Log: LogConfig{Level: "info", Format: "text"},
 	}
+	// The defaults are parsed like any configuration, so that a Config is never used unparsed.
+	if err := c.check(); err != nil {
+		panic("liaison: the built-in defaults are invalid: " + err.Error())
+	}
+	return c
 }
 
 // configError names the key that is wrong, so the start stops with one clear line.

@@ -29,6 +29,7 @@ import (
 
 	"liaison/bot"
 	"liaison/commands"
+	"liaison/jobs"
 	"liaison/storage"
 )
 
@@ -94,7 +95,7 @@ func runCLI(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if verb == "console" && cfg.Log.Level == "info" {
 		// The console shares the terminal with its user: routine lines (scheduler started,
 		// stopped) would interleave with the answers. Warnings and errors still show.
-		cfg.Log.Level = "warn"
+		cfg.Log.Level, cfg.parsed.logLevel = "warn", slog.LevelWarn
 	}
 	log, err := newLogger(cfg, stderr)
 	if err != nil {
@@ -135,17 +136,7 @@ func runCLI(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		if len(positional) != 1 {
 			return errors.New("usage: liaison import FILE.csv [--guild ID]")
 		}
-		f, err := os.Open(positional[0])
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		res, err := commands.ImportCSV(ctx, store, storage.Actor{GuildID: *guild, UserID: "import", Command: "liaison import"}, f)
-		if err != nil {
-			return fmt.Errorf("%s: %w (nothing was stored)", positional[0], err)
-		}
-		fmt.Fprintln(stdout, "imported:", res)
-		return nil
+		return importFile(ctx, cfg, store, log, *guild, positional[0], stdout)
 	case "export":
 		if len(positional) != 1 {
 			return fmt.Errorf("usage: liaison export KIND [--guild ID] (KIND: arrivals, departures, pledges, flights, audit)")
@@ -163,6 +154,48 @@ func runCLI(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return nil
 	}
 	return nil
+}
+
+// importFile runs `liaison import`. With [discord] scheduled_events on, the flights it stores
+// reach the Events tab as those scheduled by command do, and it returns once Discord has them
+// (or the signal comes).
+func importFile(ctx context.Context, cfg Config, store *storage.Store, log *slog.Logger, guild, path string, stdout io.Writer) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if cfg.Discord.ScheduledEvents {
+		mirror, err := importMirror(cfg, store, log)
+		if err != nil {
+			return err
+		}
+		mirror.Start()
+		defer mirror.Close(ctx)
+	}
+	res, err := commands.ImportCSV(ctx, store, storage.Actor{GuildID: guild, UserID: "import", Command: "liaison import"}, f)
+	if err != nil {
+		return fmt.Errorf("%s: %w (nothing was stored)", path, err)
+	}
+	fmt.Fprintln(stdout, "imported:", res)
+	return nil
+}
+
+// importMirror is the Events-tab mirror of an import.
+func importMirror(cfg Config, store *storage.Store, log *slog.Logger) (*jobs.EventMirror, error) {
+	if cfg.Discord.Token == "" {
+		return nil, &configError{"discord.scheduled_events", "true without discord.token: creating events needs the bot token"}
+	}
+	setDiscordgoLogger(log, cfg.Discord.Token)
+	session, err := bot.NewSession(bot.SessionConfig{Token: cfg.Discord.Token, APIBase: cfg.Discord.APIBase})
+	if err != nil {
+		return nil, &configError{"discord.api_base", err.Error()}
+	}
+	m := newEventMirror(store, session, log, store.Now)
+	// An import commits far faster than Discord answers, and this process waits for every
+	// change before it exits: room for a whole mission's flights, not for a burst of commands.
+	m.Queue = 4096
+	return m, nil
 }
 
 // openStore opens and migrates the configured database.
@@ -215,6 +248,7 @@ func runConsole(ctx context.Context, cfg Config, store *storage.Store, log *slog
 	if err != nil {
 		return err
 	}
+	router.Now = store.Now // the console's one clock, which its scheduler shares
 	console := &bot.Console{Router: router, GuildID: guild, UserID: "console", In: in, Out: out}
 	return serveConsole(ctx, cfg, store, log, console, guild)
 }

@@ -3,12 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"liaison/fakediscord"
 	"liaison/storage/storagetest"
 )
 
@@ -150,4 +154,39 @@ func TestDemoOnPostgres(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "empty guild") {
 		t.Errorf("--demo into a guild with records: err = %v, want a refusal", err)
 	}
+}
+
+// TestImportMirrorsFlights: with scheduled_events on, `liaison import` puts the flights it stores
+// in the Events tab like /flight schedule does: an event for an upcoming flight, and a cancelled
+// event for a flight that the file cancels straight after scheduling it.
+func TestImportMirrorsFlights(t *testing.T) {
+	fake := fakediscord.New(t)
+	dir := t.TempDir()
+	eta := time.Now().Add(48 * time.Hour).UTC().Format(time.RFC3339)
+	csv := "kind,id,time,country,personnel,role,flight,status,destination,aircraft,origin,manifest,landed_at,unit,reason,source,note,logged_by,name,timezone\n" +
+		"flight,1," + eta + ",,,,,scheduled,PAP,C-17,,KE 200 police,,,,,,,,\n" +
+		"flight,2," + eta + ",,,,,cancelled,PAP,,,,,,no aircraft,,,,,\n"
+	file := filepath.Join(dir, "flights.csv")
+	if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]string{"LIAISON_DATABASE_DSN": filepath.Join(dir, "liaison.db"),
+		"LIAISON_DISCORD_API_BASE": fake.APIBase(), "LIAISON_DISCORD_SCHEDULED_EVENTS": "true"}
+	var out, errs bytes.Buffer
+	args := []string{"import", file, "--guild", fakediscord.DefaultGuildID}
+	if err := runCLI(context.Background(), args, nil, &out, &errs, envOf(vars)); err == nil || !strings.HasPrefix(err.Error(), "config discord.scheduled_events:") {
+		t.Errorf("import with scheduled_events and no token: %v, want an error naming discord.scheduled_events", err)
+	}
+	vars["DISCORD_TOKEN"] = "test-token"
+	if err := runCLI(context.Background(), args, nil, &out, &errs, envOf(vars)); err != nil {
+		t.Fatalf("import: %v\n%s", err, errs.String())
+	}
+	var got []string
+	for _, e := range fake.ScheduledEvents(fakediscord.DefaultGuildID) {
+		got = append(got, fmt.Sprintf("%s %d", e.Name, e.Status))
+	}
+	if want := []string{"✈️ Flight #1 → PAP 1", "✈️ Flight #2 → PAP 4"}; !slices.Equal(got, want) {
+		t.Errorf("events after import = %q, want %q", got, want)
+	}
+	fake.AssertValid(t)
 }

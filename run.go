@@ -57,181 +57,250 @@ func registerOnly(ctx context.Context, cfg Config, store *storage.Store, log *sl
 type serveOptions struct {
 	// listener serves HTTP instead of listening on [http].listen.
 	listener net.Listener
-	// now is the clock of the router and of the signature check.
+	// now is the clock of every part: store, router, signature check, scheduler, mirror.
 	now func() time.Time
 	// drainTimeout bounds how long shutdown waits for interactions in flight (default 25 s,
 	// inside the 30 s most supervisors allow between SIGTERM and SIGKILL).
 	drainTimeout time.Duration
 }
 
-// serve is runBot with its seams.
+// serve is runBot with its seams: it starts the app, serves until ctx ends or the HTTP server
+// fails, and stops the app.
 func serve(ctx context.Context, cfg Config, store *storage.Store, log *slog.Logger, opt serveOptions) error {
-	d := cfg.Discord
-	mode, err := bot.ParseRegisterMode(d.Register)
+	a, err := newApp(cfg, store, log, opt)
 	if err != nil {
-		return &configError{"discord.register", err.Error()}
+		return err
 	}
-	if d.Token == "" && (d.Gateway || !mode.Off) {
-		return &configError{"discord.token", "empty: the gateway and command registration need the bot token (or DISCORD_TOKEN); " +
-			"an HTTP-only instance needs discord.gateway = false and discord.register = \"off\""}
+	// Stop runs whatever happens next: Start may fail halfway, with some parts running.
+	defer a.Stop(context.Background())
+	if err := a.Start(ctx); err != nil {
+		return err
 	}
-	listen := cfg.HTTP.Listen != "" || opt.listener != nil
-	if d.PublicKey != "" && !listen {
-		return &configError{"http.listen", "empty: discord.public_key enables POST /interactions, which needs an address to listen on"}
+	select {
+	case <-ctx.Done():
+		log.Info("stopping: no new interactions; answering those in flight")
+		return nil
+	case err := <-a.serveErr:
+		return fmt.Errorf("http server: %w", err)
 	}
-	if !d.Gateway && d.PublicKey == "" {
-		return &configError{"discord.gateway", "false and no discord.public_key: no door for interactions is open"}
-	}
-	if opt.drainTimeout <= 0 {
-		opt.drainTimeout = 25 * time.Second
-	}
-	setDiscordgoLogger(log, d.Token)
+}
 
+// app is `liaison run`: the doors (gateway, HTTP endpoint), the router behind them, the
+// scheduler and the Events-tab mirror. Start starts them in order; Stop stops, in reverse, those
+// that started.
+type app struct {
+	cfg    Config
+	store  *storage.Store
+	log    *slog.Logger
+	opt    serveOptions
+	mode   bot.RegisterMode
+	listen bool // serve HTTP: [http].listen is set, or a test passed a listener
+	// now is the one clock of the store, the router, the signature check, the scheduler and the
+	// mirror, so that what one part plans another judges on the same time.
+	now func() time.Time
+
+	session *discordgo.Session
+	metrics *bot.Metrics
+	router  *bot.Router
+	sched   *jobs.Scheduler   // nil without a token to post with
+	mirror  *jobs.EventMirror // nil unless [discord] scheduled_events
+
+	// Set by Start as each part starts; Stop skips the parts still nil.
+	open      atomic.Bool // the doors are open: /healthz may say ready
+	endpoint  *bot.Endpoint
+	srv       *http.Server
+	serveErr  chan error // the HTTP server's error, should it stop serving by itself
+	gateway   *bot.Gateway
+	stopSched context.CancelFunc
+	schedOut  chan error
+}
+
+// newApp checks the configuration and builds the parts; it starts nothing.
+func newApp(cfg Config, store *storage.Store, log *slog.Logger, opt serveOptions) (*app, error) {
+	a := &app{cfg: cfg, store: store, log: log, opt: opt, now: opt.now, serveErr: make(chan error, 1),
+		listen: cfg.HTTP.Listen != "" || opt.listener != nil}
+	if err := a.checkConfig(); err != nil {
+		return nil, err
+	}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	if a.opt.drainTimeout <= 0 {
+		a.opt.drainTimeout = 25 * time.Second
+	}
+	d := cfg.Discord
+	setDiscordgoLogger(log, d.Token)
 	// The metrics know the command names up front (series exist from the start, other names
 	// are lumped together); the names do not depend on the commands' dependencies.
+	cmds := commands.All(commands.Deps{Store: store, Log: log})
 	var names []string
-	for _, c := range commands.All(commands.Deps{Store: store, Log: log}) {
+	for _, c := range cmds {
 		names = append(names, c.Name)
 	}
-	metrics := bot.NewMetrics(names...)
-	session, err := bot.NewSession(bot.SessionConfig{Token: d.Token, APIBase: d.APIBase,
-		ShardID: d.ShardID, ShardCount: d.ShardCount, Metrics: metrics})
+	a.metrics = bot.NewMetrics(names...)
+	var err error
+	a.session, err = bot.NewSession(bot.SessionConfig{Token: d.Token, APIBase: d.APIBase,
+		ShardID: d.ShardID, ShardCount: d.ShardCount, Metrics: a.metrics})
 	if err != nil {
-		return &configError{"discord.api_base", err.Error()}
+		return nil, &configError{"discord.api_base", err.Error()}
 	}
-
-	deps := commands.Deps{Store: store, Log: log}
-	var mirror *flightMirror
+	store.Now = a.now
+	if a.router, err = bot.NewRouter(log, store, cmds); err != nil {
+		return nil, err
+	}
+	a.router.Observe = a.metrics.Observe
+	a.router.Now = a.now
+	if d.Token != "" {
+		a.sched = newScheduler(cfg, store, log, bot.NewDiscordPoster(a.session), a.metrics.JobMetrics(), a.now)
+	}
 	if d.ScheduledEvents {
-		if d.Token == "" {
-			return &configError{"discord.scheduled_events", "true without discord.token: creating events needs the bot token"}
-		}
-		mirror = newFlightMirror(&jobs.FlightEvents{Client: bot.NewDiscordEvents(session), Store: store, Log: log,
-			Now: opt.now}, log)
-		deps.FlightChanged = mirror.Changed
+		a.mirror = newEventMirror(store, a.session, log, a.now)
 	}
-	router, err := bot.NewRouter(log, store, commands.All(deps))
-	if err != nil {
+	return a, nil
+}
+
+// checkConfig refuses a configuration that cannot serve, naming the key to change.
+func (a *app) checkConfig() (err error) {
+	d := a.cfg.Discord
+	if a.mode, err = bot.ParseRegisterMode(d.Register); err != nil {
+		return &configError{"discord.register", err.Error()}
+	}
+	switch {
+	case d.Token == "" && (d.Gateway || !a.mode.Off):
+		return &configError{"discord.token", "empty: the gateway and command registration need the bot token (or DISCORD_TOKEN); " +
+			"an HTTP-only instance needs discord.gateway = false and discord.register = \"off\""}
+	case d.PublicKey != "" && !a.listen:
+		return &configError{"http.listen", "empty: discord.public_key enables POST /interactions, which needs an address to listen on"}
+	case !d.Gateway && d.PublicKey == "":
+		return &configError{"discord.gateway", "false and no discord.public_key: no door for interactions is open"}
+	case d.ScheduledEvents && d.Token == "":
+		return &configError{"discord.scheduled_events", "true without discord.token: creating events needs the bot token"}
+	}
+	return nil
+}
+
+// Start starts the mirror, registers the commands, opens the doors and starts the scheduler.
+// On error the parts already started keep running until Stop.
+func (a *app) Start(ctx context.Context) error {
+	if a.mirror != nil {
+		a.mirror.Start()
+	}
+	if err := register(ctx, a.cfg, a.session, a.router, a.log); err != nil {
 		return err
 	}
-	router.Observe = metrics.Observe
-	if opt.now != nil {
-		router.Now = opt.now
-	}
-
-	// Everything started from here is stopped by shutdown, in reverse, whatever happens next.
-	var (
-		open     atomic.Bool // the doors are open: /healthz may say ready
-		endpoint *bot.Endpoint
-		srv      *http.Server
-		serveErr = make(chan error, 1)
-		gateway  *bot.Gateway
-		schedOut chan error
-	)
-	// The scheduler outlives ctx until the doors are shut, so that posts go on while the
-	// interactions in flight are answered; then it releases its claims and returns.
-	schedCtx, stopSch := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopSch()
-	shutdown := func() {
-		open.Store(false)
-		drainCtx, cancel := context.WithTimeout(context.Background(), opt.drainTimeout)
-		defer cancel()
-		if endpoint != nil {
-			endpoint.Stop() // new interactions get 503 and /healthz says so, while in-flight ones finish
-		}
-		if gateway != nil {
-			if err := gateway.Close(drainCtx); err != nil {
-				log.Warn("gateway shutdown", "err", err)
-			}
-		}
-		if endpoint != nil {
-			if err := endpoint.Wait(drainCtx); err != nil {
-				log.Warn("http shutdown", "err", err)
-			}
-		}
-		waitRouter(drainCtx, router, log)
-		if srv != nil {
-			if err := srv.Shutdown(drainCtx); err != nil {
-				log.Warn("http server shutdown", "err", err)
-				srv.Close()
-			}
-		}
-		if mirror != nil {
-			mirror.Close(drainCtx)
-		}
-		stopSch()
-		if schedOut != nil {
-			if err := <-schedOut; err != nil {
-				log.Warn("scheduler stopped with an error", "err", err)
-			}
-		}
-		log.Info("liaison stopped")
-	}
-
-	if err := register(ctx, cfg, session, router, log); err != nil {
-		shutdown()
-		return err
-	}
-
 	var doors []string
-	if listen {
-		ln := opt.listener
-		if ln == nil {
-			if ln, err = net.Listen("tcp", cfg.HTTP.Listen); err != nil {
-				shutdown()
-				return &configError{"http.listen", err.Error()}
-			}
+	if a.listen {
+		door, err := a.startHTTP()
+		if err != nil {
+			return err
 		}
-		endpoint = &bot.Endpoint{Router: router, Session: session, Metrics: metrics, Log: log, Now: opt.now,
-			Ready: func(ctx context.Context) error {
-				if !open.Load() {
-					return errors.New("starting")
-				}
-				return store.Ping(ctx)
-			}}
-		if d.PublicKey != "" {
-			endpoint.PublicKey, _ = decodePublicKey(d.PublicKey) // checked with the configuration
-			doors = append(doors, "http "+ln.Addr().String()+"/interactions")
-		}
-		srv = &http.Server{
-			Handler:           endpoint,
-			ReadHeaderTimeout: 5 * time.Second,
-			ReadTimeout:       10 * time.Second,
-			// An interaction's answer is written within about 2 s (the router defers then);
-			// /metrics may take longer on a loaded host.
-			WriteTimeout: 30 * time.Second,
-			IdleTimeout:  2 * time.Minute,
-			ErrorLog:     slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		}
-		go func() { serveErr <- srv.Serve(ln) }()
-		log.Info("http listening", "addr", ln.Addr().String(), "interactions", d.PublicKey != "")
+		doors = append(doors, door...)
 	}
-	if d.Gateway {
-		gateway = bot.NewGateway(session, router, log, metrics)
-		if err := gateway.Open(); err != nil {
-			shutdown()
+	if d := a.cfg.Discord; d.Gateway {
+		a.gateway = bot.NewGateway(a.session, a.router, a.log, a.metrics)
+		if err := a.gateway.Open(); err != nil {
 			return err
 		}
 		doors = append(doors, fmt.Sprintf("gateway shard %d/%d", d.ShardID, max(d.ShardCount, 1)))
 	}
-	if d.Token != "" {
-		sched := newScheduler(cfg, store, log, bot.NewDiscordPoster(session), metrics.JobMetrics())
-		schedOut = make(chan error, 1)
-		go func() { schedOut <- sched.Run(schedCtx) }()
-	} else {
-		log.Warn("no discord.token: scheduled posts are not delivered by this instance (another instance with the token can)")
-	}
-	open.Store(true)
-	log.Info("liaison is serving", "doors", strings.Join(doors, ", "), "register", mode.String())
+	a.startScheduler(ctx)
+	a.open.Store(true)
+	a.log.Info("liaison is serving", "doors", strings.Join(doors, ", "), "register", a.mode.String())
+	return nil
+}
 
-	select {
-	case <-ctx.Done():
-		log.Info("stopping: no new interactions; answering those in flight")
-		shutdown()
-		return nil
-	case err := <-serveErr:
-		shutdown()
-		return fmt.Errorf("http server: %w", err)
+// startHTTP serves /healthz, /metrics and, with a public key, POST /interactions. It returns
+// the interactions door, if it opened one.
+func (a *app) startHTTP() ([]string, error) {
+	ln := a.opt.listener
+	if ln == nil {
+		var err error
+		if ln, err = net.Listen("tcp", a.cfg.HTTP.Listen); err != nil {
+			return nil, &configError{"http.listen", err.Error()}
+		}
+	}
+	var doors []string
+	a.endpoint = &bot.Endpoint{Router: a.router, Session: a.session, Metrics: a.metrics, Log: a.log, Now: a.now,
+		Ready: func(ctx context.Context) error {
+			if !a.open.Load() {
+				return errors.New("starting")
+			}
+			return a.store.Ping(ctx)
+		}}
+	if pk := a.cfg.Discord.PublicKey; pk != "" {
+		a.endpoint.PublicKey, _ = decodePublicKey(pk) // checked with the configuration
+		doors = append(doors, "http "+ln.Addr().String()+"/interactions")
+	}
+	a.srv = &http.Server{
+		Handler:           a.endpoint,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		// An interaction's answer is written within about 2 s (the router defers then);
+		// /metrics may take longer on a loaded host.
+		WriteTimeout: 30 * time.Second,
+		IdleTimeout:  2 * time.Minute,
+		ErrorLog:     slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+	}
+	go func() { a.serveErr <- a.srv.Serve(ln) }()
+	a.log.Info("http listening", "addr", ln.Addr().String(), "interactions", a.cfg.Discord.PublicKey != "")
+	return doors, nil
+}
+
+// startScheduler runs the scheduled posts, given a token to post with. The scheduler outlives
+// ctx until Stop has shut the doors, so that posts go on while the interactions in flight are
+// answered.
+func (a *app) startScheduler(ctx context.Context) {
+	if a.sched == nil {
+		a.log.Warn("no discord.token: scheduled posts are not delivered by this instance (another instance with the token can)")
+		return
+	}
+	schedCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	a.stopSched, a.schedOut = stop, make(chan error, 1)
+	go func() { a.schedOut <- a.sched.Run(schedCtx) }()
+}
+
+// Stop stops what Start started, in reverse: it closes the doors, answers the interactions in
+// flight, shuts the HTTP server, lets the mirror catch up, and stops the scheduler, which
+// releases the reminders it had claimed. Waiting is bounded by the drain timeout.
+func (a *app) Stop(ctx context.Context) {
+	a.open.Store(false)
+	drainCtx, cancel := context.WithTimeout(ctx, a.opt.drainTimeout)
+	defer cancel()
+	a.closeDoors(drainCtx)
+	waitRouter(drainCtx, a.router, a.log)
+	if a.srv != nil {
+		if err := a.srv.Shutdown(drainCtx); err != nil {
+			a.log.Warn("http server shutdown", "err", err)
+			a.srv.Close()
+		}
+	}
+	if a.mirror != nil {
+		a.mirror.Close(drainCtx)
+	}
+	if a.stopSched != nil {
+		a.stopSched()
+		if err := <-a.schedOut; err != nil {
+			a.log.Warn("scheduler stopped with an error", "err", err)
+		}
+	}
+	a.log.Info("liaison stopped")
+}
+
+// closeDoors stops taking interactions: the endpoint answers new ones 503 (and /healthz says
+// so) while those in flight finish, and the gateway disconnects.
+func (a *app) closeDoors(ctx context.Context) {
+	if a.endpoint != nil {
+		a.endpoint.Stop()
+	}
+	if a.gateway != nil {
+		if err := a.gateway.Close(ctx); err != nil {
+			a.log.Warn("gateway shutdown", "err", err)
+		}
+	}
+	if a.endpoint != nil {
+		if err := a.endpoint.Wait(ctx); err != nil {
+			a.log.Warn("http shutdown", "err", err)
+		}
 	}
 }
 
@@ -273,63 +342,4 @@ var discordgoLogOnce sync.Once
 
 func setDiscordgoLogger(log *slog.Logger, token string) {
 	discordgoLogOnce.Do(func() { discordgo.Logger = bot.DiscordgoLogger(log, token) })
-}
-
-// flightMirror mirrors flight changes to Discord's Events tab one at a time, off the
-// interaction's path: a command never waits on the Events API, and the changes of one flight
-// reach Discord in the order they were made.
-type flightMirror struct {
-	fe   *jobs.FlightEvents
-	log  *slog.Logger
-	ch   chan flightChange
-	done chan struct{}
-
-	mu     sync.Mutex
-	closed bool
-}
-
-type flightChange struct {
-	ctx context.Context
-	f   storage.Flight
-}
-
-func newFlightMirror(fe *jobs.FlightEvents, log *slog.Logger) *flightMirror {
-	m := &flightMirror{fe: fe, log: log, ch: make(chan flightChange, 256), done: make(chan struct{})}
-	go func() {
-		defer close(m.done)
-		for c := range m.ch {
-			m.fe.FlightChanged(c.ctx, c.f)
-		}
-	}()
-	return m
-}
-
-// Changed queues a change; it never blocks. A full queue (Discord down for long) drops the
-// change with a warning: the mirror is a courtesy copy, the flight itself is stored.
-func (m *flightMirror) Changed(ctx context.Context, f storage.Flight) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.closed {
-		return
-	}
-	select {
-	case m.ch <- flightChange{ctx: context.WithoutCancel(ctx), f: f}:
-	default:
-		m.log.Warn("scheduled-event mirror is behind; change not mirrored", "guild", f.GuildID, "flight", f.ID)
-	}
-}
-
-// Close stops taking changes and waits for the queued ones, at most until ctx ends.
-func (m *flightMirror) Close(ctx context.Context) {
-	m.mu.Lock()
-	if !m.closed {
-		m.closed = true
-		close(m.ch)
-	}
-	m.mu.Unlock()
-	select {
-	case <-m.done:
-	case <-ctx.Done():
-		m.log.Warn("scheduled-event mirror: changes still queued at shutdown")
-	}
 }

@@ -274,3 +274,22 @@ func TestRegisterVerb(t *testing.T) {
 		t.Errorf("register with register=off: %v, want an error naming discord.register", err)
 	}
 }
+
+// TestAppHasOneClock: the clock a test passes reaches every part that reads the time, so that
+// what the store plans, the scheduler and the mirror judge on the same time.
+func TestAppHasOneClock(t *testing.T) {
+	store, _ := storagetest.OpenClock(t, storage.DriverSQLite)
+	fixed := time.Date(2030, 6, 1, 12, 0, 0, 0, time.UTC)
+	cfg := defaultConfig()
+	cfg.Discord = DiscordConfig{Token: "test-token", Gateway: true, Register: "off", ShardCount: 1, ScheduledEvents: true}
+	a, err := newApp(cfg, store, slog.New(slog.DiscardHandler), serveOptions{now: func() time.Time { return fixed }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, now := range map[string]func() time.Time{"store": store.Now, "router": a.router.Now,
+		"scheduler": a.sched.Now, "events": a.mirror.Events.Now} {
+		if got := now(); !got.Equal(fixed) {
+			t.Errorf("%s clock = %v, want the app's %v", name, got, fixed)
+		}
+	}
+}

@@ -3,20 +3,29 @@ package main
 import (
 	"context"
 	"log/slog"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
 
 	"liaison/bot"
 	"liaison/jobs"
 	"liaison/storage"
 )
 
-// newScheduler builds the scheduled-posts dispatcher over the store and a poster, and hooks the
-// store's change signal to it so that a new or moved reminder wakes it at once.
-func newScheduler(cfg Config, store *storage.Store, log *slog.Logger, poster jobs.Poster, metrics jobs.Metrics) *jobs.Scheduler {
+// newScheduler builds the scheduled-posts dispatcher over the store and a poster. Its Run
+// subscribes to the store's changes, so that a new or moved reminder wakes it at once.
+func newScheduler(cfg Config, store *storage.Store, log *slog.Logger, poster jobs.Poster, metrics jobs.Metrics, now func() time.Time) *jobs.Scheduler {
 	s := jobs.New(store, poster, log)
+	s.Now = now
 	s.LateGrace = cfg.parsed.lateGrace
 	s.Metrics = metrics
-	store.RemindersChanged = s.Wake
 	return s
+}
+
+// newEventMirror builds the Events-tab mirror of the store's flight changes; call Start.
+func newEventMirror(store *storage.Store, session *discordgo.Session, log *slog.Logger, now func() time.Time) *jobs.EventMirror {
+	fe := &jobs.FlightEvents{Client: bot.NewDiscordEvents(session), Store: store, Log: log, Now: now}
+	return &jobs.EventMirror{Events: fe, Changes: store, Log: log}
 }
 
 // serveConsole runs the console door. When the database is the console's own (it holds no
@@ -38,7 +47,7 @@ func serveConsole(ctx context.Context, cfg Config, store *storage.Store, log *sl
 	ctx, cancel := context.WithCancel(ctx)
 	// Like Discord with enforce_nonce, the console poster prints a retried post once.
 	poster := bot.NewConsolePoster(func(text string) { c.Print("📣 posted in the announcement channel\n" + text) })
-	sched := newScheduler(cfg, store, log, poster, jobs.Metrics{})
+	sched := newScheduler(cfg, store, log, poster, jobs.Metrics{}, store.Now)
 	sched.FallbackChannel = "console"
 	done := make(chan error, 1)
 	go func() { done <- sched.Run(ctx) }()

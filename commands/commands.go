@@ -3,7 +3,6 @@
 package commands
 
 import (
-	"context"
 	"log/slog"
 
 	"liaison/bot"
@@ -14,9 +13,6 @@ import (
 type Deps struct {
 	Store *storage.Store
 	Log   *slog.Logger
-	// FlightChanged, when set, is told about every flight change after it committed; it mirrors
-	// flights to Discord's Events tab. It must not block: failures there never block a flight.
-	FlightChanged func(ctx context.Context, f storage.Flight)
 }
 
 // All returns every slash command, in the order /help lists them.
@@ -35,11 +31,5 @@ func All(d Deps) []*bot.Command {
 		historyCommand(d),
 		exportCommand(d),
 		helpCommand(d),
-	}
-}
-
-func (d Deps) flightChanged(ctx context.Context, f storage.Flight) {
-	if d.FlightChanged != nil {
-		d.FlightChanged(context.WithoutCancel(ctx), f)
 	}
 }

@@ -165,7 +165,6 @@ func BenchmarkOnTimeLateness(b *testing.B) {
 			lateness = append(lateness, d)
 			mu.Unlock()
 		}
-		st.RemindersChanged = s.Wake
 		ctx := context.Background()
 		if _, err := st.UpdateGuild(ctx, storage.Actor{GuildID: "G", UserID: "a"}, func(g *storage.Guild) error {
 			g.ChannelID, g.Digest, g.ReminderOffsets = "C1", "off", "0"

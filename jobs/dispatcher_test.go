@@ -554,7 +554,7 @@ func testManyDispatchers(t *testing.T, driver string, instances, n int) {
 }
 
 // TestRunWakesOnNewReminder runs the real loop with the real clock: a reminder planned while it
-// sleeps (Store.RemindersChanged → Wake) is posted on time, and cancelling returns.
+// sleeps (the store's Change → Wake) is posted on time, and cancelling returns.
 func TestRunWakesOnNewReminder(t *testing.T) {
 	st, _ := storagetest.OpenClock(t, storage.DriverSQLite)
 	st.Now = time.Now
@@ -562,7 +562,6 @@ func TestRunWakesOnNewReminder(t *testing.T) {
 	s := testScheduler(st, storagetest.NewClock(time.Now()), poster, nil, "run")
 	s.Now = time.Now
 	s.Recheck = time.Hour // only a wake-up can make it look again in time
-	st.RemindersChanged = s.Wake
 	if _, err := st.UpdateGuild(context.Background(), storage.Actor{GuildID: "G", UserID: "a"}, func(g *storage.Guild) error {
 		g.ChannelID = "C1"
 		g.Digest = "off"
@@ -639,7 +638,6 @@ func TestRunReplansDigestsOnWake(t *testing.T) {
 	s := testScheduler(st, storagetest.NewClock(time.Now()), newFakePoster(), nil, "run")
 	s.Now = time.Now
 	s.Housekeeping = "@every 1h"
-	st.RemindersChanged = s.Wake
 	set := func(spec string) {
 		if _, err := st.UpdateGuild(context.Background(), storage.Actor{GuildID: "G", UserID: "a"}, func(g *storage.Guild) error {
 			g.ChannelID, g.Digest = "C1", spec

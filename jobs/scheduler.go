@@ -34,8 +34,8 @@ type Metrics struct {
 	Lateness func(kind string, d time.Duration)
 }
 
-// Scheduler plans and delivers scheduled posts. Build it with New, adjust the fields, hook
-// Store.RemindersChanged to Wake, then call Run. Fields must not change once Run has started.
+// Scheduler plans and delivers scheduled posts. Build it with New, adjust the fields, then call
+// Run, which subscribes Wake to the store's changes. Fields must not change once Run has started.
 type Scheduler struct {
 	Store  *storage.Store
 	Poster Poster
@@ -160,7 +160,8 @@ func setDefault[T int | time.Duration](v *T, def T) {
 }
 
 // Wake tells the dispatcher that reminders changed, so that it looks at the next due time again
-// now rather than at its next re-check. It never blocks; assign it to Store.RemindersChanged.
+// now rather than at its next re-check. It never blocks, as a store subscriber must not; Run
+// calls it for every Change the store commits (each kind may have moved reminders).
 func (s *Scheduler) Wake() {
 	s.init()
 	select {
@@ -184,6 +185,8 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// This process's changes wake the dispatcher as they commit.
+	defer s.Store.Subscribe(func(storage.Change) { s.Wake() })()
 	s.housekeep(ctx)
 	c.Start()
 	defer func() { <-c.Stop().Done() }()

@@ -51,9 +51,8 @@ type Store struct {
 	Now func() time.Time
 	// Defaults seed a guild the first time it is seen.
 	Defaults Defaults
-	// RemindersChanged, when set, is called after a transaction that added, moved or removed
-	// reminders has committed, so the dispatcher can wake instead of polling.
-	RemindersChanged func()
+
+	changes changes // the subscribers told of each committed Change
 }
 
 // Config says which database to open.
@@ -201,9 +200,11 @@ func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	return s.db.WithContext(ctx).Transaction(fn)
 }
 
-// txPlanning is tx for changes that may add or move reminders: it wakes this process's
-// dispatcher after commit, and on Postgres every other instance's through NOTIFY.
-func (s *Store) txPlanning(ctx context.Context, fn func(tx *gorm.DB) error) error {
+// txPlanning is tx for changes that may add or move reminders. After commit, and only then, it
+// announces the Change that change returns to this process's subscribers (see Subscribe); on
+// Postgres, NOTIFY wakes every other instance's dispatcher too. change is a function because a
+// flight's Change holds the flight as committed, known only once fn has run.
+func (s *Store) txPlanning(ctx context.Context, change func() Change, fn func(tx *gorm.DB) error) error {
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		if err := fn(tx); err != nil {
 			return err
@@ -213,9 +214,7 @@ func (s *Store) txPlanning(ctx context.Context, fn func(tx *gorm.DB) error) erro
 	if err != nil {
 		return err
 	}
-	if s.RemindersChanged != nil {
-		s.RemindersChanged()
-	}
+	s.publish(change())
 	return nil
 }
 

@@ -332,7 +332,7 @@ func (s *Store) RecentDigests(ctx context.Context, since time.Time) ([]Reminder,
 // never planned again, so a local day gets at most one digest whatever the schedule does.
 // Rows that are due (at or before since) are left to the dispatcher.
 func (s *Store) PlanDigests(ctx context.Context, guildID string, since time.Time, want []Reminder) error {
-	return s.txPlanning(ctx, func(tx *gorm.DB) error {
+	return s.txPlanning(ctx, func() Change { return remindersChange(guildID) }, func(tx *gorm.DB) error {
 		if err := s.ensureGuild(tx, guildID); err != nil {
 			return err
 		}

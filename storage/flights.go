@@ -13,7 +13,7 @@ import (
 
 // ScheduleFlight records a flight with its manifest and plans its reminders, in one transaction.
 func (s *Store) ScheduleFlight(ctx context.Context, a Actor, f Flight) (Flight, error) {
-	err := s.txPlanning(ctx, func(tx *gorm.DB) error {
+	err := s.txPlanning(ctx, func() Change { return flightChange(f) }, func(tx *gorm.DB) error {
 		if err := s.ensureGuild(tx, a.GuildID); err != nil {
 			return err
 		}
@@ -67,7 +67,7 @@ func (s *Store) flight(db *gorm.DB, guildID string, id int64) (Flight, error) {
 // change modify it, saves it and writes the audit entry.
 func (s *Store) changeFlight(ctx context.Context, a Actor, id int64, action mission.AuditAction, change func(tx *gorm.DB, f *Flight) error) (Flight, error) {
 	var after Flight
-	err := s.txPlanning(ctx, func(tx *gorm.DB) error {
+	err := s.txPlanning(ctx, func() Change { return flightChange(after) }, func(tx *gorm.DB) error {
 		f, err := s.flight(tx.Clauses(forUpdate), a.GuildID, id)
 		if err != nil {
 			return err
@@ -150,7 +150,8 @@ func (s *Store) LandFlight(ctx context.Context, a Actor, id int64, at time.Time)
 }
 
 // SetFlightEvent stores the ID of the Discord scheduled event that mirrors the flight. It is
-// bookkeeping of the bot's own, not a user's change, so it writes no audit entry.
+// bookkeeping of the bot's own, not a user's change, so it writes no audit entry and announces
+// no Change: the mirror that calls it would otherwise hear of its own write and mirror again.
 func (s *Store) SetFlightEvent(ctx context.Context, guildID string, id int64, eventID string) error {
 	res := s.db.WithContext(ctx).Model(&Flight{}).Where("guild_id = ? AND id = ?", guildID, id).
 		Update("event_id", eventID)

@@ -56,7 +56,7 @@ func (s *Store) Guilds(ctx context.Context) ([]Guild, error) {
 // planned again in the same transaction; a new mandate end re-plans its countdown.
 func (s *Store) UpdateGuild(ctx context.Context, a Actor, change func(g *Guild) error) (Guild, error) {
 	var after Guild
-	err := s.txPlanning(ctx, func(tx *gorm.DB) error {
+	err := s.txPlanning(ctx, func() Change { return remindersChange(a.GuildID) }, func(tx *gorm.DB) error {
 		if err := s.ensureGuild(tx, a.GuildID); err != nil {
 			return err
 		}

@@ -15,7 +15,7 @@ const remindersChannel = "liaison_reminders"
 
 // notifyReminders announces, inside tx, that reminders changed. Postgres delivers the
 // notification when tx commits, and drops it if tx rolls back; SQLite has no such thing, and its
-// single process learns through RemindersChanged.
+// single process learns through Subscribe.
 func (s *Store) notifyReminders(tx *gorm.DB) error {
 	if s.dialect != DriverPostgres {
 		return nil
