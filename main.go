@@ -51,19 +51,41 @@ func main() {
 	}
 }
 
-// runCLI dispatches a verb. It is main without os.Exit, so tests can run verbs.
-func runCLI(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, env func(string) string) error {
+// Verbs of the command line (SPEC §5).
+const (
+	verbRun      = "run"
+	verbConsole  = "console"
+	verbRegister = "register"
+	verbMigrate  = "migrate"
+	verbImport   = "import"
+	verbExport   = "export"
+	verbBackup   = "backup"
+	verbVersion  = "version"
+)
+
+// cliArgs is a parsed command line.
+type cliArgs struct {
+	verb       string
+	positional []string // after the verb
+	configPath string
+	guild      string
+	guildGiven bool
+	demo       bool
+}
+
+// parseArgs reads the verb, its arguments and the flags, which may stand anywhere:
+// `liaison -config x.toml import a.csv` and `liaison import a.csv -config x.toml` mean the same.
+func parseArgs(args []string, stderr io.Writer) (cliArgs, error) {
 	fs := flag.NewFlagSet("liaison", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	configPath := fs.String("config", "", "configuration file (default liaison.toml if present)")
-	guild := fs.String("guild", "console", "guild ID for console, import and export")
-	demo := fs.Bool("demo", false, "console: load the demo timeline into a fresh database")
-	// Flags may stand anywhere: `liaison -config x.toml import a.csv` and
-	// `liaison import a.csv -config x.toml` mean the same.
+	var a cliArgs
+	fs.StringVar(&a.configPath, "config", "", "configuration file (default liaison.toml if present)")
+	fs.StringVar(&a.guild, "guild", "console", "guild ID for console, import and export")
+	fs.BoolVar(&a.demo, "demo", false, "console: load the demo timeline into a fresh database")
 	var positional []string
 	for rest := args; ; {
 		if err := fs.Parse(rest); err != nil {
-			return err
+			return a, err
 		}
 		if fs.NArg() == 0 {
 			break
@@ -71,20 +93,29 @@ func runCLI(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		positional = append(positional, fs.Arg(0))
 		rest = fs.Args()[1:]
 	}
-	verb := "run"
+	fs.Visit(func(f *flag.Flag) { a.guildGiven = a.guildGiven || f.Name == "guild" })
+	a.verb = verbRun
 	if len(positional) > 0 {
-		verb, positional = positional[0], positional[1:]
+		a.verb, a.positional = positional[0], positional[1:]
 	}
-	switch verb {
-	case "run", "console", "register", "migrate", "import", "export", "backup", "version":
-	default:
-		return fmt.Errorf("unknown command %q: run, console, register, migrate, import, export, backup or version", verb)
+	switch a.verb {
+	case verbRun, verbConsole, verbRegister, verbMigrate, verbImport, verbExport, verbBackup, verbVersion:
+		return a, nil
 	}
-	if verb == "version" {
+	return a, fmt.Errorf("unknown command %q: run, console, register, migrate, import, export, backup or version", a.verb)
+}
+
+// runCLI dispatches a verb. It is main without os.Exit, so tests can run verbs.
+func runCLI(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, env func(string) string) error {
+	a, err := parseArgs(args, stderr)
+	if err != nil {
+		return err
+	}
+	if a.verb == verbVersion {
 		fmt.Fprintln(stdout, "liaison", buildVersion())
 		return nil
 	}
-	path, explicit := *configPath, *configPath != ""
+	path, explicit := a.configPath, a.configPath != ""
 	if !explicit {
 		path = "liaison.toml"
 	}
@@ -92,7 +123,7 @@ func runCLI(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if err != nil {
 		return err
 	}
-	if verb == "console" && cfg.Log.Level == "info" {
+	if a.verb == verbConsole && cfg.Log.Level == "info" {
 		// The console shares the terminal with its user: routine lines (scheduler started,
 		// stopped) would interleave with the answers. Warnings and errors still show.
 		cfg.Log.Level, cfg.parsed.logLevel = "warn", slog.LevelWarn
@@ -101,7 +132,7 @@ func runCLI(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if err != nil {
 		return err
 	}
-	if verb == "console" && *demo && cfg.Database.Driver == storage.DriverSQLite {
+	if a.verb == verbConsole && a.demo && cfg.Database.Driver == storage.DriverSQLite {
 		// On SQLite the demo gets a database of its own, so that trying Liaison leaves no file
 		// behind; on Postgres it goes into the configured database, in an empty guild.
 		dir, err := os.MkdirTemp("", "liaison-demo-")
@@ -116,44 +147,55 @@ func runCLI(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return err
 	}
 	defer store.Close()
+	return runVerb(ctx, a, cfg, store, applied, log, stdin, stdout)
+}
 
-	switch verb {
-	case "run":
+// runVerb runs a verb that needs the database, once it is open and migrated.
+func runVerb(ctx context.Context, a cliArgs, cfg Config, store *storage.Store, applied []string, log *slog.Logger, stdin io.Reader, stdout io.Writer) error {
+	one := func(usage string) (string, error) {
+		if len(a.positional) != 1 {
+			return "", errors.New("usage: " + usage)
+		}
+		return a.positional[0], nil
+	}
+	switch a.verb {
+	case verbRun:
 		return runBot(ctx, cfg, store, log)
-	case "register":
+	case verbRegister:
 		return registerOnly(ctx, cfg, store, log)
-	case "migrate":
+	case verbMigrate:
 		for _, name := range applied {
 			fmt.Fprintln(stdout, "applied", name)
 		}
 		fmt.Fprintln(stdout, "database is up to date")
 		return nil
-	case "console":
-		guildGiven := false
-		fs.Visit(func(f *flag.Flag) { guildGiven = guildGiven || f.Name == "guild" })
-		return runConsole(ctx, cfg, store, log, *guild, guildGiven, *demo, stdin, stdout)
-	case "import":
-		if len(positional) != 1 {
-			return errors.New("usage: liaison import FILE.csv [--guild ID]")
-		}
-		return importFile(ctx, cfg, store, log, *guild, positional[0], stdout)
-	case "export":
-		if len(positional) != 1 {
-			return fmt.Errorf("usage: liaison export KIND [--guild ID] (KIND: arrivals, departures, pledges, flights, audit)")
-		}
-		_, err := commands.WriteCSV(ctx, store, *guild, positional[0], stdout)
-		return err
-	case "backup":
-		if len(positional) != 1 {
-			return errors.New("usage: liaison backup PATH")
-		}
-		if err := backup(ctx, cfg, store, positional[0]); err != nil {
+	case verbConsole:
+		return runConsole(ctx, cfg, store, log, a.guild, a.guildGiven, a.demo, stdin, stdout)
+	case verbImport:
+		file, err := one("liaison import FILE.csv [--guild ID]")
+		if err != nil {
 			return err
 		}
-		fmt.Fprintln(stdout, "backup written to", positional[0])
+		return importFile(ctx, cfg, store, log, a.guild, file, stdout)
+	case verbExport:
+		kind, err := one("liaison export KIND [--guild ID] (KIND: " + strings.Join(commands.ExportKinds(), ", ") + ")")
+		if err != nil {
+			return err
+		}
+		_, err = commands.WriteCSV(ctx, store, a.guild, kind, stdout)
+		return err
+	case verbBackup:
+		path, err := one("liaison backup PATH")
+		if err != nil {
+			return err
+		}
+		if err := backup(ctx, cfg, store, path); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "backup written to", path)
 		return nil
 	}
-	return nil
+	return fmt.Errorf("unknown command %q", a.verb)
 }
 
 // importFile runs `liaison import`. With [discord] scheduled_events on, the flights it stores
