@@ -238,6 +238,9 @@ func (r *Router) run(ctx context.Context, i *discordgo.Interaction) (res result)
 	if i.GuildID == "" {
 		return result{err: errDirectMessage}
 	}
+	if err := checkMember(i.Member); err != nil {
+		return result{err: err}
+	}
 	req := &Request{Interaction: i, GuildID: i.GuildID, UserID: userID(i), Now: r.Now()}
 	route, err := r.resolve(i, req)
 	if err != nil {
@@ -314,6 +317,19 @@ func needHint(a Access) string {
 	return "ask an admin to give you the moderator role (`/settings moderator-role`)"
 }
 
+// checkMember refuses a guild interaction whose member Discord would never send: none, one
+// without a user, or permission bits that are not an unsigned 64-bit set (discordgo reads them
+// into an int64, where "-1" would set every bit, Manage Server included).
+func checkMember(m *discordgo.Member) error {
+	switch {
+	case m == nil || m.User == nil || m.User.ID == "":
+		return mission.Invalidf("use the command from a server channel", "this interaction names no member")
+	case m.Permissions < 0:
+		return mission.Invalidf("use the command from Discord's client", "this interaction's permissions are not a valid set of permission bits")
+	}
+	return nil
+}
+
 // accessOf derives the caller's access from the interaction payload: Discord's
 // default_member_permissions only hides commands, so the bot checks again itself.
 func accessOf(m *discordgo.Member, g storage.Guild) Access {
@@ -350,6 +366,14 @@ func flatten(opts []*discordgo.ApplicationCommandInteractionDataOption) (string,
 		}
 		if _, dup := m[o.Name]; dup {
 			return "", nil, "", mission.Invalidf("`/forces`", "option %s was sent twice", o.Name)
+		}
+		// Every text, whatever the option, is checked once here; single-line options refuse
+		// line breaks where they are read (commands' text).
+		if s, ok := o.Value.(string); ok {
+			if err := mission.CheckText(s, true); err != nil {
+				return "", nil, "", mission.Invalidf("retype the value without pasting it from a formatted document",
+					"option %s: %v", o.Name, err)
+			}
 		}
 		m[o.Name] = o
 		if o.Focused {

@@ -81,7 +81,7 @@ func arrivalFields(ctx context.Context, d Deps, req *bot.Request, a *storage.Arr
 		a.Role = r
 		set = append(set, "role")
 	}
-	if t, ok, err := when(req, "when", req.Now); err != nil {
+	if t, ok, err := happened(req, "when", req.Now, exFutureArrival); err != nil {
 		return nil, err
 	} else if ok {
 		a.ArrivedAt = t

@@ -167,7 +167,7 @@ func TestFlightLifecycle(t *testing.T) {
 		t.Errorf("scheduling planned %d posts, want 3", len(pending))
 	}
 	out = h.run(`/flight delay flight:1 eta:"2025-01-04 18:00" reason:weather`, "/flight add flight:1 country:Kenya personnel:20 role:police")
-	if !strings.Contains(out, "delayed") || !strings.Contains(out, "manifest line added") {
+	if !strings.Contains(out, "delayed") || !strings.Contains(out, "gets a manifest line: 🇰🇪 Kenya — 20 police") {
 		t.Fatalf("delay/add: %s", out)
 	}
 	h.clock.Set(time.Date(2025, 1, 4, 23, 30, 0, 0, time.UTC))

@@ -52,9 +52,34 @@ func newRow(kind string, id int64) csvRow {
 func (r csvRow) set(name, v string) csvRow { r[col(name)] = v; return r }
 func (r csvRow) get(name string) string {
 	if i := col(name); i < len(r) {
-		return strings.TrimSpace(r[i])
+		return unneutralise(strings.TrimSpace(r[i]))
 	}
 	return ""
+}
+
+// formulaStart are the first characters that make a spreadsheet read a cell as a formula.
+const formulaStart = "=+-@\t\r"
+
+// neutralise keeps a cell from being run as a formula when the export is opened in a
+// spreadsheet (OWASP's CSV injection advice): a cell that begins with one of formulaStart, or
+// with the apostrophe this escape uses, gets a leading apostrophe. unneutralise takes it off,
+// so `liaison import` reads back exactly what was exported.
+func neutralise(cell string) string {
+	if cell != "" && (strings.IndexByte(formulaStart, cell[0]) >= 0 || cell[0] == '\'') {
+		return "'" + cell
+	}
+	return cell
+}
+
+func unneutralise(cell string) string { return strings.TrimPrefix(cell, "'") }
+
+// writeRow writes one record with every cell neutralised.
+func writeRow(cw *csv.Writer, cells []string) error {
+	out := make([]string, len(cells))
+	for i, c := range cells {
+		out[i] = neutralise(c)
+	}
+	return cw.Write(out)
 }
 
 func csvTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
@@ -77,7 +102,7 @@ func WriteCSV(ctx context.Context, s *storage.Store, guildID, kind string, w io.
 		return 0, err
 	}
 	for _, r := range rows {
-		if err := cw.Write(r); err != nil {
+		if err := writeRow(cw, r); err != nil {
 			return 0, err
 		}
 	}
@@ -177,7 +202,7 @@ func writeAudit(ctx context.Context, s *storage.Store, guildID string, w io.Writ
 		return 0, err
 	}
 	for _, e := range slices.Backward(list) {
-		if err := cw.Write([]string{strconv.FormatInt(e.ID, 10), csvTime(e.At), e.UserID, e.Command, string(e.Kind),
+		if err := writeRow(cw, []string{strconv.FormatInt(e.ID, 10), csvTime(e.At), e.UserID, e.Command, string(e.Kind),
 			strconv.FormatInt(e.RecordID, 10), string(e.Action), e.Before, e.After}); err != nil {
 			return 0, err
 		}
@@ -239,7 +264,10 @@ func ImportCSV(ctx context.Context, s *storage.Store, a storage.Actor, in io.Rea
 		if err != nil {
 			return res, fmt.Errorf("line %d: %w", line, err)
 		}
-		op, err := importRow(csvRow(rec), loc, now, landed)
+		var op importOp
+		if err = checkCells(rec); err == nil {
+			op, err = importRow(csvRow(rec), loc, now, landed)
+		}
 		if err != nil {
 			return res, fmt.Errorf("line %d (%s): %w", line, rec[0], err)
 		}
@@ -252,6 +280,22 @@ func ImportCSV(ctx context.Context, s *storage.Store, a storage.Actor, in io.Rea
 		}
 	}
 	return res, nil
+}
+
+// checkCells refuses a row with text that cannot be stored or misleads (see
+// mission.CheckText); only the note may hold line breaks.
+func checkCells(rec []string) error {
+	for i, cell := range rec {
+		multiline := i < len(csvHeader) && csvHeader[i] == "note"
+		if err := mission.CheckText(cell, multiline); err != nil {
+			name := "column " + strconv.Itoa(i+1)
+			if i < len(csvHeader) {
+				name = csvHeader[i]
+			}
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	return nil
 }
 
 // importRow validates one row and returns the operation that stores it.

@@ -31,7 +31,7 @@ func departureCommand(d Deps) *bot.Command {
 			c, _, err1 := country(req, "country")
 			n, _, err2 := personnel(req)
 			r, err3 := role(req)
-			t, _, err4 := when(req, "when", req.Now)
+			t, _, err4 := happened(req, "when", req.Now, "a departure is logged when it has happened: leave `when` out for now")
 			source, _, err5 := text(req, "source", mission.MaxLongText)
 			note, _, err6 := text(req, "note", mission.MaxLongText)
 			if err := firstErr(err1, err2, err3, err4, err5, err6); err != nil {

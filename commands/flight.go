@@ -94,7 +94,7 @@ func addManifestLine(ctx context.Context, d Deps, req *bot.Request, id int64) (*
 	if err != nil {
 		return nil, err
 	}
-	return flightChanged(req, f, fmt.Sprintf("manifest line added (%s %d %s) to", c, n, r)), nil
+	return flightChanged(req, f, "gets a manifest line: "+render.ManifestLine(langOf(req), line)), nil
 }
 
 func delayFlight(ctx context.Context, d Deps, req *bot.Request, id int64) (*bot.Reply, error) {
@@ -113,22 +113,34 @@ func delayFlight(ctx context.Context, d Deps, req *bot.Request, id int64) (*bot.
 	return flightChanged(req, f, "delayed"), nil
 }
 
-// landingLeeway is how far in the future a landing time may be: clocks differ by a few minutes.
-const landingLeeway = 5 * time.Minute
-
 func landFlight(ctx context.Context, d Deps, req *bot.Request, id int64) (*bot.Reply, error) {
-	at, _, err := when(req, "at", req.Now)
+	at, _, err := happened(req, "at", req.Now, "`/flight land flight:12` (now) or `at:2025-01-04 14:10`")
 	if err != nil {
 		return nil, err
 	}
-	if at.After(req.Now.Add(landingLeeway)) {
-		return nil, mission.Invalidf("`/flight land flight:12` or `at:2025-01-04 14:10`", "a flight cannot land in the future (%s)", stamp(at))
+	f, err := d.Store.Flight(ctx, req.GuildID, id)
+	if err != nil {
+		return nil, err
+	}
+	if earliest := earliestLanding(f); at.Before(earliest) {
+		return nil, mission.Invalidf("`/flight land flight:12` (now) or a time after "+stamp(earliest),
+			"flight #%d cannot have landed %s: it was scheduled %s, for %s", f.ID, stamp(at), stamp(f.CreatedAt), stamp(f.ETA))
 	}
 	f, arrivals, err := d.Store.LandFlight(ctx, req.Actor(), id, at)
 	if err != nil {
 		return nil, err
 	}
 	return flightChanged(req, f, fmt.Sprintf("landed, %d arrival(s) logged from its manifest", len(arrivals))), nil
+}
+
+// earliestLanding is the first time a flight can have landed: when it was scheduled, or its
+// ETA if a moderator scheduled it after the fact, less the clocks' leeway.
+func earliestLanding(f storage.Flight) time.Time {
+	first := f.CreatedAt
+	if f.ETA.Before(first) {
+		first = f.ETA
+	}
+	return first.Add(-mission.ClockLeeway)
 }
 
 func cancelFlight(ctx context.Context, d Deps, req *bot.Request, id int64) (*bot.Reply, error) {

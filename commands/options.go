@@ -35,6 +35,8 @@ const (
 	exFlight    = "`flight:12` (the flight's #ID, see /flights)"
 	exID        = "`id:12` (the #ID shown when it was logged)"
 	exAirport   = "`destination:PAP` (an IATA or ICAO airport code)"
+	// exFutureArrival answers an arrival logged ahead of time.
+	exFutureArrival = "that is a flight: `/flight schedule eta:… manifest:GT 75 military`, then `/flight land` when it lands"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -81,11 +83,18 @@ func optID(name, desc string, required bool) *discordgo.ApplicationCommandOption
 		Description: desc, Required: required, MinValue: ptr(1.0), Autocomplete: true}
 }
 
-// text returns a free-text option, checked against its length limit.
+// multilineOptions are the free-text options that may hold line breaks.
+var multilineOptions = map[string]bool{"note": true}
+
+// text returns a free-text option, checked against its length limit; only a note may hold line
+// breaks (the router has already refused control and bidirectional characters).
 func text(req *bot.Request, name string, maxLen int) (string, bool, error) {
 	s, ok := req.String(name)
 	if !ok {
 		return "", false, nil
+	}
+	if err := mission.CheckText(s, multilineOptions[name]); err != nil {
+		return "", true, mission.Invalidf(fmt.Sprintf("`%s:` followed by one line of text", name), "%s: %v", name, err)
 	}
 	if n := utf8.RuneCountInString(s); n > maxLen {
 		return "", true, mission.Invalidf(fmt.Sprintf("`%s:` followed by at most %d characters", name, maxLen),
@@ -138,6 +147,25 @@ func when(req *bot.Request, name string, def time.Time) (time.Time, bool, error)
 	t, err := mission.ParseWhen(s, req.Now, req.Location())
 	if err != nil {
 		return def, true, mission.Invalid(err, fmt.Sprintf("`%s:` followed by %s", name, exWhen))
+	}
+	return t, true, nil
+}
+
+// happened returns a time option that must lie in the past: an arrival, a departure, a landing
+// or a pledge's as-of. A time ahead of now (beyond the clocks' leeway) is refused with what to
+// do instead (future, e.g. "that is a flight: /flight schedule"); so is one before
+// mission.EarliestYear.
+func happened(req *bot.Request, name string, def time.Time, future string) (time.Time, bool, error) {
+	t, ok, err := when(req, name, def)
+	if err != nil || !ok {
+		return t, ok, err
+	}
+	if t.After(req.Now.Add(mission.ClockLeeway)) {
+		return t, true, mission.Invalidf(future, "%s is %s, in the future", name, stamp(t))
+	}
+	if t.Year() < mission.EarliestYear {
+		return t, true, mission.Invalidf(fmt.Sprintf("`%s:` followed by %s", name, exWhen), "%s is %s, before %d: that must be a typo",
+			name, stamp(t), mission.EarliestYear)
 	}
 	return t, true, nil
 }

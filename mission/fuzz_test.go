@@ -20,6 +20,7 @@ func FuzzParseWhen(f *testing.F) {
 		"now", "2025-01-04 14:00", "2025-01-04", "2025-01-04T14:00", "2025-01-04T14:00:00-05:00",
 		"2025-01-04T19:00:00Z", "in 2h", "in 90m", "in 3d", "in 1h30m", "in 20s", "tomorrow 09:00",
 		"today 14:00", "tomorrow", "yesterday 18:00", "2025-03-09 02:30", "2025-11-02 01:30",
+		"1900-01-01", "1989-12-31", "in 2h\x00", "\u202e2025-01-04",
 		"2025-10-05 02:15", "tomorrow 9am", "today 14h30", "2025-02-30", "2025-01-04 25:00",
 		"2300-01-01", "1900-01-01T00:00:00+14:00", "in 99999d", "", "  ", "in", "2025-01-04T14:00:00.123456789+05:30",
 		"2200-12-31T23:59:59-12:00", "in 3650d", "2025/1/4 12pm", "\xff", "tomorrow at 12:00:00.5",
@@ -68,6 +69,7 @@ func FuzzParseManifest(f *testing.F) {
 		"GT 75 military; SV 8 medical", "GT 75, SV 8", "El Salvador 8 medical", "United States 20",
 		"", "  ", ";;", "XX 8", "GT 75; XX 8", "GT 0", "GT 100001", "GT -5", "GT", "75",
 		"Haïti 3 police, États-Unis 4 staff", "GT 75 soldier", strings.Repeat("GT 1;", 51),
+		"\u202eTG 5", "GT 75\x00", "GT 75\nSV 8",
 		"GT 99999999999999999999", "the bahamas 5 support", "GT 75 military extra", "\xff 5",
 	} {
 		f.Add(s)
@@ -201,6 +203,29 @@ func FuzzLookupCountry(f *testing.F) {
 		}
 		if err == nil && strings.TrimSpace(s) != "" && len(res) > 0 && !seen[c.Alpha2] && strings.EqualFold(strings.TrimSpace(s), c.Alpha2) {
 			t.Fatalf("SearchCountries(%q) = %v does not offer %s", s, res, c.Alpha2)
+		}
+	})
+}
+
+// FuzzCheckText: text CheckText lets through holds no control character (but a note's line
+// breaks) and no bidirectional control, and is valid UTF-8.
+func FuzzCheckText(f *testing.F) {
+	for _, s := range []string{"press", "a\x00b", "\u202eTG", "x\u2066y", "line\nline", "\r\n", "\x1b[31m", "\xff", "Kreyòl"} {
+		f.Add(s, true)
+		f.Add(s, false)
+	}
+	f.Fuzz(func(t *testing.T, s string, multiline bool) {
+		if CheckText(s, multiline) != nil {
+			return
+		}
+		if !utf8.ValidString(s) {
+			t.Fatalf("CheckText(%q) accepted invalid UTF-8", s)
+		}
+		for _, r := range s {
+			if (r < 0x20 && !(r == '\n' && multiline)) || r == 0x7f || (r >= 0x80 && r < 0xa0) ||
+				(r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
+				t.Fatalf("CheckText(%q, %v) accepted U+%04X", s, multiline, r)
+			}
 		}
 	})
 }

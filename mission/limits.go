@@ -1,5 +1,7 @@
 package mission
 
+import "time"
+
 // Limits on figures and text, each defined once: the Discord option definitions announce them,
 // the parsers and storage check them again, because the console and forged HTTP requests do not
 // go through Discord's client.
@@ -16,4 +18,10 @@ const (
 	// MaxShortText bounds unit, aircraft, origin and reason; MaxLongText bounds source and note.
 	MaxShortText = 100
 	MaxLongText  = 500
+	// EarliestYear bounds what happened: no record of this mission, nor of any deployment
+	// Liaison follows, is older; an earlier year is a typo.
+	EarliestYear = 1990
+	// ClockLeeway is how far in the future a time that has already happened may lie: the
+	// clocks of a phone and of the bot differ by a few minutes.
+	ClockLeeway = 5 * time.Minute
 )

@@ -28,6 +28,33 @@ func addForce(tx *gorm.DB, guildID, country string, role mission.Role, delta int
 	return nil
 }
 
+// forceKey names one running total.
+type forceKey struct {
+	country string
+	role    mission.Role
+}
+
+// checkForces refuses, inside tx and after its changes, a force level that went below zero: a
+// departure larger than the strength deployed, or an edit or delete of an arrival that later
+// departures depend on. The caller's transaction then rolls back, so nothing is stored and no
+// screen can show a negative strength. It runs after all of a change's moves, since an edit
+// that takes an arrival off and puts it back may dip below zero in between.
+func checkForces(tx *gorm.DB, guildID string, keys ...forceKey) error {
+	for _, k := range keys {
+		var deployed int64
+		err := tx.Model(&ForceTotal{}).Select("deployed").
+			Where("guild_id = ? AND country = ? AND role = ?", guildID, k.country, k.role).Scan(&deployed).Error
+		if err != nil {
+			return fmt.Errorf("check force total: %w", err)
+		}
+		if deployed < 0 {
+			return mission.Conflict("check the figures with `/forces country:"+k.country+"`; log the missing arrival first with `/arrival log`",
+				"This would leave %s with %d %s deployed: a force level cannot go below zero.", mission.CountryName(k.country), deployed, k.role)
+		}
+	}
+	return nil
+}
+
 // LogArrival records an arrival and raises the force level.
 func (s *Store) LogArrival(ctx context.Context, a Actor, in Arrival) (Arrival, error) {
 	err := s.tx(ctx, func(tx *gorm.DB) error {
@@ -88,6 +115,9 @@ func (s *Store) EditArrival(ctx context.Context, a Actor, id int64, change func(
 		if err := addForce(tx, a.GuildID, cur.Country, cur.Role, int64(cur.Personnel)); err != nil {
 			return err
 		}
+		if err := checkForces(tx, a.GuildID, forceKey{before.Country, before.Role}, forceKey{cur.Country, cur.Role}); err != nil {
+			return err
+		}
 		after = cur
 		return s.audit(tx, a, mission.KindArrival, id, mission.ActionUpdate, before, cur)
 	})
@@ -105,6 +135,9 @@ func (s *Store) DeleteArrival(ctx context.Context, a Actor, id int64) (Arrival, 
 			return fmt.Errorf("delete arrival: %w", err)
 		}
 		if err := addForce(tx, a.GuildID, cur.Country, cur.Role, -int64(cur.Personnel)); err != nil {
+			return err
+		}
+		if err := checkForces(tx, a.GuildID, forceKey{cur.Country, cur.Role}); err != nil {
 			return err
 		}
 		return s.audit(tx, a, mission.KindArrival, id, mission.ActionDelete, cur, nil)
@@ -169,6 +202,9 @@ func (s *Store) LogDeparture(ctx context.Context, a Actor, in Departure) (Depart
 			return fmt.Errorf("log departure: %w", err)
 		}
 		if err := addForce(tx, a.GuildID, in.Country, in.Role, -int64(in.Personnel)); err != nil {
+			return err
+		}
+		if err := checkForces(tx, a.GuildID, forceKey{in.Country, in.Role}); err != nil {
 			return err
 		}
 		return s.audit(tx, a, mission.KindDeparture, in.ID, mission.ActionCreate, nil, in)
