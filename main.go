@@ -245,7 +245,8 @@ func importMirror(cfg Config, store *storage.Store, log *slog.Logger) (*jobs.Eve
 func openStore(ctx context.Context, cfg Config) (*storage.Store, []string, error) {
 	store, err := storage.Open(ctx, storage.Config{Driver: cfg.Database.Driver, DSN: cfg.Database.DSN})
 	if err != nil {
-		return nil, nil, err
+		// The DSN may hold a password: the line names the key, and the driver's words only.
+		return nil, nil, &configError{"database.dsn", err.Error()}
 	}
 	store.Defaults = cfg.storageDefaults()
 	applied, err := store.Migrate(ctx)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -36,6 +37,8 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		{env: map[string]string{"LIAISON_DEFAULTS_REMINDER_OFFSETS": "1h,-1h"}, want: "config defaults.reminder_offsets:"},
 		{env: map[string]string{"LIAISON_DEFAULTS_LATE_GRACE": "soon"}, want: "config defaults.late_grace:"},
 		{env: map[string]string{"LIAISON_LOG_LEVEL": "loud"}, want: "config log.level:"},
+		{env: map[string]string{"LIAISON_DEFAULTS_AIRPORT": "Port-au-Prince"}, want: "config defaults.airport:"},
+		{env: map[string]string{"LIAISON_DISCORD_APPLICATION_ID": "my-bot"}, want: "config discord.application_id:"},
 		{file: "[discord]\ntokn = \"x\"\n", want: "config discord.tokn: unknown key"},
 	}
 	for _, tt := range tests {
@@ -50,6 +53,17 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		if err == nil || !strings.HasPrefix(err.Error(), tt.want) || strings.Contains(err.Error(), "\n") {
 			t.Errorf("loadConfig(env %v, file %q) = %v, want one line starting %q", tt.env, tt.file, err, tt.want)
 		}
+	}
+}
+
+// TestDatabaseThatCannotOpen: a database that cannot be opened stops the start with one line
+// naming database.dsn.
+func TestDatabaseThatCannotOpen(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "missing", "dir")
+	env := envOf(map[string]string{"LIAISON_DATABASE_DSN": filepath.Join(dir, "liaison.db")})
+	err := runCLI(context.Background(), []string{"migrate"}, strings.NewReader(""), io.Discard, io.Discard, env)
+	if err == nil || !strings.HasPrefix(err.Error(), "config database.dsn:") || strings.Contains(err.Error(), "\n") {
+		t.Errorf("migrate on an unopenable database = %v, want one line starting \"config database.dsn:\"", err)
 	}
 }
 

@@ -106,18 +106,19 @@ type app struct {
 	mirror  *jobs.EventMirror // nil unless [discord] scheduled_events
 
 	// Set by Start as each part starts; Stop skips the parts still nil.
-	open      atomic.Bool // the doors are open: /healthz may say ready
-	endpoint  *bot.Endpoint
-	srv       *http.Server
-	serveErr  chan error // the HTTP server's error, should it stop serving by itself
-	gateway   *bot.Gateway
-	stopSched context.CancelFunc
-	schedOut  chan error
+	open       atomic.Bool // the doors are open: /healthz may say ready
+	endpoint   *bot.Endpoint
+	srv        *http.Server
+	metricsSrv *http.Server // [http].metrics_listen, when set
+	serveErr   chan error   // the HTTP server's error, should it stop serving by itself
+	gateway    *bot.Gateway
+	stopSched  context.CancelFunc
+	schedOut   chan error
 }
 
 // newApp checks the configuration and builds the parts; it starts nothing.
 func newApp(cfg Config, store *storage.Store, log *slog.Logger, opt serveOptions) (*app, error) {
-	a := &app{cfg: cfg, store: store, log: log, opt: opt, now: opt.now, serveErr: make(chan error, 1),
+	a := &app{cfg: cfg, store: store, log: log, opt: opt, now: opt.now, serveErr: make(chan error, 2), // one per HTTP server
 		listen: cfg.HTTP.Listen != "" || opt.listener != nil}
 	if err := a.checkConfig(); err != nil {
 		return nil, err
@@ -196,6 +197,11 @@ func (a *app) Start(ctx context.Context) error {
 		}
 		doors = append(doors, door...)
 	}
+	if a.cfg.HTTP.MetricsListen != "" {
+		if err := a.startMetrics(); err != nil {
+			return err
+		}
+	}
 	if d := a.cfg.Discord; d.Gateway {
 		a.gateway = bot.NewGateway(a.session, a.router, a.log, a.metrics)
 		if err := a.gateway.Open(); err != nil {
@@ -221,6 +227,7 @@ func (a *app) startHTTP() ([]string, error) {
 	}
 	var doors []string
 	a.endpoint = &bot.Endpoint{Router: a.router, Session: a.session, Metrics: a.metrics, Log: a.log, Now: a.now,
+		MetricsElsewhere: a.cfg.HTTP.MetricsListen != "",
 		Ready: func(ctx context.Context) error {
 			if !a.open.Load() {
 				return errors.New("starting")
@@ -246,6 +253,22 @@ func (a *app) startHTTP() ([]string, error) {
 	return doors, nil
 }
 
+// startMetrics serves /metrics alone on [http].metrics_listen, so that an operator who exposes
+// /interactions through a public proxy does not expose the metrics with it.
+func (a *app) startMetrics() error {
+	ln, err := net.Listen("tcp", a.cfg.HTTP.MetricsListen)
+	if err != nil {
+		return &configError{"http.metrics_listen", err.Error()}
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", a.metrics.Handler())
+	a.metricsSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second,
+		ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelWarn)}
+	go func() { a.serveErr <- a.metricsSrv.Serve(ln) }()
+	a.log.Info("metrics listening", "addr", ln.Addr().String())
+	return nil
+}
+
 // startScheduler runs the scheduled posts, given a token to post with. The scheduler outlives
 // ctx until Stop has shut the doors, so that posts go on while the interactions in flight are
 // answered.
@@ -268,10 +291,13 @@ func (a *app) Stop(ctx context.Context) {
 	defer cancel()
 	a.closeDoors(drainCtx)
 	waitRouter(drainCtx, a.router, a.log)
-	if a.srv != nil {
-		if err := a.srv.Shutdown(drainCtx); err != nil {
+	for _, srv := range []*http.Server{a.srv, a.metricsSrv} {
+		if srv == nil {
+			continue
+		}
+		if err := srv.Shutdown(drainCtx); err != nil {
 			a.log.Warn("http server shutdown", "err", err)
-			a.srv.Close()
+			srv.Close()
 		}
 	}
 	if a.mirror != nil {

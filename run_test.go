@@ -293,3 +293,53 @@ func TestAppHasOneClock(t *testing.T) {
 		}
 	}
 }
+
+// TestMetricsListen: with [http].metrics_listen set, /metrics is served there and not on the
+// public listener, which still answers /healthz.
+func TestMetricsListen(t *testing.T) {
+	store, _ := storagetest.OpenClock(t, storage.DriverSQLite)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	free, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metricsAddr := free.Addr().String()
+	free.Close()
+	cfg := defaultConfig()
+	cfg.Discord = DiscordConfig{PublicKey: strings.Repeat("ab", 32), Gateway: false, Register: "off", ShardCount: 1}
+	cfg.HTTP.MetricsListen = metricsAddr
+	logs := &lockedBuffer{}
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- serve(ctx, cfg, store, slog.New(slog.NewTextHandler(logs, nil)), serveOptions{listener: ln})
+	}()
+	get := func(url string) int {
+		resp, err := http.Get(url)
+		if err != nil {
+			return 0
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for get(fmt.Sprintf("http://%s/healthz", ln.Addr())) != http.StatusOK {
+		if time.Now().After(deadline) {
+			t.Fatalf("never ready\n%s", logs)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if code := get(fmt.Sprintf("http://%s/metrics", ln.Addr())); code != http.StatusNotFound {
+		t.Errorf("/metrics on the public listener: %d, want 404", code)
+	}
+	if code := get("http://" + metricsAddr + "/metrics"); code != http.StatusOK {
+		t.Errorf("/metrics on metrics_listen: %d, want 200", code)
+	}
+	stop()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}

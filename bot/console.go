@@ -247,6 +247,15 @@ func (r consoleResponder) Respond(_ context.Context, resp *discordgo.Interaction
 	return nil
 }
 
+// FollowUp prints the follow-up as the console prints any answer.
+func (r consoleResponder) FollowUp(_ context.Context, m *discordgo.WebhookParams) error {
+	r.c.printMessage(m.Content, m.Embeds, m.Components, m.Files, m.Flags&discordgo.MessageFlagsEphemeral != 0)
+	return nil
+}
+
+// Delete has nothing to remove: the console's "… working" line is not a message.
+func (r consoleResponder) Delete(context.Context) error { return nil }
+
 func (r consoleResponder) Edit(_ context.Context, e *discordgo.WebhookEdit) error {
 	var content string
 	var embeds []*discordgo.MessageEmbed

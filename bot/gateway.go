@@ -34,6 +34,23 @@ func (r restResponder) Edit(ctx context.Context, e *discordgo.WebhookEdit) error
 	return err
 }
 
+// FollowUp sends a follow-up message (POST /webhooks/{app}/{token}).
+func (r restResponder) FollowUp(ctx context.Context, msg *discordgo.WebhookParams) error {
+	if r.s == nil {
+		return errors.New("no Discord session to follow up with")
+	}
+	_, err := r.s.FollowupMessageCreate(r.i, true, msg, discordgo.WithContext(ctx))
+	return err
+}
+
+// Delete removes the original response (DELETE /webhooks/{app}/{token}/messages/@original).
+func (r restResponder) Delete(ctx context.Context) error {
+	if r.s == nil {
+		return errors.New("no Discord session to delete the answer with")
+	}
+	return r.s.InteractionResponseDelete(r.i, discordgo.WithContext(ctx))
+}
+
 // Gateway is the websocket door: it feeds INTERACTION_CREATE events from a discordgo session to
 // the router, answering through REST. discordgo reconnects by itself (resuming when it can);
 // the gateway counts and logs those reconnects.

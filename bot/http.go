@@ -49,6 +49,8 @@ type Endpoint struct {
 	Ready func(ctx context.Context) error
 	// Metrics is served at /metrics and counts refused requests; optional.
 	Metrics *Metrics
+	// MetricsElsewhere keeps /metrics off this endpoint: [http].metrics_listen serves it.
+	MetricsElsewhere bool
 	Log     *slog.Logger
 	// Now is the clock the signature timestamp is checked against; tests fix it.
 	Now func() time.Time
@@ -89,7 +91,7 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "/healthz":
 		e.serveHealth(w, r)
 	case "/metrics":
-		if e.Metrics == nil {
+		if e.Metrics == nil || e.MetricsElsewhere {
 			http.NotFound(w, r)
 			return
 		}
@@ -291,6 +293,13 @@ func (h *httpResponder) Respond(_ context.Context, resp *discordgo.InteractionRe
 func (h *httpResponder) Edit(ctx context.Context, e *discordgo.WebhookEdit) error {
 	return h.rest.Edit(ctx, e)
 }
+
+// FollowUp and Delete go through REST, like Edit: the HTTP answer is the first one only.
+func (h *httpResponder) FollowUp(ctx context.Context, msg *discordgo.WebhookParams) error {
+	return h.rest.FollowUp(ctx, msg)
+}
+
+func (h *httpResponder) Delete(ctx context.Context) error { return h.rest.Delete(ctx) }
 
 // encodeResponse is the HTTP response body of an interaction answer: JSON, or
 // multipart/form-data with payload_json and files[n] when it carries attachments (a CSV

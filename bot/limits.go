@@ -49,6 +49,17 @@ func MessageData(rep *Reply) *discordgo.InteractionResponseData {
 	return d
 }
 
+// followUpOf is the follow-up message that carries the reply when the deferred answer cannot:
+// an ephemeral reply after a public "thinking…".
+func followUpOf(rep *Reply) *discordgo.WebhookParams {
+	p := &discordgo.WebhookParams{Content: rep.Content, Embeds: rep.Embeds, Components: rep.Components,
+		Files: rep.Files, AllowedMentions: NoMentions()}
+	if rep.Ephemeral {
+		p.Flags = discordgo.MessageFlagsEphemeral
+	}
+	return p
+}
+
 // editOf is the webhook edit that replaces a deferred answer with the reply.
 func editOf(rep *Reply) *discordgo.WebhookEdit {
 	content := rep.Content

@@ -24,6 +24,11 @@ type Responder interface {
 	Respond(ctx context.Context, resp *discordgo.InteractionResponse) error
 	// Edit replaces the original answer, after a deferred first answer.
 	Edit(ctx context.Context, edit *discordgo.WebhookEdit) error
+	// FollowUp sends another message after the first answer (an ephemeral one, for an error
+	// that comes after a public deferral).
+	FollowUp(ctx context.Context, msg *discordgo.WebhookParams) error
+	// Delete removes the original answer (the public "thinking…" an ephemeral error replaces).
+	Delete(ctx context.Context) error
 }
 
 // GuildSource loads a guild's settings; *storage.Store is one.
@@ -184,8 +189,7 @@ func (r *Router) answer(ctx context.Context, i *discordgo.Interaction, name stri
 	}
 	Fit(reply)
 	if deferred {
-		err := out.Edit(ctx, editOf(reply))
-		r.logSendError(name, err)
+		r.logSendError(name, r.afterDeferral(ctx, i, reply, out))
 		return outcome
 	}
 	typ := discordgo.InteractionResponseChannelMessageWithSource
@@ -195,6 +199,23 @@ func (r *Router) answer(ctx context.Context, i *discordgo.Interaction, name stri
 	err := out.Respond(ctx, &discordgo.InteractionResponse{Type: typ, Data: MessageData(reply)})
 	r.logSendError(name, err)
 	return outcome
+}
+
+// afterDeferral delivers the reply after a deferral. The deferral is public (a command's
+// "thinking…") or invisible (a button's deferred update), so an ephemeral reply — an error —
+// cannot replace it: it goes as an ephemeral follow-up, the public placeholder is deleted, and
+// a button's public list is left as it was.
+func (r *Router) afterDeferral(ctx context.Context, i *discordgo.Interaction, reply *Reply, out Responder) error {
+	if !reply.Ephemeral {
+		return out.Edit(ctx, editOf(reply))
+	}
+	if err := out.FollowUp(ctx, followUpOf(reply)); err != nil {
+		return err
+	}
+	if i.Type == discordgo.InteractionMessageComponent {
+		return nil
+	}
+	return out.Delete(ctx)
 }
 
 func (r *Router) logSendError(name string, err error) {

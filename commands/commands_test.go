@@ -67,8 +67,20 @@ func (h *harness) call(i *discordgo.Interaction) *discordgo.InteractionResponse 
 }
 
 type recorder struct {
-	resp  *discordgo.InteractionResponse
-	edits []*discordgo.WebhookEdit
+	resp      *discordgo.InteractionResponse
+	edits     []*discordgo.WebhookEdit
+	followUps []*discordgo.WebhookParams
+	deleted   bool
+}
+
+func (r *recorder) FollowUp(_ context.Context, m *discordgo.WebhookParams) error {
+	r.followUps = append(r.followUps, m)
+	return nil
+}
+
+func (r *recorder) Delete(context.Context) error {
+	r.deleted = true
+	return nil
 }
 
 func (r *recorder) Respond(_ context.Context, resp *discordgo.InteractionResponse) error {
