@@ -51,7 +51,7 @@ type Endpoint struct {
 	Metrics *Metrics
 	// MetricsElsewhere keeps /metrics off this endpoint: [http].metrics_listen serves it.
 	MetricsElsewhere bool
-	Log     *slog.Logger
+	Log              *slog.Logger
 	// Now is the clock the signature timestamp is checked against; tests fix it.
 	Now func() time.Time
 
