@@ -12,6 +12,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"liaison/locale"
 	"liaison/mission"
 	"liaison/storage"
 )
@@ -164,6 +165,9 @@ type Request struct {
 	CustomID string
 	// Access is what the caller may do in this guild.
 	Access Access
+	// Lang is the language of the answer: the caller's Discord locale when Liaison speaks it,
+	// else the server's language, else English.
+	Lang locale.Lang
 }
 
 // Actor is the request's author as storage records it, with the command path for the audit.
@@ -196,7 +200,7 @@ func (r *Request) Int(name string) (int64, bool, error) {
 	if !ok || o == nil {
 		return 0, false, nil
 	}
-	bad := mission.Invalidf("`"+name+":12`", "%s must be a whole number", name)
+	bad := mission.Refuse(mission.EInvalid, "error.whole_number", "Option", name).WithExample("error.whole_number.example", "Option", name)
 	switch v := o.Value.(type) {
 	case float64:
 		if v != math.Trunc(v) || math.Abs(v) > 1<<53 {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"liaison/locale"
 	"liaison/mission"
 	"liaison/storage"
 )
@@ -34,6 +35,32 @@ type Responder interface {
 // GuildSource loads a guild's settings; *storage.Store is one.
 type GuildSource interface {
 	Guild(ctx context.Context, guildID string) (storage.Guild, error)
+}
+
+// languageAdopter is a GuildSource that can take a server's Discord language as the language
+// of its posts until an admin chooses one; *storage.Store is one.
+type languageAdopter interface {
+	AdoptLanguage(ctx context.Context, guildID, lang string) error
+}
+
+// adoptLanguage gives a server that has not chosen the language of its posts the one its
+// Discord settings name (guild_locale), when Liaison speaks it.
+func (r *Router) adoptLanguage(ctx context.Context, i *discordgo.Interaction, g storage.Guild) storage.Guild {
+	if g.Language != "" || i.GuildLocale == nil {
+		return g
+	}
+	l, ok := locale.FromDiscord(string(*i.GuildLocale))
+	if !ok {
+		return g
+	}
+	if a, ok := r.Guilds.(languageAdopter); ok {
+		if err := a.AdoptLanguage(ctx, g.ID, string(l)); err != nil {
+			r.Log.Warn("server language not adopted", "guild", g.ID, "err", err)
+			return g
+		}
+	}
+	g.Language = string(l)
+	return g
 }
 
 // Router sends every interaction, whichever door it came in by, to its command and turns the
@@ -111,6 +138,7 @@ const (
 )
 
 type result struct {
+	lang    locale.Lang // of the answer: the reader's, once the guild is known
 	reply   *Reply
 	choices []*discordgo.ApplicationCommandOptionChoice
 	err     error
@@ -169,7 +197,7 @@ func (r *Router) answer(ctx context.Context, i *discordgo.Interaction, name stri
 	outcome := OutcomeOK
 	reply := res.reply
 	if res.err != nil {
-		reply, outcome = r.errorReply(name, res.err)
+		reply, outcome = r.errorReply(name, res.lang, res.err)
 	}
 	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
 		if deferred {
@@ -185,7 +213,7 @@ func (r *Router) answer(ctx context.Context, i *discordgo.Interaction, name stri
 		return outcome
 	}
 	if reply == nil {
-		reply = &Reply{Content: "Done."}
+		reply = &Reply{Content: locale.T(res.lang, "reply.done")}
 	}
 	Fit(reply)
 	if deferred {
@@ -225,36 +253,68 @@ func (r *Router) logSendError(name string, err error) {
 }
 
 // errorReply is the one place that turns errors into replies. An error of a user's kind
-// (invalid input, a missing record, a forbidden state change, a refusal) is shown as is, with
-// its example; anything else is logged once, with a reference the user can quote.
-func (r *Router) errorReply(name string, err error) (*Reply, string) {
+// (invalid input, a missing record, a forbidden state change, a refusal) is shown in the
+// reader's language, with its example; anything else is logged once, with a reference the
+// user can quote.
+func (r *Router) errorReply(name string, lang locale.Lang, err error) (*Reply, string) {
 	var me *mission.Error
 	if errors.As(err, &me) {
 		switch me.Kind {
 		case mission.EDenied:
-			return &Reply{Content: "⛔ " + me.Error(), Ephemeral: true}, OutcomeDenied
+			return &Reply{Content: "⛔ " + userText(lang, me), Ephemeral: true}, OutcomeDenied
 		case mission.EInvalid, mission.ENotFound, mission.EConflict:
-			return &Reply{Content: "❌ " + me.Error(), Ephemeral: true}, OutcomeUserError
+			return &Reply{Content: "❌ " + userText(lang, me), Ephemeral: true}, OutcomeUserError
 		}
 	}
 	ref := newRef()
 	r.Log.Error("command failed", "ref", ref, "command", name, "err", err)
-	return &Reply{Content: fmt.Sprintf("Something went wrong (ref %s). The error is logged; please tell an admin.", ref), Ephemeral: true}, OutcomeError
+	return &Reply{Content: locale.T(lang, "error.internal", "Ref", ref), Ephemeral: true}, OutcomeError
+}
+
+// userText writes a user's error in lang: its catalog text, or the message it carries, and
+// the example under it.
+func userText(lang locale.Lang, e *mission.Error) string {
+	msg, example := e.Msg, e.Example
+	if e.Text.Key != "" {
+		msg = Text(lang, e.Text)
+	}
+	if e.ExampleText.Key != "" {
+		example = Text(lang, e.ExampleText)
+	}
+	if example == "" {
+		return msg
+	}
+	return msg + "\n" + locale.T(lang, "error.example", "Example", example)
+}
+
+// Text writes a mission.Text in lang; a variable that is itself a Text (the reason inside a
+// refusal) is written in lang first.
+func Text(lang locale.Lang, t mission.Text) string {
+	args := make([]any, len(t.Args))
+	for i, a := range t.Args {
+		if inner, ok := a.(mission.Text); ok {
+			a = Text(lang, inner)
+		}
+		args[i] = a
+	}
+	return locale.T(lang, t.Key, args...)
 }
 
 // Refusals the router gives before any handler runs.
 var (
-	errDirectMessage = mission.Denied("", "This command works in a server, not in direct messages.")
-	errUnknownRoute  = mission.Invalidf("type / and pick a command from the list, or /help",
-		"This command is not known — Liaison may have been updated; try again in a minute.")
+	errDirectMessage = mission.Refuse(mission.EDenied, "error.direct_message")
+	errUnknownRoute  = mission.Refuse(mission.EInvalid, "error.unknown_route").WithExample("error.unknown_route.example")
 )
 
 // run finds the route, checks access and calls the handler, recovering a panic.
 func (r *Router) run(ctx context.Context, i *discordgo.Interaction) (res result) {
+	// Until the server's language is known, the reader's own (or English) answers.
+	req := &Request{Interaction: i, GuildID: i.GuildID, UserID: userID(i), Now: r.Now(), Lang: locale.Pick(string(i.Locale), "")}
 	defer func() {
 		if p := recover(); p != nil {
 			res = result{err: fmt.Errorf("panic: %v\n%s", p, debug.Stack())}
 		}
+		res.lang = req.Lang
 	}()
 	if i.GuildID == "" {
 		return result{err: errDirectMessage}
@@ -262,7 +322,6 @@ func (r *Router) run(ctx context.Context, i *discordgo.Interaction) (res result)
 	if err := checkMember(i.Member); err != nil {
 		return result{err: err}
 	}
-	req := &Request{Interaction: i, GuildID: i.GuildID, UserID: userID(i), Now: r.Now()}
 	route, err := r.resolve(i, req)
 	if err != nil {
 		return result{err: err}
@@ -271,7 +330,8 @@ func (r *Router) run(ctx context.Context, i *discordgo.Interaction) (res result)
 	if err != nil {
 		return result{err: fmt.Errorf("load guild settings: %w", err)}
 	}
-	req.Guild = g
+	req.Guild = r.adoptLanguage(ctx, i, g)
+	req.Lang = locale.Pick(string(i.Locale), locale.Lang(req.Guild.Language))
 	req.Access = accessOf(i.Member, g)
 	// One check for commands, autocomplete and buttons alike: a button of a moderators' list
 	// can be clicked by anyone who sees the message.
@@ -328,14 +388,10 @@ func (r *Router) resolve(i *discordgo.Interaction, req *Request) (*Route, error)
 
 // Deny is the refusal of a route to a caller without the access it needs.
 func Deny(need Access, what string) error {
-	return mission.Denied(needHint(need), "Only %s can use %s.", need, what)
-}
-
-func needHint(a Access) string {
-	if a == Admin {
-		return "ask a member with Manage Server"
+	if need == Admin {
+		return mission.Refuse(mission.EDenied, "error.denied.admins", "Route", what).WithExample("error.denied.admins.example")
 	}
-	return "ask an admin to give you the moderator role (`/settings moderator-role`)"
+	return mission.Refuse(mission.EDenied, "error.denied.moderators", "Route", what).WithExample("error.denied.moderators.example")
 }
 
 // checkMember refuses a guild interaction whose member Discord would never send: none, one
@@ -344,9 +400,9 @@ func needHint(a Access) string {
 func checkMember(m *discordgo.Member) error {
 	switch {
 	case m == nil || m.User == nil || m.User.ID == "":
-		return mission.Invalidf("use the command from a server channel", "this interaction names no member")
+		return mission.Refuse(mission.EInvalid, "error.no_member").WithExample("error.no_member.example")
 	case m.Permissions < 0:
-		return mission.Invalidf("use the command from Discord's client", "this interaction's permissions are not a valid set of permission bits")
+		return mission.Refuse(mission.EInvalid, "error.bad_permissions").WithExample("error.bad_permissions.example")
 	}
 	return nil
 }
@@ -383,17 +439,17 @@ func flatten(opts []*discordgo.ApplicationCommandInteractionDataOption) (string,
 	focused := ""
 	for _, o := range opts {
 		if o == nil || o.Value == nil {
-			return "", nil, "", mission.Invalidf("`/forces`", "an option was sent without a value")
+			return "", nil, "", mission.Refuse(mission.EInvalid, "error.null_option").WithExample("error.null_option.example")
 		}
 		if _, dup := m[o.Name]; dup {
-			return "", nil, "", mission.Invalidf("`/forces`", "option %s was sent twice", o.Name)
+			return "", nil, "", mission.Refuse(mission.EInvalid, "error.option_twice", "Option", o.Name).WithExample("error.null_option.example")
 		}
 		// Every text, whatever the option, is checked once here; single-line options refuse
 		// line breaks where they are read (commands' text).
 		if s, ok := o.Value.(string); ok {
 			if err := mission.CheckText(s, true); err != nil {
-				return "", nil, "", mission.Invalidf("retype the value without pasting it from a formatted document",
-					"option %s: %v", o.Name, err)
+				return "", nil, "", mission.Refuse(mission.EInvalid, "error.option_text", "Option", o.Name, "Reason", mission.TextOf(err)).
+					WithExample("error.option_text.example")
 			}
 		}
 		m[o.Name] = o

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"liaison/bot"
+	"liaison/locale"
 	"liaison/mission"
 	"liaison/storage"
 )
@@ -292,7 +294,8 @@ func checkCells(rec []string) error {
 			if i < len(csvHeader) {
 				name = csvHeader[i]
 			}
-			return fmt.Errorf("%s: %w", name, err)
+			// The importer's errors are read in English (the CLI, the operator's log).
+			return fmt.Errorf("%s: %s", name, bot.Text(locale.English, mission.TextOf(err)))
 		}
 	}
 	return nil

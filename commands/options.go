@@ -94,7 +94,8 @@ func text(req *bot.Request, name string, maxLen int) (string, bool, error) {
 		return "", false, nil
 	}
 	if err := mission.CheckText(s, multilineOptions[name]); err != nil {
-		return "", true, mission.Invalidf(fmt.Sprintf("`%s:` followed by one line of text", name), "%s: %v", name, err)
+		return "", true, mission.Refuse(mission.EInvalid, "error.option_text", "Option", name, "Reason", mission.TextOf(err)).
+			WithExample("error.option_text.example")
 	}
 	if n := utf8.RuneCountInString(s); n > maxLen {
 		return "", true, mission.Invalidf(fmt.Sprintf("`%s:` followed by at most %d characters", name, maxLen),

@@ -3,6 +3,7 @@ package mission
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // ErrorKind says whose an error is and how it is answered: the router maps each kind to a
@@ -19,26 +20,73 @@ const (
 	EDenied                    // the caller lacks the access the route needs
 )
 
-// Error is an error a user can act on. Msg is safe to show as is; Example is a valid input or
-// the next step, shown under it.
+// Text is a message for a reader, not yet in their language: its catalog key and its
+// variables as name, value pairs ("Country", "GT"). The router writes it in the reader's
+// language through package locale; mission itself knows no language.
+type Text struct {
+	Key  string
+	Args []any
+}
+
+// T builds a Text.
+func T(key string, args ...any) Text { return Text{Key: key, Args: args} }
+
+// String is the text as logs show it: the key and its variables, key(Name=value, …).
+func (t Text) String() string {
+	if len(t.Args) == 0 {
+		return t.Key
+	}
+	var b strings.Builder
+	b.WriteString(t.Key + "(")
+	for i := 0; i+1 < len(t.Args); i += 2 {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%v=%v", t.Args[i], t.Args[i+1])
+	}
+	return b.String() + ")"
+}
+
+// Error is an error a user can act on. Text (or, for messages not yet in the catalog, Msg) says
+// what was wrong; Example (or ExampleText) is a valid input or the next step, shown under it.
 type Error struct {
-	Kind    ErrorKind
-	Msg     string
-	Example string
+	Kind        ErrorKind
+	Text        Text
+	ExampleText Text
+	Msg         string
+	Example     string
 }
 
 func (e *Error) Error() string {
-	if e.Example == "" {
-		return e.Msg
+	msg, example := e.Msg, e.Example
+	if e.Text.Key != "" {
+		msg = e.Text.String()
 	}
-	return e.Msg + "\nExample: " + e.Example
+	if e.ExampleText.Key != "" {
+		example = e.ExampleText.String()
+	}
+	if example == "" {
+		return msg
+	}
+	return msg + "\nExample: " + example
+}
+
+// Refuse is an error of kind k whose message is the catalog text key with its variables.
+func Refuse(k ErrorKind, key string, args ...any) *Error {
+	return &Error{Kind: k, Text: T(key, args...)}
+}
+
+// WithExample adds the catalog text of a valid input or next step.
+func (e *Error) WithExample(key string, args ...any) *Error {
+	e.ExampleText = T(key, args...)
+	return e
 }
 
 // Is makes errors.Is(err, ErrNotFound) (and the other kind sentinels) match any error of that
 // kind, whatever its message.
 func (e *Error) Is(target error) bool {
 	t, ok := target.(*Error)
-	return ok && t.Msg == "" && t.Kind == e.Kind
+	return ok && t.Msg == "" && t.Text.Key == "" && t.Kind == e.Kind
 }
 
 // Sentinels to test an error's kind with errors.Is.
@@ -48,6 +96,16 @@ var (
 	ErrConflict = &Error{Kind: EConflict}
 	ErrDenied   = &Error{Kind: EDenied}
 )
+
+// TextOf is err's text for a reader: its catalog text when it is an *Error that has one, else
+// its message as it is (a text key the catalog lacks is shown as given).
+func TextOf(err error) Text {
+	var e *Error
+	if errors.As(err, &e) && e.Text.Key != "" {
+		return e.Text
+	}
+	return T(err.Error())
+}
 
 // KindOf returns the kind of the first *Error in err's chain, or EInternal.
 func KindOf(err error) ErrorKind {

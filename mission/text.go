@@ -13,17 +13,17 @@ import (
 // read differently from what it means (U+202E + "TG" reads "GT" but means Togo).
 func CheckText(s string, multiline bool) error {
 	if !utf8.ValidString(s) {
-		return fmt.Errorf("the text is not valid UTF-8")
+		return Refuse(EInvalid, "text.utf8")
 	}
 	for i, r := range s {
 		switch {
 		case r == '\n' && multiline:
 		case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069:
-			return fmt.Errorf("character %d is U+%04X, a bidirectional control that makes text read differently from what it means", utf8.RuneCountInString(s[:i])+1, r)
+			return Refuse(EInvalid, "text.bidi", "Position", utf8.RuneCountInString(s[:i])+1, "Code", fmt.Sprintf("U+%04X", r))
 		case r == '\n':
-			return fmt.Errorf("character %d is a line break; this option takes one line", utf8.RuneCountInString(s[:i])+1)
+			return Refuse(EInvalid, "text.line_break", "Position", utf8.RuneCountInString(s[:i])+1)
 		case unicode.IsControl(r):
-			return fmt.Errorf("character %d is the control character U+%04X, which cannot be stored", utf8.RuneCountInString(s[:i])+1, r)
+			return Refuse(EInvalid, "text.control", "Position", utf8.RuneCountInString(s[:i])+1, "Code", fmt.Sprintf("U+%04X", r))
 		}
 	}
 	return nil

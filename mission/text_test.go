@@ -14,7 +14,7 @@ func TestCheckText(t *testing.T) {
 		{"HNP spokesperson", false, ""},
 		{"Kreyòl: Lapolis Nasyonal — 🇭🇹", false, ""},
 		{"line one\nline two", true, ""},
-		{"line one\nline two", false, "line break"},
+		{"line one\nline two", false, "line_break"},
 		{"a\x00b", false, "U+0000"},
 		{"a\x00b", true, "U+0000"},
 		{"tab\there", false, "U+0009"},
@@ -25,7 +25,7 @@ func TestCheckText(t *testing.T) {
 		{"\u202a", false, "U+202A"},
 		{"\x7f", false, "U+007F"},
 		{"\u0085", false, "U+0085"},
-		{string([]byte{0xff, 'a'}), false, "UTF-8"},
+		{string([]byte{0xff, 'a'}), false, "utf8"},
 		{"\u200dzero-width joiner is fine", false, ""},
 	}
 	for _, tt := range tests {

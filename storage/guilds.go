@@ -43,6 +43,18 @@ func (s *Store) ensureGuild(db *gorm.DB, guildID string) error {
 	return nil
 }
 
+// AdoptLanguage sets the guild's language of posts to lang if none was chosen yet: the first
+// interaction's guild_locale stands in for /settings language until an admin uses it. It is a
+// default, not a change anyone made, so it writes no audit entry.
+func (s *Store) AdoptLanguage(ctx context.Context, guildID, lang string) error {
+	err := s.db.WithContext(ctx).Model(&Guild{}).Where("id = ? AND language = ''", guildID).
+		Update("language", lang).Error
+	if err != nil {
+		return fmt.Errorf("adopt guild language: %w", err)
+	}
+	return nil
+}
+
 // Guilds lists every guild the bot knows, for the scheduler.
 func (s *Store) Guilds(ctx context.Context) ([]Guild, error) {
 	var out []Guild

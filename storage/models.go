@@ -18,6 +18,7 @@ type Guild struct {
 	Airport         string // default destination
 	ReminderOffsets string // "24h,1h,0"
 	Digest          string // 5-field cron in Timezone, or "off"
+	Language        string // of posts: "en", "fr", "es"; "" until chosen or adopted
 	MissionName     string
 	MissionLead     string // alpha-2
 	Planned         int
