@@ -13,6 +13,7 @@ import (
 	"liaison/discordtext"
 	"liaison/mission"
 	"liaison/storage"
+	"liaison/storage/storagetest"
 )
 
 // press sends a click on the button with customID, as a member with Manage Server.
@@ -121,7 +122,13 @@ func ids(n int) []string {
 // not fit one embed, and clicks through /arrivals and /history forwards and back: every #ID is on
 // exactly one page, whole, and every page fits Discord's limits.
 func TestLongListsShowEveryRecordOnce(t *testing.T) {
-	h := newHarness(t, "sqlite")
+	for _, driver := range storagetest.Drivers() {
+		t.Run(driver, func(t *testing.T) { testLongLists(t, driver) })
+	}
+}
+
+func testLongLists(t *testing.T, driver string) {
+	h := newHarness(t, driver)
 	const n = 40
 	for i := range n {
 		source := fmt.Sprintf("report %02d ", i+1) + strings.Repeat("s", mission.MaxLongText-10)
