@@ -10,6 +10,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"liaison/bot"
+	"liaison/discordtext"
 	"liaison/mission"
 	"liaison/render"
 	"liaison/storage"
@@ -36,7 +37,7 @@ func arrivalsCommand(d Deps) *bot.Command {
 			if !f.Since.IsZero() && !f.Until.IsZero() && !f.Until.After(f.Since) {
 				return nil, mission.Invalidf("`/arrivals since:2025-01-01 until:2025-02-01`", "until must be after since")
 			}
-			return arrivalsPage(ctx, d, req, f, 0)
+			return arrivalsPage(ctx, d, req, f, pageKey{})
 		},
 		Component: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 			page, state, err := parsePage(req.CustomID)
@@ -46,9 +47,14 @@ func arrivalsCommand(d Deps) *bot.Command {
 			// state: country:since:until (unix seconds, 0 for none)
 			parts := strings.Split(state, ":")
 			if len(parts) != 3 {
-				return nil, fmt.Errorf("bad arrivals page state %q", state)
+				return nil, errBadPage(req.CustomID)
 			}
-			f := storage.ArrivalFilter{Country: parts[0], Since: unixOrZero(parts[1]), Until: unixOrZero(parts[2])}
+			since, err1 := unixOrZero(parts[1])
+			until, err2 := unixOrZero(parts[2])
+			if err1 != nil || err2 != nil {
+				return nil, errBadPage(req.CustomID)
+			}
+			f := storage.ArrivalFilter{Country: parts[0], Since: since, Until: until}
 			return updated(arrivalsPage(ctx, d, req, f, page))
 		},
 		Autocomplete: func(ctx context.Context, req *bot.Request) ([]*discordgo.ApplicationCommandOptionChoice, error) {
@@ -57,12 +63,13 @@ func arrivalsCommand(d Deps) *bot.Command {
 	}}}
 }
 
-func unixOrZero(s string) time.Time {
+// unixOrZero reads a time of a page button's state: unix seconds, 0 for none.
+func unixOrZero(s string) (time.Time, error) {
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n == 0 {
-		return time.Time{}
+		return time.Time{}, err
 	}
-	return time.Unix(n, 0).UTC()
+	return time.Unix(n, 0).UTC(), nil
 }
 
 func unixOf(t time.Time) int64 {
@@ -72,24 +79,26 @@ func unixOf(t time.Time) int64 {
 	return t.Unix()
 }
 
-func arrivalsPage(ctx context.Context, d Deps, req *bot.Request, f storage.ArrivalFilter, page int) (*bot.Reply, error) {
-	f.Limit, f.Offset = pageSize, page*pageSize
-	list, total, err := d.Store.FindArrivals(ctx, req.GuildID, f)
+func arrivalsPage(ctx context.Context, d Deps, req *bot.Request, f storage.ArrivalFilter, page pageKey) (*bot.Reply, error) {
+	v, err := pageOf(page, discordtext.MaxDescription, func(offset, limit int) ([]string, int64, error) {
+		f.Offset, f.Limit = offset, limit
+		list, total, err := d.Store.FindArrivals(ctx, req.GuildID, f)
+		lines := make([]string, 0, len(list))
+		for _, a := range list {
+			lines = append(lines, fmt.Sprintf("**#%d** %s", a.ID, arrivalText(a)))
+		}
+		return lines, total, err
+	})
 	if err != nil {
 		return nil, err
-	}
-	lines := make([]string, 0, len(list))
-	for _, a := range list {
-		lines = append(lines, fmt.Sprintf("**#%d** %s", a.ID, arrivalText(a)))
 	}
 	title := "Arrivals"
 	if f.Country != "" {
 		title += " — " + render.Country(langOf(req), f.Country)
 	}
-	n := pages(total)
 	state := fmt.Sprintf("%s:%d:%d", f.Country, unixOf(f.Since), unixOf(f.Until))
 	return &bot.Reply{
-		Embeds:     []*discordgo.MessageEmbed{listEmbed(title, lines, page, n, total, "No arrivals logged yet — moderators use /arrival log.")},
-		Components: pager("arrivals", page, n, state),
+		Embeds:     []*discordgo.MessageEmbed{listEmbed(title, v, "No arrivals logged yet — moderators use /arrival log.")},
+		Components: pager("arrivals", v, state),
 	}, nil
 }

@@ -2,12 +2,12 @@ package commands
 
 import (
 	"context"
-	"fmt"
 	"slices"
 
 	"github.com/bwmarrin/discordgo"
 
 	"liaison/bot"
+	"liaison/discordtext"
 	"liaison/mission"
 	"liaison/render"
 	"liaison/storage"
@@ -28,7 +28,7 @@ func flightsCommand(d Deps) *bot.Command {
 			if !slices.Contains(flightSelections, sel) {
 				return nil, mission.Invalidf("`/flights status:upcoming` (upcoming, landed, cancelled or all)", "unknown status %q", sel)
 			}
-			return flightsPage(ctx, d, req, sel, 0)
+			return flightsPage(ctx, d, req, sel, pageKey{})
 		},
 		Component: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 			page, sel, err := parsePage(req.CustomID)
@@ -36,29 +36,31 @@ func flightsCommand(d Deps) *bot.Command {
 				return nil, err
 			}
 			if !slices.Contains(flightSelections, sel) {
-				return nil, fmt.Errorf("bad flights page state %q", sel)
+				return nil, errBadPage(req.CustomID)
 			}
 			return updated(flightsPage(ctx, d, req, sel, page))
 		},
 	}}}
 }
 
-func flightsPage(ctx context.Context, d Deps, req *bot.Request, sel string, page int) (*bot.Reply, error) {
-	list, total, err := d.Store.FindFlights(ctx, req.GuildID, storage.FlightFilter{Status: sel, Limit: pageSize, Offset: page * pageSize})
+func flightsPage(ctx context.Context, d Deps, req *bot.Request, sel string, page pageKey) (*bot.Reply, error) {
+	v, err := pageOf(page, discordtext.MaxDescription, func(offset, limit int) ([]string, int64, error) {
+		list, total, err := d.Store.FindFlights(ctx, req.GuildID, storage.FlightFilter{Status: sel, Limit: limit, Offset: offset})
+		var lines []string
+		for _, f := range list {
+			line := statusIcon(f.Status) + " " + render.FlightLine(langOf(req), f)
+			if f.Open() && f.ETA.Before(req.Now) {
+				line += " · ⚠️ ETA passed"
+			}
+			lines = append(lines, line)
+		}
+		return lines, total, err
+	})
 	if err != nil {
 		return nil, err
 	}
-	var lines []string
-	for _, f := range list {
-		line := statusIcon(f.Status) + " " + render.FlightLine(langOf(req), f)
-		if f.Open() && f.ETA.Before(req.Now) {
-			line += " · ⚠️ ETA passed"
-		}
-		lines = append(lines, line)
-	}
-	n := pages(total)
 	return &bot.Reply{
-		Embeds:     []*discordgo.MessageEmbed{listEmbed("Flights — "+sel, lines, page, n, total, "No "+sel+" flights. Moderators schedule one with /flight schedule.")},
-		Components: pager("flights", page, n, sel),
+		Embeds:     []*discordgo.MessageEmbed{listEmbed("Flights — "+sel, v, "No "+sel+" flights. Moderators schedule one with /flight schedule.")},
+		Components: pager("flights", v, sel),
 	}, nil
 }

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -32,7 +33,16 @@ func forcesCommand(d Deps) *bot.Command {
 			if ok {
 				return countryForces(ctx, d, req, c)
 			}
-			return allForces(ctx, d, req)
+			return allForces(ctx, d, req, 0)
+		},
+		// The countries' pages: any guild has at most one line per country code, so all of them
+		// are loaded and cut at once, and page k is the same countries on every click.
+		Component: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+			page, _, err := parsePage(req.CustomID)
+			if err != nil {
+				return nil, err
+			}
+			return updated(allForces(ctx, d, req, page.page))
 		},
 		Autocomplete: func(ctx context.Context, req *bot.Request) ([]*discordgo.ApplicationCommandOptionChoice, error) {
 			return countryChoices(req, "country"), nil
@@ -40,32 +50,62 @@ func forcesCommand(d Deps) *bot.Command {
 	}}}
 }
 
-func allForces(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, error) {
+// maxCountries is the most countries on one page of /forces, for readability.
+const maxCountries = 60
+
+// allForces is /forces' answer, or (page > 0) one of its further pages of countries. The first
+// page has the headline, as many countries as fit (at most maxCountries), recent arrivals and the
+// next flight; further pages have more countries under the same heading. A page past the last
+// shows the last.
+func allForces(ctx context.Context, d Deps, req *bot.Request, page int) (*bot.Reply, error) {
 	rows, deployed, err := d.Store.ForceLevels(ctx, req.GuildID)
 	if err != nil {
 		return nil, err
+	}
+	lang, g := langOf(req), req.Guild
+	lines := make([]string, len(rows))
+	for i, l := range rows {
+		lines[i] = render.CountryLevel(lang, l)
+	}
+	// Every page is cut to the room the first page's headline leaves, so that the cut does not
+	// depend on which page is asked for.
+	head := render.Deployed(lang, g, deployed) + "\n\n" + render.ByCountry(lang) + "\n"
+	pages := discordtext.Pages(lines, discordtext.MaxDescription-utf8.RuneCountInString(head), maxCountries)
+	n := max(1, len(pages))
+	page = min(page, n-1)
+	var shown []storage.CountryForce
+	if len(pages) > 0 {
+		first := 0
+		for _, p := range pages[:page] {
+			first += len(p)
+		}
+		shown = rows[first : first+len(pages[page])]
+	}
+	v := listView{key: pageKey{page: page}, pages: n, parts: 1, total: int64(len(rows))}
+
+	title := "Force levels"
+	if g.MissionName != "" {
+		title += " — " + g.MissionName
+	}
+	footer := &discordgo.MessageEmbedFooter{Text: "Pledges: latest per country and role, with their sources in /pledge list"}
+	if page > 0 {
+		e := &discordgo.MessageEmbed{Title: title, Color: colourInfo, Footer: footer,
+			Description: render.ByCountry(lang) + "\n" + strings.Join(pages[page], "\n")}
+		return &bot.Reply{Embeds: []*discordgo.MessageEmbed{e}, Components: pager("forces", v, "")}, nil
 	}
 	recent, err := d.Store.ArrivedSince(ctx, req.GuildID, req.Now.Add(-recentWindow))
 	if err != nil {
 		return nil, err
 	}
-
-	g := req.Guild
-	title := "Force levels"
-	if g.MissionName != "" {
-		title += " — " + g.MissionName
-	}
-	// Discord's embed description holds 4096 characters: about 60 country lines.
-	const maxCountries = 60
-	e := &discordgo.MessageEmbed{Title: title, Color: colourInfo, Description: render.ForceSummary(langOf(req), g, rows, deployed, maxCountries),
+	e := &discordgo.MessageEmbed{Title: title, Color: colourInfo, Description: render.ForceSummary(lang, g, shown, deployed, len(shown)),
 		Fields: []*discordgo.MessageEmbedField{{Name: "Arrivals in the last 7 days", Value: discordtext.Thousands(recent) + " personnel", Inline: true}}}
 	next, err := nextFlight(ctx, d, req)
 	if err != nil {
 		return nil, err
 	}
 	e.Fields = append(e.Fields, next)
-	e.Footer = &discordgo.MessageEmbedFooter{Text: "Pledges: latest per country and role, with their sources in /pledge list"}
-	return &bot.Reply{Embeds: []*discordgo.MessageEmbed{e}}, nil
+	e.Footer = footer
+	return &bot.Reply{Embeds: []*discordgo.MessageEmbed{e}, Components: pager("forces", v, "")}, nil
 }
 
 // nextFlight is the "Next flight" field: the soonest upcoming flight, or else the oldest one

@@ -10,6 +10,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"liaison/bot"
+	"liaison/discordtext"
 	"liaison/mission"
 	"liaison/storage"
 )
@@ -40,7 +41,7 @@ func historyCommand(d Deps) *bot.Command {
 			if hasID && id < 1 {
 				return nil, mission.Invalidf("`/history kind:arrival id:12`", "id must be a positive #ID")
 			}
-			return historyPage(ctx, d, req, kind, id, 0)
+			return historyPage(ctx, d, req, kind, id, pageKey{})
 		},
 		Component: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 			page, state, err := parsePage(req.CustomID)
@@ -48,34 +49,40 @@ func historyCommand(d Deps) *bot.Command {
 				return nil, err
 			}
 			kind, idText, _ := strings.Cut(state, ":")
-			id, _ := strconv.ParseInt(idText, 10, 64)
+			id, err := strconv.ParseInt(idText, 10, 64)
+			if err != nil || id < 0 || (kind != "" && !slices.Contains(kinds[:], mission.RecordKind(kind))) {
+				return nil, errBadPage(req.CustomID)
+			}
 			return updated(historyPage(ctx, d, req, mission.RecordKind(kind), id, page))
 		},
 	}}}
 }
 
-// historyDepth bounds the entries one /history view loads (50 pages).
-const historyDepth = 500
-
-func historyPage(ctx context.Context, d Deps, req *bot.Request, kind mission.RecordKind, id int64, page int) (*bot.Reply, error) {
-	all, err := d.Store.FindAudit(ctx, req.GuildID, storage.AuditFilter{Kind: kind, RecordID: id, Limit: historyDepth})
+func historyPage(ctx context.Context, d Deps, req *bot.Request, kind mission.RecordKind, id int64, page pageKey) (*bot.Reply, error) {
+	v, err := pageOf(page, discordtext.MaxDescription, func(offset, limit int) ([]string, int64, error) {
+		f := storage.AuditFilter{Kind: kind, RecordID: id}
+		total, err := d.Store.CountAudit(ctx, req.GuildID, f)
+		if err != nil {
+			return nil, 0, err
+		}
+		f.Offset, f.Limit = offset, limit
+		entries, err := d.Store.FindAudit(ctx, req.GuildID, f)
+		var lines []string
+		for _, e := range entries {
+			rec := string(e.Kind)
+			if e.RecordID != 0 {
+				rec = fmt.Sprintf("%s #%d", e.Kind, e.RecordID)
+			}
+			cmd := e.Command
+			if cmd == "" {
+				cmd = "—"
+			}
+			lines = append(lines, fmt.Sprintf("%s · **%s** %s · %s · `%s`", shortStamp(e.At), rec, e.Action, user(e.UserID), cmd))
+		}
+		return lines, total, err
+	})
 	if err != nil {
 		return nil, err
-	}
-	total := int64(len(all))
-	n := pages(total)
-	page = min(page, n-1)
-	var lines []string
-	for _, e := range all[min(page*pageSize, len(all)):min((page+1)*pageSize, len(all))] {
-		rec := string(e.Kind)
-		if e.RecordID != 0 {
-			rec = fmt.Sprintf("%s #%d", e.Kind, e.RecordID)
-		}
-		cmd := e.Command
-		if cmd == "" {
-			cmd = "—"
-		}
-		lines = append(lines, fmt.Sprintf("%s · **%s** %s · %s · `%s`", shortStamp(e.At), rec, e.Action, user(e.UserID), cmd))
 	}
 	title := "History"
 	if kind != "" {
@@ -85,7 +92,7 @@ func historyPage(ctx context.Context, d Deps, req *bot.Request, kind mission.Rec
 		}
 	}
 	return &bot.Reply{
-		Embeds:     []*discordgo.MessageEmbed{listEmbed(title, lines, page, n, total, "No changes recorded.")},
-		Components: pager("history", page, n, fmt.Sprintf("%s:%d", kind, id)),
+		Embeds:     []*discordgo.MessageEmbed{listEmbed(title, v, "No changes recorded.")},
+		Components: pager("history", v, fmt.Sprintf("%s:%d", kind, id)),
 	}, nil
 }

@@ -33,7 +33,9 @@ func pledgeCommand(d Deps) *bot.Command {
 					return countryChoices(req, "country"), nil
 				}},
 			{Name: "list", Description: "List current pledges", Access: bot.Everyone,
-				Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { return pledgesPage(ctx, d, req, 0) },
+				Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+					return pledgesPage(ctx, d, req, pageKey{})
+				},
 				Component: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 					page, _, err := parsePage(req.CustomID)
 					if err != nil {
@@ -76,20 +78,21 @@ func pledgeLine(p storage.Pledge) string {
 	return fmt.Sprintf("%s · %s %s · as of %s · source: %s", render.Country(render.English, p.Country), size, p.Role, shortStamp(p.AsOf), orDash(p.Source))
 }
 
-func pledgesPage(ctx context.Context, d Deps, req *bot.Request, page int) (*bot.Reply, error) {
+func pledgesPage(ctx context.Context, d Deps, req *bot.Request, page pageKey) (*bot.Reply, error) {
 	all, err := d.Store.CurrentPledges(ctx, req.GuildID)
 	if err != nil {
 		return nil, err
 	}
-	total := int64(len(all))
-	n := pages(total)
-	page = min(page, n-1)
-	var lines []string
-	for _, p := range all[min(page*pageSize, len(all)):min((page+1)*pageSize, len(all))] {
+	lines := make([]string, 0, len(all))
+	for _, p := range all {
 		lines = append(lines, fmt.Sprintf("**#%d** %s", p.ID, pledgeLine(p)))
 	}
+	v, err := pageOf(page, discordtext.MaxDescription, slicePage(lines))
+	if err != nil {
+		return nil, err
+	}
 	return &bot.Reply{
-		Embeds:     []*discordgo.MessageEmbed{listEmbed("Current pledges", lines, page, n, total, "No pledges recorded — moderators use /pledge set.")},
-		Components: pager("pledge list", page, n, ""),
+		Embeds:     []*discordgo.MessageEmbed{listEmbed("Current pledges", v, "No pledges recorded — moderators use /pledge set.")},
+		Components: pager("pledge list", v, ""),
 	}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -24,7 +25,9 @@ func remindersCommand(d Deps) *bot.Command {
 				Options: []*discordgo.ApplicationCommandOption{optString("value", "Comma-separated, e.g. 24h,1h,0 (at most 5)", true, maxOffsetsText)},
 				Run:     func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { return setOffsets(ctx, d, req) }},
 			{Name: "list", Description: "List pending, failed and missed posts", Access: bot.Everyone,
-				Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { return remindersPage(ctx, d, req, 0) },
+				Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+					return remindersPage(ctx, d, req, pageKey{})
+				},
 				Component: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 					page, _, err := parsePage(req.CustomID)
 					if err != nil {
@@ -52,21 +55,29 @@ func setOffsets(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, erro
 	return done(req, "Reminder offsets set to **%s**; upcoming flights re-planned", canon), nil
 }
 
-func remindersPage(ctx context.Context, d Deps, req *bot.Request, page int) (*bot.Reply, error) {
-	list, total, err := d.Store.FindReminders(ctx, req.GuildID, storage.ReminderFilter{Limit: pageSize, Offset: page * pageSize})
+// noChannel warns, under the list, that reminders have nowhere to go.
+const noChannel = "\n\n⚠️ No announcement channel is set: an admin must run /settings channel."
+
+func remindersPage(ctx context.Context, d Deps, req *bot.Request, page pageKey) (*bot.Reply, error) {
+	// The warning's room is kept whether or not it is shown, so that setting the channel does
+	// not move records from page to page.
+	room := discordtext.MaxDescription - utf8.RuneCountInString(noChannel)
+	v, err := pageOf(page, room, func(offset, limit int) ([]string, int64, error) {
+		list, total, err := d.Store.FindReminders(ctx, req.GuildID, storage.ReminderFilter{Limit: limit, Offset: offset})
+		var lines []string
+		for _, r := range list {
+			lines = append(lines, reminderLine(r))
+		}
+		return lines, total, err
+	})
 	if err != nil {
 		return nil, err
 	}
-	var lines []string
-	for _, r := range list {
-		lines = append(lines, reminderLine(r))
-	}
-	n := pages(total)
-	e := listEmbed("Scheduled posts — pending, failed, missed", lines, page, n, total, "Nothing pending. Flight reminders are planned when a flight is scheduled.")
+	e := listEmbed("Scheduled posts — pending, failed, missed", v, "Nothing pending. Flight reminders are planned when a flight is scheduled.")
 	if req.Guild.ChannelID == "" {
-		e.Description += "\n\n⚠️ No announcement channel is set: an admin must run /settings channel."
+		e.Description += noChannel
 	}
-	return &bot.Reply{Embeds: []*discordgo.MessageEmbed{e}, Components: pager("reminders list", page, n, "")}, nil
+	return &bot.Reply{Embeds: []*discordgo.MessageEmbed{e}, Components: pager("reminders list", v, "")}, nil
 }
 
 // reminderLine describes one planned post.

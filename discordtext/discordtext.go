@@ -43,6 +43,35 @@ func Truncate(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
+// Pages cuts lines into the pages of an embed description, in order: each page holds as many
+// whole lines as fit in limit characters once joined by newlines, and at most maxLines of them
+// (no cap when maxLines < 1). A line longer than limit is shortened to limit, ending with an
+// ellipsis, so that it still appears, on a page of its own. Every line is on exactly one page,
+// and the cut depends on the lines alone: the same lines always give the same pages. No lines
+// give no pages.
+func Pages(lines []string, limit, maxLines int) [][]string {
+	var pages [][]string
+	var page []string
+	size := 0
+	for _, l := range lines {
+		l = Truncate(l, limit)
+		n := utf8.RuneCountInString(l)
+		if len(page) > 0 && (len(page) == maxLines || size+1+n > limit) {
+			pages = append(pages, page)
+			page, size = nil, 0
+		}
+		if len(page) > 0 {
+			size++ // the newline before l
+		}
+		page = append(page, l)
+		size += n
+	}
+	if len(page) > 0 {
+		pages = append(pages, page)
+	}
+	return pages
+}
+
 // Fit cuts a message's content and embeds to Discord's limits and returns them: content, embed
 // count, each embed's parts and fields, then the 6000 characters all embeds share. What does not
 // fit goes from the end: last fields first, then the description's tail, then whole embeds.

@@ -84,7 +84,7 @@ func orUnset(airport string) string {
 func ForceSummary(lang Lang, g storage.Guild, levels []storage.CountryForce, deployed int64, maxCountries int) string {
 	var b strings.Builder
 	b.WriteString(Deployed(lang, g, deployed))
-	b.WriteString("\n\n**By country** — deployed · pledged · gap\n")
+	b.WriteString("\n\n" + ByCountry(lang) + "\n")
 	if len(levels) == 0 {
 		b.WriteString("_nothing logged yet: /arrival log or /pledge set_\n")
 	}
@@ -93,9 +93,18 @@ func ForceSummary(lang Lang, g storage.Guild, levels []storage.CountryForce, dep
 			fmt.Fprintf(&b, "… and %d more countries: see `/forces`\n", len(levels)-i)
 			break
 		}
-		fmt.Fprintf(&b, "%s — %s · %s\n", Country(lang, l.Country), discordtext.Thousands(l.Deployed), Pledge(lang, l))
+		b.WriteString(CountryLevel(lang, l) + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// ByCountry is the heading of the force summary's country lines, and of /forces' further pages.
+func ByCountry(lang Lang) string { return "**By country** — deployed · pledged · gap" }
+
+// CountryLevel is one country's line of the force summary: "🇰🇪 Kenya — 400 · pledged 1,000 ·
+// gap 600".
+func CountryLevel(lang Lang, l storage.CountryForce) string {
+	return fmt.Sprintf("%s — %s · %s", Country(lang, l.Country), discordtext.Thousands(l.Deployed), Pledge(lang, l))
 }
 
 // Deployed is the headline of the force level: "**483** deployed of **2,500** planned (19.3 %)"

@@ -48,6 +48,9 @@ func TestForceSummary(t *testing.T) {
 	if strings.Contains(got, "El Salvador") {
 		t.Errorf("ForceSummary shows more than 2 countries:\n%s", got)
 	}
+	if got, want := CountryLevel(English, levels[0]), "🇰🇪 Kenya — 400 · pledged 1,000 · gap 600"; got != want {
+		t.Errorf("CountryLevel(%+v) = %q, want %q", levels[0], got, want)
+	}
 	if got := Deployed(English, storage.Guild{}, 5); !strings.Contains(got, "planned strength not set") {
 		t.Errorf("Deployed without a plan = %q", got)
 	}

@@ -37,17 +37,12 @@ type AuditFilter struct {
 	Kind     mission.RecordKind
 	RecordID int64
 	Limit    int
+	Offset   int
 }
 
 // FindAudit returns the guild's audit entries, newest first.
 func (s *Store) FindAudit(ctx context.Context, guildID string, f AuditFilter) ([]AuditEntry, error) {
-	q := s.read.WithContext(ctx).Where("guild_id = ?", guildID)
-	if f.Kind != "" {
-		q = q.Where("kind = ?", f.Kind)
-	}
-	if f.RecordID != 0 {
-		q = q.Where("record_id = ?", f.RecordID)
-	}
+	q := s.auditQuery(ctx, guildID, f).Offset(f.Offset)
 	if f.Limit > 0 {
 		q = q.Limit(f.Limit)
 	}
@@ -56,4 +51,25 @@ func (s *Store) FindAudit(ctx context.Context, guildID string, f AuditFilter) ([
 		return nil, fmt.Errorf("find audit: %w", err)
 	}
 	return out, nil
+}
+
+// CountAudit returns how many of the guild's audit entries match f (its Limit and Offset aside),
+// so that a list can page through all of them.
+func (s *Store) CountAudit(ctx context.Context, guildID string, f AuditFilter) (int64, error) {
+	var n int64
+	if err := s.auditQuery(ctx, guildID, f).Model(&AuditEntry{}).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("count audit: %w", err)
+	}
+	return n, nil
+}
+
+func (s *Store) auditQuery(ctx context.Context, guildID string, f AuditFilter) *gorm.DB {
+	q := s.read.WithContext(ctx).Where("guild_id = ?", guildID)
+	if f.Kind != "" {
+		q = q.Where("kind = ?", f.Kind)
+	}
+	if f.RecordID != 0 {
+		q = q.Where("record_id = ?", f.RecordID)
+	}
+	return q
 }

@@ -149,6 +149,9 @@ func TestGuildScope(t *testing.T) {
 			if es, err := s.FindAudit(ctx, "B", f); err != nil || len(es) != 0 {
 				t.Errorf("FindAudit(B, %+v) = %d entries, %v; want none", f, len(es), err)
 			}
+			if n, err := s.CountAudit(ctx, "B", f); err != nil || n != 0 {
+				t.Errorf("CountAudit(B, %+v) = %d, %v; want 0", f, n, err)
+			}
 		}
 		rs, _, err := s.FindReminders(ctx, "B", storage.ReminderFilter{Statuses: []mission.ReminderStatus{
 			mission.ReminderPending, mission.ReminderSent, mission.ReminderFailed, mission.ReminderMissed, mission.ReminderCancelled}})

@@ -450,6 +450,14 @@ func TestDeleteIsSoft(t *testing.T) {
 		if len(entries) != 2 || entries[0].Action != "delete" {
 			t.Fatalf("audit of arrival #%d = %+v, want create then delete", gone.ID, entries)
 		}
+		f := storage.AuditFilter{Kind: mission.KindArrival, RecordID: gone.ID}
+		if n, err := s.CountAudit(ctx, "A", f); err != nil || n != 2 {
+			t.Errorf("CountAudit(A, %+v) = %d, %v; want 2", f, n, err)
+		}
+		f.Limit, f.Offset = 1, 1
+		if page, err := s.FindAudit(ctx, "A", f); err != nil || len(page) != 1 || page[0].ID != entries[1].ID {
+			t.Errorf("FindAudit(A, %+v) = %+v, %v; want the create entry alone", f, page, err)
+		}
 		var img storage.Arrival
 		if err := json.Unmarshal([]byte(entries[0].Before), &img); err != nil {
 			t.Fatalf("delete entry's before image %q: %v", entries[0].Before, err)
