@@ -27,6 +27,7 @@ import (
 	"syscall"
 	"time"
 
+	"liaison/locale"
 	"liaison/bot"
 	"liaison/commands"
 	"liaison/jobs"
@@ -71,6 +72,7 @@ type cliArgs struct {
 	guild      string
 	guildGiven bool
 	demo       bool
+	locale     string // console: the user's language
 }
 
 // parseArgs reads the verb, its arguments and the flags, which may stand anywhere:
@@ -82,6 +84,7 @@ func parseArgs(args []string, stderr io.Writer) (cliArgs, error) {
 	fs.StringVar(&a.configPath, "config", "", "configuration file (default liaison.toml if present)")
 	fs.StringVar(&a.guild, "guild", "console", "guild ID for console, import and export")
 	fs.BoolVar(&a.demo, "demo", false, "console: load the demo timeline into a fresh database")
+	fs.StringVar(&a.locale, "locale", "", "console: answer in this language (en, fr or es; default the server's)")
 	var positional []string
 	for rest := args; ; {
 		if err := fs.Parse(rest); err != nil {
@@ -97,6 +100,11 @@ func parseArgs(args []string, stderr io.Writer) (cliArgs, error) {
 	a.verb = verbRun
 	if len(positional) > 0 {
 		a.verb, a.positional = positional[0], positional[1:]
+	}
+	if a.locale != "" {
+		if _, ok := locale.Parse(a.locale); !ok {
+			return a, fmt.Errorf("--locale %q: want en, fr or es", a.locale)
+		}
 	}
 	switch a.verb {
 	case verbRun, verbConsole, verbRegister, verbMigrate, verbImport, verbExport, verbBackup, verbVersion:
@@ -170,7 +178,7 @@ func runVerb(ctx context.Context, a cliArgs, cfg Config, store *storage.Store, a
 		fmt.Fprintln(stdout, "database is up to date")
 		return nil
 	case verbConsole:
-		return runConsole(ctx, cfg, store, log, a.guild, a.guildGiven, a.demo, stdin, stdout)
+		return runConsole(ctx, cfg, store, log, a, stdin, stdout)
 	case verbImport:
 		file, err := one("liaison import FILE.csv [--guild ID]")
 		if err != nil {
@@ -267,7 +275,8 @@ func newLogger(cfg Config, w io.Writer) (*slog.Logger, error) {
 }
 
 // runConsole serves the console door until the input ends.
-func runConsole(ctx context.Context, cfg Config, store *storage.Store, log *slog.Logger, guild string, guildGiven, demo bool, in io.Reader, out io.Writer) error {
+func runConsole(ctx context.Context, cfg Config, store *storage.Store, log *slog.Logger, a cliArgs, in io.Reader, out io.Writer) error {
+	guild, guildGiven, demo := a.guild, a.guildGiven, a.demo
 	if demo {
 		empty, err := store.GuildIsEmpty(ctx, guild)
 		if err != nil {
@@ -292,7 +301,7 @@ func runConsole(ctx context.Context, cfg Config, store *storage.Store, log *slog
 		return err
 	}
 	router.Now = store.Now // the console's one clock, which its scheduler shares
-	console := &bot.Console{Router: router, GuildID: guild, UserID: "console", In: in, Out: out}
+	console := &bot.Console{Router: router, GuildID: guild, UserID: "console", In: in, Out: out, Locale: a.locale}
 	return serveConsole(ctx, cfg, store, log, console, guild)
 }
 

@@ -28,6 +28,9 @@ type Console struct {
 	UserID string
 	In     io.Reader
 	Out    io.Writer
+	// Locale is the console user's language, as Discord's client would send it ("fr", "es");
+	// empty means the server's language.
+	Locale string
 
 	mu      sync.Mutex // serialises output between answers and printed reminders
 	n       int
@@ -75,6 +78,7 @@ func (c *Console) interaction(line string) (*discordgo.Interaction, error) {
 	c.n++
 	base := &discordgo.Interaction{
 		ID: fmt.Sprintf("console-%d", c.n), Token: "console", AppID: "console", GuildID: c.GuildID, ChannelID: "console",
+		Locale: discordgo.Locale(c.Locale),
 		Member: &discordgo.Member{User: &discordgo.User{ID: c.UserID, Username: "console"},
 			Permissions: discordgo.PermissionManageGuild},
 	}

@@ -38,6 +38,7 @@ var specAccess = map[string]bot.Access{
 	"settings moderator-role": bot.Admin,
 	"settings timezone":       bot.Admin,
 	"settings digest":         bot.Admin,
+	"settings language":       bot.Admin,
 	"history":                 bot.Moderator,
 	"export":                  bot.Moderator,
 	"help":                    bot.Everyone,

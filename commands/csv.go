@@ -27,7 +27,11 @@ func ExportKinds() []string { return slices.Clone(exportKinds[:]) }
 // kind does not use are left empty. The mission row (kind "mission") carries name, lead
 // (country), planned (personnel), mandate end (time), time zone and airport (destination).
 var csvHeader = []string{"kind", "id", "time", "country", "personnel", "role", "flight", "status", "destination",
-	"aircraft", "origin", "manifest", "landed_at", "unit", "reason", "source", "note", "logged_by", "name", "timezone"}
+	"aircraft", "origin", "manifest", "landed_at", "unit", "reason", "source", "note", "logged_by", "name", "timezone", "language"}
+
+// csvHeaderBefore is the header before the language column; files written then import as
+// they are.
+var csvHeaderBefore = csvHeader[:len(csvHeader)-1]
 
 var auditHeader = []string{"id", "at", "user", "command", "kind", "record_id", "action", "before", "after"}
 
@@ -252,7 +256,7 @@ func ImportCSV(ctx context.Context, s *storage.Store, a storage.Actor, in io.Rea
 	if strings.Join(head, ",") == strings.Join(auditHeader, ",") {
 		return res, fmt.Errorf("an audit export is a record of changes, not records to import")
 	}
-	if len(head) < len(csvHeader) || strings.Join(head[:len(csvHeader)], ",") != strings.Join(csvHeader, ",") {
+	if !hasPrefix(head, csvHeader) && !hasPrefix(head, csvHeaderBefore) {
 		return res, fmt.Errorf("line 1: the header must be %s", strings.Join(csvHeader, ","))
 	}
 	landed := map[int64]bool{} // flights of this file that land: their arrivals come with the landing
@@ -282,6 +286,11 @@ func ImportCSV(ctx context.Context, s *storage.Store, a storage.Actor, in io.Rea
 		}
 	}
 	return res, nil
+}
+
+// hasPrefix reports whether the header begins with want.
+func hasPrefix(head, want []string) bool {
+	return len(head) >= len(want) && slices.Equal(head[:len(want)], want)
 }
 
 // checkCells refuses a row with text that cannot be stored or misleads (see
@@ -397,6 +406,14 @@ func importMission(in rowReader) (importOp, error) {
 		}
 	}
 	tz, name := in.r.get("timezone"), in.r.get("name")
+	var lang locale.Lang
+	if v := in.r.get("language"); v != "" {
+		l, ok := locale.Parse(v)
+		if !ok {
+			return nil, fmt.Errorf("unknown language %q (en, fr or es)", v)
+		}
+		lang = l
+	}
 	if tz != "" {
 		if _, err := time.LoadLocation(tz); err != nil {
 			return nil, fmt.Errorf("unknown time zone %q", tz)
@@ -418,6 +435,7 @@ func importMission(in rowReader) (importOp, error) {
 			}
 			setIf(&g.Timezone, tz, tz != "")
 			setIf(&g.Airport, ap, ap != "")
+			setIf(&g.Language, string(lang), lang != "")
 			return nil
 		})
 		res.Mission++

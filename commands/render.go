@@ -38,8 +38,8 @@ func user(id string) string {
 	return "<@" + id + ">"
 }
 
-// langOf is the language a reply to req is written in. English is the only catalog yet.
-func langOf(req *bot.Request) render.Lang { return render.English }
+// langOf is the language a reply to req is written in (the router chose it).
+func langOf(req *bot.Request) render.Lang { return req.Lang }
 
 // statusIcon marks a flight status.
 func statusIcon(status mission.FlightStatus) string {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"liaison/locale"
 	"liaison/bot"
 	"liaison/mission"
 	"liaison/storage"
@@ -56,6 +57,9 @@ func settingsCommand(d Deps) *bot.Command {
 				Options: []*discordgo.ApplicationCommandOption{
 					optString("schedule", "5-field cron in the server's time zone, e.g. 0 8 * * *, or off", true, maxScheduleText)},
 				Run: set(readDigest)},
+			{Name: "language", Description: "Language of reminders, the digest and other posts", Access: bot.Admin,
+				Options: []*discordgo.ApplicationCommandOption{languageOption()},
+				Run:     set(readLanguage)},
 		},
 	}
 }
@@ -82,6 +86,24 @@ func readTimezone(req *bot.Request) (func(g *storage.Guild), string, error) {
 		return nil, "", err
 	}
 	return func(g *storage.Guild) { g.Timezone = name }, "time zone set to " + name, nil
+}
+
+// languageOption offers every language Liaison writes, each named in itself.
+func languageOption() *discordgo.ApplicationCommandOption {
+	o := optString("language", "Language of the server's posts", true, 0)
+	for _, l := range locale.Languages() {
+		o.Choices = append(o.Choices, &discordgo.ApplicationCommandOptionChoice{Name: l.Name(), Value: string(l)})
+	}
+	return o
+}
+
+func readLanguage(req *bot.Request) (func(g *storage.Guild), string, error) {
+	s, _ := req.String("language")
+	l, ok := locale.Parse(s)
+	if !ok {
+		return nil, "", mission.Invalidf("`/settings language language:fr`", "unknown language %q (en, fr or es)", s)
+	}
+	return func(g *storage.Guild) { g.Language = string(l) }, "language of posts set to " + l.Name(), nil
 }
 
 func readDigest(req *bot.Request) (func(g *storage.Guild), string, error) {
@@ -140,5 +162,6 @@ func settingsEmbed(g storage.Guild) *discordgo.MessageEmbed {
 		{Name: "Default airport", Value: g.Airport, Inline: true},
 		{Name: "Reminder offsets", Value: g.ReminderOffsets, Inline: true},
 		{Name: "Daily digest", Value: "`" + g.Digest + "`", Inline: true},
+		{Name: "Language of posts", Value: locale.Pick("", locale.Lang(g.Language)).Name(), Inline: true},
 	}}
 }

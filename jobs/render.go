@@ -9,6 +9,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"liaison/locale"
 	"liaison/discordtext"
 	"liaison/mission"
 	"liaison/render"
@@ -298,8 +299,8 @@ func (s *Scheduler) describeReminder(r storage.Reminder) string {
 	return fmt.Sprintf("Reminder #%d", r.ID)
 }
 
-// postLang is the language of the guild's posts. English is the only catalog yet.
-func postLang(g storage.Guild) render.Lang { return render.English }
+// postLang is the language of the guild's posts: its /settings language, else English.
+func postLang(g storage.Guild) render.Lang { return locale.Pick("", locale.Lang(g.Language)) }
 
 // destination is the flight's airport, or the guild's default.
 func destination(f storage.Flight, g storage.Guild) string {

@@ -72,6 +72,12 @@ func TestCatalogsComplete(t *testing.T) {
 				t.Errorf("%s lacks %q", l, id)
 				continue
 			}
+			if _, plural := forms["one"]; plural && l != English {
+				// CLDR gives French and Spanish a form for millions ("1 000 000 de …").
+				if _, ok := tr["many"]; !ok {
+					t.Errorf("%s %q lacks its \"many\" form", l, id)
+				}
+			}
 			want := variables(forms["other"])
 			for form, s := range tr {
 				if got := variables(s); !slices.Equal(got, want) {

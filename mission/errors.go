@@ -131,6 +131,21 @@ func Invalid(err error, example string) error {
 	return &Error{Kind: EInvalid, Msg: err.Error(), Example: example}
 }
 
+// InvalidWith turns a parser's error into an invalid-input error with the catalog text of a
+// valid example: a parser's *Error keeps its own text and gains the example (when it has
+// none); any other error's message is shown as it is.
+func InvalidWith(err error, exampleKey string, args ...any) error {
+	var e *Error
+	if errors.As(err, &e) {
+		c := *e
+		if c.ExampleText.Key == "" && c.Example == "" {
+			c.ExampleText = T(exampleKey, args...)
+		}
+		return &c
+	}
+	return &Error{Kind: EInvalid, Msg: err.Error(), ExampleText: T(exampleKey, args...)}
+}
+
 // NotFound says that the record what #id does not exist in the caller's guild (a record of
 // another guild does not exist there either).
 func NotFound(what string, id int64) error {

@@ -9,30 +9,40 @@ import (
 	"strings"
 
 	"liaison/discordtext"
+	"liaison/locale"
 	"liaison/mission"
 	"liaison/storage"
 )
 
-// Lang is a language Liaison writes in, as a BCP 47 base tag.
-type Lang string
+// Lang is the language a rendering is written in.
+type Lang = locale.Lang
 
 // English is the source language of every text.
-const English Lang = "en"
+const English = locale.English
 
-// Country is a stored alpha-2 code as readers recognise it: flag and name ("🇬🇹 Guatemala"),
-// or the code itself when it is not a known country.
-func Country(lang Lang, code string) string { return mission.CountryName(code) }
+// Country is a stored alpha-2 code as readers of lang recognise it: flag and name
+// ("🇺🇸 États-Unis"), or the code itself when it is not a known country.
+func Country(lang Lang, code string) string { return locale.Country(lang, code) }
+
+// Number is a whole number as lang writes it.
+func Number(lang Lang, n int64) string { return locale.Number(lang, n) }
+
+// Role is a personnel type in lang ("militaires", "policía"); a count picks the plural form.
+func Role(lang Lang, r mission.Role, count int64) string {
+	return locale.T(lang, "role."+string(r), "Count", count)
+}
 
 // ManifestLine is one line of a manifest: "🇬🇹 Guatemala — 75 military".
 func ManifestLine(lang Lang, l mission.ManifestLine) string {
-	return fmt.Sprintf("%s — %s %s", Country(lang, l.Country), discordtext.Thousands(int64(l.Personnel)), l.Role)
+	return locale.T(lang, "render.manifest_line", "Country", Country(lang, l.Country), "Personnel", Number(lang, int64(l.Personnel)),
+		"Role", Role(lang, l.Role, int64(l.Personnel)))
 }
 
 // Manifest is a flight's manifest one line per country, with the total when there are several
 // lines, or says that it was not reported.
 func Manifest(lang Lang, lines []storage.ManifestLine) string {
 	if len(lines) == 0 {
-		return "manifest not reported"
+		return locale.T(lang, "render.manifest_none")
 	}
 	out := make([]string, 0, len(lines)+1)
 	var total int64
@@ -41,7 +51,7 @@ func Manifest(lang Lang, lines []storage.ManifestLine) string {
 		total += int64(l.Personnel)
 	}
 	if len(lines) > 1 {
-		out = append(out, fmt.Sprintf("**%s** personnel in all", discordtext.Thousands(total)))
+		out = append(out, locale.T(lang, "render.manifest_total", "Count", total))
 	}
 	return strings.Join(out, "\n")
 }
@@ -49,11 +59,11 @@ func Manifest(lang Lang, lines []storage.ManifestLine) string {
 // ManifestShort is a manifest on one line, for lists and autocomplete: "GT 75, SV 8".
 func ManifestShort(lang Lang, lines []storage.ManifestLine) string {
 	if len(lines) == 0 {
-		return "manifest not reported"
+		return locale.T(lang, "render.manifest_none")
 	}
 	parts := make([]string, len(lines))
 	for i, l := range lines {
-		parts[i] = l.Country + " " + discordtext.Thousands(int64(l.Personnel))
+		parts[i] = l.Country + " " + Number(lang, int64(l.Personnel))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -62,18 +72,20 @@ func ManifestShort(lang Lang, lines []storage.ManifestLine) string {
 // the ETA as a Discord timestamp so that each reader sees it in their own time zone.
 func FlightLine(lang Lang, f storage.Flight) string {
 	return fmt.Sprintf("#%d · %s (%s) · %s · %s", f.ID, discordtext.Timestamp(f.ETA, "f"), discordtext.Timestamp(f.ETA, "R"),
-		orUnset(f.Destination), ManifestShort(lang, f.Manifest))
+		orUnset(lang, f.Destination), ManifestShort(lang, f.Manifest))
 }
 
 // FlightLabel is a flight as an autocomplete choice, where Discord shows plain text only, so the
-// ETA is written out in the guild's zone: "#12 · 4 Jan 2025 14:00 · PAP · GT 75, SV 8".
+// ETA is written out in the guild's zone, in lang's date layout: "#12 · 4 Jan 2025 14:00 · PAP ·
+// GT 75, SV 8".
 func FlightLabel(lang Lang, f storage.Flight, g storage.Guild) string {
-	return fmt.Sprintf("#%d · %s · %s · %s", f.ID, f.ETA.In(g.Location()).Format("2 Jan 2006 15:04"), orUnset(f.Destination), ManifestShort(lang, f.Manifest))
+	return fmt.Sprintf("#%d · %s · %s · %s", f.ID, f.ETA.In(g.Location()).Format(locale.T(lang, "layout.date_time")),
+		orUnset(lang, f.Destination), ManifestShort(lang, f.Manifest))
 }
 
-func orUnset(airport string) string {
+func orUnset(lang Lang, airport string) string {
 	if airport == "" {
-		return "destination not set"
+		return locale.T(lang, "render.no_destination")
 	}
 	return airport
 }
@@ -86,11 +98,11 @@ func ForceSummary(lang Lang, g storage.Guild, levels []storage.CountryForce, dep
 	b.WriteString(Deployed(lang, g, deployed))
 	b.WriteString("\n\n" + ByCountry(lang) + "\n")
 	if len(levels) == 0 {
-		b.WriteString("_nothing logged yet: /arrival log or /pledge set_\n")
+		b.WriteString(locale.T(lang, "render.nothing_logged") + "\n")
 	}
 	for i, l := range levels {
 		if i == maxCountries {
-			fmt.Fprintf(&b, "… and %d more countries: see `/forces`\n", len(levels)-i)
+			b.WriteString(locale.T(lang, "render.more_countries", "Count", len(levels)-i) + "\n")
 			break
 		}
 		b.WriteString(CountryLevel(lang, l) + "\n")
@@ -99,40 +111,39 @@ func ForceSummary(lang Lang, g storage.Guild, levels []storage.CountryForce, dep
 }
 
 // ByCountry is the heading of the force summary's country lines, and of /forces' further pages.
-func ByCountry(lang Lang) string { return "**By country** — deployed · pledged · gap" }
+func ByCountry(lang Lang) string { return locale.T(lang, "render.by_country") }
 
 // CountryLevel is one country's line of the force summary: "🇰🇪 Kenya — 400 · pledged 1,000 ·
 // gap 600".
 func CountryLevel(lang Lang, l storage.CountryForce) string {
-	return fmt.Sprintf("%s — %s · %s", Country(lang, l.Country), discordtext.Thousands(l.Deployed), Pledge(lang, l))
+	return fmt.Sprintf("%s — %s · %s", Country(lang, l.Country), Number(lang, l.Deployed), Pledge(lang, l))
 }
 
 // Deployed is the headline of the force level: "**483** deployed of **2,500** planned (19.3 %)"
 // with a progress bar, or the deployed strength alone while the planned one is not set.
 func Deployed(lang Lang, g storage.Guild, deployed int64) string {
 	if g.Planned > 0 {
-		return fmt.Sprintf("**%s** deployed of **%s** planned (%s)\n%s", discordtext.Thousands(deployed), discordtext.Thousands(int64(g.Planned)),
-			discordtext.Percent(deployed, int64(g.Planned)), discordtext.ProgressBar(deployed, int64(g.Planned)))
+		return locale.T(lang, "render.deployed_of_planned", "Deployed", Number(lang, deployed), "Planned", Number(lang, int64(g.Planned)),
+			"Percent", locale.Percent(lang, deployed, int64(g.Planned))) + "\n" + discordtext.ProgressBar(deployed, int64(g.Planned))
 	}
-	return fmt.Sprintf("**%s** deployed (planned strength not set: `/mission set planned:2500`)", discordtext.Thousands(deployed))
+	return locale.T(lang, "render.deployed_unplanned", "Deployed", Number(lang, deployed))
 }
 
 // Pledge is a country's pledge beside its deployed strength, and the gap between them.
 func Pledge(lang Lang, l storage.CountryForce) string {
 	switch {
 	case l.Pledges == 0:
-		return "no pledge"
+		return locale.T(lang, "render.no_pledge")
 	case l.PledgeUnknown && l.Pledged == 0:
-		return "pledged (size not reported)"
+		return locale.T(lang, "render.pledge_unknown")
 	}
-	s := "pledged " + discordtext.Thousands(l.Pledged)
+	key := "render.pledged"
 	if l.PledgeUnknown {
-		s += "+ (some sizes not reported)"
+		key = "render.pledged_partly_unknown"
 	}
+	s := locale.T(lang, key, "Pledged", Number(lang, l.Pledged))
 	if gap := l.Pledged - l.Deployed; gap > 0 {
-		s += " · gap " + discordtext.Thousands(gap)
-	} else {
-		s += " · pledge met"
+		return s + " · " + locale.T(lang, "render.gap", "Gap", Number(lang, gap))
 	}
-	return s
+	return s + " · " + locale.T(lang, "render.pledge_met")
 }

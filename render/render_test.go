@@ -40,7 +40,7 @@ func TestForceSummary(t *testing.T) {
 		{Country: "SV", Deployed: 8}}
 	got := ForceSummary(English, g, levels, 483, 2)
 	for _, want := range []string{"**483** deployed of **2,500** planned (19.3 %)", "🇰🇪 Kenya — 400 · pledged 1,000 · gap 600",
-		"🇬🇹 Guatemala — 75 · no pledge", "… and 1 more countries"} {
+		"🇬🇹 Guatemala — 75 · no pledge", "… and 1 more country"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("ForceSummary lacks %q:\n%s", want, got)
 		}
