@@ -27,10 +27,10 @@ import (
 	"syscall"
 	"time"
 
-	"liaison/locale"
 	"liaison/bot"
 	"liaison/commands"
 	"liaison/jobs"
+	"liaison/locale"
 	"liaison/storage"
 )
 

@@ -7,8 +7,8 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"liaison/locale"
 	"liaison/bot"
+	"liaison/locale"
 	"liaison/mission"
 	"liaison/storage"
 )
