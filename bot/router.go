@@ -103,6 +103,8 @@ const (
 	OutcomeUserError = "user_error"
 	OutcomeError     = "error"
 	OutcomeDenied    = "denied"
+	// OutcomeReplayed: the interaction had already made its change and made none this time.
+	OutcomeReplayed = "replayed"
 )
 
 type result struct {
@@ -204,8 +206,8 @@ func (r *Router) logSendError(name string, err error) {
 }
 
 // errorReply is the one place that turns errors into replies. An error of a user's kind
-// (invalid input, a missing record, a forbidden state change, a refusal) is shown as is, with
-// its example; anything else is logged once, with a reference the user can quote.
+// (invalid input, a missing record, a forbidden state change, a refusal, a replayed request) is
+// shown as is, with its example; anything else is logged once, with a reference the user can quote.
 func (r *Router) errorReply(name string, err error) (*Reply, string) {
 	var me *mission.Error
 	if errors.As(err, &me) {
@@ -214,6 +216,9 @@ func (r *Router) errorReply(name string, err error) (*Reply, string) {
 			return &Reply{Content: "⛔ " + me.Error(), Ephemeral: true}, OutcomeDenied
 		case mission.EInvalid, mission.ENotFound, mission.EConflict:
 			return &Reply{Content: "❌ " + me.Error(), Ephemeral: true}, OutcomeUserError
+		case mission.EReplayed:
+			// Not an error of the user's: the first delivery did what they asked.
+			return &Reply{Content: "ℹ️ " + me.Error(), Ephemeral: true}, OutcomeReplayed
 		}
 	}
 	ref := newRef()

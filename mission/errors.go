@@ -17,6 +17,10 @@ const (
 	ENotFound                  // no such record in the caller's guild
 	EConflict                  // the record's current state forbids the change
 	EDenied                    // the caller lacks the access the route needs
+	// EReplayed: the same interaction arrived again after it made its change (Discord's
+	// signature stays valid for minutes, so a captured or redelivered request can be sent
+	// twice); nothing was changed the second time.
+	EReplayed
 )
 
 // Error is an error a user can act on. Msg is safe to show as is; Example is a valid input or
@@ -47,6 +51,7 @@ var (
 	ErrNotFound = &Error{Kind: ENotFound}
 	ErrConflict = &Error{Kind: EConflict}
 	ErrDenied   = &Error{Kind: EDenied}
+	ErrReplayed = &Error{Kind: EReplayed}
 )
 
 // KindOf returns the kind of the first *Error in err's chain, or EInternal.
@@ -88,4 +93,16 @@ func Conflict(hint, format string, args ...any) error {
 // Denied refuses a route to a caller without the access it needs.
 func Denied(hint, format string, args ...any) error {
 	return &Error{Kind: EDenied, Msg: fmt.Sprintf(format, args...), Example: hint}
+}
+
+// Replayed says that the interaction of command was already carried out and has not been
+// carried out again. It is a kind of its own rather than a conflict: the request was right, and
+// the answer says so instead of asking for a correction.
+func Replayed(command string) error {
+	what := "This request"
+	if command != "" {
+		what = "This " + command
+	}
+	return &Error{Kind: EReplayed, Msg: what + " was already carried out: the same request arrived twice. Nothing was changed again.",
+		Example: "/history shows the change it made"}
 }
