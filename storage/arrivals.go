@@ -31,6 +31,9 @@ func addForce(tx *gorm.DB, guildID, country string, role mission.Role, delta int
 // LogArrival records an arrival and raises the force level.
 func (s *Store) LogArrival(ctx context.Context, a Actor, in Arrival) (Arrival, error) {
 	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := s.claim(tx, a); err != nil {
+			return err
+		}
 		var err error
 		in, err = s.logArrival(tx, a, in)
 		return err
@@ -69,6 +72,9 @@ func (s *Store) Arrival(ctx context.Context, guildID string, id int64) (Arrival,
 func (s *Store) EditArrival(ctx context.Context, a Actor, id int64, change func(*Arrival) error) (Arrival, error) {
 	var after Arrival
 	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := s.claim(tx, a); err != nil {
+			return err
+		}
 		var cur Arrival
 		if err := tx.Clauses(forUpdate).Where("guild_id = ? AND id = ?", a.GuildID, id).Take(&cur).Error; err != nil {
 			return notFound(err, "arrival", id)
@@ -98,6 +104,9 @@ func (s *Store) EditArrival(ctx context.Context, a Actor, id int64, change func(
 func (s *Store) DeleteArrival(ctx context.Context, a Actor, id int64) (Arrival, error) {
 	var cur Arrival
 	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := s.claim(tx, a); err != nil {
+			return err
+		}
 		if err := tx.Clauses(forUpdate).Where("guild_id = ? AND id = ?", a.GuildID, id).Take(&cur).Error; err != nil {
 			return notFound(err, "arrival", id)
 		}
@@ -156,6 +165,9 @@ func (s *Store) FindArrivals(ctx context.Context, guildID string, f ArrivalFilte
 // LogDeparture records a departure and lowers the force level.
 func (s *Store) LogDeparture(ctx context.Context, a Actor, in Departure) (Departure, error) {
 	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := s.claim(tx, a); err != nil {
+			return err
+		}
 		if err := s.ensureGuild(tx, a.GuildID); err != nil {
 			return err
 		}
