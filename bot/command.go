@@ -170,13 +170,18 @@ type Request struct {
 	Lang locale.Lang
 }
 
-// Actor is the request's author as storage records it, with the command path for the audit.
+// Actor is the request's author as storage records it, with the command path for the audit
+// and the interaction's ID, which storage records with the change so that the same interaction
+// sent again changes nothing.
 func (r *Request) Actor() storage.Actor {
-	name := ""
-	if r.Interaction != nil && r.Interaction.Type == discordgo.InteractionApplicationCommand {
-		name = "/" + r.Route
+	name, id := "", ""
+	if r.Interaction != nil {
+		id = r.Interaction.ID
+		if r.Interaction.Type == discordgo.InteractionApplicationCommand {
+			name = "/" + r.Route
+		}
 	}
-	return storage.Actor{GuildID: r.GuildID, UserID: r.UserID, Command: name}
+	return storage.Actor{GuildID: r.GuildID, UserID: r.UserID, Command: name, InteractionID: id}
 }
 
 // Location is the guild's time zone.

@@ -3,6 +3,8 @@ package bot
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"regexp"
@@ -34,6 +36,7 @@ type Console struct {
 
 	mu      sync.Mutex // serialises output between answers and printed reminders
 	n       int
+	session string             // random, so that two console runs never share an interaction ID
 	buttons []discordgo.Button // the last answer's buttons, for `click LABEL`
 }
 
@@ -76,8 +79,15 @@ func (c *Console) printf(format string, args ...any) {
 // interaction turns a typed line into the interaction Discord would send.
 func (c *Console) interaction(line string) (*discordgo.Interaction, error) {
 	c.n++
+	if c.session == "" {
+		// Storage refuses an interaction ID it has already seen (a replay) for a day; a counter
+		// alone would repeat in the next console run on the same database.
+		b := make([]byte, 6)
+		_, _ = rand.Read(b)
+		c.session = hex.EncodeToString(b)
+	}
 	base := &discordgo.Interaction{
-		ID: fmt.Sprintf("console-%d", c.n), Token: "console", AppID: "console", GuildID: c.GuildID, ChannelID: "console",
+		ID: fmt.Sprintf("console-%s-%d", c.session, c.n), Token: "console", AppID: "console", GuildID: c.GuildID, ChannelID: "console",
 		Locale: discordgo.Locale(c.Locale),
 		Member: &discordgo.Member{User: &discordgo.User{ID: c.UserID, Username: "console"},
 			Permissions: discordgo.PermissionManageGuild},

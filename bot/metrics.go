@@ -105,7 +105,7 @@ func NewMetrics(commands ...string) *Metrics {
 		for _, c := range append(commands, otherCommand) {
 			m.known[c] = true
 			m.duration.WithLabelValues(c)
-			for _, o := range []string{OutcomeOK, OutcomeUserError, OutcomeDenied, OutcomeError} {
+			for _, o := range []string{OutcomeOK, OutcomeUserError, OutcomeDenied, OutcomeReplayed, OutcomeError} {
 				m.interactions.WithLabelValues(c, o)
 			}
 		}

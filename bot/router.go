@@ -135,6 +135,8 @@ const (
 	OutcomeUserError = "user_error"
 	OutcomeError     = "error"
 	OutcomeDenied    = "denied"
+	// OutcomeReplayed: the interaction had already made its change and made none this time.
+	OutcomeReplayed = "replayed"
 )
 
 type result struct {
@@ -253,9 +255,9 @@ func (r *Router) logSendError(name string, err error) {
 }
 
 // errorReply is the one place that turns errors into replies. An error of a user's kind
-// (invalid input, a missing record, a forbidden state change, a refusal) is shown in the
-// reader's language, with its example; anything else is logged once, with a reference the
-// user can quote.
+// (invalid input, a missing record, a forbidden state change, a refusal, a replayed request) is
+// shown in the reader's language, with its example; anything else is logged once, with a
+// reference the user can quote.
 func (r *Router) errorReply(name string, lang locale.Lang, err error) (*Reply, string) {
 	var me *mission.Error
 	if errors.As(err, &me) {
@@ -264,6 +266,9 @@ func (r *Router) errorReply(name string, lang locale.Lang, err error) (*Reply, s
 			return &Reply{Content: "⛔ " + userText(lang, me), Ephemeral: true}, OutcomeDenied
 		case mission.EInvalid, mission.ENotFound, mission.EConflict:
 			return &Reply{Content: "❌ " + userText(lang, me), Ephemeral: true}, OutcomeUserError
+		case mission.EReplayed:
+			// Not an error of the user's: the first delivery did what they asked.
+			return &Reply{Content: "ℹ️ " + userText(lang, me), Ephemeral: true}, OutcomeReplayed
 		}
 	}
 	ref := newRef()

@@ -6,7 +6,9 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -93,8 +95,12 @@ func (r *recorder) Edit(_ context.Context, e *discordgo.WebhookEdit) error {
 	return nil
 }
 
+// interactionIDs numbers the interactions command builds: storage refuses an ID it has seen.
+var interactionIDs atomic.Int64
+
 func command(guild string, perms int64, roles []string, name string, opts ...*discordgo.ApplicationCommandInteractionDataOption) *discordgo.Interaction {
-	return &discordgo.Interaction{ID: "1", Type: discordgo.InteractionApplicationCommand, GuildID: guild, Token: "t",
+	id := strconv.FormatInt(1_200_000_000_000_000_000+interactionIDs.Add(1), 10)
+	return &discordgo.Interaction{ID: id, Type: discordgo.InteractionApplicationCommand, GuildID: guild, Token: "t",
 		Member: &discordgo.Member{User: &discordgo.User{ID: "7"}, Permissions: perms, Roles: roles},
 		Data:   discordgo.ApplicationCommandInteractionData{Name: name, Options: opts}}
 }
@@ -450,5 +456,39 @@ func checkName(t *testing.T, path, name, desc string) {
 	}
 	if n := utf8.RuneCountInString(desc); n < 1 || n > 100 {
 		t.Errorf("%s: description is %d characters, want 1..100", path, n)
+	}
+}
+
+// TestReplayedInteractionIsCarriedOutOnce sends the same /arrival log interaction twice through
+// the router, as a replayed signed request arrives: one arrival is logged, and the second
+// delivery is told, privately, that nothing was changed again.
+func TestReplayedInteractionIsCarriedOutOnce(t *testing.T) {
+	for _, driver := range storagetest.Drivers() {
+		t.Run(driver, func(t *testing.T) {
+			h := newHarness(t, driver)
+			i := command("100", discordgo.PermissionManageGuild, nil, "arrival",
+				sub("log", opt("country", "GT"), opt("personnel", 75.0), opt("role", "military")))
+			first := h.call(i)
+			if first.Data.Flags&discordgo.MessageFlagsEphemeral != 0 || strings.HasPrefix(first.Data.Content, "❌") {
+				t.Fatalf("first delivery answered %q, want the public confirmation", first.Data.Content)
+			}
+			again := h.call(i)
+			if !strings.Contains(again.Data.Content, "already carried out") || !strings.Contains(again.Data.Content, "/arrival log") {
+				t.Errorf("second delivery answered %q, want the notice that /arrival log was already carried out", again.Data.Content)
+			}
+			if again.Data.Flags&discordgo.MessageFlagsEphemeral == 0 {
+				t.Errorf("the replay notice is not ephemeral")
+			}
+			arrivals, n, err := h.store.FindArrivals(context.Background(), "100", storage.ArrivalFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != 1 || arrivals[0].Personnel != 75 {
+				t.Errorf("arrivals after two deliveries = %d (%+v), want one of 75", n, arrivals)
+			}
+			if strings.Contains(h.log.String(), "command failed") {
+				t.Errorf("the replay was logged as a failure:\n%s", h.log.String())
+			}
+		})
 	}
 }

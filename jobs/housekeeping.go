@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
+
+	"liaison/storage"
 )
 
 // newCron builds the housekeeping cron. robfig/cron v3.0.1 starts with an empty job chain, so
@@ -26,8 +28,8 @@ func (s *Scheduler) newCron(spec string, job func()) (*cron.Cron, error) {
 	return c, nil
 }
 
-// Housekeep plans the next digests of every guild, tops up the mandate-end countdowns and
-// clears expired leases. Run calls it at start and on the Housekeeping schedule.
+// Housekeep plans the next digests of every guild, tops up the mandate-end countdowns, forgets
+// handled interactions too old to be replayed and clears expired leases. Run calls it at start and on the Housekeeping schedule.
 func (s *Scheduler) Housekeep(ctx context.Context) error {
 	s.init()
 	var errs []error
@@ -41,6 +43,9 @@ func (s *Scheduler) Housekeep(ctx context.Context) error {
 		errs = append(errs, err)
 	} else if n > 0 {
 		s.Log.Info("planned missing mandate countdown posts", "count", n)
+	}
+	if _, err := s.Store.PruneInteractions(ctx, s.now().Add(-storage.InteractionMemory)); err != nil {
+		errs = append(errs, err)
 	}
 	if n, err := s.Store.ExpireLeases(ctx, s.now()); err != nil {
 		errs = append(errs, err)

@@ -163,3 +163,35 @@ func TestDigestFollowsSettings(t *testing.T) {
 		}
 	})
 }
+
+// TestHousekeepForgetsOldInteractions: housekeeping forgets the interactions handled more than
+// storage.InteractionMemory ago, which can no longer be replayed, and keeps the recent ones.
+func TestHousekeepForgetsOldInteractions(t *testing.T) {
+	for _, driver := range storagetest.Drivers() {
+		t.Run(driver, func(t *testing.T) {
+			f := newFixture(t, driver)
+			ctx := t.Context()
+			logAs := func(id string) {
+				t.Helper()
+				a := storage.Actor{GuildID: "G", UserID: "u", Command: "/arrival log", InteractionID: id}
+				if _, err := f.store.LogArrival(ctx, a, storage.Arrival{Country: "KE", Personnel: 1, Role: "police", ArrivedAt: f.clock.Now()}); err != nil {
+					t.Fatalf("LogArrival(%s): %v", id, err)
+				}
+			}
+			logAs("yesterday")
+			f.clock.Set(storagetest.Start.Add(storage.InteractionMemory - time.Hour))
+			logAs("today")
+			f.clock.Set(storagetest.Start.Add(storage.InteractionMemory + time.Minute))
+			if err := f.sched.Housekeep(ctx); err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			if err := f.store.DB().Table("handled_interactions").Order("interaction_id").Pluck("interaction_id", &ids).Error; err != nil {
+				t.Fatal(err)
+			}
+			if len(ids) != 1 || ids[0] != "today" {
+				t.Errorf("handled interactions after housekeeping = %q, want [today]", ids)
+			}
+		})
+	}
+}

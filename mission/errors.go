@@ -18,6 +18,10 @@ const (
 	ENotFound                  // no such record in the caller's guild
 	EConflict                  // the record's current state forbids the change
 	EDenied                    // the caller lacks the access the route needs
+	// EReplayed: the same interaction arrived again after it made its change (Discord's
+	// signature stays valid for minutes, so a captured or redelivered request can be sent
+	// twice); nothing was changed the second time.
+	EReplayed
 )
 
 // Text is a message for a reader, not yet in their language: its catalog key and its
@@ -95,6 +99,7 @@ var (
 	ErrNotFound = &Error{Kind: ENotFound}
 	ErrConflict = &Error{Kind: EConflict}
 	ErrDenied   = &Error{Kind: EDenied}
+	ErrReplayed = &Error{Kind: EReplayed}
 )
 
 // TextOf is err's text for a reader: its catalog text when it is an *Error that has one, else
@@ -161,4 +166,14 @@ func Conflict(hint, format string, args ...any) error {
 // Denied refuses a route to a caller without the access it needs.
 func Denied(hint, format string, args ...any) error {
 	return &Error{Kind: EDenied, Msg: fmt.Sprintf(format, args...), Example: hint}
+}
+
+// Replayed says that the interaction of command was already carried out and has not been
+// carried out again. It is a kind of its own rather than a conflict: the request was right, and
+// the answer says so instead of asking for a correction.
+func Replayed(command string) error {
+	if command == "" {
+		return Refuse(EReplayed, "error.replayed").WithExample("error.replayed.example")
+	}
+	return Refuse(EReplayed, "error.replayed_command", "Command", command).WithExample("error.replayed.example")
 }

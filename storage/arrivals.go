@@ -58,6 +58,9 @@ func checkForces(tx *gorm.DB, guildID string, keys ...forceKey) error {
 // LogArrival records an arrival and raises the force level.
 func (s *Store) LogArrival(ctx context.Context, a Actor, in Arrival) (Arrival, error) {
 	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := s.claim(tx, a); err != nil {
+			return err
+		}
 		var err error
 		in, err = s.logArrival(tx, a, in)
 		return err
@@ -96,6 +99,9 @@ func (s *Store) Arrival(ctx context.Context, guildID string, id int64) (Arrival,
 func (s *Store) EditArrival(ctx context.Context, a Actor, id int64, change func(*Arrival) error) (Arrival, error) {
 	var after Arrival
 	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := s.claim(tx, a); err != nil {
+			return err
+		}
 		var cur Arrival
 		if err := tx.Clauses(forUpdate).Where("guild_id = ? AND id = ?", a.GuildID, id).Take(&cur).Error; err != nil {
 			return notFound(err, "arrival", id)
@@ -128,6 +134,9 @@ func (s *Store) EditArrival(ctx context.Context, a Actor, id int64, change func(
 func (s *Store) DeleteArrival(ctx context.Context, a Actor, id int64) (Arrival, error) {
 	var cur Arrival
 	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := s.claim(tx, a); err != nil {
+			return err
+		}
 		if err := tx.Clauses(forUpdate).Where("guild_id = ? AND id = ?", a.GuildID, id).Take(&cur).Error; err != nil {
 			return notFound(err, "arrival", id)
 		}
@@ -189,6 +198,9 @@ func (s *Store) FindArrivals(ctx context.Context, guildID string, f ArrivalFilte
 // LogDeparture records a departure and lowers the force level.
 func (s *Store) LogDeparture(ctx context.Context, a Actor, in Departure) (Departure, error) {
 	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := s.claim(tx, a); err != nil {
+			return err
+		}
 		if err := s.ensureGuild(tx, a.GuildID); err != nil {
 			return err
 		}

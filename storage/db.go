@@ -193,6 +193,10 @@ type Actor struct {
 	GuildID string
 	UserID  string
 	Command string
+	// InteractionID is the Discord interaction that asked for the change, recorded with it so
+	// that the same interaction sent again changes nothing (see claim). Empty for the CLI and
+	// the import, which have none; an empty ID is never deduplicated.
+	InteractionID string
 }
 
 // tx runs fn in one write transaction; changes that plan reminders use txPlanning instead.

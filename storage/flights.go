@@ -14,6 +14,9 @@ import (
 // ScheduleFlight records a flight with its manifest and plans its reminders, in one transaction.
 func (s *Store) ScheduleFlight(ctx context.Context, a Actor, f Flight) (Flight, error) {
 	err := s.txPlanning(ctx, func() Change { return flightChange(f) }, func(tx *gorm.DB) error {
+		if err := s.claim(tx, a); err != nil {
+			return err
+		}
 		if err := s.ensureGuild(tx, a.GuildID); err != nil {
 			return err
 		}
@@ -68,6 +71,9 @@ func (s *Store) flight(db *gorm.DB, guildID string, id int64) (Flight, error) {
 func (s *Store) changeFlight(ctx context.Context, a Actor, id int64, action mission.AuditAction, change func(tx *gorm.DB, f *Flight) error) (Flight, error) {
 	var after Flight
 	err := s.txPlanning(ctx, func() Change { return flightChange(after) }, func(tx *gorm.DB) error {
+		if err := s.claim(tx, a); err != nil {
+			return err
+		}
 		f, err := s.flight(tx.Clauses(forUpdate), a.GuildID, id)
 		if err != nil {
 			return err

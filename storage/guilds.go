@@ -69,6 +69,9 @@ func (s *Store) Guilds(ctx context.Context) ([]Guild, error) {
 func (s *Store) UpdateGuild(ctx context.Context, a Actor, change func(g *Guild) error) (Guild, error) {
 	var after Guild
 	err := s.txPlanning(ctx, func() Change { return remindersChange(a.GuildID) }, func(tx *gorm.DB) error {
+		if err := s.claim(tx, a); err != nil {
+			return err
+		}
 		if err := s.ensureGuild(tx, a.GuildID); err != nil {
 			return err
 		}

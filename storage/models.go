@@ -165,3 +165,12 @@ type AuditEntry struct {
 	Before   string
 	After    string
 }
+
+// HandledInteraction records that a Discord interaction made its change: one row per
+// interaction ID, written in the change's transaction (see Actor.InteractionID).
+type HandledInteraction struct {
+	InteractionID string `gorm:"primaryKey"`
+	GuildID       string
+	Command       string // what the repeat is told was already carried out
+	CreatedAt     time.Time
+}

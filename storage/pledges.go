@@ -14,6 +14,9 @@ import (
 // CurrentPledges picks the latest.
 func (s *Store) SetPledge(ctx context.Context, a Actor, in Pledge) (Pledge, error) {
 	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := s.claim(tx, a); err != nil {
+			return err
+		}
 		if err := s.ensureGuild(tx, a.GuildID); err != nil {
 			return err
 		}

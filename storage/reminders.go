@@ -94,7 +94,7 @@ func (s *Store) PlanReminder(ctx context.Context, r Reminder) error {
 }
 
 // planFlight plans a flight's reminders: one per guild offset whose time is still ahead, and the
-// overdue nudge OverdueAfter past the ETA. Keys carry the ETA so that a delay plans new rows.
+// overdue nudge OverdueAfter past the ETA (see flightReminders).
 func (s *Store) planFlight(tx *gorm.DB, f Flight) error {
 	var g Guild
 	if err := tx.Where("id = ?", f.GuildID).Take(&g).Error; err != nil {
@@ -104,25 +104,40 @@ func (s *Store) planFlight(tx *gorm.DB, f Flight) error {
 	if err != nil {
 		return err
 	}
-	now := s.now()
-	fid := f.ID
-	for _, off := range offsets {
-		due := f.ETA.Add(-off)
-		if due.Before(now) {
-			continue // a reminder whose moment passed before the flight was planned says nothing new
-		}
-		key := fmt.Sprintf("flight:%d:%d:%d", f.ID, int64(off/time.Second), f.ETA.Unix())
-		if err := s.insertReminder(tx, Reminder{GuildID: f.GuildID, Kind: mission.ReminderFlight, FlightID: &fid,
-			DedupeKey: key, OffsetSecs: int64(off / time.Second), DueAt: due}); err != nil {
+	for _, r := range flightReminders(f, offsets, s.now()) {
+		if err := s.insertReminder(tx, r); err != nil {
 			return err
 		}
 	}
+	return nil
+}
+
+// flightReminders are the reminders a flight gets under offsets at now: one per offset whose
+// time is still ahead, and the overdue nudge OverdueAfter past the ETA unless that has passed
+// too. Keys carry the ETA so that a delay plans new rows. Planning one flight and re-planning
+// a guild's both take their rows from here, so they cannot disagree.
+func flightReminders(f Flight, offsets []time.Duration, now time.Time) []Reminder {
+	fid := f.ID
+	out := make([]Reminder, 0, len(offsets)+1)
+	seen := make(map[time.Duration]bool, len(offsets))
+	for _, off := range offsets {
+		due := f.ETA.Add(-off)
+		if due.Before(now) || seen[off] {
+			// A reminder whose moment passed before the flight was planned says nothing new; an
+			// offset listed twice is one reminder (one key).
+			continue
+		}
+		seen[off] = true
+		key := fmt.Sprintf("flight:%d:%d:%d", f.ID, int64(off/time.Second), f.ETA.Unix())
+		out = append(out, Reminder{GuildID: f.GuildID, Kind: mission.ReminderFlight, FlightID: &fid,
+			DedupeKey: key, OffsetSecs: int64(off / time.Second), DueAt: due})
+	}
 	due := f.ETA.Add(OverdueAfter)
 	if due.Before(now) {
-		return nil // a flight logged long after its ETA needs no nudge; /flights flags it
+		return out // a flight logged long after its ETA needs no nudge; /flights flags it
 	}
 	key := fmt.Sprintf("overdue:%d:%d", f.ID, f.ETA.Unix())
-	return s.insertReminder(tx, Reminder{GuildID: f.GuildID, Kind: mission.ReminderOverdue, FlightID: &fid,
+	return append(out, Reminder{GuildID: f.GuildID, Kind: mission.ReminderOverdue, FlightID: &fid,
 		DedupeKey: key, DueAt: due})
 }
 
@@ -138,23 +153,72 @@ func (s *Store) cancelFlightReminders(tx *gorm.DB, guildID string, flightID int6
 }
 
 // replanGuildFlights plans the reminders of every open flight again after the offsets changed.
+// It does what cancelling each open flight's pending flight reminders and planning the flight
+// again would (the same rows, revived or new), in a fixed number of statements rather than a
+// few per flight: a guild with thousands of upcoming flights held the only SQLite writer for
+// minutes. Due times and keys are computed in Go by flightReminders, not in SQL: SQLite keeps
+// times as text in the driver's format, and a time computed by SQL would compare wrongly.
 func (s *Store) replanGuildFlights(tx *gorm.DB, g Guild) error {
+	offsets, err := ParseOffsetList(g.ReminderOffsets)
+	if err != nil {
+		return err
+	}
+	open := []mission.FlightStatus{mission.FlightScheduled, mission.FlightDelayed}
 	var flights []Flight
-	if err := tx.Where("guild_id = ? AND status IN ?", g.ID, []mission.FlightStatus{mission.FlightScheduled, mission.FlightDelayed}).
+	if err := tx.Select("id", "guild_id", "eta").Where("guild_id = ? AND status IN ?", g.ID, open).
 		Find(&flights).Error; err != nil {
 		return fmt.Errorf("replan flights: %w", err)
 	}
+	now := s.now()
+	// An offset already posted for this ETA keeps its sent row (the dedupe key), so it is not
+	// posted twice; a cancelled one, including one cancelled here, is revived by the upsert.
+	err = tx.Model(&Reminder{}).
+		Where("guild_id = ? AND kind = ? AND status = ?", g.ID, mission.ReminderFlight, mission.ReminderPending).
+		Where("flight_id IN (?)", tx.Model(&Flight{}).Select("id").Where("guild_id = ? AND status IN ?", g.ID, open)).
+		Updates(map[string]any{"status": mission.ReminderCancelled, "updated_at": now}).Error
+	if err != nil {
+		return fmt.Errorf("replan flights: cancel pending reminders: %w", err)
+	}
+	var rs []Reminder
 	for _, f := range flights {
-		err := tx.Model(&Reminder{}).
-			Where("guild_id = ? AND flight_id = ? AND kind = ? AND status = ?", g.ID, f.ID, mission.ReminderFlight, mission.ReminderPending).
-			Updates(map[string]any{"status": mission.ReminderCancelled, "updated_at": s.now()}).Error
-		if err != nil {
-			return fmt.Errorf("replan flight #%d: %w", f.ID, err)
+		rs = append(rs, flightReminders(f, offsets, now)...)
+	}
+	return s.upsertReminders(tx, rs)
+}
+
+// upsertReminders is insertReminder for many rows, a few hundred per statement: each row is
+// inserted pending, or revives a cancelled row with its key, exactly as insertReminder does.
+func (s *Store) upsertReminders(tx *gorm.DB, rs []Reminder) error {
+	// 11 parameters a row: 400 rows stay well under SQLite's 32,766 and Postgres' 65,535.
+	const perStatement = 400
+	now := s.now()
+	for len(rs) > 0 {
+		batch := rs[:min(perStatement, len(rs))]
+		rs = rs[len(batch):]
+		var q strings.Builder
+		q.WriteString(`INSERT INTO reminders (guild_id, kind, flight_id, dedupe_key, offset_secs, due_at, status, nonce,
+			attempts, lease_owner, lease_until, last_error, message_id, sent_at, late, created_at, updated_at) VALUES `)
+		args := make([]any, 0, len(batch)*11+1)
+		for i, r := range batch {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, 0, '', NULL, '', '', NULL, ?, ?, ?)")
+			nonce := r.Nonce
+			if nonce == "" {
+				nonce = newNonce()
+			}
+			args = append(args, r.GuildID, r.Kind, r.FlightID, r.DedupeKey, r.OffsetSecs, utc(r.DueAt),
+				mission.ReminderPending, nonce, false, now, now)
 		}
-		// An offset already posted for this ETA keeps its sent row (the dedupe key), so it is
-		// not posted twice; a cancelled one is revived by insertReminder.
-		if err := s.planFlight(tx, f); err != nil {
-			return err
+		// The revival insertReminder's OnConflict clause makes, for many rows at once: EXCLUDED
+		// holds each row's own due time.
+		q.WriteString(` ON CONFLICT (guild_id, dedupe_key) DO UPDATE SET status = excluded.status, due_at = excluded.due_at,
+			attempts = 0, lease_owner = '', lease_until = NULL, last_error = '', late = excluded.late,
+			updated_at = excluded.updated_at WHERE reminders.status = ?`)
+		args = append(args, mission.ReminderCancelled)
+		if err := tx.Exec(q.String(), args...).Error; err != nil {
+			return fmt.Errorf("plan %d reminders: %w", len(batch), err)
 		}
 	}
 	return nil
