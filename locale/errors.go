@@ -22,7 +22,7 @@ func Text(l Lang, t mission.Text) string {
 
 // Error writes any error for a reader of l: a *mission.Error's text and example from the
 // catalog (its Error() is only keys, for logs), anything else as its message. Context that
-// wraps a *mission.Error ("line 3: …") is kept in front of it, as it was written.
+// wraps a *mission.Error ("line 3: … (nothing was stored)") is kept around it, as written.
 func Error(l Lang, err error) string {
 	if err == nil {
 		return ""
@@ -41,8 +41,10 @@ func Error(l Lang, err error) string {
 	if example != "" {
 		msg += "\n" + T(l, "error.example", "Example", example)
 	}
-	if full, own := err.Error(), e.Error(); full != own && strings.HasSuffix(full, own) {
-		msg = full[:len(full)-len(own)] + msg
+	if full, own := err.Error(), e.Error(); full != own {
+		if i := strings.LastIndex(full, own); i >= 0 {
+			msg = full[:i] + msg + full[i+len(own):]
+		}
 	}
 	return msg
 }
