@@ -7,7 +7,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
+	"liaison/discordtext"
 	"liaison/mission"
 	"liaison/storage"
 )
@@ -140,5 +142,70 @@ func TestEventInFrenchAndSpanish(t *testing.T) {
 		if e.Name != tc.name || e.Location != tc.location || e.Description != tc.desc {
 			t.Errorf("%s event = %q, %q, %q; want %q, %q, %q", tc.lang, e.Name, e.Location, e.Description, tc.name, tc.location, tc.desc)
 		}
+	}
+}
+
+// TestLongPostsFitInEveryLanguage: in every language a digest with very many countries,
+// flights and missed posts, and a reminder of a flight with a full manifest, fit Discord's
+// limits (French and Spanish words are longer than English ones).
+func TestLongPostsFitInEveryLanguage(t *testing.T) {
+	for _, lang := range []string{"en", "fr", "es"} {
+		t.Run(lang, func(t *testing.T) {
+			f := newFixture(t, storage.DriverSQLite)
+			ctx := context.Background()
+			now := f.clock.Now()
+			g := f.setGuild(t, "G", func(g *storage.Guild) { g.Language = lang; g.Planned = 250000; g.Digest = "0 16 * * *" })
+			a := storage.Actor{GuildID: "G", UserID: "mod"}
+			codes := []string{"GT", "SV", "KE", "JM", "BZ", "BS", "BJ", "TD", "US", "FR", "ES", "CA", "MX", "BR", "AR", "CL", "PE", "CO", "EC", "BO", "PY", "UY", "CR", "PA", "HN", "NI", "DO", "CU", "TT", "BB"}
+			var manifest []storage.ManifestLine
+			for i, c := range codes {
+				if _, err := f.store.LogArrival(ctx, a, storage.Arrival{Country: c, Personnel: 1000 + i, Role: "support", ArrivedAt: now.Add(-time.Duration(i+1) * time.Minute)}); err != nil {
+					t.Fatal(err)
+				}
+				manifest = append(manifest, storage.ManifestLine{ManifestLine: mission.ManifestLine{Country: c, Personnel: 99999, Role: "medical"}})
+			}
+			var fl storage.Flight
+			for i := range 30 {
+				var err error
+				fl, err = f.store.ScheduleFlight(ctx, a, storage.Flight{ETA: now.Add(time.Duration(i+1) * time.Hour), Destination: "MTPP",
+					Aircraft: strings.Repeat("A", mission.MaxShortText), Origin: strings.Repeat("O", mission.MaxShortText),
+					Source: strings.Repeat("S", mission.MaxLongText), Manifest: manifest})
+				if err != nil {
+					t.Fatal(err)
+				}
+				missed := storage.Reminder{GuildID: "G", Kind: mission.ReminderCountdown, OffsetSecs: 30 * 86400, DedupeKey: fmt.Sprintf("m%d", i),
+					DueAt: now.Add(-time.Duration(i+1) * time.Minute), Status: mission.ReminderFailed, LastError: strings.Repeat("e", 300),
+					Nonce: fmt.Sprintf("m%d", i), CreatedAt: now, UpdatedAt: now}
+				if err := f.store.DB().Create(&missed).Error; err != nil {
+					t.Fatal(err)
+				}
+			}
+			for name, r := range map[string]storage.Reminder{
+				"digest": {Kind: mission.ReminderDigest, DedupeKey: "digest:2025-01-01", DueAt: now.Add(-time.Minute)},
+				"flight": {Kind: mission.ReminderFlight, FlightID: &fl.ID, OffsetSecs: 3600, DueAt: fl.ETA.Add(-time.Hour)},
+			} {
+				r.GuildID = "G"
+				m, err := f.sched.compose(ctx, g, r, now, true)
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				if n := utf8.RuneCountInString(m.Content); n > discordtext.MaxContent {
+					t.Errorf("%s content is %d characters", name, n)
+				}
+				for _, e := range m.Embeds {
+					if n := discordtext.EmbedSize(e); n > discordtext.MaxEmbedTotal {
+						t.Errorf("%s embed is %d characters, limit %d", name, n, discordtext.MaxEmbedTotal)
+					}
+					if len(e.Fields) > discordtext.MaxFields {
+						t.Errorf("%s has %d fields", name, len(e.Fields))
+					}
+					for _, fd := range e.Fields {
+						if n := utf8.RuneCountInString(fd.Value); n > discordtext.MaxFieldValue || utf8.RuneCountInString(fd.Name) > discordtext.MaxFieldName {
+							t.Errorf("%s field %q is %d characters", name, fd.Name, n)
+						}
+					}
+				}
+			}
+		})
 	}
 }
