@@ -12,6 +12,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"liaison/locale"
 	"liaison/mission"
 	"liaison/storage"
 )
@@ -205,11 +206,11 @@ func (c *Config) check() error {
 	}
 	offs, err := mission.ParseOffsets(c.Defaults.ReminderOffsets)
 	if err != nil {
-		return &configError{"defaults.reminder_offsets", err.Error()}
+		return &configError{"defaults.reminder_offsets", englishError(err)}
 	}
 	c.parsed.reminderOffsets = offs
 	if c.parsed.airport, err = mission.ParseAirport(c.Defaults.Airport); err != nil {
-		return &configError{"defaults.airport", err.Error()}
+		return &configError{"defaults.airport", englishError(err)}
 	}
 	if c.Defaults.Digest != "off" {
 		if _, err := mission.ParseDigest(c.Defaults.Digest); err != nil || len(strings.Fields(c.Defaults.Digest)) != 5 {
@@ -217,7 +218,7 @@ func (c *Config) check() error {
 		}
 	}
 	if c.parsed.lateGrace, err = parseLateGrace(c.Defaults.LateGrace); err != nil {
-		return &configError{"defaults.late_grace", err.Error()}
+		return &configError{"defaults.late_grace", englishError(err)}
 	}
 	if c.parsed.logLevel, err = parseLogLevel(c.Log.Level); err != nil {
 		return &configError{"log.level", err.Error()}
@@ -227,6 +228,10 @@ func (c *Config) check() error {
 	}
 	return nil
 }
+
+// englishError writes a parser's error for the operator, who reads configuration errors in
+// English: a mission error's Error() is its catalog key, for logs.
+func englishError(err error) string { return locale.Error(locale.English, err) }
 
 func parseLateGrace(s string) (time.Duration, error) {
 	d, err := mission.ParseDuration(s)

@@ -47,7 +47,9 @@ func main() {
 	err := runCLI(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
 	stop()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "liaison:", err)
+		// The operator reads Liaison's own errors in English; a parser's error (an import's
+		// bad line) is a catalog text.
+		fmt.Fprintln(os.Stderr, "liaison:", englishError(err))
 		os.Exit(1)
 	}
 }

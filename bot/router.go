@@ -292,18 +292,8 @@ func userText(lang locale.Lang, e *mission.Error) string {
 	return msg + "\n" + locale.T(lang, "error.example", "Example", example)
 }
 
-// Text writes a mission.Text in lang; a variable that is itself a Text (the reason inside a
-// refusal) is written in lang first.
-func Text(lang locale.Lang, t mission.Text) string {
-	args := make([]any, len(t.Args))
-	for i, a := range t.Args {
-		if inner, ok := a.(mission.Text); ok {
-			a = Text(lang, inner)
-		}
-		args[i] = a
-	}
-	return locale.T(lang, t.Key, args...)
-}
+// Text writes a mission.Text in lang, nested texts included (see locale.Text).
+func Text(lang locale.Lang, t mission.Text) string { return locale.Text(lang, t) }
 
 // Refusals the router gives before any handler runs.
 var (

@@ -2,12 +2,12 @@ package jobs
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"strings"
 	"time"
 
 	"liaison/discordtext"
+	"liaison/locale"
 	"liaison/mission"
 	"liaison/render"
 	"liaison/storage"
@@ -44,9 +44,11 @@ type EventClient interface {
 	SetEventStatus(ctx context.Context, guildID, eventID string, status EventStatus) error
 }
 
-// EventStore records which event mirrors a flight; *storage.Store is one.
+// EventStore records which event mirrors a flight, and reads the guild whose language the
+// event is written in; *storage.Store is one.
 type EventStore interface {
 	SetFlightEvent(ctx context.Context, guildID string, id int64, eventID string) error
+	Guild(ctx context.Context, guildID string) (storage.Guild, error)
 }
 
 // FlightEvents mirrors flights as scheduled events ([discord] scheduled_events). It is a
@@ -94,7 +96,7 @@ func (fe *FlightEvents) FlightChanged(ctx context.Context, f storage.Flight) {
 			// has nothing to announce in the Events tab.
 			return
 		}
-		id, err := fe.Client.CreateEvent(ctx, f.GuildID, fe.event(f))
+		id, err := fe.Client.CreateEvent(ctx, f.GuildID, event(fe.lang(ctx, log, f.GuildID), f))
 		if err != nil {
 			log.Warn("create scheduled event", "err", err)
 			return
@@ -106,7 +108,7 @@ func (fe *FlightEvents) FlightChanged(ctx context.Context, f storage.Flight) {
 		if !f.ETA.After(now()) {
 			return // Discord refuses moving a scheduled event into the past
 		}
-		if err := fe.Client.UpdateEvent(ctx, f.GuildID, f.EventID, fe.event(f)); err != nil {
+		if err := fe.Client.UpdateEvent(ctx, f.GuildID, f.EventID, event(fe.lang(ctx, log, f.GuildID), f)); err != nil {
 			log.Warn("update scheduled event", "err", err)
 		}
 	case f.EventID == "":
@@ -126,33 +128,45 @@ func (fe *FlightEvents) FlightChanged(ctx context.Context, f storage.Flight) {
 	}
 }
 
-// event renders the flight as an event.
-func (fe *FlightEvents) event(f storage.Flight) Event {
-	name := fmt.Sprintf("✈️ Flight #%d", f.ID)
+// lang is the language of the guild's posts, which its events are written in too. The
+// mirror is a courtesy copy, so a guild that cannot be read gets English rather than no event.
+func (fe *FlightEvents) lang(ctx context.Context, log *slog.Logger, guildID string) locale.Lang {
+	g, err := fe.Store.Guild(ctx, guildID)
+	if err != nil {
+		log.Warn("load guild for its language; writing the event in English", "err", err)
+		return locale.English
+	}
+	return postLang(g)
+}
+
+// event renders the flight as an event, in lang.
+func event(lang locale.Lang, f storage.Flight) Event {
+	name := locale.T(lang, "post.event_name", "ID", f.ID)
 	loc := f.Destination
 	if loc == "" {
-		loc = "destination to be confirmed"
+		loc = locale.T(lang, "post.event_no_destination")
 	} else {
-		name += " → " + f.Destination
+		name = locale.T(lang, "post.event_name_to", "ID", f.ID, "Destination", f.Destination)
 	}
 	var parts []string
 	for _, l := range f.Manifest {
-		parts = append(parts, render.ManifestLine(render.English, l.ManifestLine))
+		parts = append(parts, render.ManifestLine(lang, l.ManifestLine))
 	}
-	desc := "Manifest: " + strings.Join(parts, "; ")
+	desc := locale.T(lang, "post.event_manifest", "Lines", strings.Join(parts, "; "))
 	if len(parts) == 0 {
-		desc = "Manifest not reported."
+		desc = locale.T(lang, "post.event_no_manifest")
 	}
 	if f.Aircraft != "" {
-		desc += "\nAircraft: " + f.Aircraft
+		desc += "\n" + locale.T(lang, "post.event_aircraft", "Aircraft", f.Aircraft)
 	}
 	if f.Origin != "" {
-		desc += "\nFrom: " + f.Origin
+		desc += "\n" + locale.T(lang, "post.event_origin", "Origin", f.Origin)
 	}
 	if f.Status == mission.FlightDelayed {
-		desc += "\nDelayed"
 		if f.Reason != "" {
-			desc += ": " + f.Reason
+			desc += "\n" + locale.T(lang, "post.event_delayed_reason", "Reason", f.Reason)
+		} else {
+			desc += "\n" + locale.T(lang, "post.event_delayed")
 		}
 	}
 	return Event{Name: discordtext.Truncate(name, 100), Description: discordtext.Truncate(desc, 1000), Location: discordtext.Truncate(loc, 100),

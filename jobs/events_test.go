@@ -43,7 +43,15 @@ func (f *fakeEvents) SetEventStatus(_ context.Context, guildID, eventID string, 
 	return f.fail
 }
 
-type fakeEventStore struct{ set []string }
+// fakeEventStore records the event IDs set; its guilds write in lang (English when empty).
+type fakeEventStore struct {
+	set  []string
+	lang string
+}
+
+func (f *fakeEventStore) Guild(_ context.Context, guildID string) (storage.Guild, error) {
+	return storage.Guild{ID: guildID, Language: f.lang}, nil
+}
 
 func (f *fakeEventStore) SetFlightEvent(_ context.Context, guildID string, id int64, eventID string) error {
 	f.set = append(f.set, fmt.Sprintf("%s #%d %s", guildID, id, eventID))

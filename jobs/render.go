@@ -3,7 +3,6 @@ package jobs
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -57,7 +56,7 @@ func (s *Scheduler) compose(ctx context.Context, g storage.Guild, r storage.Remi
 		return m, err
 	}
 	if late {
-		m.Content = fmt.Sprintf("⏰ *Posted late: this was due %s (%s).*\n", discordtext.Timestamp(r.DueAt, "F"), discordtext.Timestamp(r.DueAt, "R")) + m.Content
+		m.Content = locale.T(postLang(g), "post.late", "Due", discordtext.Timestamp(r.DueAt, "F"), "Relative", discordtext.Timestamp(r.DueAt, "R")) + "\n" + m.Content
 	}
 	if m.AllowedMentions == nil {
 		// Reminders notify nobody: names are shown, never pinged.
@@ -96,37 +95,38 @@ func (s *Scheduler) composeFlight(ctx context.Context, g storage.Guild, r storag
 	if err != nil {
 		return Message{}, err
 	}
+	lang := postLang(g)
 	dest := destination(f, g)
-	var head string
+	eta, rel := discordtext.Timestamp(f.ETA, "F"), discordtext.Timestamp(f.ETA, "R")
+	key := "post.flight_soon"
 	if off == 0 {
-		head = fmt.Sprintf("🛬 **Flight #%d** is due now at **%s**: ETA %s (%s).", f.ID, dest, discordtext.Timestamp(f.ETA, "F"), discordtext.Timestamp(f.ETA, "R"))
-	} else {
-		head = fmt.Sprintf("✈️ **Flight #%d** to **%s** arrives %s: ETA %s.", f.ID, dest, discordtext.Timestamp(f.ETA, "R"), discordtext.Timestamp(f.ETA, "F"))
+		key = "post.flight_due_now"
 	}
+	head := locale.T(lang, key, "ID", f.ID, "Destination", dest, "ETA", eta, "Relative", rel)
 	e := &discordgo.MessageEmbed{
-		Title: fmt.Sprintf("Flight #%d · %s", f.ID, dest),
+		Title: locale.T(lang, "post.flight_title", "ID", f.ID, "Destination", dest),
 		Color: colourFlight,
 		Fields: []*discordgo.MessageEmbedField{
-			{Name: "ETA", Value: discordtext.Timestamp(f.ETA, "F") + "\n" + discordtext.Timestamp(f.ETA, "R"), Inline: true},
-			{Name: "Destination", Value: dest, Inline: true},
+			{Name: locale.T(lang, "post.field_eta"), Value: eta + "\n" + rel, Inline: true},
+			{Name: locale.T(lang, "post.field_destination"), Value: dest, Inline: true},
 		},
 	}
 	if f.Status == mission.FlightDelayed {
-		v := "delayed"
+		v := locale.T(lang, "post.delayed")
 		if f.Reason != "" {
-			v += ": " + f.Reason
+			v = locale.T(lang, "post.delayed_reason", "Reason", f.Reason)
 		}
-		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Status", Value: v, Inline: true})
+		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: locale.T(lang, "post.field_status"), Value: v, Inline: true})
 	}
 	if f.Aircraft != "" {
-		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Aircraft", Value: f.Aircraft, Inline: true})
+		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: locale.T(lang, "post.field_aircraft"), Value: f.Aircraft, Inline: true})
 	}
 	if f.Origin != "" {
-		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Origin", Value: f.Origin, Inline: true})
+		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: locale.T(lang, "post.field_origin"), Value: f.Origin, Inline: true})
 	}
-	e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Manifest", Value: render.Manifest(postLang(g), f.Manifest)})
+	e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: locale.T(lang, "post.field_manifest"), Value: render.Manifest(lang, f.Manifest)})
 	if f.Source != "" {
-		e.Footer = &discordgo.MessageEmbedFooter{Text: "Source: " + f.Source}
+		e.Footer = &discordgo.MessageEmbedFooter{Text: locale.T(lang, "post.source", "Source", f.Source)}
 	}
 	return Message{Content: head, Embeds: []*discordgo.MessageEmbed{e}}, nil
 }
@@ -140,16 +140,16 @@ func (s *Scheduler) composeOverdue(ctx context.Context, g storage.Guild, r stora
 	// Only the moderator role may be pinged, and only by this post: allowed_mentions names it
 	// alone, so a role or @everyone typed into a flight's note can never ping.
 	am := &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
-	who := "Moderators"
+	lang := postLang(g)
+	who := locale.T(lang, "post.moderators")
 	if g.ModeratorRoleID != "" {
 		who = "<@&" + g.ModeratorRoleID + ">"
 		am.Roles = []string{g.ModeratorRoleID}
 	}
-	content := fmt.Sprintf("⚠️ %s: **flight #%d** to **%s** was due %s (%s) and is neither landed nor cancelled.\n"+
-		"Land it with `/flight land flight:%d`, or change it with `/flight delay` or `/flight cancel`.",
-		who, f.ID, destination(f, g), discordtext.Timestamp(f.ETA, "F"), discordtext.Timestamp(f.ETA, "R"), f.ID)
-	e := &discordgo.MessageEmbed{Title: fmt.Sprintf("Flight #%d is overdue", f.ID), Color: colourOverdue,
-		Fields: []*discordgo.MessageEmbedField{{Name: "Manifest", Value: render.Manifest(postLang(g), f.Manifest)}}}
+	content := locale.T(lang, "post.overdue", "Who", who, "ID", f.ID, "Destination", destination(f, g),
+		"ETA", discordtext.Timestamp(f.ETA, "F"), "Relative", discordtext.Timestamp(f.ETA, "R"))
+	e := &discordgo.MessageEmbed{Title: locale.T(lang, "post.overdue_title", "ID", f.ID), Color: colourOverdue,
+		Fields: []*discordgo.MessageEmbedField{{Name: locale.T(lang, "post.field_manifest"), Value: render.Manifest(lang, f.Manifest)}}}
 	return Message{Content: content, Embeds: []*discordgo.MessageEmbed{e}, AllowedMentions: am}, nil
 }
 
@@ -162,12 +162,13 @@ func (s *Scheduler) composeCountdown(g storage.Guild, r storage.Reminder) (Messa
 	if !r.DueAt.AddDate(0, 0, days).Equal(g.MandateEnd.UTC()) {
 		return Message{}, cancelledf("the mandate end moved to %s", g.MandateEnd.UTC().Format(time.RFC3339))
 	}
+	lang := postLang(g)
 	name := g.MissionName
 	if name == "" {
-		name = "the mission"
+		name = locale.T(lang, "post.the_mission")
 	}
-	left := discordtext.Plural(days, "day")
-	content := fmt.Sprintf("📅 **%s** until the mandate of **%s** ends: %s (%s).", left, name, discordtext.Timestamp(*g.MandateEnd, "F"), discordtext.Timestamp(*g.MandateEnd, "R"))
+	content := locale.T(lang, "post.countdown", "Left", locale.T(lang, "post.days", "Count", days), "Mission", name,
+		"End", discordtext.Timestamp(*g.MandateEnd, "F"), "Relative", discordtext.Timestamp(*g.MandateEnd, "R"))
 	return Message{Content: content}, nil
 }
 
@@ -185,16 +186,17 @@ func (s *Scheduler) composeDigest(ctx context.Context, g storage.Guild, r storag
 	if later {
 		return Message{}, missedf("superseded by a later digest (the bot was offline)")
 	}
-	title := "Daily digest"
+	lang := postLang(g)
+	title := locale.T(lang, "post.digest_title")
 	if d, err := time.ParseInLocation("2006-01-02", strings.TrimPrefix(r.DedupeKey, "digest:"), g.Location()); err == nil {
-		title += " · " + d.Format("Monday 2 January 2006")
+		title = locale.T(lang, "post.digest_title_date", "Date", locale.Date(lang, d))
 	}
 	levels, deployed, err := s.Store.ForceLevels(ctx, g.ID)
 	if err != nil {
 		return Message{}, err
 	}
 	e := &discordgo.MessageEmbed{Title: title, Color: colourDigest,
-		Description: render.ForceSummary(postLang(g), g, levels, deployed, digestCountries)}
+		Description: render.ForceSummary(lang, g, levels, deployed, digestCountries)}
 	for _, section := range []func(context.Context, storage.Guild, time.Time) (*discordgo.MessageEmbedField, error){
 		s.digestFlights, s.digestArrivals, s.digestMissed,
 	} {
@@ -225,7 +227,8 @@ func (s *Scheduler) digestFlights(ctx context.Context, g storage.Guild, now time
 		}
 		lines = append(lines, render.FlightLine(postLang(g), f))
 	}
-	return &discordgo.MessageEmbedField{Name: "Flights in the next 48 h", Value: listOr(lines, "none scheduled")}, nil
+	lang := postLang(g)
+	return &discordgo.MessageEmbedField{Name: locale.T(lang, "post.flights_ahead"), Value: listOr(lang, lines, locale.T(lang, "post.none_scheduled"))}, nil
 }
 
 // digestArrivals sums and lists the arrivals of the last 24 hours.
@@ -238,19 +241,20 @@ func (s *Scheduler) digestArrivals(ctx context.Context, g storage.Guild, now tim
 	if err != nil {
 		return nil, err
 	}
+	lang := postLang(g)
 	var lines []string
 	for _, a := range arrived {
 		line := mission.ManifestLine{Country: a.Country, Personnel: a.Personnel, Role: a.Role}
-		lines = append(lines, render.ManifestLine(postLang(g), line)+", "+discordtext.Timestamp(a.ArrivedAt, "f"))
+		lines = append(lines, render.ManifestLine(lang, line)+", "+discordtext.Timestamp(a.ArrivedAt, "f"))
 	}
-	if more := int(total) - len(arrived); more > 0 {
-		lines = append(lines, fmt.Sprintf("… and %d more", more))
+	if more := total - int64(len(arrived)); more > 0 {
+		lines = append(lines, locale.T(lang, "post.more", "Count", more))
 	}
 	head := ""
 	if total > 0 {
-		head = fmt.Sprintf("**%s** personnel in %s\n", discordtext.Thousands(sum), discordtext.Plural(int(total), "arrival"))
+		head = locale.T(lang, "post.arrived", "Count", sum, "Arrivals", locale.T(lang, "count.arrivals", "Count", total)) + "\n"
 	}
-	return &discordgo.MessageEmbedField{Name: "Arrivals in the last 24 h", Value: head + listOr(lines, "none")}, nil
+	return &discordgo.MessageEmbedField{Name: locale.T(lang, "post.arrivals_back"), Value: head + listOr(lang, lines, locale.T(lang, "post.none"))}, nil
 }
 
 // digestMissed lists the posts missed since the previous digest (at most a week back); nil
@@ -266,37 +270,43 @@ func (s *Scheduler) digestMissed(ctx context.Context, g storage.Guild, now time.
 	if err != nil {
 		return nil, err
 	}
+	lang := postLang(g)
 	var lines []string
 	for i, m := range missed {
 		if i == maxListed {
-			lines = append(lines, "… and more: see `/reminders list`")
+			lines = append(lines, locale.T(lang, "post.more_missed"))
 			break
 		}
-		lines = append(lines, fmt.Sprintf("%s, due %s — %s: %s", s.describeReminder(m), discordtext.Timestamp(m.DueAt, "f"), m.Status, m.LastError))
+		lines = append(lines, locale.T(lang, "post.missed_line", "Reminder", describeReminder(lang, m),
+			"Due", discordtext.Timestamp(m.DueAt, "f"), "Status", locale.T(lang, "post.status."+string(m.Status)), "Error", m.LastError))
 	}
 	if len(lines) == 0 {
 		return nil, nil
 	}
-	return &discordgo.MessageEmbedField{Name: "Posts missed", Value: strings.Join(lines, "\n")}, nil
+	return &discordgo.MessageEmbedField{Name: locale.T(lang, "post.missed"), Value: strings.Join(lines, "\n")}, nil
 }
 
-// describeReminder names a reminder for the digest's missed list.
-func (s *Scheduler) describeReminder(r storage.Reminder) string {
+// describeReminder names a reminder in l for the digest's missed list.
+func describeReminder(l locale.Lang, r storage.Reminder) string {
 	switch r.Kind {
 	case mission.ReminderFlight:
 		if r.FlightID != nil {
-			return fmt.Sprintf("Reminder of flight #%d", *r.FlightID)
+			return locale.T(l, "post.reminder_flight", "ID", *r.FlightID)
 		}
 	case mission.ReminderOverdue:
 		if r.FlightID != nil {
-			return fmt.Sprintf("Overdue notice of flight #%d", *r.FlightID)
+			return locale.T(l, "post.reminder_overdue", "ID", *r.FlightID)
 		}
 	case mission.ReminderDigest:
-		return "Digest of " + strings.TrimPrefix(r.DedupeKey, "digest:")
+		day := strings.TrimPrefix(r.DedupeKey, "digest:")
+		if d, err := time.Parse("2006-01-02", day); err == nil {
+			day = locale.Date(l, d)
+		}
+		return locale.T(l, "post.reminder_digest", "Date", day)
 	case mission.ReminderCountdown:
-		return fmt.Sprintf("Mandate countdown (%s)", discordtext.Plural(int(r.OffsetSecs/86400), "day"))
+		return locale.T(l, "post.reminder_countdown", "Days", locale.T(l, "post.days", "Count", int(r.OffsetSecs/86400)))
 	}
-	return fmt.Sprintf("Reminder #%d", r.ID)
+	return locale.T(l, "post.reminder", "ID", r.ID)
 }
 
 // postLang is the language of the guild's posts: its /settings language, else English.
@@ -310,17 +320,17 @@ func destination(f storage.Flight, g storage.Guild) string {
 	case g.Airport != "":
 		return g.Airport
 	}
-	return "destination not set"
+	return locale.T(postLang(g), "render.no_destination")
 }
 
-// listOr joins a section's lines, at most maxListed of them, or says none.
-func listOr(lines []string, none string) string {
+// listOr joins a section's lines, at most maxListed of them, or says none, in l.
+func listOr(l locale.Lang, lines []string, none string) string {
 	if len(lines) == 0 {
 		return none
 	}
 	if len(lines) > maxListed {
 		n := len(lines) - maxListed
-		lines = append(lines[:maxListed:maxListed], fmt.Sprintf("… and %d more", n))
+		lines = append(lines[:maxListed:maxListed], locale.T(l, "post.more", "Count", n))
 	}
 	return strings.Join(lines, "\n")
 }

@@ -1,7 +1,6 @@
 package mission
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 )
@@ -13,7 +12,7 @@ var airportCode = regexp.MustCompile(`^[A-Z]{3,4}$`)
 func ParseAirport(s string) (string, error) {
 	code := strings.ToUpper(strings.TrimSpace(s))
 	if !airportCode.MatchString(code) {
-		return "", fmt.Errorf("%s is not an airport code (3 letters IATA like PAP, or 4 letters ICAO like MTPP)", inputQuote(code))
+		return "", Refuse(EInvalid, "parse.airport", "Input", inputQuote(code))
 	}
 	return code, nil
 }

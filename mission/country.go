@@ -1,7 +1,6 @@
 package mission
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 	"sync"
@@ -264,7 +263,7 @@ func countryFold(s string) string {
 func LookupCountry(s string) (Country, error) {
 	in := strings.TrimSpace(s)
 	if in == "" {
-		return Country{}, fmt.Errorf("no country given; type a code like GT or a name like Guatemala")
+		return Country{}, Refuse(EInvalid, "parse.country_missing")
 	}
 	t := countries()
 	if len(in) <= 3 {
@@ -287,7 +286,7 @@ func LookupCountry(s string) (Country, error) {
 			return t.all[i], nil
 		}
 	}
-	return Country{}, fmt.Errorf("unknown country %s", inputQuote(in))
+	return Country{}, Refuse(EInvalid, "parse.country_unknown", "Input", inputQuote(in))
 }
 
 // CountryByAlpha2 returns the country for a stored code, so that rows read

@@ -76,7 +76,7 @@ func TestLookupCountryErrors(t *testing.T) {
 			t.Errorf("LookupCountry(%q) = %v, want error %q", tt.in, got, tt.want)
 			continue
 		}
-		if !strings.Contains(err.Error(), tt.want) {
+		if !strings.Contains(english(t, err), tt.want) {
 			t.Errorf("LookupCountry(%q) error %q, want it to contain %q", tt.in, err, tt.want)
 		}
 	}

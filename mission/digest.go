@@ -1,7 +1,7 @@
 package mission
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,15 +28,18 @@ func ParseDigest(spec string) (*cron.SpecSchedule, error) {
 		return nil, nil
 	}
 	if strings.HasPrefix(spec, "TZ=") || strings.HasPrefix(spec, "CRON_TZ=") {
-		return nil, fmt.Errorf("digest schedule %q: the time zone is the guild's (/settings timezone), not part of the schedule", spec)
+		return nil, Refuse(EInvalid, "parse.digest_zone", "Schedule", strconv.Quote(spec))
 	}
 	sch, err := cron.ParseStandard(spec)
 	if err != nil {
-		return nil, fmt.Errorf("digest schedule %q: %w", spec, err)
+		// cron's reason is English only; Cause keeps it for callers that show it alone.
+		e := Refuse(EInvalid, "parse.digest_cron", "Schedule", strconv.Quote(spec), "Reason", err.Error())
+		e.Cause = err
+		return nil, e
 	}
 	ss, ok := sch.(*cron.SpecSchedule)
 	if !ok {
-		return nil, fmt.Errorf("digest schedule %q: want a time of day, such as \"0 8 * * *\"", spec)
+		return nil, Refuse(EInvalid, "parse.digest_time", "Schedule", strconv.Quote(spec))
 	}
 	return ss, nil
 }

@@ -135,7 +135,7 @@ func TestParseDigest(t *testing.T) {
 		sch, err := ParseDigest(tt.spec)
 		switch {
 		case tt.errPart != "":
-			if err == nil || !strings.Contains(err.Error(), tt.errPart) {
+			if err == nil || !strings.Contains(english(t, err), tt.errPart) {
 				t.Errorf("ParseDigest(%q) error = %v, want one mentioning %q", tt.spec, err, tt.errPart)
 			}
 		case err != nil:

@@ -2,7 +2,6 @@ package mission
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,9 +29,6 @@ var durationUnits = map[string]time.Duration{
 	"s": time.Second, "sec": time.Second, "secs": time.Second, "second": time.Second, "seconds": time.Second,
 }
 
-// durationExample ends every duration error so the user sees a valid form.
-const durationExample = "use e.g. 20s, 90m, 2h, 3d or 1h30m"
-
 // ParseDuration parses one user-typed duration ("2d", "90m", "1h30m", "20s",
 // "0"), the syntax shared by reminder offsets, ParseWhen's "in ..." and the
 // configuration. Unlike time.ParseDuration it knows days, accepts spaces and
@@ -41,16 +37,16 @@ func ParseDuration(s string) (time.Duration, error) {
 	in := strings.TrimSpace(s)
 	low := strings.ToLower(in)
 	if low == "" {
-		return 0, fmt.Errorf("no duration given; %s", durationExample)
+		return 0, Refuse(EInvalid, "parse.duration_missing")
 	}
 	if strings.HasPrefix(low, "-") {
-		return 0, fmt.Errorf("%s is negative; %s", inputQuote(in), durationExample)
+		return 0, Refuse(EInvalid, "parse.duration_negative", "Input", inputQuote(in))
 	}
 	if low == "0" {
 		return 0, nil
 	}
 	bad := func() (time.Duration, error) {
-		return 0, fmt.Errorf("%s is not a duration; %s", inputQuote(in), durationExample)
+		return 0, Refuse(EInvalid, "parse.duration_bad", "Input", inputQuote(in))
 	}
 	limit := time.Duration(durationMaxDays) * 24 * time.Hour
 	var total time.Duration
@@ -89,7 +85,7 @@ func ParseDuration(s string) (time.Duration, error) {
 			if len(digits) > 4 {
 				example = "90m"
 			}
-			return 0, fmt.Errorf("%s needs a unit (s, m, h or d), e.g. %s", inputQuote(in), example)
+			return 0, Refuse(EInvalid, "parse.duration_unit", "Input", inputQuote(in), "Example", example)
 		}
 		unit, ok := durationUnits[unitWord]
 		if !ok {
@@ -97,7 +93,7 @@ func ParseDuration(s string) (time.Duration, error) {
 		}
 		n, err := strconv.ParseInt(digits, 10, 64)
 		if err != nil || n > int64(limit/unit) || total+time.Duration(n)*unit > limit {
-			return 0, fmt.Errorf("%s is too long; at most %dd", inputQuote(in), durationMaxDays)
+			return 0, Refuse(EInvalid, "parse.duration_too_long", "Input", inputQuote(in), "Max", durationMaxDays)
 		}
 		total += time.Duration(n) * unit
 	}
@@ -121,18 +117,18 @@ func ParseOffsets(s string) ([]time.Duration, error) {
 			return nil, err
 		}
 		if d > offsetsMaxEach {
-			return nil, fmt.Errorf("offset %s is more than 30 days before the flight", inputQuote(part))
+			return nil, Refuse(EInvalid, "parse.offset_too_far", "Input", inputQuote(part))
 		}
 		if !slices.Contains(out, d) {
 			out = append(out, d)
 		}
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("no reminder offsets given; use e.g. 24h,1h,0")
+		return nil, Refuse(EInvalid, "parse.offsets_missing")
 	}
 	if len(out) > offsetsMaxCount {
-		return nil, fmt.Errorf("%s has %d different offsets; at most %d are allowed, e.g. 24h,1h,0",
-			inputQuote(strings.TrimSpace(s)), len(out), offsetsMaxCount)
+		return nil, Refuse(EInvalid, "parse.offsets_too_many",
+			"Input", inputQuote(strings.TrimSpace(s)), "N", len(out), "Max", offsetsMaxCount)
 	}
 	slices.SortFunc(out, func(a, b time.Duration) int { return cmp.Compare(b, a) })
 	return out, nil

@@ -68,7 +68,7 @@ func TestParseDurationErrors(t *testing.T) {
 			t.Errorf("ParseDuration(%q) = %v, want error %q", tt.in, got, tt.want)
 			continue
 		}
-		if err.Error() != tt.want {
+		if english(t, err) != tt.want {
 			t.Errorf("ParseDuration(%q) error %q, want %q", tt.in, err, tt.want)
 		}
 	}
@@ -121,7 +121,7 @@ func TestParseOffsetsErrors(t *testing.T) {
 		if got != nil {
 			t.Errorf("ParseOffsets(%q) returned %v with the error, want nil", tt.in, got)
 		}
-		if err.Error() != tt.want {
+		if english(t, err) != tt.want {
 			t.Errorf("ParseOffsets(%q) error %q, want %q", tt.in, err, tt.want)
 		}
 	}

@@ -53,13 +53,20 @@ func (t Text) String() string {
 
 // Error is an error a user can act on. Text (or, for messages not yet in the catalog, Msg) says
 // what was wrong; Example (or ExampleText) is a valid input or the next step, shown under it.
+//
+// Cause, when set, is the error of another library that Text reports (cron's reason for
+// refusing a schedule, in English): Unwrap returns it.
 type Error struct {
 	Kind        ErrorKind
 	Text        Text
 	ExampleText Text
 	Msg         string
 	Example     string
+	Cause       error
 }
+
+// Unwrap returns the library error Text reports, if any.
+func (e *Error) Unwrap() error { return e.Cause }
 
 func (e *Error) Error() string {
 	msg, example := e.Msg, e.Example
@@ -126,12 +133,17 @@ func Invalidf(example, format string, args ...any) error {
 	return &Error{Kind: EInvalid, Msg: fmt.Sprintf(format, args...), Example: example}
 }
 
-// Invalid turns a parser's user-safe error into an invalid-input error with an example; an
-// *Error passes through unchanged.
+// Invalid turns a parser's user-safe error into an invalid-input error with an example; a
+// parser's *Error keeps its own text and gains the example when it has none.
 func Invalid(err error, example string) error {
 	var e *Error
 	if errors.As(err, &e) {
-		return err
+		if e.ExampleText.Key != "" || e.Example != "" {
+			return err
+		}
+		c := *e
+		c.Example = example
+		return &c
 	}
 	return &Error{Kind: EInvalid, Msg: err.Error(), Example: example}
 }

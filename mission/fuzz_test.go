@@ -39,7 +39,7 @@ func FuzzParseWhen(f *testing.F) {
 		now := time.Date(2025, 1, 3, 15, 4, 0, 0, locs[0])
 		got, err := ParseWhen(s, now, loc)
 		if err != nil {
-			msg := err.Error()
+			msg := english(t, err)
 			if msg == "" || utf8.RuneCountInString(msg) > 200 || !utf8.ValidString(msg) {
 				t.Fatalf("ParseWhen(%q) error %q: want a short, valid sentence", s, msg)
 			}
@@ -80,7 +80,7 @@ func FuzzParseManifest(f *testing.F) {
 			if got != nil {
 				t.Fatalf("ParseManifest(%q) = %v with error %v, want nil", s, got, err)
 			}
-			if msg := err.Error(); msg == "" || utf8.RuneCountInString(msg) > 250 || !utf8.ValidString(msg) {
+			if msg := english(t, err); msg == "" || utf8.RuneCountInString(msg) > 250 || !utf8.ValidString(msg) {
 				t.Fatalf("ParseManifest(%q) error %q: want a short sentence", s, msg)
 			}
 			return
@@ -127,7 +127,7 @@ func FuzzParseOffsets(f *testing.F) {
 			if got != nil {
 				t.Fatalf("ParseOffsets(%q) = %v with error %v, want nil", s, got, err)
 			}
-			if msg := err.Error(); msg == "" || utf8.RuneCountInString(msg) > 200 || !utf8.ValidString(msg) {
+			if msg := english(t, err); msg == "" || utf8.RuneCountInString(msg) > 200 || !utf8.ValidString(msg) {
 				t.Fatalf("ParseOffsets(%q) error %q: want a short sentence", s, msg)
 			}
 			return
@@ -168,7 +168,7 @@ func FuzzLookupCountry(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		c, err := LookupCountry(s)
 		if err != nil {
-			msg := err.Error()
+			msg := english(t, err)
 			if !strings.HasPrefix(msg, "unknown country ") && !strings.HasPrefix(msg, "no country given") {
 				t.Fatalf("LookupCountry(%q) error %q: unexpected message", s, msg)
 			}

@@ -1,7 +1,6 @@
 package mission
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 )
@@ -36,13 +35,13 @@ func ParseManifest(s string) ([]ManifestLine, error) {
 		}
 	}
 	if len(raw) > MaxManifestLines {
-		return nil, fmt.Errorf("the manifest has %d entries; at most %d are allowed", len(raw), MaxManifestLines)
+		return nil, Refuse(EInvalid, "parse.manifest_too_long", "N", len(raw), "Max", MaxManifestLines)
 	}
 	out := make([]ManifestLine, 0, len(raw))
 	for i, entry := range raw {
 		e, err := parseManifestLine(entry)
 		if err != nil {
-			return nil, fmt.Errorf("entry %d (%s): %w", i+1, inputQuote(entry), err)
+			return nil, Refuse(EInvalid, "parse.manifest_entry", "Entry", i+1, "Input", inputQuote(entry), "Reason", TextOf(err))
 		}
 		out = append(out, e)
 	}
@@ -61,10 +60,10 @@ func parseManifestLine(entry string) (ManifestLine, error) {
 	case n >= 2 && manifestLooksNumeric(f[n-2]):
 		country, count, role = f[:n-2], f[n-2], f[n-1]
 	default:
-		return ManifestLine{}, fmt.Errorf(`expected <country> <personnel> [role], e.g. "GT 75 military"`)
+		return ManifestLine{}, Refuse(EInvalid, "parse.manifest_shape")
 	}
 	if len(country) == 0 {
-		return ManifestLine{}, fmt.Errorf(`the country is missing, e.g. "GT 75 military"`)
+		return ManifestLine{}, Refuse(EInvalid, "parse.manifest_no_country")
 	}
 	c, err := LookupCountry(strings.Join(country, " "))
 	if err != nil {
@@ -72,8 +71,8 @@ func parseManifestLine(entry string) (ManifestLine, error) {
 	}
 	p, err := strconv.Atoi(count)
 	if err != nil || p < MinPersonnel || p > MaxPersonnel {
-		return ManifestLine{}, fmt.Errorf("personnel must be between %d and %d, not %s",
-			MinPersonnel, MaxPersonnel, inputQuote(count))
+		return ManifestLine{}, Refuse(EInvalid, "parse.personnel",
+			"Min", MinPersonnel, "Max", MaxPersonnel, "Input", inputQuote(count))
 	}
 	r, err := ParseRole(role)
 	if err != nil {

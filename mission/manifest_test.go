@@ -35,7 +35,7 @@ func TestParseRole(t *testing.T) {
 			continue
 		}
 		want := fmt.Sprintf("unknown role %q; use one of police, military, medical, staff, support, other", in)
-		if err.Error() != want {
+		if english(t, err) != want {
 			t.Errorf("ParseRole(%q) error %q, want %q", in, err, want)
 		}
 	}
@@ -114,7 +114,7 @@ func TestParseManifestErrors(t *testing.T) {
 		if got != nil {
 			t.Errorf("ParseManifest(%q) returned %v with the error, want nil", tt.in, got)
 		}
-		if err.Error() != tt.want {
+		if english(t, err) != tt.want {
 			t.Errorf("ParseManifest(%q) error\n got %q\nwant %q", tt.in, err, tt.want)
 		}
 	}

@@ -1,7 +1,6 @@
 package mission
 
 import (
-	"fmt"
 	"strings"
 )
 
@@ -49,5 +48,5 @@ func ParseRole(s string) (Role, error) {
 	if r.Valid() {
 		return r, nil
 	}
-	return "", fmt.Errorf("unknown role %s; use one of %s", inputQuote(strings.TrimSpace(s)), strings.Join(Strings(roles[:]...), ", "))
+	return "", Refuse(EInvalid, "parse.role_unknown", "Input", inputQuote(strings.TrimSpace(s)), "Roles", strings.Join(Strings(roles[:]...), ", "))
 }

@@ -1,7 +1,6 @@
 package mission
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -16,8 +15,6 @@ const (
 	whenMaxYear = 2200
 	// whenMaxInput bounds what is parsed; no valid input comes close.
 	whenMaxInput = 64
-	// whenExample ends the "not understood" error so the user sees valid forms.
-	whenExample = "try 2025-01-04 14:00, 2025-01-04, in 2h, tomorrow 09:00 or now"
 )
 
 // ParseWhen parses a user-typed time (the when, eta, at, since, until, as_of
@@ -46,7 +43,7 @@ func ParseWhen(s string, now time.Time, loc *time.Location) (time.Time, error) {
 	}
 	in := strings.TrimSpace(s)
 	if in == "" {
-		return time.Time{}, fmt.Errorf("no time given; %s", whenExample)
+		return time.Time{}, Refuse(EInvalid, "parse.when_missing")
 	}
 	if len(in) > whenMaxInput || !utf8.ValidString(in) {
 		return time.Time{}, whenNotUnderstood(in)
@@ -61,7 +58,7 @@ func ParseWhen(s string, now time.Time, loc *time.Location) (time.Time, error) {
 	case first == "in":
 		var d time.Duration
 		if d, err = ParseDuration(rest); err != nil {
-			return time.Time{}, fmt.Errorf("%s: %w", inputQuote(in), err)
+			return time.Time{}, Refuse(EInvalid, "parse.when_in", "Input", inputQuote(in), "Reason", TextOf(err))
 		}
 		t = now.Add(d)
 	case first == "today" || first == "tomorrow" || first == "yesterday":
@@ -79,15 +76,15 @@ func ParseWhen(s string, now time.Time, loc *time.Location) (time.Time, error) {
 		// Checked on the result in loc, not on the typed year, so that an
 		// instant accepted once is accepted again whatever offset it is
 		// written with.
-		return time.Time{}, fmt.Errorf("%s: year %d is out of range; only years %d to %d are accepted",
-			inputQuote(in), y, whenMinYear, whenMaxYear)
+		return time.Time{}, Refuse(EInvalid, "parse.when_year",
+			"Input", inputQuote(in), "Year", y, "Min", whenMinYear, "Max", whenMaxYear)
 	}
 	return t, nil
 }
 
 // whenNotUnderstood is the error for input that matches no accepted form.
 func whenNotUnderstood(in string) error {
-	return fmt.Errorf("%s is not a time I understand; %s", inputQuote(in), whenExample)
+	return Refuse(EInvalid, "parse.when_unknown", "Input", inputQuote(in))
 }
 
 // whenRelativeDay handles "today", "tomorrow" and "yesterday", optionally
@@ -111,7 +108,7 @@ func whenRelativeDay(in, word, rest string, now time.Time, loc *time.Location) (
 // whenBadClock reports a clock part that is malformed or out of range.
 func whenBadClock(in, clock string) error {
 	if whenClockShaped(clock) {
-		return fmt.Errorf("%s is not a time of day; use 00:00 to 23:59, e.g. 14:00", inputQuote(clock))
+		return Refuse(EInvalid, "parse.when_clock", "Input", inputQuote(clock))
 	}
 	return whenNotUnderstood(in)
 }
@@ -154,7 +151,7 @@ func whenAbsolute(in, low string, loc *time.Location) (time.Time, error) {
 		return time.Time{}, whenNotUnderstood(in)
 	}
 	if month < 1 || month > 12 || day < 1 || day > whenDaysIn(year, time.Month(month)) {
-		return time.Time{}, fmt.Errorf("%s is not a date; use YYYY-MM-DD, e.g. 2025-01-04", inputQuote(datePart))
+		return time.Time{}, Refuse(EInvalid, "parse.when_date", "Input", inputQuote(datePart))
 	}
 	rest = strings.TrimSpace(strings.TrimPrefix(rest, "t"))
 	rest = strings.TrimSpace(strings.TrimPrefix(rest, "at "))
@@ -172,7 +169,7 @@ func whenAbsolute(in, low string, loc *time.Location) (time.Time, error) {
 		if j := strings.LastIndexAny(rest, "+-"); j >= 0 {
 			off, ok := whenParseOffset(rest[j:])
 			if !ok {
-				return time.Time{}, fmt.Errorf("%s is not a UTC offset; use e.g. -05:00 or Z", inputQuote(strings.TrimSpace(rest[j:])))
+				return time.Time{}, Refuse(EInvalid, "parse.when_offset", "Input", inputQuote(strings.TrimSpace(rest[j:])))
 			}
 			clock, zoned, offset = strings.TrimSpace(rest[:j]), true, off
 		}

@@ -203,12 +203,12 @@ func TestParseWhenErrors(t *testing.T) {
 			continue
 		}
 		for _, w := range tt.want {
-			if !strings.Contains(err.Error(), w) {
+			if !strings.Contains(english(t, err), w) {
 				t.Errorf("ParseWhen(%q) error %q, want it to contain %q", tt.in, err, w)
 			}
 		}
-		if len(err.Error()) > 200 {
-			t.Errorf("ParseWhen(%q) error is %d bytes long, want a short sentence", tt.in, len(err.Error()))
+		if len(english(t, err)) > 200 {
+			t.Errorf("ParseWhen(%q) error is %d bytes long, want a short sentence", tt.in, len(english(t, err)))
 		}
 	}
 }

@@ -1,0 +1,50 @@
+package locale
+
+import (
+	"errors"
+	"strings"
+
+	"liaison/mission"
+)
+
+// Text writes a mission.Text in l; a variable that is itself a Text (the reason inside a
+// refusal, the country error inside a manifest entry's) is written in l first.
+func Text(l Lang, t mission.Text) string {
+	args := make([]any, len(t.Args))
+	for i, a := range t.Args {
+		if inner, ok := a.(mission.Text); ok {
+			a = Text(l, inner)
+		}
+		args[i] = a
+	}
+	return T(l, t.Key, args...)
+}
+
+// Error writes any error for a reader of l: a *mission.Error's text and example from the
+// catalog (its Error() is only keys, for logs), anything else as its message. Context that
+// wraps a *mission.Error ("line 3: … (nothing was stored)") is kept around it, as written.
+func Error(l Lang, err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *mission.Error
+	if !errors.As(err, &e) {
+		return err.Error()
+	}
+	msg, example := e.Msg, e.Example
+	if e.Text.Key != "" {
+		msg = Text(l, e.Text)
+	}
+	if e.ExampleText.Key != "" {
+		example = Text(l, e.ExampleText)
+	}
+	if example != "" {
+		msg += "\n" + T(l, "error.example", "Example", example)
+	}
+	if full, own := err.Error(), e.Error(); full != own {
+		if i := strings.LastIndex(full, own); i >= 0 {
+			msg = full[:i] + msg + full[i+len(own):]
+		}
+	}
+	return msg
+}
