@@ -21,9 +21,9 @@ type DailyForce struct {
 	Delta   int64
 }
 
-// utcDay is the day number of t: whole days since 1970-01-01 in UTC. A force chart spanning
+// DayOf is the day number of t: whole days since 1970-01-01 in UTC. A force chart spanning
 // months reads days, not hours, and a UTC day stays put when the guild changes its time zone.
-func utcDay(t time.Time) int64 {
+func DayOf(t time.Time) int64 {
 	s := t.Unix()
 	d := s / 86400
 	if s < 0 && s%86400 != 0 {
@@ -41,7 +41,7 @@ func addDaily(tx *gorm.DB, guildID, country string, role mission.Role, at time.T
 	if delta == 0 {
 		return nil
 	}
-	row := DailyForce{GuildID: guildID, Country: country, Role: role, Day: utcDay(at), Delta: delta}
+	row := DailyForce{GuildID: guildID, Country: country, Role: role, Day: DayOf(at), Delta: delta}
 	err := tx.Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "guild_id"}, {Name: "country"}, {Name: "role"}, {Name: "day"}},
 		DoUpdates: clause.Assignments(map[string]any{"delta": gorm.Expr("daily_forces.delta + ?", delta)}),

@@ -26,7 +26,7 @@ func ledgerDays(t *testing.T, s *storage.Store, guild string) []storage.DailyFor
 	}
 	sums := map[storage.DailyForce]int64{}
 	key := func(c string, r mission.Role, at time.Time) storage.DailyForce {
-		return storage.DailyForce{GuildID: guild, Country: c, Role: r, Day: at.Unix() / 86400}
+		return storage.DailyForce{GuildID: guild, Country: c, Role: r, Day: storage.DayOf(at)}
 	}
 	for _, a := range arrivals {
 		sums[key(a.Country, a.Role, a.ArrivedAt)] += int64(a.Personnel)
@@ -181,9 +181,9 @@ func TestDailyForcesFollowTheLedger(t *testing.T) {
 			t.Fatal(err)
 		}
 		wantKE := []storage.ForceChange{
-			{Day: day(-30, 0).Unix() / 86400, Country: "KE", Role: "police", Delta: 250},
-			{Day: day(-10, 6).Unix() / 86400, Country: "KE", Role: "police", Delta: 200},
-			{Day: day(-5, 0).Unix() / 86400, Country: "KE", Role: "police", Delta: -50},
+			{Day: storage.DayOf(day(-30, 0)), Country: "KE", Role: "police", Delta: 250},
+			{Day: storage.DayOf(day(-10, 6)), Country: "KE", Role: "police", Delta: 200},
+			{Day: storage.DayOf(day(-5, 0)), Country: "KE", Role: "police", Delta: -50},
 		}
 		if !slices.Equal(byRole, wantKE) {
 			t.Errorf("ForceHistory(KE) = %+v, want %+v", byRole, wantKE)

@@ -119,7 +119,7 @@ func (s *Store) dialectType(sql string) string {
 	}
 	sql = strings.NewReplacer("{{pk}}", pk, "{{ts}}", ts).Replace(sql)
 	// {{day:column}} is a timestamp column's day number since 1970-01-01 in UTC, as storage's
-	// utcDay computes it in Go.
+	// DayOf computes it in Go.
 	day := "(CAST(strftime('%s', $1) AS INTEGER) / 86400)"
 	if s.dialect == DriverPostgres {
 		day = "CAST(FLOOR(EXTRACT(EPOCH FROM $1) / 86400) AS BIGINT)"
