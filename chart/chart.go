@@ -212,7 +212,7 @@ func cmpString(a, b string) int {
 
 // pledgedSeries is the pledged total on each day: the sum of the latest pledge of known size
 // per (country, role) as of that day. A pledge whose size is not reported counts nothing, and
-// replaces an earlier sized one, as /forces counts it. It returns nil when nothing is pledged.
+// replaces an earlier sized one, as /forces counts it. It returns nil when no size is known.
 func pledgedSeries(pledges []storage.Pledge, start int64, days int) []int64 {
 	if len(pledges) == 0 {
 		return nil
@@ -243,6 +243,9 @@ func pledgedSeries(pledges []storage.Pledge, start int64, days int) []int64 {
 			total += current[k]
 		}
 		out[d] = total
+	}
+	if slices.Max(out) == 0 {
+		return nil // only pledges of unknown size: no figure to draw, rather than a line at zero
 	}
 	return out
 }
