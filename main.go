@@ -7,6 +7,7 @@
 //	liaison [run] [-config FILE]        the bot
 //	liaison console [-config FILE] [--demo] [--guild ID]
 //	liaison register | migrate | import FILE.csv | export KIND | backup PATH | version
+//	liaison chart [--country CC] [--guild ID] --out FILE.png
 package main
 
 import (
@@ -28,9 +29,12 @@ import (
 	"time"
 
 	"liaison/bot"
+	"liaison/chart"
 	"liaison/commands"
 	"liaison/jobs"
 	"liaison/locale"
+	"liaison/mission"
+	"liaison/render"
 	"liaison/storage"
 )
 
@@ -63,6 +67,7 @@ const (
 	verbImport   = "import"
 	verbExport   = "export"
 	verbBackup   = "backup"
+	verbChart    = "chart"
 	verbVersion  = "version"
 )
 
@@ -75,6 +80,8 @@ type cliArgs struct {
 	guildGiven bool
 	demo       bool
 	locale     string // console: the user's language
+	country    string // chart: one country's chart instead of the whole force's
+	out        string // chart: the PNG file to write
 }
 
 // parseArgs reads the verb, its arguments and the flags, which may stand anywhere:
@@ -87,6 +94,8 @@ func parseArgs(args []string, stderr io.Writer) (cliArgs, error) {
 	fs.StringVar(&a.guild, "guild", "console", "guild ID for console, import and export")
 	fs.BoolVar(&a.demo, "demo", false, "console: load the demo timeline into a fresh database")
 	fs.StringVar(&a.locale, "locale", "", "console: answer in this language (en, fr or es; default the server's)")
+	fs.StringVar(&a.country, "country", "", "chart: one country's force by role (GT, GTM or Guatemala)")
+	fs.StringVar(&a.out, "out", "", "chart: the PNG file to write")
 	var positional []string
 	for rest := args; ; {
 		if err := fs.Parse(rest); err != nil {
@@ -109,10 +118,10 @@ func parseArgs(args []string, stderr io.Writer) (cliArgs, error) {
 		}
 	}
 	switch a.verb {
-	case verbRun, verbConsole, verbRegister, verbMigrate, verbImport, verbExport, verbBackup, verbVersion:
+	case verbRun, verbConsole, verbRegister, verbMigrate, verbImport, verbExport, verbChart, verbBackup, verbVersion:
 		return a, nil
 	}
-	return a, fmt.Errorf("unknown command %q: run, console, register, migrate, import, export, backup or version", a.verb)
+	return a, fmt.Errorf("unknown command %q: run, console, register, migrate, import, export, chart, backup or version", a.verb)
 }
 
 // runCLI dispatches a verb. It is main without os.Exit, so tests can run verbs.
@@ -194,6 +203,11 @@ func runVerb(ctx context.Context, a cliArgs, cfg Config, store *storage.Store, a
 		}
 		_, err = commands.WriteCSV(ctx, store, a.guild, kind, stdout)
 		return err
+	case verbChart:
+		if a.out == "" || len(a.positional) > 0 {
+			return errors.New("usage: liaison chart [--country CC] [--guild ID] --out FILE.png")
+		}
+		return writeChart(ctx, store, a.guild, a.country, a.out, stdout)
 	case verbBackup:
 		path, err := one("liaison backup PATH")
 		if err != nil {
@@ -305,6 +319,31 @@ func runConsole(ctx context.Context, cfg Config, store *storage.Store, log *slog
 	router.Now = store.Now // the console's one clock, which its scheduler shares
 	console := &bot.Console{Router: router, GuildID: guild, UserID: "console", In: in, Out: out, Locale: a.locale}
 	return serveConsole(ctx, cfg, store, log, console, guild)
+}
+
+// writeChart draws the guild's force chart, as /forces chart:true does, into a PNG file.
+func writeChart(ctx context.Context, store *storage.Store, guild, country, out string, stdout io.Writer) error {
+	code := ""
+	if country != "" {
+		c, err := mission.LookupCountry(country)
+		if err != nil {
+			return fmt.Errorf("--country: %w", err)
+		}
+		code = c.Alpha2
+	}
+	g, err := store.Guild(ctx, guild)
+	if err != nil {
+		return err
+	}
+	ch, err := chart.Forces(ctx, store, render.English, g, code, store.Now())
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(out, ch.PNG, 0o644); err != nil {
+		return fmt.Errorf("write chart: %w", err)
+	}
+	fmt.Fprintf(stdout, "chart written to %s (%d bytes)\n%s\n", out, len(ch.PNG), ch.Description)
+	return nil
 }
 
 func buildVersion() string {

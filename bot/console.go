@@ -5,8 +5,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -33,6 +36,9 @@ type Console struct {
 	// Locale is the console user's language, as Discord's client would send it ("fr", "es");
 	// empty means the server's language.
 	Locale string
+	// FileDir is where an answer's files that are not text (a chart) are written, since a
+	// terminal cannot show them; "" is the system's temporary directory.
+	FileDir string
 
 	mu      sync.Mutex // serialises output between answers and printed reminders
 	n       int
@@ -310,6 +316,10 @@ func (c *Console) renderMessage(content string, embeds []*discordgo.MessageEmbed
 	b.WriteString(text)
 	for _, f := range files {
 		data, _ := io.ReadAll(f.Reader)
+		if !strings.HasPrefix(f.ContentType, "text/") && f.ContentType != "" {
+			b.WriteString(c.saveFile(f, data) + "\n")
+			continue
+		}
 		fmt.Fprintf(&b, "📎 %s (%d bytes)\n%s", f.Name, len(data), data)
 		if len(data) > 0 && data[len(data)-1] != '\n' {
 			b.WriteString("\n")
@@ -325,6 +335,25 @@ func (c *Console) renderMessage(content string, embeds []*discordgo.MessageEmbed
 		b.WriteString(strings.Join(labels, " ") + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// saveFile writes a file the terminal cannot show to FileDir and says where, with its
+// description.
+func (c *Console) saveFile(f *discordgo.File, data []byte) string {
+	ext := filepath.Ext(f.Name)
+	out, err := os.CreateTemp(c.FileDir, "liaison-"+strings.TrimSuffix(f.Name, ext)+"-*"+ext)
+	if err == nil {
+		_, err = out.Write(data)
+		err = errors.Join(err, out.Close())
+	}
+	if err != nil {
+		return fmt.Sprintf("📎 %s (%d bytes) could not be saved: %v", f.Name, len(data), err)
+	}
+	line := fmt.Sprintf("📎 %s (%d bytes) written to %s", f.Name, len(data), out.Name())
+	if d := FileDescription(f); d != "" {
+		line += "\n   " + d
+	}
+	return line
 }
 
 // buttonsOf lists the buttons of a message's action rows.

@@ -20,15 +20,35 @@ type restResponder struct {
 }
 
 // Respond posts the interaction callback; a reply with files goes as multipart/form-data
-// (discordgo builds it when Data.Files is set).
+// (discordgo builds it when Data.Files is set, and multipartBody when a file has a description,
+// which discordgo cannot send).
 func (r restResponder) Respond(ctx context.Context, resp *discordgo.InteractionResponse) error {
+	if resp.Data != nil && described(resp.Data.Files) {
+		return r.raw(ctx, "POST", discordgo.EndpointInteractionResponse(r.i.ID, r.i.Token), resp, resp.Data.Files, true)
+	}
 	return r.s.InteractionRespond(r.i, resp, discordgo.WithContext(ctx))
+}
+
+// raw sends v with files as multipart through the session, for bodies discordgo cannot write.
+func (r restResponder) raw(ctx context.Context, method, uri string, v any, files []*discordgo.File, inData bool) error {
+	if r.s == nil {
+		return errors.New("no Discord session to answer with")
+	}
+	ct, body, err := multipartBody(v, files, inData)
+	if err != nil {
+		return fmt.Errorf("encode the answer with attachments: %w", err)
+	}
+	_, err = r.s.RequestRaw(method, uri, ct, body, uri, 0, discordgo.WithContext(ctx))
+	return err
 }
 
 // Edit replaces the original response (PATCH /webhooks/{app}/{token}/messages/@original).
 func (r restResponder) Edit(ctx context.Context, e *discordgo.WebhookEdit) error {
 	if r.s == nil {
 		return errors.New("no Discord session to edit the answer with")
+	}
+	if described(e.Files) {
+		return r.raw(ctx, "PATCH", discordgo.EndpointWebhookMessage(r.i.AppID, r.i.Token, "@original"), e, e.Files, false)
 	}
 	_, err := r.s.InteractionResponseEdit(r.i, e, discordgo.WithContext(ctx))
 	return err
@@ -38,6 +58,9 @@ func (r restResponder) Edit(ctx context.Context, e *discordgo.WebhookEdit) error
 func (r restResponder) FollowUp(ctx context.Context, msg *discordgo.WebhookParams) error {
 	if r.s == nil {
 		return errors.New("no Discord session to follow up with")
+	}
+	if described(msg.Files) {
+		return r.raw(ctx, "POST", discordgo.EndpointWebhookToken(r.i.AppID, r.i.Token)+"?wait=true", msg, msg.Files, false)
 	}
 	_, err := r.s.FollowupMessageCreate(r.i, true, msg, discordgo.WithContext(ctx))
 	return err

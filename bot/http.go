@@ -303,10 +303,10 @@ func (h *httpResponder) Delete(ctx context.Context) error { return h.rest.Delete
 
 // encodeResponse is the HTTP response body of an interaction answer: JSON, or
 // multipart/form-data with payload_json and files[n] when it carries attachments (a CSV
-// export), exactly as the callback endpoint would take it.
+// export, a chart with its description), exactly as the callback endpoint would take it.
 func encodeResponse(resp *discordgo.InteractionResponse) (string, []byte, error) {
 	if resp.Data != nil && len(resp.Data.Files) > 0 {
-		ct, body, err := discordgo.MultipartBodyWithJSON(resp, resp.Data.Files)
+		ct, body, err := multipartBody(resp, resp.Data.Files, true)
 		if err != nil {
 			return "", nil, fmt.Errorf("encode the answer with attachments: %w", err)
 		}

@@ -24,11 +24,18 @@ import (
 func forcesCommand(d Deps) *bot.Command {
 	return &bot.Command{Name: "forces", Description: "Force levels: deployed vs pledged vs planned, by country", Routes: []bot.Route{{
 		Access:  bot.Everyone,
-		Options: []*discordgo.ApplicationCommandOption{optCountry(false)},
+		Options: []*discordgo.ApplicationCommandOption{optCountry(false), optChart()},
 		Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 			c, ok, err := country(req, "country")
 			if err != nil {
 				return nil, err
+			}
+			pic, err := wantsChart(req)
+			if err != nil {
+				return nil, err
+			}
+			if pic {
+				return forcesChart(ctx, d, req, c, ok)
 			}
 			if ok {
 				return countryForces(ctx, d, req, c)

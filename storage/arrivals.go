@@ -84,6 +84,9 @@ func (s *Store) logArrival(tx *gorm.DB, a Actor, in Arrival) (Arrival, error) {
 	if err := addForce(tx, a.GuildID, in.Country, in.Role, int64(in.Personnel)); err != nil {
 		return in, err
 	}
+	if err := addDaily(tx, a.GuildID, in.Country, in.Role, in.ArrivedAt, int64(in.Personnel)); err != nil {
+		return in, err
+	}
 	return in, s.audit(tx, a, mission.KindArrival, in.ID, mission.ActionCreate, nil, in)
 }
 
@@ -118,7 +121,13 @@ func (s *Store) EditArrival(ctx context.Context, a Actor, id int64, change func(
 		if err := addForce(tx, a.GuildID, before.Country, before.Role, -int64(before.Personnel)); err != nil {
 			return err
 		}
+		if err := addDaily(tx, a.GuildID, before.Country, before.Role, before.ArrivedAt, -int64(before.Personnel)); err != nil {
+			return err
+		}
 		if err := addForce(tx, a.GuildID, cur.Country, cur.Role, int64(cur.Personnel)); err != nil {
+			return err
+		}
+		if err := addDaily(tx, a.GuildID, cur.Country, cur.Role, cur.ArrivedAt, int64(cur.Personnel)); err != nil {
 			return err
 		}
 		if err := checkForces(tx, a.GuildID, forceKey{before.Country, before.Role}, forceKey{cur.Country, cur.Role}); err != nil {
@@ -144,6 +153,9 @@ func (s *Store) DeleteArrival(ctx context.Context, a Actor, id int64) (Arrival, 
 			return fmt.Errorf("delete arrival: %w", err)
 		}
 		if err := addForce(tx, a.GuildID, cur.Country, cur.Role, -int64(cur.Personnel)); err != nil {
+			return err
+		}
+		if err := addDaily(tx, a.GuildID, cur.Country, cur.Role, cur.ArrivedAt, -int64(cur.Personnel)); err != nil {
 			return err
 		}
 		if err := checkForces(tx, a.GuildID, forceKey{cur.Country, cur.Role}); err != nil {
@@ -214,6 +226,9 @@ func (s *Store) LogDeparture(ctx context.Context, a Actor, in Departure) (Depart
 			return fmt.Errorf("log departure: %w", err)
 		}
 		if err := addForce(tx, a.GuildID, in.Country, in.Role, -int64(in.Personnel)); err != nil {
+			return err
+		}
+		if err := addDaily(tx, a.GuildID, in.Country, in.Role, in.DepartedAt, -int64(in.Personnel)); err != nil {
 			return err
 		}
 		if err := checkForces(tx, a.GuildID, forceKey{in.Country, in.Role}); err != nil {

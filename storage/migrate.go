@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -116,8 +117,18 @@ func (s *Store) dialectType(sql string) string {
 	if s.dialect == DriverPostgres {
 		pk, ts = "BIGSERIAL PRIMARY KEY", "TIMESTAMPTZ"
 	}
-	return strings.NewReplacer("{{pk}}", pk, "{{ts}}", ts).Replace(sql)
+	sql = strings.NewReplacer("{{pk}}", pk, "{{ts}}", ts).Replace(sql)
+	// {{day:column}} is a timestamp column's day number since 1970-01-01 in UTC, as storage's
+	// DayOf computes it in Go.
+	day := "(CAST(strftime('%s', $1) AS INTEGER) / 86400)"
+	if s.dialect == DriverPostgres {
+		day = "CAST(FLOOR(EXTRACT(EPOCH FROM $1) / 86400) AS BIGINT)"
+	}
+	return dayPlaceholder.ReplaceAllString(sql, day)
 }
+
+// dayPlaceholder matches {{day:column}} in a migration.
+var dayPlaceholder = regexp.MustCompile(`\{\{day:([a-z_]+)\}\}`)
 
 // splitSQL splits a migration into statements at semicolons that end a line, dropping comments.
 // Migrations hold no semicolons inside literals, which keeps this simple.

@@ -1,0 +1,154 @@
+package chart_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"liaison/chart"
+	"liaison/render"
+	"liaison/storage"
+	"liaison/storage/storagetest"
+)
+
+// BenchmarkForcesChart reads and draws /forces chart:true for a guild whose two-year history
+// holds 10,000 or 1,000,000 arrivals (and a departure per hundred), inserted in bulk with the
+// daily_forces rows the store would have kept. Equal ns/op at both sizes means the chart costs
+// what its days cost, not what the history holds. The 1M case is skipped with -short.
+//
+//	go test ./chart/ -run XXX -bench ForcesChart -benchtime 50x
+func BenchmarkForcesChart(b *testing.B) {
+	for _, size := range []int{10_000, 1_000_000} {
+		for _, driver := range storagetest.Drivers() {
+			b.Run(fmt.Sprintf("arrivals=%d/%s", size, driver), func(b *testing.B) {
+				if size > 100_000 && testing.Short() {
+					b.Skip("1M-arrival history skipped with -short")
+				}
+				s := storagetest.Open(b, driver)
+				g := populate(b, s, size)
+				ctx := b.Context()
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := chart.Forces(ctx, s, render.English, g, "", s.Now()); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+var benchCountries = []string{"KE", "JM", "BJ", "TD", "GT", "SV", "BS", "BZ", "BB", "BF"}
+
+// populate inserts size arrivals over two years, size/100 departures, their daily_forces
+// rows and a few pledges, in one transaction, and checks daily_forces against the ledger.
+func populate(tb testing.TB, s *storage.Store, size int) storage.Guild {
+	ctx := context.Background()
+	const guild = "bench"
+	g, err := s.Guild(ctx, guild)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	g.Planned = 20000
+	now := s.Now().UTC()
+	rng := rand.New(rand.NewPCG(uint64(size), 11))
+	roles := []string{"police", "military", "medical"}
+	type key struct {
+		c, r string
+		day  int64
+	}
+	daily := map[key]int64{}
+	sqlDB, err := s.DB().DB()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tx, err := sqlDB.Begin()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	pg := s.Dialect() == storage.DriverPostgres
+	insert := func(table string, cols []string, n int, row func(i int) []any) {
+		const per = 500
+		for i := 0; i < n; i += per {
+			rows := min(per, n-i)
+			var q strings.Builder
+			fmt.Fprintf(&q, "INSERT INTO %s (%s) VALUES ", table, strings.Join(cols, ", "))
+			var args []any
+			for r := range rows {
+				if r > 0 {
+					q.WriteString(", ")
+				}
+				q.WriteByte('(')
+				for c := range cols {
+					if c > 0 {
+						q.WriteString(", ")
+					}
+					if pg {
+						q.WriteString("$" + strconv.Itoa(len(args)+c+1))
+					} else {
+						q.WriteByte('?')
+					}
+				}
+				q.WriteByte(')')
+				args = append(args, row(i+r)...)
+			}
+			if _, err := tx.Exec(q.String(), args...); err != nil {
+				tb.Fatalf("insert into %s: %v", table, err)
+			}
+		}
+	}
+	when := func() time.Time { return now.Add(-time.Duration(rng.Int64N(int64(730 * 24 * time.Hour)))) }
+	insert("arrivals", []string{"guild_id", "country", "personnel", "role", "arrived_at", "created_at", "updated_at"}, size, func(int) []any {
+		at, c, r, n := when(), benchCountries[rng.IntN(len(benchCountries))], roles[rng.IntN(len(roles))], 1+rng.IntN(200)
+		daily[key{c, r, storage.DayOf(at)}] += int64(n)
+		return []any{guild, c, n, r, at, at, at}
+	})
+	insert("departures", []string{"guild_id", "country", "personnel", "role", "departed_at", "reason", "created_at", "updated_at"}, size/100, func(int) []any {
+		at, c, r, n := when(), benchCountries[rng.IntN(len(benchCountries))], roles[rng.IntN(len(roles))], 1+rng.IntN(20)
+		daily[key{c, r, storage.DayOf(at)}] -= int64(n)
+		return []any{guild, c, n, r, at, "rotation", at, at}
+	})
+	var keys []key
+	for k := range daily {
+		keys = append(keys, k)
+	}
+	insert("daily_forces", []string{"guild_id", "country", "role", "day", "delta"}, len(keys), func(i int) []any {
+		return []any{guild, keys[i].c, keys[i].r, keys[i].day, daily[keys[i]]}
+	})
+	insert("pledges", []string{"guild_id", "country", "personnel", "role", "as_of", "created_at", "updated_at"}, 30, func(i int) []any {
+		at := when()
+		return []any{guild, benchCountries[i%len(benchCountries)], 100 * (1 + rng.IntN(30)), roles[i%2], at, at, at}
+	})
+	if err := tx.Commit(); err != nil {
+		tb.Fatal(err)
+	}
+	// The rows set here must be what the store would have kept: the ledger's sum per day.
+	var mismatches int64
+	err = s.DB().Raw(`SELECT COUNT(*) FROM (
+			SELECT country, role, day, SUM(n) AS n FROM (
+				SELECT country, role, `+dayExpr(pg, "arrived_at")+` AS day, personnel AS n FROM arrivals WHERE guild_id = ?
+				UNION ALL
+				SELECT country, role, `+dayExpr(pg, "departed_at")+` AS day, -personnel AS n FROM departures WHERE guild_id = ?
+			) h GROUP BY country, role, day
+		) l FULL OUTER JOIN (SELECT * FROM daily_forces WHERE guild_id = ?) d
+		ON d.country = l.country AND d.role = l.role AND d.day = l.day
+		WHERE COALESCE(d.delta, 0) <> COALESCE(l.n, 0)`, guild, guild, guild).Scan(&mismatches).Error
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if mismatches != 0 {
+		tb.Fatalf("%d daily_forces rows differ from the ledger", mismatches)
+	}
+	return g
+}
+
+func dayExpr(pg bool, col string) string {
+	if pg {
+		return "CAST(FLOOR(EXTRACT(EPOCH FROM " + col + ") / 86400) AS BIGINT)"
+	}
+	return "(CAST(strftime('%s', " + col + ") AS INTEGER) / 86400)"
+}

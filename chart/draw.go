@@ -1,0 +1,240 @@
+package chart
+
+import (
+	"bytes"
+	"fmt"
+	"image/color"
+	"image/png"
+	"math"
+	"time"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+
+	"liaison/discordtext"
+	"liaison/render"
+	"liaison/storage"
+)
+
+// dpi is the resolution the picture is drawn at; Width and Height pixels are Width×72/dpi
+// points, the unit gonum/plot lays out in.
+const dpi = 96
+
+// Draw renders the series as a PNG of Width×Height pixels.
+func Draw(s Series) ([]byte, error) {
+	p := plot.New()
+	p.Title.Text = s.Text.Title
+	p.Title.TextStyle.Font.Size = vg.Points(15)
+	p.X.Label.Text = s.Text.XAxis
+	p.Y.Label.Text = s.Text.YAxis
+	p.X.Tick.Marker = monthTicks{lang: s.Lang}
+	p.Y.Tick.Marker = thousandTicks{}
+	p.Add(plotter.NewGrid())
+	p.Legend.Top, p.Legend.Left = true, true
+	p.Legend.XOffs, p.Legend.YOffs = vg.Points(8), -vg.Points(4)
+	p.Legend.ThumbnailWidth = vg.Points(18)
+	p.Legend.TextStyle.Font.Size = vg.Points(10)
+	p.Legend.Padding = vg.Points(3)
+	// Sans-serif reads better than gonum/plot's default serif at these sizes. Set per style:
+	// plot.DefaultFont is a process-wide variable.
+	for _, st := range []*text.Style{&p.Title.TextStyle, &p.X.Label.TextStyle, &p.Y.Label.TextStyle,
+		&p.X.Tick.Label, &p.Y.Tick.Label, &p.Legend.TextStyle} {
+		st.Font.Variant = "Sans"
+	}
+
+	x := func(d int) float64 { return float64(storage.DayStart(s.Start + int64(d)).Unix()) }
+	days := s.Days()
+	top := 0.0
+
+	// Stacked layers, painted from the top band down: each polygon fills from zero up to the
+	// sum of its layer and those below, and the next one paints over its lower part.
+	cum := make([][]int64, len(s.Layers))
+	for i, l := range s.Layers {
+		cum[i] = make([]int64, days)
+		for d := range days {
+			v := valueAt(l.Values, d)
+			if i > 0 {
+				v += cum[i-1][d]
+			}
+			cum[i][d] = v
+			top = max(top, float64(v))
+		}
+	}
+	polys := make([]*plotter.Polygon, len(s.Layers))
+	for i := len(s.Layers) - 1; i >= 0; i-- {
+		ring := stepArea(cum[i], x, x(days))
+		poly, err := plotter.NewPolygon(ring)
+		if err != nil {
+			return nil, fmt.Errorf("chart layer %s: %w", s.Layers[i].Name, err)
+		}
+		poly.Color = layerColour(s, i)
+		poly.LineStyle.Width = 0
+		p.Add(poly)
+		polys[i] = poly
+	}
+	// The legend reads top to bottom as the stack does.
+	for i := len(s.Layers) - 1; i >= 0; i-- {
+		p.Legend.Add(s.Layers[i].Name, polys[i])
+	}
+
+	if len(s.Pledged) > 0 {
+		pts := stepLine(s.Pledged, x, x(days))
+		line, err := plotter.NewLine(pts)
+		if err != nil {
+			return nil, fmt.Errorf("chart pledged line: %w", err)
+		}
+		line.Color, line.Width = color.Black, vg.Points(2)
+		p.Add(line)
+		p.Legend.Add(s.Text.Pledged, line)
+		top = max(top, float64(slicesMax(s.Pledged)))
+	}
+	// A margin after the last day, so that the mandate's mark stands clear of the frame.
+	end := float64(storage.DayStart(s.End + 1 + (s.End-s.Start)/40).Unix())
+	if s.Planned > 0 {
+		line, err := plotter.NewLine(plotter.XYs{{X: x(0), Y: float64(s.Planned)}, {X: end, Y: float64(s.Planned)}})
+		if err != nil {
+			return nil, err
+		}
+		line.Color, line.Width, line.Dashes = color.Black, vg.Points(1.5), []vg.Length{vg.Points(8), vg.Points(4)}
+		p.Add(line)
+		p.Legend.Add(s.Text.Planned, line)
+		top = max(top, float64(s.Planned))
+	}
+	if top == 0 {
+		top = 10
+	}
+	top *= 1.12 // room above the highest line for the legend and the mandate's label
+	if s.MandateEnd != nil {
+		mx := float64(s.MandateEnd.Unix())
+		line, err := plotter.NewLine(plotter.XYs{{X: mx, Y: 0}, {X: mx, Y: top}})
+		if err != nil {
+			return nil, err
+		}
+		line.Color, line.Width, line.Dashes = color.RGBA{0x55, 0x55, 0x55, 0xff}, vg.Points(1.5), []vg.Length{vg.Points(2), vg.Points(3)}
+		p.Add(line)
+		labels, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: mx, Y: top}},
+			Labels: []string{s.Text.MandateEnd + " " + render.ChartDay(s.Lang, *s.MandateEnd) + " "}})
+		if err != nil {
+			return nil, err
+		}
+		labels.TextStyle[0].XAlign, labels.TextStyle[0].YAlign = draw.XRight, draw.YTop
+		labels.TextStyle[0].Font.Size = vg.Points(10)
+		labels.TextStyle[0].Font.Variant = "Sans"
+		p.Add(labels)
+	}
+	if len(s.Layers) == 0 && len(s.Pledged) == 0 {
+		labels, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: (x(0) + end) / 2, Y: top / 2}}, Labels: []string{s.Text.Nothing}})
+		if err != nil {
+			return nil, err
+		}
+		labels.TextStyle[0].XAlign, labels.TextStyle[0].YAlign = draw.XCenter, draw.YCenter
+		labels.TextStyle[0].Font.Variant = "Sans"
+		p.Add(labels)
+	}
+	p.X.Min, p.X.Max = x(0), end
+	p.Y.Min, p.Y.Max = 0, top
+
+	c := vgimg.NewWith(vgimg.UseWH(vg.Length(Width)*vg.Inch/dpi, vg.Length(Height)*vg.Inch/dpi), vgimg.UseDPI(dpi))
+	p.Draw(draw.New(c))
+	var buf bytes.Buffer
+	// Best speed: a chart is mostly flat colour, which compresses well at any level, and the
+	// default level takes several times as long for a few kilobytes.
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if err := enc.Encode(&buf, c.Image()); err != nil {
+		return nil, fmt.Errorf("encode chart: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// layerColour is layer i's fill: the palette in order, grey for the others' layer.
+func layerColour(s Series, i int) color.Color {
+	if s.Layers[i].Name == s.Text.Others && i == len(s.Layers)-1 && i >= MaxCountries {
+		return othersColour
+	}
+	return Palette[i%len(Palette)]
+}
+
+// valueAt is v's value on day d; a series shorter than the chart holds its last value.
+func valueAt(v []int64, d int) int64 {
+	switch {
+	case len(v) == 0:
+		return 0
+	case d < len(v):
+		return v[d]
+	}
+	return v[len(v)-1]
+}
+
+// stepLine is v as steps: a vertex only where the value changes, so that two years of days
+// make as many points as there were changes.
+func stepLine(v []int64, x func(int) float64, end float64) plotter.XYs {
+	pts := plotter.XYs{{X: x(0), Y: float64(v[0])}}
+	for d := 1; d < len(v); d++ {
+		if v[d] != v[d-1] {
+			pts = append(pts, plotter.XY{X: x(d), Y: float64(v[d-1])}, plotter.XY{X: x(d), Y: float64(v[d])})
+		}
+	}
+	return append(pts, plotter.XY{X: end, Y: float64(v[len(v)-1])})
+}
+
+// stepArea is the region under v's steps, closed along zero.
+func stepArea(v []int64, x func(int) float64, end float64) plotter.XYs {
+	pts := stepLine(v, x, end)
+	return append(pts, plotter.XY{X: end, Y: 0}, plotter.XY{X: x(0), Y: 0})
+}
+
+func slicesMax(v []int64) int64 {
+	m := v[0]
+	for _, n := range v {
+		m = max(m, n)
+	}
+	return m
+}
+
+// monthTicks marks the time axis (Unix seconds) at the first of every month, or of every
+// second, third, sixth or twelfth month, whichever keeps at most ten labels.
+type monthTicks struct{ lang render.Lang }
+
+// Ticks implements plot.Ticker.
+func (m monthTicks) Ticks(lo, hi float64) []plot.Tick {
+	from, to := time.Unix(int64(lo), 0).UTC(), time.Unix(int64(hi), 0).UTC()
+	months := (to.Year()-from.Year())*12 + int(to.Month()-from.Month()) + 1
+	step := 12
+	for _, s := range []int{1, 2, 3, 6} {
+		if months/s <= 10 {
+			step = s
+			break
+		}
+	}
+	first := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
+	var ticks []plot.Tick
+	for t := first; !t.After(to); t = t.AddDate(0, 1, 0) {
+		if t.Before(from) {
+			continue
+		}
+		label := ""
+		if (int(t.Month())-1)%step == 0 {
+			label = render.ChartMonth(m.lang, t)
+		}
+		ticks = append(ticks, plot.Tick{Value: float64(t.Unix()), Label: label})
+	}
+	return ticks
+}
+
+// thousandTicks is gonum/plot's default ticks on the personnel axis, labelled "2,500".
+type thousandTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (thousandTicks) Ticks(lo, hi float64) []plot.Tick {
+	ticks := plot.DefaultTicks{}.Ticks(lo, hi)
+	for i, t := range ticks {
+		if t.Label != "" {
+			ticks[i].Label = discordtext.Thousands(int64(math.Round(t.Value)))
+		}
+	}
+	return ticks
+}

@@ -1,0 +1,81 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"liaison/mission"
+)
+
+// DailyForce is the net change of one (guild, country, role)'s force level on one day: the
+// arrivals minus the departures of that day. Day counts days since 1970-01-01 in UTC.
+type DailyForce struct {
+	GuildID string       `gorm:"primaryKey"`
+	Country string       `gorm:"primaryKey"`
+	Role    mission.Role `gorm:"primaryKey"`
+	Day     int64        `gorm:"primaryKey"`
+	Delta   int64
+}
+
+// DayOf is the day number of t: whole days since 1970-01-01 in UTC. A force chart spanning
+// months reads days, not hours, and a UTC day stays put when the guild changes its time zone.
+func DayOf(t time.Time) int64 {
+	s := t.Unix()
+	d := s / 86400
+	if s < 0 && s%86400 != 0 {
+		d-- // round down before 1970 too
+	}
+	return d
+}
+
+// DayStart is the instant day number d begins: midnight UTC.
+func DayStart(d int64) time.Time { return time.Unix(d*86400, 0).UTC() }
+
+// addDaily moves the day's net change of (guild, country, role) by delta inside tx, beside
+// addForce's running total: the force chart reads one row per day instead of the history.
+func addDaily(tx *gorm.DB, guildID, country string, role mission.Role, at time.Time, delta int64) error {
+	if delta == 0 {
+		return nil
+	}
+	row := DailyForce{GuildID: guildID, Country: country, Role: role, Day: DayOf(at), Delta: delta}
+	err := tx.Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "guild_id"}, {Name: "country"}, {Name: "role"}, {Name: "day"}},
+		DoUpdates: clause.Assignments(map[string]any{"delta": gorm.Expr("daily_forces.delta + ?", delta)}),
+	}).Create(&row).Error
+	if err != nil {
+		return fmt.Errorf("update daily force: %w", err)
+	}
+	return nil
+}
+
+// ForceChange is the net change of a force level on one day, for charts.
+type ForceChange struct {
+	Day     int64        // days since 1970-01-01, UTC (DayStart gives its first instant)
+	Country string       // alpha-2
+	Role    mission.Role // "" when summed over roles
+	Delta   int64
+}
+
+// ForceHistory returns the guild's force level as daily net changes, by day. With country ""
+// the changes are per country, summed over roles; with a country, they are that country's per
+// role. It reads daily_forces, so its cost grows with the days and countries of the history,
+// not with the number of arrivals.
+func (s *Store) ForceHistory(ctx context.Context, guildID, country string) ([]ForceChange, error) {
+	var out []ForceChange
+	var err error
+	if country == "" {
+		err = s.read.WithContext(ctx).Raw(`SELECT day, country, SUM(delta) AS delta FROM daily_forces
+			WHERE guild_id = ? GROUP BY day, country HAVING SUM(delta) <> 0 ORDER BY day, country`, guildID).Scan(&out).Error
+	} else {
+		err = s.read.WithContext(ctx).Raw(`SELECT day, country, role, delta FROM daily_forces
+			WHERE guild_id = ? AND country = ? AND delta <> 0 ORDER BY day, role`, guildID, country).Scan(&out).Error
+	}
+	if err != nil {
+		return nil, fmt.Errorf("force history: %w", err)
+	}
+	return out, nil
+}
