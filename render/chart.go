@@ -1,11 +1,11 @@
 package render
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
 	"liaison/discordtext"
+	"liaison/locale"
 	"liaison/mission"
 )
 
@@ -22,16 +22,16 @@ type ChartText struct {
 }
 
 // ForceChartText is the words of the chart of the whole force (country "") or of one
-// country's, for the named mission ("" when unnamed).
+// country's, for the named mission ("" when unnamed), in lang.
 func ForceChartText(lang Lang, missionName, country string) ChartText {
 	t := ChartText{
-		Title: "Deployed strength by country", XAxis: "Date (UTC)", YAxis: "Personnel",
-		Planned: "Planned", Pledged: "Pledged (latest pledges)", MandateEnd: "Mandate end",
-		Others: "Others", Nothing: "Nothing logged yet",
+		Title: locale.T(lang, "chart.title"), XAxis: locale.T(lang, "chart.x_axis"), YAxis: locale.T(lang, "chart.y_axis"),
+		Planned: locale.T(lang, "chart.planned"), Pledged: locale.T(lang, "chart.pledged_latest"),
+		MandateEnd: locale.T(lang, "chart.mandate_end"), Others: locale.T(lang, "chart.others"), Nothing: locale.T(lang, "chart.nothing"),
 	}
 	if country != "" {
-		t.Title = "Deployed strength by role — " + ChartCountry(lang, country)
-		t.Pledged = "Pledged"
+		t.Title = locale.T(lang, "chart.title_country", "Country", ChartCountry(lang, country))
+		t.Pledged = locale.T(lang, "chart.pledged")
 	}
 	if missionName != "" {
 		t.Title += " — " + missionName
@@ -39,23 +39,30 @@ func ForceChartText(lang Lang, missionName, country string) ChartText {
 	return t
 }
 
-// ChartCountry is a country as a chart's legend writes it: its name without the flag, which
-// the chart's fonts do not draw.
+// ChartCountry is a country as a chart's legend writes it, in lang: its name without the flag,
+// which the chart's fonts do not draw.
 func ChartCountry(lang Lang, code string) string {
-	if c, ok := mission.CountryByAlpha2(code); ok {
-		return c.Name
+	name := locale.Country(lang, code)
+	if c, ok := mission.CountryByAlpha2(code); ok && c.Flag != "" {
+		name = strings.TrimPrefix(name, c.Flag+" ")
 	}
-	return code
+	return name
 }
 
 // ChartRole is a personnel type as a chart's legend writes it.
-func ChartRole(lang Lang, r mission.Role) string { return string(r) }
+func ChartRole(lang Lang, r mission.Role) string { return Role(lang, r, 2) }
 
-// ChartMonth is a date tick of a chart's time axis: "Jan 2025".
-func ChartMonth(lang Lang, t time.Time) string { return t.UTC().Format("Jan 2006") }
+// ChartMonth is a date tick of a chart's time axis: "January 2025", "janvier 2025".
+func ChartMonth(lang Lang, t time.Time) string {
+	t = t.UTC()
+	return locale.T(lang, "chart.month", "Month", locale.T(lang, "date.month."+strings.ToLower(t.Month().String())), "Year", t.Year())
+}
 
-// ChartDay is a date written on a chart: "2 Oct 2025".
-func ChartDay(lang Lang, t time.Time) string { return t.UTC().Format("2 Jan 2006") }
+// ChartDay is a date written on a chart: "2 October 2025", "2 de octubre de 2025".
+func ChartDay(lang Lang, t time.Time) string {
+	t = t.UTC()
+	return locale.T(lang, "chart.day", "Day", t.Day(), "Month", locale.T(lang, "date.month."+strings.ToLower(t.Month().String())), "Year", t.Year())
+}
 
 // ChartShare is one layer of a chart as its description names it.
 type ChartShare struct {
@@ -67,18 +74,18 @@ type ChartShare struct {
 // readers announce: the latest figures the picture shows. Discord allows 1024 characters.
 func ForceChartDescription(lang Lang, title string, asOf time.Time, deployed, planned, pledged int64, shares []ChartShare) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Chart: %s, to %s. Now %s deployed", title, ChartDay(lang, asOf), discordtext.Thousands(deployed))
+	b.WriteString(locale.T(lang, "chart.alt_text", "Title", title, "Date", ChartDay(lang, asOf), "Deployed", Number(lang, deployed)))
 	if planned > 0 {
-		fmt.Fprintf(&b, " of %s planned (%s)", discordtext.Thousands(planned), discordtext.Percent(deployed, planned))
+		b.WriteString(locale.T(lang, "chart.alt_text_planned", "Planned", Number(lang, planned), "Percent", locale.Percent(lang, deployed, planned)))
 	}
 	if pledged > 0 {
-		fmt.Fprintf(&b, "; %s pledged", discordtext.Thousands(pledged))
+		b.WriteString(locale.T(lang, "chart.alt_text_pledged", "Pledged", Number(lang, pledged)))
 	}
 	b.WriteString(".")
 	var parts []string
 	for _, s := range shares {
 		if s.Deployed != 0 {
-			parts = append(parts, s.Name+" "+discordtext.Thousands(s.Deployed))
+			parts = append(parts, s.Name+" "+Number(lang, s.Deployed))
 		}
 	}
 	if len(parts) > 0 {
