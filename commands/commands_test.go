@@ -184,7 +184,7 @@ func TestFlightLifecycle(t *testing.T) {
 	}
 	h.clock.Set(time.Date(2025, 1, 4, 23, 30, 0, 0, time.UTC))
 	out = h.run("/flight land flight:1", "/forces")
-	if !strings.Contains(out, "3 arrival(s) logged") || !strings.Contains(out, "**103** deployed") {
+	if !strings.Contains(out, "3 arrivals logged") || !strings.Contains(out, "**103** deployed") {
 		t.Fatalf("land: %s", out)
 	}
 	if out := h.run("/flight cancel flight:1"); !strings.Contains(out, "flight #1 is already landed") {
