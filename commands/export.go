@@ -38,7 +38,7 @@ func exportCommand(d Deps) *bot.Command {
 			return &bot.Reply{
 				Content: "📎 " + locale.T(lang, "cmd.export.done", "Kind", locale.T(lang, bot.ChoiceKey("kind", kind)),
 					"Rows", locale.T(lang, "cmd.export.rows", "Count", n), "User", user(lang, req.UserID)),
-				Files:   []*discordgo.File{{Name: name, ContentType: "text/csv", Reader: &buf}},
+				Files: []*discordgo.File{{Name: name, ContentType: "text/csv", Reader: &buf}},
 			}, nil
 		},
 	}}}

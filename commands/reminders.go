@@ -58,7 +58,9 @@ func setOffsets(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, erro
 }
 
 // noChannel warns in lang, under the list, that reminders have nowhere to go.
-func noChannel(lang render.Lang) string { return "\n\n⚠️ " + locale.T(lang, "cmd.reminders.no_channel") }
+func noChannel(lang render.Lang) string {
+	return "\n\n⚠️ " + locale.T(lang, "cmd.reminders.no_channel")
+}
 
 func remindersPage(ctx context.Context, d Deps, req *bot.Request, page pageKey) (*bot.Reply, error) {
 	// The warning's room is kept whether or not it is shown, so that setting the channel does

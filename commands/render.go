@@ -67,7 +67,9 @@ func done(req *bot.Request, key string, args ...any) *bot.Reply {
 }
 
 // roleText is a personnel type in the reader's language, its plural form picked by count.
-func roleText(lang render.Lang, r mission.Role, count int64) string { return render.Role(lang, r, count) }
+func roleText(lang render.Lang, r mission.Role, count int64) string {
+	return render.Role(lang, r, count)
+}
 
 // num is a whole number as lang writes it.
 func num(lang render.Lang, n int64) string { return render.Number(lang, n) }
