@@ -85,27 +85,109 @@ func (c *Command) Flat() bool { return len(c.Routes) == 1 && c.Routes[0].Name ==
 
 // Definition is the command as Discord registers it, derived from the routes. A description
 // says who may use a route that is not everyone's, so that Discord's command picker tells
-// members before they try.
+// members before they try. Descriptions are catalog keys ("desc.arrival.log"): the definition
+// carries the English text and, under description_localizations, each other language's (names
+// stay English, so that a mixed team types the same commands). A description that is no key
+// is used as it is in every language. The routes' options are copied, never changed: the
+// router and the console read them too.
 func (c *Command) Definition() *discordgo.ApplicationCommand {
-	def := &discordgo.ApplicationCommand{Name: c.Name, Description: c.Description,
-		DefaultMemberPermissions: c.DefaultMemberPermissions}
+	def := &discordgo.ApplicationCommand{Name: c.Name, DefaultMemberPermissions: c.DefaultMemberPermissions}
 	if c.Flat() {
-		def.Description += c.Routes[0].Access.note()
-		def.Options = c.Routes[0].Options
+		r := c.Routes[0]
+		desc := describe(c.Description, r.Access)
+		def.Description, def.DescriptionLocalizations = desc[locale.English], ptrTo(localizations(desc))
+		def.Options = localizeOptions(r.Options)
 		return def
 	}
+	desc := describe(c.Description, Everyone)
+	def.Description, def.DescriptionLocalizations = desc[locale.English], ptrTo(localizations(desc))
 	for _, r := range c.Routes {
+		d := describe(r.Description, r.Access)
 		def.Options = append(def.Options, &discordgo.ApplicationCommandOption{
-			Type: discordgo.ApplicationCommandOptionSubCommand, Name: r.Name, Description: r.Description + r.Access.note(),
-			Options: r.Options})
+			Type: discordgo.ApplicationCommandOptionSubCommand, Name: r.Name, Description: d[locale.English],
+			DescriptionLocalizations: localizations(d), Options: localizeOptions(r.Options)})
 	}
 	return def
 }
 
-// note is the access marker of a description: " (moderators)", " (admins)", or nothing.
-func (a Access) note() string {
-	if a == Moderator || a == Admin {
-		return " (" + a.String() + ")"
+// Describe is a route's description in lang, with its access marker: what /help and the
+// console show.
+func Describe(lang locale.Lang, key string, a Access) string {
+	s := locale.T(lang, key)
+	if n := a.note(lang); n != "" {
+		s += " " + n
+	}
+	return s
+}
+
+// describe is a description in every language.
+func describe(key string, a Access) map[locale.Lang]string {
+	out := map[locale.Lang]string{}
+	for _, l := range locale.Languages() {
+		out[l] = Describe(l, key, a)
+	}
+	return out
+}
+
+// localizations keys a text in every language by the Discord locales of its readers.
+func localizations(text map[locale.Lang]string) map[discordgo.Locale]string {
+	out := map[discordgo.Locale]string{}
+	for _, l := range locale.Languages() {
+		for _, dl := range l.DiscordLocales() {
+			out[discordgo.Locale(dl)] = text[l]
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+func ptrTo[T any](v T) *T { return &v }
+
+// localizeOptions copies options with their descriptions written out in every language and
+// their choices' names localized from "choice.<option>.<value>" keys; a choice without a key
+// keeps its name everywhere.
+func localizeOptions(opts []*discordgo.ApplicationCommandOption) []*discordgo.ApplicationCommandOption {
+	if opts == nil {
+		return nil
+	}
+	out := make([]*discordgo.ApplicationCommandOption, len(opts))
+	for i, o := range opts {
+		c := *o
+		d := describe(o.Description, Everyone)
+		c.Description, c.DescriptionLocalizations = d[locale.English], localizations(d)
+		c.Options = localizeOptions(o.Options)
+		if o.Choices != nil {
+			c.Choices = make([]*discordgo.ApplicationCommandOptionChoice, len(o.Choices))
+			for j, ch := range o.Choices {
+				cc := *ch
+				key := ChoiceKey(o.Name, fmt.Sprint(ch.Value))
+				if locale.T(locale.English, key) != key {
+					names := map[locale.Lang]string{}
+					for _, l := range locale.Languages() {
+						names[l] = locale.T(l, key)
+					}
+					cc.Name, cc.NameLocalizations = names[locale.English], localizations(names)
+				}
+				c.Choices[j] = &cc
+			}
+		}
+		out[i] = &c
+	}
+	return out
+}
+
+// ChoiceKey is the catalog key of a choice's name: "choice.role.military".
+func ChoiceKey(option, value string) string { return "choice." + option + "." + value }
+
+// note is the access marker of a description in lang: "(moderators)", "(admins)", or nothing.
+func (a Access) note(lang locale.Lang) string {
+	switch a {
+	case Moderator:
+		return locale.T(lang, "desc.access.moderators")
+	case Admin:
+		return locale.T(lang, "desc.access.admins")
 	}
 	return ""
 }

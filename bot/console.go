@@ -18,7 +18,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"liaison/discordtext"
+	"liaison/locale"
 )
 
 // Console is the terminal door: it reads one command per line, as a user would type it in
@@ -63,12 +63,29 @@ func (c *Console) Run(ctx context.Context) error {
 		}
 		i, err := c.interaction(line)
 		if err != nil {
-			c.printf("(only you can see this)\n❌ %v\n", err)
+			c.printf("%s\n❌ %v\n", locale.T(c.lang(), "cmd.console.ephemeral"), err)
 			continue
 		}
 		c.Router.Handle(ctx, i, consoleResponder{c})
 	}
 	return sc.Err()
+}
+
+// lang is the console's language: its Locale when Liaison speaks it, else the server's, else
+// English.
+func (c *Console) lang() locale.Lang {
+	server := locale.Lang("")
+	if c.Router != nil && c.Router.Guilds != nil {
+		if g, err := c.Router.Guilds.Guild(context.Background(), c.GuildID); err == nil {
+			server = locale.Lang(g.Language)
+		}
+	}
+	return locale.Pick(c.Locale, server)
+}
+
+// consoleError is a console's own refusal of a typed line, in its language.
+func (c *Console) consoleError(key string, args ...any) error {
+	return errors.New(locale.T(c.lang(), key, args...))
 }
 
 // Print writes text between answers; the scheduler's console poster uses it.
@@ -103,7 +120,7 @@ func (c *Console) interaction(line string) (*discordgo.Interaction, error) {
 	}
 	words, err := splitLine(line)
 	if err != nil {
-		return nil, err
+		return nil, c.consoleError(err.Error())
 	}
 	name := strings.TrimPrefix(words[0], "/")
 	route, rest, err := c.route(name, words[1:])
@@ -111,7 +128,7 @@ func (c *Console) interaction(line string) (*discordgo.Interaction, error) {
 		return nil, err
 	}
 	data := discordgo.ApplicationCommandInteractionData{ID: "console-" + name, Name: name}
-	opts, err := consoleOptions(route, name, rest)
+	opts, err := c.consoleOptions(route, name, rest)
 	if err != nil {
 		return nil, err
 	}
@@ -134,14 +151,14 @@ func (c *Console) click(base *discordgo.Interaction, label string) (*discordgo.I
 			return base, nil
 		}
 	}
-	return nil, fmt.Errorf("no button %q on the last answer", label)
+	return nil, c.consoleError("cmd.console.no_button", "Label", label)
 }
 
 // route finds the typed command's route: a leading bare word picks the subcommand.
 func (c *Console) route(name string, rest []string) (*Route, []string, error) {
 	cmd := c.Router.commands[name]
 	if cmd == nil {
-		return nil, nil, fmt.Errorf("unknown command /%s; type /help for the list", name)
+		return nil, nil, c.consoleError("cmd.console.unknown_command", "Command", name)
 	}
 	if cmd.Flat() {
 		return &cmd.Routes[0], rest, nil
@@ -154,24 +171,25 @@ func (c *Console) route(name string, rest []string) (*Route, []string, error) {
 		subs = append(subs, cmd.Routes[i].Name)
 	}
 	if len(rest) > 0 && !strings.Contains(rest[0], ":") {
-		return nil, nil, fmt.Errorf("/%s has no subcommand %q", name, rest[0])
+		return nil, nil, c.consoleError("cmd.console.no_subcommand", "Command", name, "Sub", rest[0])
 	}
-	return nil, nil, fmt.Errorf("/%s needs a subcommand: %s", name, strings.Join(subs, ", "))
+	return nil, nil, c.consoleError("cmd.console.needs_subcommand", "Command", name, "Subs", strings.Join(subs, ", "))
 }
 
 // consoleOptions reads name:value words against the route's options, typed as the gateway
 // delivers them, and checks that the required ones are there.
-func consoleOptions(route *Route, name string, words []string) ([]*discordgo.ApplicationCommandInteractionDataOption, error) {
+func (c *Console) consoleOptions(route *Route, name string, words []string) ([]*discordgo.ApplicationCommandInteractionDataOption, error) {
 	path := "/" + RouteKey(name, route.Name)
-	usageErr := func(format string, args ...any) error {
-		return fmt.Errorf("%s\nUsage: %s", fmt.Sprintf(format, args...), usage(path, route.Options))
+	lang := c.lang()
+	usageErr := func(key string, args ...any) error {
+		return fmt.Errorf("%s\n%s", locale.T(lang, key, args...), locale.T(lang, "cmd.console.usage", "Usage", usage(path, route.Options)))
 	}
 	var out []*discordgo.ApplicationCommandInteractionDataOption
 	given := map[string]bool{}
 	for _, w := range words {
 		k, v, ok := strings.Cut(w, ":")
 		if !ok {
-			return nil, usageErr("%q is not name:value", w)
+			return nil, usageErr("cmd.console.not_name_value", "Word", w)
 		}
 		var def *discordgo.ApplicationCommandOption
 		for _, o := range route.Options {
@@ -180,14 +198,14 @@ func consoleOptions(route *Route, name string, words []string) ([]*discordgo.App
 			}
 		}
 		if def == nil {
-			return nil, usageErr("unknown option %q", k)
+			return nil, usageErr("cmd.console.unknown_option", "Option", k)
 		}
 		opt := &discordgo.ApplicationCommandInteractionDataOption{Name: k, Type: def.Type, Value: v}
 		switch def.Type {
 		case discordgo.ApplicationCommandOptionInteger, discordgo.ApplicationCommandOptionNumber:
 			f, err := strconv.ParseFloat(strings.TrimPrefix(v, "#"), 64)
 			if err != nil {
-				return nil, usageErr("option %s wants a whole number, not %q", k, v)
+				return nil, usageErr("cmd.console.whole_number", "Option", k, "Value", v)
 			}
 			opt.Value = f // the gateway delivers JSON numbers as float64
 		case discordgo.ApplicationCommandOptionBoolean:
@@ -200,7 +218,7 @@ func consoleOptions(route *Route, name string, words []string) ([]*discordgo.App
 	}
 	for _, o := range route.Options {
 		if o.Required && !given[o.Name] {
-			return nil, usageErr("option %s is required (%s)", o.Name, o.Description)
+			return nil, usageErr("cmd.console.required", "Option", o.Name, "Description", locale.T(lang, o.Description))
 		}
 	}
 	return out, nil
@@ -239,13 +257,13 @@ func splitLine(line string) ([]string, error) {
 		}
 	}
 	if quoted {
-		return nil, fmt.Errorf("a quote is not closed")
+		return nil, errors.New("cmd.console.unclosed_quote")
 	}
 	if b.Len() > 0 {
 		out = append(out, b.String())
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("empty line")
+		return nil, errors.New("cmd.console.empty_line")
 	}
 	return out, nil
 }
@@ -256,7 +274,7 @@ type consoleResponder struct{ c *Console }
 func (r consoleResponder) Respond(_ context.Context, resp *discordgo.InteractionResponse) error {
 	switch resp.Type {
 	case discordgo.InteractionResponseDeferredChannelMessageWithSource, discordgo.InteractionResponseDeferredMessageUpdate:
-		r.c.printf("… working\n")
+		r.c.printf("%s\n", locale.T(r.c.lang(), "cmd.console.working"))
 		return nil
 	case discordgo.InteractionResponsePong:
 		return nil
@@ -306,7 +324,7 @@ func (c *Console) printMessage(content string, embeds []*discordgo.MessageEmbed,
 func (c *Console) renderMessage(content string, embeds []*discordgo.MessageEmbed, buttons []discordgo.Button, files []*discordgo.File, ephemeral bool) string {
 	var b strings.Builder
 	if ephemeral {
-		b.WriteString("(only you can see this)\n")
+		b.WriteString(locale.T(c.lang(), "cmd.console.ephemeral") + "\n")
 	}
 	if text := MessageText(content, embeds); text != "" {
 		b.WriteString(text + "\n")
@@ -328,7 +346,7 @@ func (c *Console) renderMessage(content string, embeds []*discordgo.MessageEmbed
 	var labels []string
 	for _, btn := range buttons {
 		if !btn.Disabled {
-			labels = append(labels, "[click "+btn.Label+"]")
+			labels = append(labels, "[click "+btn.Label+"]") // the word typed stays "click"
 		}
 	}
 	if len(labels) > 0 {
@@ -384,12 +402,15 @@ var (
 )
 
 // Render replaces Discord's markup that a terminal cannot show: timestamps become local times in
-// the guild's time zone (relative ones relative to the router's clock), mentions become @id/#id.
+// the guild's time zone, written in the console's language (relative ones relative to the
+// router's clock), mentions become @id/#id.
 func (c *Console) Render(s string) string {
 	loc := time.UTC
+	server := locale.Lang("")
 	if g, err := c.Router.Guilds.Guild(context.Background(), c.GuildID); err == nil {
-		loc = g.Location()
+		loc, server = g.Location(), locale.Lang(g.Language)
 	}
+	lang := locale.Pick(c.Locale, server)
 	now := c.Router.Now()
 	s = timestampRe.ReplaceAllStringFunc(s, func(m string) string {
 		p := timestampRe.FindStringSubmatch(m)
@@ -397,7 +418,7 @@ func (c *Console) Render(s string) string {
 		t := time.Unix(sec, 0).In(loc)
 		switch p[2] {
 		case "R":
-			return Relative(t, now)
+			return RelativeIn(lang, t, now)
 		case "t":
 			return t.Format("15:04")
 		case "T":
@@ -405,39 +426,58 @@ func (c *Console) Render(s string) string {
 		case "d":
 			return t.Format("2006-01-02")
 		case "D":
-			return t.Format("2 January 2006")
+			return formatIn(lang, t, "layout.console.date")
 		case "F":
-			return t.Format("Monday 2 January 2006 15:04 MST")
+			return formatIn(lang, t, "layout.console.full")
 		}
-		return t.Format("2 January 2006 15:04 MST")
+		return formatIn(lang, t, "layout.console.date_time")
 	})
 	return mentionRe.ReplaceAllString(s, "$1$2")
 }
 
-// Relative renders t against now the way Discord's <t:…:R> does: "in 3 hours", "2 days ago".
-func Relative(t, now time.Time) string {
+// formatIn writes t with the Go layout the catalog gives under key for lang, its month and
+// weekday names taken from the catalog (layout.names.months and .weekdays: twelve and seven names,
+// January and Sunday first), since Go's layouts only know English ones. The layouts name the
+// month and the weekday in full, so each English name appears whole and once.
+func formatIn(lang locale.Lang, t time.Time, key string) string {
+	s := t.Format(locale.T(lang, key))
+	if months := strings.Fields(locale.T(lang, "layout.names.months")); len(months) == 12 {
+		s = strings.Replace(s, t.Month().String(), months[t.Month()-1], 1)
+	}
+	if days := strings.Fields(locale.T(lang, "layout.names.weekdays")); len(days) == 7 {
+		s = strings.Replace(s, t.Weekday().String(), days[t.Weekday()], 1)
+	}
+	return s
+}
+
+// Relative renders t against now the way Discord's <t:…:R> does, in English: "in 3 hours",
+// "2 days ago".
+func Relative(t, now time.Time) string { return RelativeIn(locale.English, t, now) }
+
+// RelativeIn renders t against now in lang: "in 3 hours", "dans 3 heures", "hace 2 días".
+func RelativeIn(lang locale.Lang, t, now time.Time) string {
 	d := t.Sub(now)
 	past := d < 0
 	if past {
 		d = -d
 	}
-	var s string
+	unit, n := "seconds", int(d/time.Second)
 	switch {
 	case d < time.Minute:
-		s = fmt.Sprintf("%d seconds", int(d/time.Second))
 	case d < time.Hour:
-		s = discordtext.Plural(int(d/time.Minute), "minute")
+		unit, n = "minutes", int(d/time.Minute)
 	case d < 48*time.Hour:
-		s = discordtext.Plural(int(d/time.Hour), "hour")
+		unit, n = "hours", int(d/time.Hour)
 	case d < 60*24*time.Hour:
-		s = discordtext.Plural(int(d/(24*time.Hour)), "day")
+		unit, n = "days", int(d/(24*time.Hour))
 	case d < 365*24*time.Hour:
-		s = discordtext.Plural(int(d/(30*24*time.Hour)), "month")
+		unit, n = "months", int(d/(30*24*time.Hour))
 	default:
-		s = discordtext.Plural(int(d/(365*24*time.Hour)), "year")
+		unit, n = "years", int(d/(365*24*time.Hour))
 	}
+	span := locale.T(lang, "layout.relative."+unit, "Count", n)
 	if past {
-		return s + " ago"
+		return locale.T(lang, "layout.relative.past", "Span", span)
 	}
-	return "in " + s
+	return locale.T(lang, "layout.relative.future", "Span", span)
 }

@@ -108,3 +108,29 @@ func TestConsoleBuildsInteractionsFromDefinitions(t *testing.T) {
 		}
 	}
 }
+
+func TestConsoleRendersTimestampsInItsLanguage(t *testing.T) {
+	now := time.Date(2025, 1, 3, 20, 0, 0, 0, time.UTC)
+	r, err := NewRouter(slog.New(slog.NewTextHandler(io.Discard, nil)), fixedGuilds{storage.Guild{Timezone: "America/Port-au-Prince"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Now = func() time.Time { return now }
+	tests := []struct {
+		locale, in, want string
+	}{
+		{"fr", "<t:1736017200:F>", "samedi 4 janvier 2025 14:00 EST"},
+		{"fr", "<t:1736017200:R>", "dans 23 heures"},
+		{"fr", "<t:1735923600:R>", "il y a 3 heures"},
+		{"es", "<t:1736017200:F>", "sábado, 4 de enero de 2025, 14:00 EST"},
+		{"es-419", "<t:1736017200:D>", "4 de enero de 2025"},
+		{"es", "<t:1736017200:R>", "dentro de 23 horas"},
+		{"", "<t:1736017200:F>", "Saturday 4 January 2025 14:00 EST"},
+	}
+	for _, tt := range tests {
+		c := &Console{Router: r, GuildID: "1", Locale: tt.locale}
+		if got := c.Render(tt.in); got != tt.want {
+			t.Errorf("Render(%q) in %q = %q, want %q", tt.in, tt.locale, got, tt.want)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"liaison/bot"
 	"liaison/discordtext"
+	"liaison/locale"
 	"liaison/mission"
 	"liaison/render"
 	"liaison/storage"
@@ -19,13 +20,13 @@ import (
 func arrivalOptions(required bool) []*discordgo.ApplicationCommandOption {
 	return []*discordgo.ApplicationCommandOption{
 		optCountry(required),
-		optPersonnel(required, "Number of personnel (1–100000)"),
+		optPersonnel(required, personnelDescription),
 		optRole(),
-		optWhen("when", "When they arrived (default now)", false),
-		optID("flight", "The flight they came on (#ID)", false),
-		optString("unit", "Unit or contingent name", false, mission.MaxShortText),
-		optString("source", "Where this figure comes from (report, spokesperson…)", false, mission.MaxLongText),
-		optString("note", "Note", false, mission.MaxLongText),
+		optWhen("when", "desc.arrival.when", false),
+		optID("flight", "desc.arrival.flight", false),
+		optString("unit", "desc.arrival.unit", false, mission.MaxShortText),
+		optString("source", "desc.arrival.source", false, mission.MaxLongText),
+		optString("note", "desc.opt.note", false, mission.MaxLongText),
 	}
 }
 
@@ -43,35 +44,36 @@ func arrivalCommand(d Deps) *bot.Command {
 		}
 		return nil, nil
 	}
-	idOpt := optID("id", "The arrival's #ID", true)
+	idOpt := optID("id", "desc.arrival.id", true)
 	return &bot.Command{
 		Name:        "arrival",
-		Description: "Log, edit or delete an arrival of personnel",
+		Description: "desc.arrival",
 		Routes: []bot.Route{
-			{Name: "log", Description: "Log an arrival", Access: bot.Moderator, Options: arrivalOptions(true),
+			{Name: "log", Description: "desc.arrival.log", Access: bot.Moderator, Options: arrivalOptions(true),
 				Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { return logArrival(ctx, d, req) }, Autocomplete: complete},
-			{Name: "edit", Description: "Edit a logged arrival", Access: bot.Moderator,
+			{Name: "edit", Description: "desc.arrival.edit", Access: bot.Moderator,
 				Options: append([]*discordgo.ApplicationCommandOption{idOpt}, arrivalOptions(false)...),
 				Run:     func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { return editArrival(ctx, d, req) }, Autocomplete: complete},
-			{Name: "delete", Description: "Delete a logged arrival", Access: bot.Moderator, Options: []*discordgo.ApplicationCommandOption{idOpt},
+			{Name: "delete", Description: "desc.arrival.delete", Access: bot.Moderator, Options: []*discordgo.ApplicationCommandOption{idOpt},
 				Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { return deleteArrival(ctx, d, req) }, Autocomplete: complete},
 		},
 	}
 }
 
-// arrivalFields reads the options shared by log and edit into a; set lists what was given.
+// arrivalFields reads the options shared by log and edit into a; set lists what was given, by
+// the keys of the fields' names (cmd.field.…).
 func arrivalFields(ctx context.Context, d Deps, req *bot.Request, a *storage.Arrival) (set []string, err error) {
 	if c, ok, err := country(req, "country"); err != nil {
 		return nil, err
 	} else if ok {
 		a.Country = c
-		set = append(set, "country")
+		set = append(set, "cmd.field.country")
 	}
 	if n, ok, err := personnel(req); err != nil {
 		return nil, err
 	} else if ok {
 		a.Personnel = n
-		set = append(set, "personnel")
+		set = append(set, "cmd.field.personnel")
 	}
 	if _, ok := req.String("role"); ok {
 		r, err := role(req)
@@ -79,13 +81,13 @@ func arrivalFields(ctx context.Context, d Deps, req *bot.Request, a *storage.Arr
 			return nil, err
 		}
 		a.Role = r
-		set = append(set, "role")
+		set = append(set, "cmd.field.role")
 	}
 	if t, ok, err := happened(req, "when", req.Now, exFutureArrival); err != nil {
 		return nil, err
 	} else if ok {
 		a.ArrivedAt = t
-		set = append(set, "time")
+		set = append(set, "cmd.field.time")
 	}
 	if _, ok, _ := req.Int("flight"); ok {
 		id, err := recordID(req, "flight", exFlight)
@@ -96,7 +98,7 @@ func arrivalFields(ctx context.Context, d Deps, req *bot.Request, a *storage.Arr
 			return nil, err
 		}
 		a.FlightID = &id
-		set = append(set, "flight")
+		set = append(set, "cmd.field.flight")
 	}
 	for _, f := range []struct {
 		name string
@@ -109,7 +111,7 @@ func arrivalFields(ctx context.Context, d Deps, req *bot.Request, a *storage.Arr
 		}
 		if ok {
 			*f.dst = v
-			set = append(set, f.name)
+			set = append(set, "cmd.field."+f.name)
 		}
 	}
 	return set, nil
@@ -122,14 +124,14 @@ func logArrival(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, erro
 		return nil, err
 	}
 	if a.Country == "" || a.Personnel == 0 {
-		return nil, mission.Invalidf("`/arrival log country:GT personnel:75 role:military`", "country and personnel are required")
+		return nil, mission.Refuse(mission.EInvalid, "cmd.opt.country_personnel_required").WithExample("cmd.arrival.log.example")
 	}
 	_ = set
 	a, err = d.Store.LogArrival(ctx, req.Actor(), a)
 	if err != nil {
 		return nil, err
 	}
-	return done(req, "Arrival **#%d** logged: %s", a.ID, arrivalText(a)), nil
+	return done(req, "cmd.arrival.logged", "ID", a.ID, "Arrival", arrivalText(langOf(req), a)), nil
 }
 
 func editArrival(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, error) {
@@ -146,9 +148,9 @@ func editArrival(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, err
 		return nil, err
 	}
 	if len(set) == 0 {
-		return nil, mission.Invalidf("`/arrival edit id:12 personnel:80`", "give at least one option to change")
+		return nil, mission.Refuse(mission.EInvalid, "cmd.opt.nothing_to_change").WithExample("cmd.arrival.edit.example")
 	}
-	return done(req, "Arrival **#%d** edited (%s): %s", a.ID, strings.Join(set, ", "), arrivalText(a)), nil
+	return done(req, "cmd.arrival.edited", "ID", a.ID, "Fields", fields(langOf(req), set), "Arrival", arrivalText(langOf(req), a)), nil
 }
 
 func deleteArrival(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, error) {
@@ -160,19 +162,29 @@ func deleteArrival(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, e
 	if err != nil {
 		return nil, err
 	}
-	return done(req, "Arrival **#%d** deleted (%s); it stays in /history", a.ID, arrivalText(a)), nil
+	return done(req, "cmd.arrival.deleted", "ID", a.ID, "Arrival", arrivalText(langOf(req), a)), nil
 }
 
-// arrivalText is one arrival on one line.
-func arrivalText(a storage.Arrival) string {
-	s := fmt.Sprintf("%s · %s %s · %s", render.Country(render.English, a.Country), discordtext.Thousands(int64(a.Personnel)), a.Role, stamp(a.ArrivedAt))
+// fields lists changed fields, given by their name keys, in lang.
+func fields(lang render.Lang, keys []string) string {
+	names := make([]string, len(keys))
+	for i, k := range keys {
+		names[i] = locale.T(lang, k)
+	}
+	return strings.Join(names, ", ")
+}
+
+// arrivalText is one arrival on one line, in lang.
+func arrivalText(lang render.Lang, a storage.Arrival) string {
+	n := int64(a.Personnel)
+	s := fmt.Sprintf("%s · %s %s · %s", render.Country(lang, a.Country), num(lang, n), roleText(lang, a.Role, n), stamp(a.ArrivedAt))
 	if a.FlightID != nil {
-		s += fmt.Sprintf(" · flight #%d", *a.FlightID)
+		s += " · " + locale.T(lang, "cmd.arrival.by_flight", "ID", *a.FlightID)
 	}
 	if a.Unit != "" {
 		s += " · " + a.Unit
 	}
-	return s + " · source: " + orDash(a.Source)
+	return s + " · " + locale.T(lang, "cmd.source", "Source", orDash(lang, a.Source))
 }
 
 // arrivalChoices autocompletes an arrival #ID from the guild's own arrivals.
@@ -182,11 +194,13 @@ func arrivalChoices(ctx context.Context, d Deps, req *bot.Request) ([]*discordgo
 	if err != nil {
 		return nil, err
 	}
-	loc := req.Location()
+	loc, lang := req.Location(), langOf(req)
 	out := make([]*discordgo.ApplicationCommandOptionChoice, 0, len(list))
 	for _, a := range list {
+		n := int64(a.Personnel)
 		out = append(out, &discordgo.ApplicationCommandOptionChoice{
-			Name:  fmt.Sprintf("#%d · %s · %s %d %s", a.ID, a.ArrivedAt.In(loc).Format("2 Jan 2006"), a.Country, a.Personnel, a.Role),
+			Name: fmt.Sprintf("#%d · %s · %s %s %s", a.ID, a.ArrivedAt.In(loc).Format(locale.T(lang, "layout.date_time")), a.Country,
+				num(lang, n), roleText(lang, a.Role, n)),
 			Value: a.ID})
 	}
 	return out, nil

@@ -11,6 +11,7 @@ import (
 
 	"liaison/bot"
 	"liaison/discordtext"
+	"liaison/locale"
 	"liaison/mission"
 	"liaison/render"
 	"liaison/storage"
@@ -18,12 +19,12 @@ import (
 
 // arrivalsCommand lists arrivals, newest first, ten to a page.
 func arrivalsCommand(d Deps) *bot.Command {
-	return &bot.Command{Name: "arrivals", Description: "List logged arrivals, newest first", Routes: []bot.Route{{
+	return &bot.Command{Name: "arrivals", Description: "desc.arrivals", Routes: []bot.Route{{
 		Access: bot.Everyone,
 		Options: []*discordgo.ApplicationCommandOption{
 			optCountry(false),
-			optWhen("since", "From this time", false),
-			optWhen("until", "Up to this time", false),
+			optWhen("since", "desc.arrivals.since", false),
+			optWhen("until", "desc.arrivals.until", false),
 		},
 		Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 			f := storage.ArrivalFilter{}
@@ -35,7 +36,7 @@ func arrivalsCommand(d Deps) *bot.Command {
 				return nil, err
 			}
 			if !f.Since.IsZero() && !f.Until.IsZero() && !f.Until.After(f.Since) {
-				return nil, mission.Invalidf("`/arrivals since:2025-01-01 until:2025-02-01`", "until must be after since")
+				return nil, mission.Refuse(mission.EInvalid, "cmd.arrivals.until_before_since").WithExample("cmd.arrivals.example")
 			}
 			return arrivalsPage(ctx, d, req, f, pageKey{})
 		},
@@ -80,25 +81,26 @@ func unixOf(t time.Time) int64 {
 }
 
 func arrivalsPage(ctx context.Context, d Deps, req *bot.Request, f storage.ArrivalFilter, page pageKey) (*bot.Reply, error) {
+	lang := langOf(req)
 	v, err := pageOf(page, discordtext.MaxDescription, func(offset, limit int) ([]string, int64, error) {
 		f.Offset, f.Limit = offset, limit
 		list, total, err := d.Store.FindArrivals(ctx, req.GuildID, f)
 		lines := make([]string, 0, len(list))
 		for _, a := range list {
-			lines = append(lines, fmt.Sprintf("**#%d** %s", a.ID, arrivalText(a)))
+			lines = append(lines, fmt.Sprintf("**#%d** %s", a.ID, arrivalText(lang, a)))
 		}
 		return lines, total, err
 	})
 	if err != nil {
 		return nil, err
 	}
-	title := "Arrivals"
+	title := locale.T(lang, "cmd.arrivals.title")
 	if f.Country != "" {
-		title += " — " + render.Country(langOf(req), f.Country)
+		title += " — " + render.Country(lang, f.Country)
 	}
 	state := fmt.Sprintf("%s:%d:%d", f.Country, unixOf(f.Since), unixOf(f.Until))
 	return &bot.Reply{
-		Embeds:     []*discordgo.MessageEmbed{listEmbed(title, v, "No arrivals logged yet — moderators use /arrival log.")},
-		Components: pager("arrivals", v, state),
+		Embeds:     []*discordgo.MessageEmbed{listEmbed(lang, title, v, locale.T(lang, "cmd.arrivals.empty"))},
+		Components: pager(lang, "arrivals", v, state),
 	}, nil
 }

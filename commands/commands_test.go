@@ -17,6 +17,7 @@ import (
 
 	"liaison/bot"
 	"liaison/commands"
+	"liaison/locale"
 	"liaison/mission"
 	"liaison/storage"
 	"liaison/storage/storagetest"
@@ -190,7 +191,7 @@ func TestFlightLifecycle(t *testing.T) {
 	}
 	h.clock.Set(time.Date(2025, 1, 4, 23, 30, 0, 0, time.UTC))
 	out = h.run("/flight land flight:1", "/forces")
-	if !strings.Contains(out, "3 arrival(s) logged") || !strings.Contains(out, "**103** deployed") {
+	if !strings.Contains(out, "3 arrivals logged") || !strings.Contains(out, "**103** deployed") {
 		t.Fatalf("land: %s", out)
 	}
 	if out := h.run("/flight cancel flight:1"); !strings.Contains(out, "flight #1 is already landed") {
@@ -402,6 +403,17 @@ func TestCommandDefinitions(t *testing.T) {
 		optional := false
 		for _, o := range opts {
 			checkName(t, path+" "+o.Name, o.Name, o.Description)
+			checkLocalized(t, path+" "+o.Name, o.DescriptionLocalizations)
+			for _, ch := range o.Choices {
+				if len(ch.NameLocalizations) != len(discordLocales) {
+					t.Errorf("%s %s choice %q has name localizations %v, want %v", path, o.Name, ch.Name, ch.NameLocalizations, discordLocales)
+				}
+				for l, n := range ch.NameLocalizations {
+					if c := utf8.RuneCountInString(n); c < 1 || c > 100 {
+						t.Errorf("%s %s choice %q in %s is %d characters", path, o.Name, ch.Name, l, c)
+					}
+				}
+			}
 			if len(o.Choices) > 25 {
 				t.Errorf("%s %s has %d choices", path, o.Name, len(o.Choices))
 			}
@@ -427,6 +439,11 @@ func TestCommandDefinitions(t *testing.T) {
 	for _, c := range cmds {
 		d := c.Definition()
 		checkName(t, d.Name, d.Name, d.Description)
+		if d.DescriptionLocalizations == nil {
+			t.Errorf("/%s has no description localizations", d.Name)
+		} else {
+			checkLocalized(t, "/"+d.Name, *d.DescriptionLocalizations)
+		}
 		if seen[d.Name] {
 			t.Errorf("command %s defined twice", d.Name)
 		}
@@ -449,13 +466,41 @@ func TestCommandDefinitions(t *testing.T) {
 	}
 }
 
+// discordLocales are the Discord locales every description is registered under.
+var discordLocales = func() []string {
+	var out []string
+	for _, l := range locale.Languages() {
+		out = append(out, l.DiscordLocales()...)
+	}
+	return out
+}()
+
+// checkLocalized checks that a description is given for every Discord locale Liaison speaks,
+// within Discord's 1..100 characters, and translated (not the English key or text left over).
+func checkLocalized(t *testing.T, path string, loc map[discordgo.Locale]string) {
+	t.Helper()
+	for _, l := range discordLocales {
+		d, ok := loc[discordgo.Locale(l)]
+		if !ok {
+			t.Errorf("%s: no description for %s", path, l)
+			continue
+		}
+		if n := utf8.RuneCountInString(d); n < 1 || n > 100 {
+			t.Errorf("%s: description in %s is %d characters, want 1..100: %q", path, l, n, d)
+		}
+		if strings.HasPrefix(d, "desc.") {
+			t.Errorf("%s: description in %s is the bare key %q", path, l, d)
+		}
+	}
+}
+
 func checkName(t *testing.T, path, name, desc string) {
 	t.Helper()
 	if name == "" || len(name) > 32 || strings.ToLower(name) != name || strings.ContainsAny(name, " /") {
 		t.Errorf("%s: bad name %q", path, name)
 	}
-	if n := utf8.RuneCountInString(desc); n < 1 || n > 100 {
-		t.Errorf("%s: description is %d characters, want 1..100", path, n)
+	if n := utf8.RuneCountInString(desc); n < 1 || n > 100 || strings.HasPrefix(desc, "desc.") {
+		t.Errorf("%s: description %q is %d characters, want 1..100 and no bare key", path, desc, n)
 	}
 }
 

@@ -2,12 +2,13 @@ package commands
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
 
 	"liaison/bot"
-	"liaison/discordtext"
+	"liaison/locale"
 	"liaison/mission"
 	"liaison/render"
 	"liaison/storage"
@@ -16,29 +17,29 @@ import (
 // departureCommand logs personnel leaving; the force level drops by that much.
 func departureCommand(d Deps) *bot.Command {
 	reasons := mission.DepartureReasons()
-	return &bot.Command{Name: "departure", Description: "Log personnel leaving the mission", Routes: []bot.Route{{
-		Name: "log", Description: "Log a departure", Access: bot.Moderator,
+	return &bot.Command{Name: "departure", Description: "desc.departure", Routes: []bot.Route{{
+		Name: "log", Description: "desc.departure.log", Access: bot.Moderator,
 		Options: []*discordgo.ApplicationCommandOption{
 			optCountry(true),
 			optPersonnel(true, personnelDescription),
 			optRole(),
-			optWhen("when", "When they left (default now)", false),
-			optChoice("reason", "Why they left", false, mission.Strings(reasons[:]...)...),
-			optString("source", "Where this figure comes from", false, mission.MaxLongText),
-			optString("note", "Note", false, mission.MaxLongText),
+			optWhen("when", "desc.departure.when", false),
+			optChoice("reason", "desc.departure.reason", false, mission.Strings(reasons[:]...)...),
+			optString("source", "desc.opt.source", false, mission.MaxLongText),
+			optString("note", "desc.opt.note", false, mission.MaxLongText),
 		},
 		Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 			c, _, err1 := country(req, "country")
 			n, _, err2 := personnel(req)
 			r, err3 := role(req)
-			t, _, err4 := happened(req, "when", req.Now, "a departure is logged when it has happened: leave `when` out for now")
+			t, _, err4 := happened(req, "when", req.Now, "cmd.departure.future")
 			source, _, err5 := text(req, "source", mission.MaxLongText)
 			note, _, err6 := text(req, "note", mission.MaxLongText)
 			if err := firstErr(err1, err2, err3, err4, err5, err6); err != nil {
 				return nil, err
 			}
 			if c == "" || n == 0 {
-				return nil, mission.Invalidf("`/departure log country:KE personnel:100 reason:rotation`", "country and personnel are required")
+				return nil, mission.Refuse(mission.EInvalid, "cmd.opt.country_personnel_required").WithExample("cmd.departure.example")
 			}
 			given, _ := req.String("reason")
 			reason := mission.DepartureReason(strings.ToLower(given))
@@ -46,14 +47,17 @@ func departureCommand(d Deps) *bot.Command {
 				reason = mission.ReasonOther
 			}
 			if !reason.Valid() {
-				return nil, mission.Invalidf("`reason:rotation` (one of "+strings.Join(mission.Strings(reasons[:]...), ", ")+")", "unknown reason %q", given)
+				return nil, mission.Refuse(mission.EInvalid, "cmd.departure.unknown_reason", "Reason", fmt.Sprintf("%q", given)).
+					WithExample("cmd.departure.reason.example", "Reasons", strings.Join(mission.Strings(reasons[:]...), ", "))
 			}
 			dep, err := d.Store.LogDeparture(ctx, req.Actor(), storage.Departure{Country: c, Personnel: n, Role: r,
 				DepartedAt: t, Reason: reason, Source: source, Note: note})
 			if err != nil {
 				return nil, err
 			}
-			return done(req, "Departure **#%d** logged: %s · %s %s · %s · %s", dep.ID, render.Country(langOf(req), c), discordtext.Thousands(int64(n)), r, reason, stamp(t)), nil
+			lang := langOf(req)
+			return done(req, "cmd.departure.logged", "ID", dep.ID, "Departure", fmt.Sprintf("%s · %s %s · %s · %s", render.Country(lang, c),
+				num(lang, int64(n)), roleText(lang, r, int64(n)), locale.T(lang, bot.ChoiceKey("reason", string(reason))), stamp(t))), nil
 		},
 		Autocomplete: func(ctx context.Context, req *bot.Request) ([]*discordgo.ApplicationCommandOptionChoice, error) {
 			return countryChoices(req, "country"), nil

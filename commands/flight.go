@@ -2,13 +2,13 @@ package commands
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
 
 	"liaison/bot"
 	"liaison/discordtext"
+	"liaison/locale"
 	"liaison/mission"
 	"liaison/render"
 	"liaison/storage"
@@ -17,7 +17,7 @@ import (
 // flightCommand schedules flights and follows them to landing or cancellation. Landing turns the
 // manifest into arrivals; every change re-plans the flight's reminders in the same transaction.
 func flightCommand(d Deps) *bot.Command {
-	flightOpt := optID("flight", "The flight's #ID", true)
+	flightOpt := optID("flight", "desc.flight.flight", true)
 	open := func(ctx context.Context, req *bot.Request) ([]*discordgo.ApplicationCommandOptionChoice, error) {
 		if req.Focused == "country" {
 			return countryChoices(req, "country"), nil
@@ -38,33 +38,33 @@ func flightCommand(d Deps) *bot.Command {
 	}
 	return &bot.Command{
 		Name:        "flight",
-		Description: "Schedule and follow flights",
+		Description: "desc.flight",
 		Routes: []bot.Route{
-			{Name: "schedule", Description: "Schedule a flight", Access: bot.Moderator,
+			{Name: "schedule", Description: "desc.flight.schedule", Access: bot.Moderator,
 				Options: []*discordgo.ApplicationCommandOption{
-					optWhen("eta", "Expected time of arrival", true),
-					optString("manifest", "e.g. GT 75 military; SV 8 medical (may be left empty)", false, maxManifestText),
-					optString("aircraft", "Aircraft", false, mission.MaxShortText),
-					optString("origin", "Where it departs from", false, mission.MaxShortText),
-					optString("destination", "Destination airport (default: the mission's, e.g. PAP)", false, maxAirport),
-					optString("source", "Where this was reported", false, mission.MaxLongText),
-					optString("note", "Note", false, mission.MaxLongText),
+					optWhen("eta", "desc.flight.eta", true),
+					optString("manifest", "desc.flight.manifest", false, maxManifestText),
+					optString("aircraft", "desc.flight.aircraft", false, mission.MaxShortText),
+					optString("origin", "desc.flight.origin", false, mission.MaxShortText),
+					optString("destination", "desc.flight.destination", false, maxAirport),
+					optString("source", "desc.flight.source", false, mission.MaxLongText),
+					optString("note", "desc.opt.note", false, mission.MaxLongText),
 				},
 				Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { return scheduleFlight(ctx, d, req) }},
-			{Name: "add", Description: "Add one manifest line", Access: bot.Moderator,
+			{Name: "add", Description: "desc.flight.add", Access: bot.Moderator,
 				Options: []*discordgo.ApplicationCommandOption{flightOpt, optCountry(true), optPersonnel(true, personnelDescription), optRole()},
 				Run:     change(addManifestLine), Autocomplete: open},
-			{Name: "delay", Description: "Move a flight's ETA", Access: bot.Moderator,
-				Options: []*discordgo.ApplicationCommandOption{flightOpt, optWhen("eta", "New expected time of arrival", true),
-					optString("reason", "Why", false, mission.MaxShortText)},
+			{Name: "delay", Description: "desc.flight.delay", Access: bot.Moderator,
+				Options: []*discordgo.ApplicationCommandOption{flightOpt, optWhen("eta", "desc.flight.new_eta", true),
+					optString("reason", "desc.flight.reason", false, mission.MaxShortText)},
 				Run: change(delayFlight), Autocomplete: open},
-			{Name: "land", Description: "Mark a flight landed; its manifest becomes arrivals", Access: bot.Moderator,
-				Options: []*discordgo.ApplicationCommandOption{flightOpt, optWhen("at", "When it landed (default now)", false)},
+			{Name: "land", Description: "desc.flight.land", Access: bot.Moderator,
+				Options: []*discordgo.ApplicationCommandOption{flightOpt, optWhen("at", "desc.flight.at", false)},
 				Run:     change(landFlight), Autocomplete: open},
-			{Name: "cancel", Description: "Cancel a flight", Access: bot.Moderator,
-				Options: []*discordgo.ApplicationCommandOption{flightOpt, optString("reason", "Why", false, mission.MaxShortText)},
+			{Name: "cancel", Description: "desc.flight.cancel", Access: bot.Moderator,
+				Options: []*discordgo.ApplicationCommandOption{flightOpt, optString("reason", "desc.flight.reason", false, mission.MaxShortText)},
 				Run:     change(cancelFlight), Autocomplete: open},
-			{Name: "show", Description: "Show a flight", Access: bot.Everyone,
+			{Name: "show", Description: "desc.flight.show", Access: bot.Everyone,
 				Options: []*discordgo.ApplicationCommandOption{flightOpt},
 				Run:     change(showFlight), Autocomplete: any},
 		},
@@ -76,7 +76,7 @@ func showFlight(ctx context.Context, d Deps, req *bot.Request, id int64) (*bot.R
 	if err != nil {
 		return nil, err
 	}
-	return &bot.Reply{Embeds: []*discordgo.MessageEmbed{flightEmbed(f)}}, nil
+	return &bot.Reply{Embeds: []*discordgo.MessageEmbed{flightEmbed(langOf(req), f)}}, nil
 }
 
 func addManifestLine(ctx context.Context, d Deps, req *bot.Request, id int64) (*bot.Reply, error) {
@@ -87,14 +87,14 @@ func addManifestLine(ctx context.Context, d Deps, req *bot.Request, id int64) (*
 		return nil, err
 	}
 	if c == "" || n == 0 {
-		return nil, mission.Invalidf("`/flight add flight:12 country:GT personnel:75`", "country and personnel are required")
+		return nil, mission.Refuse(mission.EInvalid, "cmd.opt.country_personnel_required").WithExample("cmd.flight.add.example")
 	}
 	line := mission.ManifestLine{Country: c, Personnel: n, Role: r}
 	f, err := d.Store.AddManifestLine(ctx, req.Actor(), id, line)
 	if err != nil {
 		return nil, err
 	}
-	return flightChanged(req, f, "gets a manifest line: "+render.ManifestLine(langOf(req), line)), nil
+	return flightChanged(req, f, "cmd.flight.added", "Line", render.ManifestLine(langOf(req), line)), nil
 }
 
 func delayFlight(ctx context.Context, d Deps, req *bot.Request, id int64) (*bot.Reply, error) {
@@ -104,17 +104,17 @@ func delayFlight(ctx context.Context, d Deps, req *bot.Request, id int64) (*bot.
 		return nil, err
 	}
 	if !ok {
-		return nil, mission.Invalidf("`/flight delay flight:12 eta:2025-01-05 10:00`", "eta is required")
+		return nil, mission.Refuse(mission.EInvalid, "cmd.opt.required", "Option", "eta").WithExample("cmd.flight.delay.example")
 	}
 	f, err := d.Store.DelayFlight(ctx, req.Actor(), id, eta, reason)
 	if err != nil {
 		return nil, err
 	}
-	return flightChanged(req, f, "delayed"), nil
+	return flightChanged(req, f, "cmd.flight.delayed"), nil
 }
 
 func landFlight(ctx context.Context, d Deps, req *bot.Request, id int64) (*bot.Reply, error) {
-	at, _, err := happened(req, "at", req.Now, "`/flight land flight:12` (now) or `at:2025-01-04 14:10`")
+	at, _, err := happened(req, "at", req.Now, "cmd.flight.land.example")
 	if err != nil {
 		return nil, err
 	}
@@ -123,14 +123,14 @@ func landFlight(ctx context.Context, d Deps, req *bot.Request, id int64) (*bot.R
 		return nil, err
 	}
 	if earliest := earliestLanding(f); at.Before(earliest) {
-		return nil, mission.Invalidf("`/flight land flight:12` (now) or a time after "+stamp(earliest),
-			"flight #%d cannot have landed %s: it was scheduled %s, for %s", f.ID, stamp(at), stamp(f.CreatedAt), stamp(f.ETA))
+		return nil, mission.Refuse(mission.EInvalid, "cmd.flight.landed_too_early", "ID", f.ID, "At", stamp(at), "Created", stamp(f.CreatedAt),
+			"ETA", stamp(f.ETA)).WithExample("cmd.flight.land.after", "Earliest", stamp(earliest))
 	}
 	f, arrivals, err := d.Store.LandFlight(ctx, req.Actor(), id, at)
 	if err != nil {
 		return nil, err
 	}
-	return flightChanged(req, f, fmt.Sprintf("landed, %d arrival(s) logged from its manifest", len(arrivals))), nil
+	return flightChanged(req, f, "cmd.flight.landed", "Count", len(arrivals)), nil
 }
 
 // earliestLanding is the first time a flight can have landed: when it was scheduled, or its
@@ -152,13 +152,14 @@ func cancelFlight(ctx context.Context, d Deps, req *bot.Request, id int64) (*bot
 	if err != nil {
 		return nil, err
 	}
-	return flightChanged(req, f, "cancelled"), nil
+	return flightChanged(req, f, "cmd.flight.cancelled"), nil
 }
 
-// flightChanged is the public answer to a flight change: what was done, by whom, and the flight.
-func flightChanged(req *bot.Request, f storage.Flight, verb string) *bot.Reply {
-	r := done(req, "Flight **#%d** %s", f.ID, verb)
-	r.Embeds = []*discordgo.MessageEmbed{flightEmbed(f)}
+// flightChanged is the public answer to a flight change: what was done (the catalog key of
+// "Flight #{{.ID}} …" with its other variables), by whom, and the flight.
+func flightChanged(req *bot.Request, f storage.Flight, key string, args ...any) *bot.Reply {
+	r := done(req, key, append([]any{"ID", f.ID}, args...)...)
+	r.Embeds = []*discordgo.MessageEmbed{flightEmbed(langOf(req), f)}
 	return r
 }
 
@@ -168,12 +169,12 @@ func scheduleFlight(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, 
 		return nil, err
 	}
 	if !ok {
-		return nil, mission.Invalidf("`/flight schedule eta:2025-01-04 14:00 manifest:GT 75 military`", "eta is required")
+		return nil, mission.Refuse(mission.EInvalid, "cmd.opt.required", "Option", "eta").WithExample("cmd.flight.schedule.example")
 	}
 	m, _ := req.String("manifest")
 	lines, err := mission.ParseManifest(m)
 	if err != nil {
-		return nil, mission.Invalid(err, exManifest)
+		return nil, mission.InvalidWith(err, exManifest)
 	}
 	aircraft, _, err1 := text(req, "aircraft", mission.MaxShortText)
 	origin, _, err2 := text(req, "origin", mission.MaxShortText)
@@ -194,29 +195,33 @@ func scheduleFlight(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, 
 	if err != nil {
 		return nil, err
 	}
-	return flightChanged(req, f, "scheduled, ETA "+stamp(f.ETA)), nil
+	return flightChanged(req, f, "cmd.flight.scheduled", "ETA", stamp(f.ETA)), nil
 }
 
-// flightEmbed shows a flight in full.
-func flightEmbed(f storage.Flight) *discordgo.MessageEmbed {
-	e := &discordgo.MessageEmbed{Title: fmt.Sprintf("Flight #%d → %s", f.ID, f.Destination), Color: colourInfo,
+// flightEmbed shows a flight in full, in lang.
+func flightEmbed(lang render.Lang, f storage.Flight) *discordgo.MessageEmbed {
+	dest := f.Destination
+	if dest == "" {
+		dest = locale.T(lang, "render.no_destination")
+	}
+	e := &discordgo.MessageEmbed{Title: locale.T(lang, "cmd.flight.title", "ID", f.ID, "Destination", dest), Color: colourInfo,
 		Fields: []*discordgo.MessageEmbedField{
-			{Name: "Status", Value: statusIcon(f.Status), Inline: true},
-			{Name: "ETA", Value: stamp(f.ETA), Inline: true},
+			{Name: locale.T(lang, "cmd.flight.field.status"), Value: statusIcon(lang, f.Status), Inline: true},
+			{Name: locale.T(lang, "cmd.flight.field.eta"), Value: stamp(f.ETA), Inline: true},
 		}}
 	if f.LandedAt != nil {
-		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Landed", Value: stamp(*f.LandedAt), Inline: true})
+		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: locale.T(lang, "cmd.flight.field.landed"), Value: stamp(*f.LandedAt), Inline: true})
 		e.Color = colourSuccess
 	}
 	if f.Status == mission.FlightCancelled || f.Status == mission.FlightDelayed {
 		e.Color = colourWarning
 	}
-	for _, kv := range [][2]string{{"Aircraft", f.Aircraft}, {"Origin", f.Origin}, {"Reason", f.Reason}, {"Source", f.Source}, {"Note", f.Note}} {
+	for _, kv := range [][2]string{{"aircraft", f.Aircraft}, {"origin", f.Origin}, {"reason", f.Reason}, {"source", f.Source}, {"note", f.Note}} {
 		if kv[1] != "" {
-			e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: kv[0], Value: kv[1], Inline: kv[0] != "Note"})
+			e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: locale.T(lang, "cmd.flight.field."+kv[0]), Value: kv[1], Inline: kv[0] != "note"})
 		}
 	}
-	e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Manifest", Value: render.Manifest(render.English, f.Manifest)})
+	e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: locale.T(lang, "cmd.flight.field.manifest"), Value: render.Manifest(lang, f.Manifest)})
 	return e
 }
 

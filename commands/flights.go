@@ -2,12 +2,14 @@ package commands
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	"github.com/bwmarrin/discordgo"
 
 	"liaison/bot"
 	"liaison/discordtext"
+	"liaison/locale"
 	"liaison/mission"
 	"liaison/render"
 	"liaison/storage"
@@ -17,16 +19,16 @@ var flightSelections = []string{storage.FlightsUpcoming, storage.FlightsLanded, 
 
 // flightsCommand lists flights: upcoming ones soonest first, others most recent first.
 func flightsCommand(d Deps) *bot.Command {
-	return &bot.Command{Name: "flights", Description: "List flights", Routes: []bot.Route{{
+	return &bot.Command{Name: "flights", Description: "desc.flights", Routes: []bot.Route{{
 		Access:  bot.Everyone,
-		Options: []*discordgo.ApplicationCommandOption{optChoice("status", "Which flights (default upcoming)", false, flightSelections...)},
+		Options: []*discordgo.ApplicationCommandOption{optChoice("status", "desc.flights.status", false, flightSelections...)},
 		Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 			sel, _ := req.String("status")
 			if sel == "" {
 				sel = storage.FlightsUpcoming
 			}
 			if !slices.Contains(flightSelections, sel) {
-				return nil, mission.Invalidf("`/flights status:upcoming` (upcoming, landed, cancelled or all)", "unknown status %q", sel)
+				return nil, mission.Refuse(mission.EInvalid, "cmd.flights.unknown_status", "Status", fmt.Sprintf("%q", sel)).WithExample("cmd.flights.example")
 			}
 			return flightsPage(ctx, d, req, sel, pageKey{})
 		},
@@ -44,13 +46,14 @@ func flightsCommand(d Deps) *bot.Command {
 }
 
 func flightsPage(ctx context.Context, d Deps, req *bot.Request, sel string, page pageKey) (*bot.Reply, error) {
+	lang := langOf(req)
 	v, err := pageOf(page, discordtext.MaxDescription, func(offset, limit int) ([]string, int64, error) {
 		list, total, err := d.Store.FindFlights(ctx, req.GuildID, storage.FlightFilter{Status: sel, Limit: limit, Offset: offset})
 		var lines []string
 		for _, f := range list {
-			line := statusIcon(f.Status) + " " + render.FlightLine(langOf(req), f)
+			line := statusIcon(lang, f.Status) + " " + render.FlightLine(lang, f)
 			if f.Open() && f.ETA.Before(req.Now) {
-				line += " · ⚠️ ETA passed"
+				line += " · ⚠️ " + locale.T(lang, "cmd.flights.eta_passed")
 			}
 			lines = append(lines, line)
 		}
@@ -60,7 +63,8 @@ func flightsPage(ctx context.Context, d Deps, req *bot.Request, sel string, page
 		return nil, err
 	}
 	return &bot.Reply{
-		Embeds:     []*discordgo.MessageEmbed{listEmbed("Flights — "+sel, v, "No "+sel+" flights. Moderators schedule one with /flight schedule.")},
-		Components: pager("flights", v, sel),
+		Embeds: []*discordgo.MessageEmbed{listEmbed(lang, locale.T(lang, "cmd.flights.title", "Status", locale.T(lang, bot.ChoiceKey("status", sel))), v,
+			locale.T(lang, "cmd.flights.empty."+sel))},
+		Components: pager(lang, "flights", v, sel),
 	}, nil
 }

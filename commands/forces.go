@@ -13,6 +13,7 @@ import (
 
 	"liaison/bot"
 	"liaison/discordtext"
+	"liaison/locale"
 	"liaison/mission"
 	"liaison/render"
 	"liaison/storage"
@@ -22,7 +23,7 @@ import (
 // reads the running totals that storage keeps beside the history, so its cost does not grow
 // with the number of arrivals.
 func forcesCommand(d Deps) *bot.Command {
-	return &bot.Command{Name: "forces", Description: "Force levels: deployed vs pledged vs planned, by country", Routes: []bot.Route{{
+	return &bot.Command{Name: "forces", Description: "desc.forces", Routes: []bot.Route{{
 		Access:  bot.Everyone,
 		Options: []*discordgo.ApplicationCommandOption{optCountry(false), optChart()},
 		Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
@@ -90,45 +91,46 @@ func allForces(ctx context.Context, d Deps, req *bot.Request, page int) (*bot.Re
 	}
 	v := listView{key: pageKey{page: page}, pages: n, parts: 1, total: int64(len(rows))}
 
-	title := "Force levels"
+	title := locale.T(lang, "cmd.forces.title")
 	if g.MissionName != "" {
 		title += " — " + g.MissionName
 	}
-	footer := &discordgo.MessageEmbedFooter{Text: "Pledges: latest per country and role, with their sources in /pledge list"}
+	footer := &discordgo.MessageEmbedFooter{Text: locale.T(lang, "cmd.forces.footer")}
 	if page > 0 {
 		e := &discordgo.MessageEmbed{Title: title, Color: colourInfo, Footer: footer,
 			Description: render.ByCountry(lang) + "\n" + strings.Join(pages[page], "\n")}
-		return &bot.Reply{Embeds: []*discordgo.MessageEmbed{e}, Components: pager("forces", v, "")}, nil
+		return &bot.Reply{Embeds: []*discordgo.MessageEmbed{e}, Components: pager(lang, "forces", v, "")}, nil
 	}
 	recent, err := d.Store.ArrivedSince(ctx, req.GuildID, req.Now.Add(-recentWindow))
 	if err != nil {
 		return nil, err
 	}
 	e := &discordgo.MessageEmbed{Title: title, Color: colourInfo, Description: render.ForceSummary(lang, g, shown, deployed, len(shown)),
-		Fields: []*discordgo.MessageEmbedField{{Name: "Arrivals in the last 7 days", Value: discordtext.Thousands(recent) + " personnel", Inline: true}}}
+		Fields: []*discordgo.MessageEmbedField{{Name: locale.T(lang, "cmd.forces.recent"), Value: locale.T(lang, "cmd.forces.personnel", "Count", recent), Inline: true}}}
 	next, err := nextFlight(ctx, d, req)
 	if err != nil {
 		return nil, err
 	}
 	e.Fields = append(e.Fields, next)
 	e.Footer = footer
-	return &bot.Reply{Embeds: []*discordgo.MessageEmbed{e}, Components: pager("forces", v, "")}, nil
+	return &bot.Reply{Embeds: []*discordgo.MessageEmbed{e}, Components: pager(lang, "forces", v, "")}, nil
 }
 
 // nextFlight is the "Next flight" field: the soonest upcoming flight, or else the oldest one
 // still open past its ETA (neither landed nor cancelled), flagged as overdue.
 func nextFlight(ctx context.Context, d Deps, req *bot.Request) (*discordgo.MessageEmbedField, error) {
+	lang := langOf(req)
 	f, overdue, err := d.Store.NextFlight(ctx, req.GuildID, req.Now)
 	switch {
 	case errors.Is(err, mission.ErrNotFound):
-		return &discordgo.MessageEmbedField{Name: "Next flight", Value: "none scheduled (/flight schedule)"}, nil
+		return &discordgo.MessageEmbedField{Name: locale.T(lang, "cmd.forces.next_flight"), Value: locale.T(lang, "cmd.forces.no_flight")}, nil
 	case err != nil:
 		return nil, err
 	case overdue:
-		return &discordgo.MessageEmbedField{Name: "Next flight — overdue", Value: fmt.Sprintf("%s\nNeither landed nor cancelled: /flight land flight:%d or /flight cancel flight:%d",
-			render.FlightLine(langOf(req), f), f.ID, f.ID)}, nil
+		return &discordgo.MessageEmbedField{Name: locale.T(lang, "cmd.forces.next_flight_overdue"),
+			Value: render.FlightLine(lang, f) + "\n" + locale.T(lang, "cmd.forces.overdue", "ID", f.ID)}, nil
 	}
-	return &discordgo.MessageEmbedField{Name: "Next flight", Value: render.FlightLine(langOf(req), f)}, nil
+	return &discordgo.MessageEmbedField{Name: locale.T(lang, "cmd.forces.next_flight"), Value: render.FlightLine(lang, f)}, nil
 }
 
 // timelineLength is how many arrivals and departures a country's timeline shows, latest first.
@@ -147,30 +149,27 @@ func countryForces(ctx context.Context, d Deps, req *bot.Request, c string) (*bo
 	if err != nil {
 		return nil, err
 	}
+	lang := langOf(req)
 	var roles strings.Builder
 	var deployed int64
 	for _, t := range totals {
 		if t.Country == c {
-			fmt.Fprintf(&roles, "%s: %s\n", t.Role, discordtext.Thousands(t.Deployed))
+			fmt.Fprintf(&roles, "%s: %s\n", roleText(lang, t.Role, t.Deployed), num(lang, t.Deployed))
 			deployed += t.Deployed
 		}
 	}
 	if roles.Len() == 0 {
-		roles.WriteString("none deployed")
+		roles.WriteString(locale.T(lang, "cmd.forces.none_deployed"))
 	}
 	var pl strings.Builder
 	for _, p := range pledges {
 		if p.Country != c {
 			continue
 		}
-		size := "size not reported"
-		if p.Personnel != nil {
-			size = discordtext.Thousands(int64(*p.Personnel))
-		}
-		fmt.Fprintf(&pl, "%s %s, as of %s — %s\n", size, p.Role, shortStamp(p.AsOf), orDash(p.Source))
+		pl.WriteString(locale.T(lang, "cmd.forces.pledge", "Size", pledgeSize(lang, p), "AsOf", shortStamp(p.AsOf), "Source", orDash(lang, p.Source)) + "\n")
 	}
 	if pl.Len() == 0 {
-		pl.WriteString("no pledge recorded")
+		pl.WriteString(locale.T(lang, "cmd.forces.no_pledge"))
 	}
 	arrivals, _, err := d.Store.FindArrivals(ctx, req.GuildID, storage.ArrivalFilter{Country: c, Limit: timelineLength})
 	if err != nil {
@@ -186,10 +185,15 @@ func countryForces(ctx context.Context, d Deps, req *bot.Request, c string) (*bo
 	}
 	var events []event
 	for _, a := range arrivals {
-		events = append(events, event{a.ArrivedAt, fmt.Sprintf("%s ⬇️ #%d %s %s arrived — %s", shortStamp(a.ArrivedAt), a.ID, discordtext.Thousands(int64(a.Personnel)), a.Role, orDash(a.Source))})
+		n := int64(a.Personnel)
+		events = append(events, event{a.ArrivedAt, shortStamp(a.ArrivedAt) + " ⬇️ " + locale.T(lang, "cmd.forces.arrived", "ID", a.ID,
+			"Personnel", num(lang, n), "Role", roleText(lang, a.Role, n), "Source", orDash(lang, a.Source))})
 	}
 	for _, dp := range departures {
-		events = append(events, event{dp.DepartedAt, fmt.Sprintf("%s ⬆️ %s %s left (%s) — %s", shortStamp(dp.DepartedAt), discordtext.Thousands(int64(dp.Personnel)), dp.Role, dp.Reason, orDash(dp.Source))})
+		n := int64(dp.Personnel)
+		events = append(events, event{dp.DepartedAt, shortStamp(dp.DepartedAt) + " ⬆️ " + locale.T(lang, "cmd.forces.left",
+			"Personnel", num(lang, n), "Role", roleText(lang, dp.Role, n), "Reason", locale.T(lang, bot.ChoiceKey("reason", string(dp.Reason))),
+			"Source", orDash(lang, dp.Source))})
 	}
 	sort.Slice(events, func(i, j int) bool { return events[i].at.After(events[j].at) })
 	var tl strings.Builder
@@ -200,21 +204,22 @@ func countryForces(ctx context.Context, d Deps, req *bot.Request, c string) (*bo
 		tl.WriteString(e.line + "\n")
 	}
 	if tl.Len() == 0 {
-		tl.WriteString("nothing logged")
+		tl.WriteString(locale.T(lang, "cmd.forces.nothing_logged"))
 	}
-	e := &discordgo.MessageEmbed{Title: "Force level — " + render.Country(langOf(req), c), Color: colourInfo,
-		Description: fmt.Sprintf("**%s** deployed", discordtext.Thousands(deployed)),
+	e := &discordgo.MessageEmbed{Title: locale.T(lang, "cmd.forces.country_title", "Country", render.Country(lang, c)), Color: colourInfo,
+		Description: locale.T(lang, "cmd.forces.deployed", "Deployed", num(lang, deployed)),
 		Fields: []*discordgo.MessageEmbedField{
-			{Name: "By role", Value: roles.String(), Inline: true},
-			{Name: "Pledges", Value: pl.String()},
-			{Name: "Timeline (latest first)", Value: tl.String()},
+			{Name: locale.T(lang, "cmd.forces.by_role"), Value: roles.String(), Inline: true},
+			{Name: locale.T(lang, "cmd.forces.pledges"), Value: pl.String()},
+			{Name: locale.T(lang, "cmd.forces.timeline"), Value: tl.String()},
 		}}
 	return &bot.Reply{Embeds: []*discordgo.MessageEmbed{e}}, nil
 }
 
-func orDash(s string) string {
+// orDash is a record's source, or says in lang that none was given.
+func orDash(lang render.Lang, s string) string {
 	if s == "" {
-		return "no source given"
+		return locale.T(lang, "cmd.no_source")
 	}
 	return s
 }

@@ -8,14 +8,17 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"liaison/bot"
+	"liaison/locale"
+	"liaison/render"
 )
 
 // helpCommand lists every route with who may use it, derived from the routes themselves so
 // that it never drifts from what is registered and enforced.
 func helpCommand(d Deps) *bot.Command {
-	return &bot.Command{Name: "help", Description: "What Liaison does and how to use it", Routes: []bot.Route{{
+	return &bot.Command{Name: "help", Description: "desc.help", Routes: []bot.Route{{
 		Access: bot.Everyone,
 		Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+			lang := langOf(req)
 			var b strings.Builder
 			for _, cmd := range All(d) {
 				for _, r := range cmd.Routes {
@@ -23,25 +26,24 @@ func helpCommand(d Deps) *bot.Command {
 					if desc == "" {
 						desc = cmd.Description
 					}
-					fmt.Fprintf(&b, "`/%s` — %s%s\n", bot.RouteKey(cmd.Name, r.Name), desc, who(r.Access))
+					fmt.Fprintf(&b, "`/%s` — %s%s\n", bot.RouteKey(cmd.Name, r.Name), locale.T(lang, desc), who(lang, r.Access))
 				}
 			}
-			e := &discordgo.MessageEmbed{Title: "Liaison — force levels, arrivals and flights", Color: colourInfo,
+			e := &discordgo.MessageEmbed{Title: locale.T(lang, "cmd.help.title"), Color: colourInfo,
 				Description: b.String(),
-				Footer: &discordgo.MessageEmbedFooter{Text: "Times: 2025-01-04 14:00 (server time zone), now, in 2h, tomorrow 09:00. " +
-					"Countries: GT, GTM, Guatemala. Manifest: GT 75 military; SV 8 medical."}}
+				Footer:      &discordgo.MessageEmbedFooter{Text: locale.T(lang, "cmd.help.footer")}}
 			return &bot.Reply{Embeds: []*discordgo.MessageEmbed{e}, Ephemeral: true}, nil
 		},
 	}}}
 }
 
-// who marks a route that only moderators or admins may use.
-func who(a bot.Access) string {
+// who marks, in lang, a route that only moderators or admins may use.
+func who(lang render.Lang, a bot.Access) string {
 	switch a {
 	case bot.Moderator:
-		return " _(moderators)_"
+		return " _" + locale.T(lang, "desc.access.moderators") + "_"
 	case bot.Admin:
-		return " _(admins)_"
+		return " _" + locale.T(lang, "desc.access.admins") + "_"
 	}
 	return ""
 }

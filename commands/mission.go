@@ -10,6 +10,7 @@ import (
 
 	"liaison/bot"
 	"liaison/discordtext"
+	"liaison/locale"
 	"liaison/mission"
 	"liaison/render"
 	"liaison/storage"
@@ -19,24 +20,24 @@ import (
 // mandate end, time zone and default airport.
 func missionCommand(d Deps) *bot.Command {
 	lead := optCountry(false)
-	lead.Name, lead.Description = "lead", "Lead nation"
+	lead.Name, lead.Description = "lead", "desc.mission.lead"
 	return &bot.Command{
 		Name:        "mission",
-		Description: "The mission: name, lead nation, planned strength, mandate end",
+		Description: "desc.mission",
 		Routes: []bot.Route{
-			{Name: "show", Description: "Show the mission", Access: bot.Everyone,
+			{Name: "show", Description: "desc.mission.show", Access: bot.Everyone,
 				Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-					return &bot.Reply{Embeds: []*discordgo.MessageEmbed{missionEmbed(req.Guild)}}, nil
+					return &bot.Reply{Embeds: []*discordgo.MessageEmbed{missionEmbed(langOf(req), req.Guild)}}, nil
 				}},
-			{Name: "set", Description: "Change the mission", Access: bot.Admin,
+			{Name: "set", Description: "desc.mission.set", Access: bot.Admin,
 				Options: []*discordgo.ApplicationCommandOption{
-					optString("name", "Mission name", false, mission.MaxShortText),
+					optString("name", "desc.mission.name", false, mission.MaxShortText),
 					lead,
 					{Type: discordgo.ApplicationCommandOptionInteger, Name: "planned",
-						Description: "Planned strength (personnel)", MinValue: ptr(1.0), MaxValue: mission.MaxPlanned},
-					optWhen("mandate_end", "Mandate end", false),
-					optString("timezone", "IANA time zone, e.g. America/Port-au-Prince", false, maxTimezone),
-					optString("airport", "Default destination airport, e.g. PAP", false, maxAirport),
+						Description: "desc.mission.planned", MinValue: ptr(1.0), MaxValue: mission.MaxPlanned},
+					optWhen("mandate_end", "desc.mission.mandate_end", false),
+					optString("timezone", "desc.opt.timezone", false, maxTimezone),
+					optString("airport", "desc.mission.airport", false, maxAirport),
 				},
 				Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { return setMission(ctx, d, req) },
 				Autocomplete: func(ctx context.Context, req *bot.Request) ([]*discordgo.ApplicationCommandOptionChoice, error) {
@@ -46,27 +47,28 @@ func missionCommand(d Deps) *bot.Command {
 	}
 }
 
-func missionEmbed(g storage.Guild) *discordgo.MessageEmbed {
+func missionEmbed(lang render.Lang, g storage.Guild) *discordgo.MessageEmbed {
 	name := g.MissionName
 	if name == "" {
-		name = "Mission not set yet — an admin can use /mission set"
+		name = locale.T(lang, "cmd.mission.unset")
 	}
-	lead, planned, mandate := "not set", "not set", "not set"
+	notSet := locale.T(lang, "cmd.not_set")
+	lead, planned, mandate := notSet, notSet, notSet
 	if g.MissionLead != "" {
-		lead = render.Country(render.English, g.MissionLead)
+		lead = render.Country(lang, g.MissionLead)
 	}
 	if g.Planned > 0 {
-		planned = discordtext.Thousands(int64(g.Planned)) + " personnel"
+		planned = locale.T(lang, "cmd.forces.personnel", "Count", g.Planned)
 	}
 	if g.MandateEnd != nil {
 		mandate = stamp(*g.MandateEnd)
 	}
 	return &discordgo.MessageEmbed{Title: name, Color: colourInfo, Fields: []*discordgo.MessageEmbedField{
-		{Name: "Lead nation", Value: lead, Inline: true},
-		{Name: "Planned strength", Value: planned, Inline: true},
-		{Name: "Mandate end", Value: mandate},
-		{Name: "Time zone", Value: g.Timezone, Inline: true},
-		{Name: "Default airport", Value: g.Airport, Inline: true},
+		{Name: locale.T(lang, "cmd.field.lead"), Value: lead, Inline: true},
+		{Name: locale.T(lang, "cmd.field.planned"), Value: planned, Inline: true},
+		{Name: locale.T(lang, "cmd.field.mandate_end"), Value: mandate},
+		{Name: locale.T(lang, "cmd.field.timezone"), Value: g.Timezone, Inline: true},
+		{Name: locale.T(lang, "cmd.field.airport"), Value: orNotSet(lang, g.Airport), Inline: true},
 	}}
 }
 
@@ -81,7 +83,8 @@ func setMission(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, erro
 		return nil, err
 	}
 	if hasPlanned && (planned < 1 || planned > mission.MaxPlanned) {
-		return nil, mission.Invalidf("`planned:2500`", "planned must be between 1 and %d, not %d", mission.MaxPlanned, planned)
+		return nil, mission.Refuse(mission.EInvalid, "cmd.mission.planned_range", "Max", mission.MaxPlanned, "Value", planned).
+			WithExample("cmd.mission.planned.example")
 	}
 	if hasTZ {
 		if _, err := loadZone(tzName); err != nil {
@@ -89,34 +92,34 @@ func setMission(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, erro
 		}
 	}
 	if !hasName && !hasLead && !hasPlanned && !hasMandate && !hasTZ && !hasAirport {
-		return nil, mission.Invalidf("`/mission set name:\"MSS Haiti\" planned:2500 mandate_end:2025-10-02`", "give at least one option to change")
+		return nil, mission.Refuse(mission.EInvalid, "cmd.opt.nothing_to_change").WithExample("cmd.mission.set.example")
 	}
 	var changed []string
 	_, err := d.Store.UpdateGuild(ctx, req.Actor(), func(g *storage.Guild) error {
 		if hasName {
 			g.MissionName = name
-			changed = append(changed, "name")
+			changed = append(changed, "cmd.field.name")
 		}
 		if hasLead {
 			g.MissionLead = lead
-			changed = append(changed, "lead nation")
+			changed = append(changed, "cmd.field.lead")
 		}
 		if hasPlanned {
 			g.Planned = int(planned)
-			changed = append(changed, "planned strength")
+			changed = append(changed, "cmd.field.planned")
 		}
 		if hasMandate {
 			m := mandate
 			g.MandateEnd = &m
-			changed = append(changed, "mandate end")
+			changed = append(changed, "cmd.field.mandate_end")
 		}
 		if hasTZ {
 			g.Timezone = tzName
-			changed = append(changed, "time zone")
+			changed = append(changed, "cmd.field.timezone")
 		}
 		if hasAirport {
 			g.Airport = ap
-			changed = append(changed, "default airport")
+			changed = append(changed, "cmd.field.airport")
 		}
 		return nil
 	})
@@ -127,31 +130,40 @@ func setMission(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, erro
 	if err != nil {
 		return nil, err
 	}
-	r := done(req, "Mission updated (%s)", strings.Join(changed, ", "))
-	r.Embeds = []*discordgo.MessageEmbed{missionEmbed(g)}
+	r := done(req, "cmd.mission.updated", "Fields", fields(langOf(req), changed))
+	r.Embeds = []*discordgo.MessageEmbed{missionEmbed(langOf(req), g)}
 	return r, nil
 }
 
 // loadZone checks an IANA time zone name.
 func loadZone(name string) (*time.Location, error) {
 	if name == "" || strings.EqualFold(name, "local") {
-		return nil, mission.Invalidf("`timezone:America/Port-au-Prince`", "a time zone name is required")
+		return nil, mission.Refuse(mission.EInvalid, "cmd.mission.timezone_required").WithExample("cmd.mission.timezone.example")
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
-		return nil, mission.Invalidf("`timezone:America/Port-au-Prince` or `timezone:Africa/Nairobi`",
-			"%q is not an IANA time zone name", name)
+		return nil, mission.Refuse(mission.EInvalid, "cmd.mission.timezone_unknown", "Name", fmt.Sprintf("%q", name)).
+			WithExample("cmd.mission.timezone.example")
 	}
 	return loc, nil
 }
 
 // countryChoices answers country autocomplete: prefix matches on codes and English, French and
-// Spanish names first.
+// Spanish names first, each labelled in the reader's language ("🇺🇸 États-Unis (US)").
 func countryChoices(req *bot.Request, option string) []*discordgo.ApplicationCommandOptionChoice {
 	q, _ := req.String(option)
 	var out []*discordgo.ApplicationCommandOptionChoice
 	for _, c := range mission.SearchCountries(q, discordtext.MaxChoices) {
-		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: fmt.Sprintf("%s (%s)", c.Label(), c.Alpha2), Value: c.Alpha2})
+		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: fmt.Sprintf("%s (%s)", render.Country(langOf(req), c.Alpha2), c.Alpha2),
+			Value: c.Alpha2})
 	}
 	return out
+}
+
+// orNotSet is a setting's value, or says in lang that it is not set.
+func orNotSet(lang render.Lang, v string) string {
+	if v == "" {
+		return locale.T(lang, "cmd.not_set")
+	}
+	return v
 }

@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"fmt"
 	"time"
 	"unicode/utf8"
 
@@ -23,20 +22,23 @@ const (
 	maxCountryText  = 60   // the longest country name
 )
 
-// personnelDescription describes the personnel option of arrivals, departures and manifest lines.
-var personnelDescription = fmt.Sprintf("Number of personnel (%d–%d)", mission.MinPersonnel, mission.MaxPersonnel)
+// Option and route descriptions are catalog keys (desc.…): bot.Command.Definition writes them
+// out in every language for Discord, /help and the console in the reader's.
 
-// Examples shown with errors.
+// personnelDescription describes the personnel option of arrivals, departures and manifest lines.
+const personnelDescription = "desc.opt.personnel"
+
+// Keys of the examples shown with errors (cmd.example.…), shared by several commands.
 const (
-	exCountry   = "`country:GT`, `country:GTM` or `country:Guatemala`"
-	exPersonnel = "`personnel:75` (a whole number from 1 to 100000)" // mission.MinPersonnel..MaxPersonnel
-	exWhen      = "`2025-01-04 14:00`, `2025-01-04`, `now`, `in 2h` or `tomorrow 09:00`"
-	exManifest  = "`manifest:GT 75 military; SV 8 medical`"
-	exFlight    = "`flight:12` (the flight's #ID, see /flights)"
-	exID        = "`id:12` (the #ID shown when it was logged)"
-	exAirport   = "`destination:PAP` (an IATA or ICAO airport code)"
+	exCountry   = "cmd.example.country"
+	exPersonnel = "cmd.example.personnel"
+	exWhen      = "cmd.example.when" // takes the option's name
+	exManifest  = "cmd.example.manifest"
+	exFlight    = "cmd.example.flight"
+	exID        = "cmd.example.record_id"
+	exAirport   = "cmd.example.airport"
 	// exFutureArrival answers an arrival logged ahead of time.
-	exFutureArrival = "that is a flight: `/flight schedule eta:… manifest:GT 75 military`, then `/flight land` when it lands"
+	exFutureArrival = "cmd.example.future_arrival"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -59,7 +61,7 @@ func optChoice(name, desc string, required bool, values ...string) *discordgo.Ap
 }
 
 func optCountry(required bool) *discordgo.ApplicationCommandOption {
-	o := optString("country", "Country: code (GT, GTM) or name in English, French or Spanish", required, maxCountryText)
+	o := optString("country", "desc.opt.country", required, maxCountryText)
 	o.Autocomplete = true
 	return o
 }
@@ -71,11 +73,12 @@ func optPersonnel(required bool, desc string) *discordgo.ApplicationCommandOptio
 
 func optRole() *discordgo.ApplicationCommandOption {
 	roles := mission.Roles()
-	return optChoice("role", "Personnel type (default military)", false, mission.Strings(roles[:]...)...)
+	return optChoice("role", "desc.opt.role", false, mission.Strings(roles[:]...)...)
 }
 
+// optWhen is a time option; its description's text gives the accepted forms.
 func optWhen(name, desc string, required bool) *discordgo.ApplicationCommandOption {
-	return optString(name, desc+" — e.g. 2025-01-04 14:00, in 2h, tomorrow 09:00", required, maxWhenText)
+	return optString(name, desc, required, maxWhenText)
 }
 
 func optID(name, desc string, required bool) *discordgo.ApplicationCommandOption {
@@ -98,8 +101,8 @@ func text(req *bot.Request, name string, maxLen int) (string, bool, error) {
 			WithExample("error.option_text.example")
 	}
 	if n := utf8.RuneCountInString(s); n > maxLen {
-		return "", true, mission.Invalidf(fmt.Sprintf("`%s:` followed by at most %d characters", name, maxLen),
-			"%s is %d characters long; at most %d are allowed", name, n, maxLen)
+		return "", true, mission.Refuse(mission.EInvalid, "cmd.opt.too_long", "Option", name, "Length", n, "Max", maxLen).
+			WithExample("cmd.opt.too_long.example", "Option", name, "Max", maxLen)
 	}
 	return s, true, nil
 }
@@ -112,7 +115,7 @@ func country(req *bot.Request, name string) (string, bool, error) {
 	}
 	c, err := mission.LookupCountry(s)
 	if err != nil {
-		return "", true, mission.Invalid(err, exCountry)
+		return "", true, mission.InvalidWith(err, exCountry)
 	}
 	return c.Alpha2, true, nil
 }
@@ -124,7 +127,8 @@ func personnel(req *bot.Request) (int, bool, error) {
 		return 0, ok, err
 	}
 	if n < mission.MinPersonnel || n > mission.MaxPersonnel {
-		return 0, true, mission.Invalidf(exPersonnel, "personnel must be between %d and %d, not %d", mission.MinPersonnel, mission.MaxPersonnel, n)
+		return 0, true, mission.Refuse(mission.EInvalid, "cmd.opt.personnel_range", "Min", mission.MinPersonnel, "Max", mission.MaxPersonnel,
+			"Value", n).WithExample(exPersonnel)
 	}
 	return int(n), true, nil
 }
@@ -134,7 +138,7 @@ func role(req *bot.Request) (mission.Role, error) {
 	s, _ := req.String("role")
 	r, err := mission.ParseRole(s)
 	if err != nil {
-		return "", mission.Invalid(err, "`role:military`")
+		return "", mission.InvalidWith(err, "cmd.example.role")
 	}
 	return r, nil
 }
@@ -147,14 +151,14 @@ func when(req *bot.Request, name string, def time.Time) (time.Time, bool, error)
 	}
 	t, err := mission.ParseWhen(s, req.Now, req.Location())
 	if err != nil {
-		return def, true, mission.Invalid(err, fmt.Sprintf("`%s:` followed by %s", name, exWhen))
+		return def, true, mission.InvalidWith(err, exWhen, "Option", name)
 	}
 	return t, true, nil
 }
 
 // happened returns a time option that must lie in the past: an arrival, a departure, a landing
 // or a pledge's as-of. A time ahead of now (beyond the clocks' leeway) is refused with what to
-// do instead (future, e.g. "that is a flight: /flight schedule"); so is one before
+// do instead (future, the key of e.g. "that is a flight: /flight schedule"); so is one before
 // mission.EarliestYear.
 func happened(req *bot.Request, name string, def time.Time, future string) (time.Time, bool, error) {
 	t, ok, err := when(req, name, def)
@@ -162,26 +166,26 @@ func happened(req *bot.Request, name string, def time.Time, future string) (time
 		return t, ok, err
 	}
 	if t.After(req.Now.Add(mission.ClockLeeway)) {
-		return t, true, mission.Invalidf(future, "%s is %s, in the future", name, stamp(t))
+		return t, true, mission.Refuse(mission.EInvalid, "cmd.opt.future", "Option", name, "Time", stamp(t)).WithExample(future)
 	}
 	if t.Year() < mission.EarliestYear {
-		return t, true, mission.Invalidf(fmt.Sprintf("`%s:` followed by %s", name, exWhen), "%s is %s, before %d: that must be a typo",
-			name, stamp(t), mission.EarliestYear)
+		return t, true, mission.Refuse(mission.EInvalid, "cmd.opt.too_early", "Option", name, "Time", stamp(t),
+			"Year", mission.EarliestYear).WithExample(exWhen, "Option", name)
 	}
 	return t, true, nil
 }
 
-// recordID returns an ID option (a #ID), required.
+// recordID returns an ID option (a #ID), required; example is the key of a valid one.
 func recordID(req *bot.Request, name, example string) (int64, error) {
 	n, ok, err := req.Int(name)
 	if err != nil {
 		return 0, err
 	}
 	if !ok {
-		return 0, mission.Invalidf(example, "%s is required", name)
+		return 0, mission.Refuse(mission.EInvalid, "cmd.opt.required", "Option", name).WithExample(example)
 	}
 	if n < 1 {
-		return 0, mission.Invalidf(example, "%s must be a positive #ID, not %d", name, n)
+		return 0, mission.Refuse(mission.EInvalid, "cmd.opt.positive_id", "Option", name, "Value", n).WithExample(example)
 	}
 	return n, nil
 }
@@ -194,7 +198,7 @@ func airport(req *bot.Request, name string) (string, bool, error) {
 	}
 	code, err := mission.ParseAirport(s)
 	if err != nil {
-		return "", true, mission.Invalid(err, exAirport)
+		return "", true, mission.InvalidWith(err, exAirport)
 	}
 	return code, true, nil
 }

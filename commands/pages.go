@@ -10,7 +10,9 @@ import (
 
 	"liaison/bot"
 	"liaison/discordtext"
+	"liaison/locale"
 	"liaison/mission"
+	"liaison/render"
 )
 
 // How lists are paged. A list's page k is its records [k·pageSize, (k+1)·pageSize) in the
@@ -49,8 +51,8 @@ func (k pageKey) String() string {
 // errBadPage refuses a page button Liaison did not make (a forged or mangled custom_id). It is
 // the clicker's error, answered to them alone; the list stays as it was.
 func errBadPage(customID string) error {
-	return mission.Invalidf("press the buttons of a list as Liaison shows it, or run the command again",
-		"this page button is not valid (%q)", discordtext.Truncate(customID, 40))
+	return mission.Refuse(mission.EInvalid, "cmd.page.bad_button", "ID", fmt.Sprintf("%q", discordtext.Truncate(customID, 40))).
+		WithExample("cmd.page.bad_button.example")
 }
 
 // parsePage splits a pager custom_id (without the command) into the page key and the list's
@@ -141,11 +143,16 @@ func (v listView) next() (pageKey, bool) {
 	return v.key, false
 }
 
-// label is where v is: "Page 3/5", or "Page 3/5 (part 2/3)" for a page shown in parts.
-func (v listView) label(sep string) string {
-	s := fmt.Sprintf("Page %d%s%d", v.key.page+1, sep, v.pages)
+// label is where v is, in lang: "Page 3/5" (short, for the button) or "Page 3 of 5" (for the
+// footer), with " (part 2/3)" for a page shown in parts.
+func (v listView) label(lang render.Lang, short bool) string {
+	form := "long"
+	if short {
+		form = "short"
+	}
+	s := locale.T(lang, "cmd.page."+form, "Page", v.key.page+1, "Pages", v.pages)
 	if v.parts > 1 {
-		s += fmt.Sprintf(" (part %d%s%d)", v.key.part+1, sep, v.parts)
+		s += " " + locale.T(lang, "cmd.page.part_"+form, "Part", v.key.part+1, "Parts", v.parts)
 	}
 	return s
 }
@@ -154,7 +161,7 @@ func (v listView) label(sep string) string {
 // state travels in the custom_id ("route:page:state"), so no state lives in memory; callers keep
 // state short enough that the id stays within Discord's 100 characters. A disabled button keeps
 // the shown key, the label button "-1", so that the ids in one message differ.
-func pager(route string, v listView, state string) []discordgo.MessageComponent {
+func pager(lang render.Lang, route string, v listView, state string) []discordgo.MessageComponent {
 	prev, hasPrev := v.prev()
 	next, hasNext := v.next()
 	if !hasPrev && !hasNext {
@@ -164,20 +171,20 @@ func pager(route string, v listView, state string) []discordgo.MessageComponent 
 		return discordtext.Truncate(bot.ComponentID(route, key+":"+state), discordtext.MaxCustomID)
 	}
 	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-		discordgo.Button{Label: "Previous", Style: discordgo.SecondaryButton, CustomID: id(prev.String()), Disabled: !hasPrev},
-		discordgo.Button{Label: v.label("/"), Style: discordgo.SecondaryButton, CustomID: id("-1"), Disabled: true},
-		discordgo.Button{Label: "Next", Style: discordgo.SecondaryButton, CustomID: id(next.String()), Disabled: !hasNext},
+		discordgo.Button{Label: locale.T(lang, "cmd.page.previous"), Style: discordgo.SecondaryButton, CustomID: id(prev.String()), Disabled: !hasPrev},
+		discordgo.Button{Label: v.label(lang, true), Style: discordgo.SecondaryButton, CustomID: id("-1"), Disabled: true},
+		discordgo.Button{Label: locale.T(lang, "cmd.page.next"), Style: discordgo.SecondaryButton, CustomID: id(next.String()), Disabled: !hasNext},
 	}}}
 }
 
-// listEmbed builds the embed of one part of a list.
-func listEmbed(title string, v listView, empty string) *discordgo.MessageEmbed {
+// listEmbed builds the embed of one part of a list, its footer in lang.
+func listEmbed(lang render.Lang, title string, v listView, empty string) *discordgo.MessageEmbed {
 	e := &discordgo.MessageEmbed{Title: title, Color: colourInfo}
 	if len(v.lines) == 0 {
 		e.Description = empty
 		return e
 	}
 	e.Description = strings.Join(v.lines, "\n")
-	e.Footer = &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("%s · %d in all", v.label(" of "), v.total)}
+	e.Footer = &discordgo.MessageEmbedFooter{Text: v.label(lang, false) + " · " + locale.T(lang, "cmd.page.total", "Count", v.total)}
 	return e
 }

@@ -8,6 +8,7 @@ import (
 
 	"liaison/bot"
 	"liaison/discordtext"
+	"liaison/locale"
 	"liaison/mission"
 	"liaison/render"
 	"liaison/storage"
@@ -18,21 +19,21 @@ import (
 func pledgeCommand(d Deps) *bot.Command {
 	return &bot.Command{
 		Name:        "pledge",
-		Description: "Pledged contributions by country",
+		Description: "desc.pledge",
 		Routes: []bot.Route{
-			{Name: "set", Description: "Record a pledge; the latest per country and role counts", Access: bot.Moderator,
+			{Name: "set", Description: "desc.pledge.set", Access: bot.Moderator,
 				Options: []*discordgo.ApplicationCommandOption{
 					optCountry(true),
-					optPersonnel(false, "Pledged personnel (leave out when the size was not reported)"),
+					optPersonnel(false, "desc.pledge.personnel"),
 					optRole(),
-					optString("source", "Where the pledge was reported", false, mission.MaxLongText),
-					optWhen("as_of", "When the pledge was made or reported (default now)", false),
+					optString("source", "desc.pledge.source", false, mission.MaxLongText),
+					optWhen("as_of", "desc.pledge.as_of", false),
 				},
 				Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { return setPledge(ctx, d, req) },
 				Autocomplete: func(ctx context.Context, req *bot.Request) ([]*discordgo.ApplicationCommandOptionChoice, error) {
 					return countryChoices(req, "country"), nil
 				}},
-			{Name: "list", Description: "List current pledges", Access: bot.Everyone,
+			{Name: "list", Description: "desc.pledge.list", Access: bot.Everyone,
 				Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 					return pledgesPage(ctx, d, req, pageKey{})
 				},
@@ -52,12 +53,12 @@ func setPledge(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, error
 	n, hasN, err2 := personnel(req)
 	r, err3 := role(req)
 	source, _, err4 := text(req, "source", mission.MaxLongText)
-	asOf, _, err5 := happened(req, "as_of", req.Now, "`as_of` is when the pledge was made or reported: leave it out for now")
+	asOf, _, err5 := happened(req, "as_of", req.Now, "cmd.pledge.future")
 	if err := firstErr(err1, err2, err3, err4, err5); err != nil {
 		return nil, err
 	}
 	if c == "" {
-		return nil, mission.Invalidf("`/pledge set country:JM personnel:200 role:police`", "country is required")
+		return nil, mission.Refuse(mission.EInvalid, "cmd.opt.required", "Option", "country").WithExample("cmd.pledge.set.example")
 	}
 	p := storage.Pledge{Country: c, Role: r, Source: source, AsOf: asOf}
 	if hasN {
@@ -67,15 +68,23 @@ func setPledge(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, error
 	if err != nil {
 		return nil, err
 	}
-	return done(req, "Pledge **#%d** recorded: %s", p.ID, pledgeLine(p)), nil
+	return done(req, "cmd.pledge.recorded", "ID", p.ID, "Pledge", pledgeLine(langOf(req), p)), nil
 }
 
-func pledgeLine(p storage.Pledge) string {
-	size := "size not reported"
-	if p.Personnel != nil {
-		size = discordtext.Thousands(int64(*p.Personnel))
+// pledgeSize is a pledge's size and personnel type: "200 police", or its type alone when the
+// size was not reported.
+func pledgeSize(lang render.Lang, p storage.Pledge) string {
+	if p.Personnel == nil {
+		return locale.T(lang, "cmd.pledge.size_unknown", "Role", roleText(lang, p.Role, 2))
 	}
-	return fmt.Sprintf("%s · %s %s · as of %s · source: %s", render.Country(render.English, p.Country), size, p.Role, shortStamp(p.AsOf), orDash(p.Source))
+	n := int64(*p.Personnel)
+	return num(lang, n) + " " + roleText(lang, p.Role, n)
+}
+
+// pledgeLine is one pledge on one line, in lang.
+func pledgeLine(lang render.Lang, p storage.Pledge) string {
+	return locale.T(lang, "cmd.pledge.line", "Country", render.Country(lang, p.Country), "Size", pledgeSize(lang, p),
+		"AsOf", shortStamp(p.AsOf), "Source", orDash(lang, p.Source))
 }
 
 func pledgesPage(ctx context.Context, d Deps, req *bot.Request, page pageKey) (*bot.Reply, error) {
@@ -83,16 +92,17 @@ func pledgesPage(ctx context.Context, d Deps, req *bot.Request, page pageKey) (*
 	if err != nil {
 		return nil, err
 	}
+	lang := langOf(req)
 	lines := make([]string, 0, len(all))
 	for _, p := range all {
-		lines = append(lines, fmt.Sprintf("**#%d** %s", p.ID, pledgeLine(p)))
+		lines = append(lines, fmt.Sprintf("**#%d** %s", p.ID, pledgeLine(lang, p)))
 	}
 	v, err := pageOf(page, discordtext.MaxDescription, slicePage(lines))
 	if err != nil {
 		return nil, err
 	}
 	return &bot.Reply{
-		Embeds:     []*discordgo.MessageEmbed{listEmbed("Current pledges", v, "No pledges recorded — moderators use /pledge set.")},
-		Components: pager("pledge list", v, ""),
+		Embeds:     []*discordgo.MessageEmbed{listEmbed(lang, locale.T(lang, "cmd.pledge.title"), v, locale.T(lang, "cmd.pledge.empty"))},
+		Components: pager(lang, "pledge list", v, ""),
 	}, nil
 }

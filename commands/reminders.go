@@ -10,7 +10,9 @@ import (
 
 	"liaison/bot"
 	"liaison/discordtext"
+	"liaison/locale"
 	"liaison/mission"
+	"liaison/render"
 	"liaison/storage"
 )
 
@@ -19,12 +21,12 @@ import (
 func remindersCommand(d Deps) *bot.Command {
 	return &bot.Command{
 		Name:        "reminders",
-		Description: "Flight reminders and other scheduled posts",
+		Description: "desc.reminders",
 		Routes: []bot.Route{
-			{Name: "offsets", Description: "When to remind before each flight's ETA", Access: bot.Moderator,
-				Options: []*discordgo.ApplicationCommandOption{optString("value", "Comma-separated, e.g. 24h,1h,0 (at most 5)", true, maxOffsetsText)},
+			{Name: "offsets", Description: "desc.reminders.offsets", Access: bot.Moderator,
+				Options: []*discordgo.ApplicationCommandOption{optString("value", "desc.reminders.value", true, maxOffsetsText)},
 				Run:     func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { return setOffsets(ctx, d, req) }},
-			{Name: "list", Description: "List pending, failed and missed posts", Access: bot.Everyone,
+			{Name: "list", Description: "desc.reminders.list", Access: bot.Everyone,
 				Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 					return remindersPage(ctx, d, req, pageKey{})
 				},
@@ -43,7 +45,7 @@ func setOffsets(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, erro
 	v, _ := req.String("value")
 	offs, err := mission.ParseOffsets(v)
 	if err != nil {
-		return nil, mission.Invalid(err, "`/reminders offsets value:24h,1h,0`")
+		return nil, mission.InvalidWith(err, "cmd.reminders.offsets.example")
 	}
 	canon := mission.FormatOffsets(offs)
 	if _, err := d.Store.UpdateGuild(ctx, req.Actor(), func(g *storage.Guild) error {
@@ -52,70 +54,74 @@ func setOffsets(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, erro
 	}); err != nil {
 		return nil, err
 	}
-	return done(req, "Reminder offsets set to **%s**; upcoming flights re-planned", canon), nil
+	return done(req, "cmd.reminders.offsets_set", "Offsets", canon), nil
 }
 
-// noChannel warns, under the list, that reminders have nowhere to go.
-const noChannel = "\n\n⚠️ No announcement channel is set: an admin must run /settings channel."
+// noChannel warns in lang, under the list, that reminders have nowhere to go.
+func noChannel(lang render.Lang) string {
+	return "\n\n⚠️ " + locale.T(lang, "cmd.reminders.no_channel")
+}
 
 func remindersPage(ctx context.Context, d Deps, req *bot.Request, page pageKey) (*bot.Reply, error) {
 	// The warning's room is kept whether or not it is shown, so that setting the channel does
 	// not move records from page to page.
-	room := discordtext.MaxDescription - utf8.RuneCountInString(noChannel)
+	lang := langOf(req)
+	room := discordtext.MaxDescription - utf8.RuneCountInString(noChannel(lang))
 	v, err := pageOf(page, room, func(offset, limit int) ([]string, int64, error) {
 		list, total, err := d.Store.FindReminders(ctx, req.GuildID, storage.ReminderFilter{Limit: limit, Offset: offset})
 		var lines []string
 		for _, r := range list {
-			lines = append(lines, reminderLine(r))
+			lines = append(lines, reminderLine(lang, r))
 		}
 		return lines, total, err
 	})
 	if err != nil {
 		return nil, err
 	}
-	e := listEmbed("Scheduled posts — pending, failed, missed", v, "Nothing pending. Flight reminders are planned when a flight is scheduled.")
+	e := listEmbed(lang, locale.T(lang, "cmd.reminders.title"), v, locale.T(lang, "cmd.reminders.empty"))
 	if req.Guild.ChannelID == "" {
-		e.Description += noChannel
+		e.Description += noChannel(lang)
 	}
-	return &bot.Reply{Embeds: []*discordgo.MessageEmbed{e}, Components: pager("reminders list", v, "")}, nil
+	return &bot.Reply{Embeds: []*discordgo.MessageEmbed{e}, Components: pager(lang, "reminders list", v, "")}, nil
 }
 
-// reminderLine describes one planned post.
-func reminderLine(r storage.Reminder) string {
-	what := string(r.Kind)
+// reminderLine describes one planned post, in lang. A failure's error is Discord's or the
+// database's own words, quoted as they are.
+func reminderLine(lang render.Lang, r storage.Reminder) string {
+	what := locale.T(lang, "cmd.reminders.kind."+string(r.Kind))
 	switch r.Kind {
 	case mission.ReminderFlight:
 		if r.FlightID != nil {
-			what = fmt.Sprintf("flight #%d, %s", *r.FlightID, offsetText(time.Duration(r.OffsetSecs)*time.Second))
+			what = locale.T(lang, "cmd.reminders.flight", "ID", *r.FlightID, "Offset", offsetText(lang, time.Duration(r.OffsetSecs)*time.Second))
 		}
 	case mission.ReminderOverdue:
 		if r.FlightID != nil {
-			what = fmt.Sprintf("overdue check of flight #%d", *r.FlightID)
+			what = locale.T(lang, "cmd.reminders.overdue", "ID", *r.FlightID)
 		}
 	case mission.ReminderCountdown:
-		what = fmt.Sprintf("mandate countdown, %d days before", r.OffsetSecs/86400)
-	case mission.ReminderDigest:
-		what = "daily digest"
+		what = locale.T(lang, "cmd.reminders.countdown", "Count", r.OffsetSecs/86400)
 	}
 	status := string(r.Status)
 	switch r.Status {
 	case mission.ReminderFailed:
-		status = "❗ failed: " + discordtext.Truncate(r.LastError, 120)
+		status = "❗ " + locale.T(lang, "cmd.reminders.failed", "Error", discordtext.Truncate(r.LastError, 120))
 	case mission.ReminderMissed:
-		status = "⚠️ missed (the bot was down)"
+		status = "⚠️ " + locale.T(lang, "cmd.reminders.missed")
 	case mission.ReminderPending:
-		status = "⏰ pending"
+		status = "⏰ " + locale.T(lang, "cmd.reminders.pending")
 		if r.Attempts > 0 {
-			status += fmt.Sprintf(" (retry %d: %s)", r.Attempts, discordtext.Truncate(r.LastError, 80))
+			status += " " + locale.T(lang, "cmd.reminders.retry", "Attempt", r.Attempts, "Error", discordtext.Truncate(r.LastError, 80))
 		}
+	case mission.ReminderSent, mission.ReminderCancelled:
+		status = locale.T(lang, "cmd.reminders.status."+string(r.Status))
 	}
 	return fmt.Sprintf("**#%d** %s · %s · %s", r.ID, what, stamp(r.DueAt), status)
 }
 
-// offsetText renders an offset before ETA: "at ETA", "1h before".
-func offsetText(d time.Duration) string {
+// offsetText renders an offset before ETA in lang: "at ETA", "1h before".
+func offsetText(lang render.Lang, d time.Duration) string {
 	if d == 0 {
-		return "at ETA"
+		return locale.T(lang, "cmd.reminders.at_eta")
 	}
-	return mission.FormatOffsets([]time.Duration{d}) + " before"
+	return locale.T(lang, "cmd.reminders.before", "Offset", mission.FormatOffsets([]time.Duration{d}))
 }

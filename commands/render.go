@@ -1,11 +1,11 @@
 package commands
 
 import (
-	"fmt"
 	"time"
 
 	"liaison/bot"
 	"liaison/discordtext"
+	"liaison/locale"
 	"liaison/mission"
 	"liaison/render"
 )
@@ -28,10 +28,10 @@ func shortStamp(t time.Time) string { return discordtext.Timestamp(t, "f") }
 
 // user renders a Discord user mention; replies set allowed mentions so that nobody is pinged.
 // The console and the importer act under plain names, shown as they are.
-func user(id string) string {
+func user(lang render.Lang, id string) string {
 	switch id {
 	case "":
-		return "someone"
+		return locale.T(lang, "cmd.someone")
 	case "console", "import", "demo":
 		return id
 	}
@@ -41,19 +41,14 @@ func user(id string) string {
 // langOf is the language a reply to req is written in (the router chose it).
 func langOf(req *bot.Request) render.Lang { return req.Lang }
 
-// statusIcon marks a flight status.
-func statusIcon(status mission.FlightStatus) string {
-	switch status {
-	case mission.FlightScheduled:
-		return "🛫 scheduled"
-	case mission.FlightDelayed:
-		return "⏳ delayed"
-	case mission.FlightLanded:
-		return "🛬 landed"
-	case mission.FlightCancelled:
-		return "✖️ cancelled"
+// statusIcon marks a flight status, in lang.
+func statusIcon(lang render.Lang, status mission.FlightStatus) string {
+	icon := map[mission.FlightStatus]string{mission.FlightScheduled: "🛫", mission.FlightDelayed: "⏳",
+		mission.FlightLanded: "🛬", mission.FlightCancelled: "✖️"}[status]
+	if icon == "" {
+		return string(status)
 	}
-	return string(status)
+	return icon + " " + locale.T(lang, "cmd.flight.status."+string(status))
 }
 
 // updated marks a page reply as replacing the message its button belongs to.
@@ -64,7 +59,17 @@ func updated(r *bot.Reply, err error) (*bot.Reply, error) {
 	return r, err
 }
 
-// done is the public answer to a successful change: what changed, who changed it, the #ID.
-func done(req *bot.Request, format string, args ...any) *bot.Reply {
-	return &bot.Reply{Content: "✅ " + fmt.Sprintf(format, args...) + " — by " + user(req.UserID)}
+// done is the public answer to a successful change: what changed (the catalog text key with its
+// variables), who changed it, the #ID.
+func done(req *bot.Request, key string, args ...any) *bot.Reply {
+	lang := langOf(req)
+	return &bot.Reply{Content: "✅ " + locale.T(lang, key, args...) + " — " + locale.T(lang, "cmd.by", "User", user(lang, req.UserID))}
 }
+
+// roleText is a personnel type in the reader's language, its plural form picked by count.
+func roleText(lang render.Lang, r mission.Role, count int64) string {
+	return render.Role(lang, r, count)
+}
+
+// num is a whole number as lang writes it.
+func num(lang render.Lang, n int64) string { return render.Number(lang, n) }

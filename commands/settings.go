@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
@@ -10,6 +11,7 @@ import (
 	"liaison/bot"
 	"liaison/locale"
 	"liaison/mission"
+	"liaison/render"
 	"liaison/storage"
 )
 
@@ -17,7 +19,8 @@ import (
 // the bot; default_member_permissions also hides it from members who lack Manage Server.
 func settingsCommand(d Deps) *bot.Command {
 	perm := int64(discordgo.PermissionManageGuild)
-	set := func(read func(req *bot.Request) (func(g *storage.Guild), string, error)) bot.Handler {
+	// read returns the change and the catalog key of what it did, with its variables.
+	set := func(read func(req *bot.Request) (func(g *storage.Guild), mission.Text, error)) bot.Handler {
 		return func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 			change, what, err := read(req)
 			if err != nil {
@@ -27,92 +30,95 @@ func settingsCommand(d Deps) *bot.Command {
 			if err != nil {
 				return nil, err
 			}
-			r := done(req, "Settings: %s", what)
-			r.Embeds = []*discordgo.MessageEmbed{settingsEmbed(g)}
+			lang := langOf(req)
+			r := done(req, "cmd.settings.changed", "What", bot.Text(lang, what))
+			r.Embeds = []*discordgo.MessageEmbed{settingsEmbed(lang, g)}
 			return r, nil
 		}
 	}
 	return &bot.Command{
 		Name:                     "settings",
-		Description:              "Server settings",
+		Description:              "desc.settings",
 		DefaultMemberPermissions: &perm,
 		Routes: []bot.Route{
-			{Name: "show", Description: "Show the settings", Access: bot.Admin,
+			{Name: "show", Description: "desc.settings.show", Access: bot.Admin,
 				Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-					return &bot.Reply{Embeds: []*discordgo.MessageEmbed{settingsEmbed(req.Guild)}}, nil
+					return &bot.Reply{Embeds: []*discordgo.MessageEmbed{settingsEmbed(langOf(req), req.Guild)}}, nil
 				}},
-			{Name: "channel", Description: "Channel for announcements and reminders", Access: bot.Admin,
+			{Name: "channel", Description: "desc.settings.channel", Access: bot.Admin,
 				Options: []*discordgo.ApplicationCommandOption{{
-					Type: discordgo.ApplicationCommandOptionChannel, Name: "channel", Description: "Announcement channel", Required: true,
+					Type: discordgo.ApplicationCommandOptionChannel, Name: "channel", Description: "desc.settings.channel.channel", Required: true,
 					ChannelTypes: []discordgo.ChannelType{discordgo.ChannelTypeGuildText, discordgo.ChannelTypeGuildNews}}},
 				Run: set(readChannel)},
-			{Name: "moderator-role", Description: "Role whose members may log arrivals and flights", Access: bot.Admin,
+			{Name: "moderator-role", Description: "desc.settings.moderator_role", Access: bot.Admin,
 				Options: []*discordgo.ApplicationCommandOption{{
-					Type: discordgo.ApplicationCommandOptionRole, Name: "role", Description: "Moderator role", Required: true}},
+					Type: discordgo.ApplicationCommandOptionRole, Name: "role", Description: "desc.settings.moderator_role.role", Required: true}},
 				Run: set(readModeratorRole)},
-			{Name: "timezone", Description: "Time zone for typed times and the digest", Access: bot.Admin,
-				Options: []*discordgo.ApplicationCommandOption{optString("timezone", "IANA name, e.g. America/Port-au-Prince", true, maxTimezone)},
+			{Name: "timezone", Description: "desc.settings.timezone", Access: bot.Admin,
+				Options: []*discordgo.ApplicationCommandOption{optString("timezone", "desc.opt.timezone", true, maxTimezone)},
 				Run:     set(readTimezone)},
-			{Name: "digest", Description: "When the daily digest is posted", Access: bot.Admin,
+			{Name: "digest", Description: "desc.settings.digest", Access: bot.Admin,
 				Options: []*discordgo.ApplicationCommandOption{
-					optString("schedule", "5-field cron in the server's time zone, e.g. 0 8 * * *, or off", true, maxScheduleText)},
+					optString("schedule", "desc.settings.schedule", true, maxScheduleText)},
 				Run: set(readDigest)},
-			{Name: "language", Description: "Language of reminders, the digest and other posts", Access: bot.Admin,
+			{Name: "language", Description: "desc.settings.language", Access: bot.Admin,
 				Options: []*discordgo.ApplicationCommandOption{languageOption()},
 				Run:     set(readLanguage)},
 		},
 	}
 }
 
-func readChannel(req *bot.Request) (func(g *storage.Guild), string, error) {
+func readChannel(req *bot.Request) (func(g *storage.Guild), mission.Text, error) {
 	id, ok := req.ID("channel")
 	if !ok || !isSnowflake(id) {
-		return nil, "", mission.Invalidf("`/settings channel channel:#announcements`", "choose a text channel")
+		return nil, mission.Text{}, mission.Refuse(mission.EInvalid, "cmd.settings.choose_channel").WithExample("cmd.settings.channel.example")
 	}
-	return func(g *storage.Guild) { g.ChannelID = id }, "announcement channel set to <#" + id + ">", nil
+	return func(g *storage.Guild) { g.ChannelID = id }, mission.T("cmd.settings.channel_set", "Channel", "<#"+id+">"), nil
 }
 
-func readModeratorRole(req *bot.Request) (func(g *storage.Guild), string, error) {
+func readModeratorRole(req *bot.Request) (func(g *storage.Guild), mission.Text, error) {
 	id, ok := req.ID("role")
 	if !ok || !isSnowflake(id) {
-		return nil, "", mission.Invalidf("`/settings moderator-role role:@Coordination`", "choose a role")
+		return nil, mission.Text{}, mission.Refuse(mission.EInvalid, "cmd.settings.choose_role").WithExample("cmd.settings.role.example")
 	}
-	return func(g *storage.Guild) { g.ModeratorRoleID = id }, "moderator role set to <@&" + id + ">", nil
+	return func(g *storage.Guild) { g.ModeratorRoleID = id }, mission.T("cmd.settings.role_set", "Role", "<@&"+id+">"), nil
 }
 
-func readTimezone(req *bot.Request) (func(g *storage.Guild), string, error) {
+func readTimezone(req *bot.Request) (func(g *storage.Guild), mission.Text, error) {
 	name, _ := req.String("timezone")
 	if _, err := loadZone(name); err != nil {
-		return nil, "", err
+		return nil, mission.Text{}, err
 	}
-	return func(g *storage.Guild) { g.Timezone = name }, "time zone set to " + name, nil
+	return func(g *storage.Guild) { g.Timezone = name }, mission.T("cmd.settings.timezone_set", "Zone", name), nil
 }
 
-// languageOption offers every language Liaison writes, each named in itself.
+// languageOption offers every language Liaison writes, each named in itself (its choices'
+// keys, choice.language.<code>, name each language the same in every catalog).
 func languageOption() *discordgo.ApplicationCommandOption {
-	o := optString("language", "Language of the server's posts", true, 0)
+	o := optString("language", "desc.settings.language.language", true, 0)
 	for _, l := range locale.Languages() {
 		o.Choices = append(o.Choices, &discordgo.ApplicationCommandOptionChoice{Name: l.Name(), Value: string(l)})
 	}
 	return o
 }
 
-func readLanguage(req *bot.Request) (func(g *storage.Guild), string, error) {
+func readLanguage(req *bot.Request) (func(g *storage.Guild), mission.Text, error) {
 	s, _ := req.String("language")
 	l, ok := locale.Parse(s)
 	if !ok {
-		return nil, "", mission.Invalidf("`/settings language language:fr`", "unknown language %q (en, fr or es)", s)
+		return nil, mission.Text{}, mission.Refuse(mission.EInvalid, "cmd.settings.unknown_language", "Language", fmt.Sprintf("%q", s)).
+			WithExample("cmd.settings.language.example")
 	}
-	return func(g *storage.Guild) { g.Language = string(l) }, "language of posts set to " + l.Name(), nil
+	return func(g *storage.Guild) { g.Language = string(l) }, mission.T("cmd.settings.language_set", "Language", l.Name()), nil
 }
 
-func readDigest(req *bot.Request) (func(g *storage.Guild), string, error) {
+func readDigest(req *bot.Request) (func(g *storage.Guild), mission.Text, error) {
 	s, _ := req.String("schedule")
 	s, err := checkDigest(s)
 	if err != nil {
-		return nil, "", err
+		return nil, mission.Text{}, err
 	}
-	return func(g *storage.Guild) { g.Digest = s }, "daily digest schedule set to `" + s + "`", nil
+	return func(g *storage.Guild) { g.Digest = s }, mission.T("cmd.settings.digest_set", "Schedule", "`"+s+"`"), nil
 }
 
 // checkDigest validates a digest schedule: "off" or a 5-field cron expression, parsed by the
@@ -122,15 +128,16 @@ func checkDigest(s string) (string, error) {
 	if strings.EqualFold(s, "off") {
 		return "off", nil
 	}
-	const ex = "`schedule:0 8 * * *` (08:00 every day) or `schedule:off`"
+	const ex = "cmd.settings.digest.example"
 	if len(strings.Fields(s)) != 5 {
-		return "", mission.Invalidf(ex, "%q must have 5 fields: minute hour day-of-month month day-of-week", s)
+		return "", mission.Refuse(mission.EInvalid, "cmd.settings.digest_fields", "Schedule", fmt.Sprintf("%q", s)).WithExample(ex)
 	}
 	if _, err := mission.ParseDigest(s); err != nil {
 		if inner := errors.Unwrap(err); inner != nil {
 			err = inner // the parser's own words, without the schedule quoted twice
 		}
-		return "", mission.Invalidf(ex, "%q is not a valid schedule: %v", s, err)
+		// The cron parser's words are English; they name the field that is wrong.
+		return "", mission.Refuse(mission.EInvalid, "cmd.settings.digest_invalid", "Schedule", fmt.Sprintf("%q", s), "Reason", err.Error()).WithExample(ex)
 	}
 	return s, nil
 }
@@ -147,21 +154,21 @@ func isSnowflake(s string) bool {
 	return true
 }
 
-func settingsEmbed(g storage.Guild) *discordgo.MessageEmbed {
-	channel, role := "not set — /settings channel", "not set — only Manage Server members can moderate"
+func settingsEmbed(lang render.Lang, g storage.Guild) *discordgo.MessageEmbed {
+	channel, role := locale.T(lang, "cmd.settings.no_channel"), locale.T(lang, "cmd.settings.no_role")
 	if g.ChannelID != "" {
 		channel = "<#" + g.ChannelID + ">"
 	}
 	if g.ModeratorRoleID != "" {
 		role = "<@&" + g.ModeratorRoleID + ">"
 	}
-	return &discordgo.MessageEmbed{Title: "Settings", Color: colourInfo, Fields: []*discordgo.MessageEmbedField{
-		{Name: "Announcement channel", Value: channel, Inline: true},
-		{Name: "Moderator role", Value: role, Inline: true},
-		{Name: "Time zone", Value: g.Timezone, Inline: true},
-		{Name: "Default airport", Value: g.Airport, Inline: true},
-		{Name: "Reminder offsets", Value: g.ReminderOffsets, Inline: true},
-		{Name: "Daily digest", Value: "`" + g.Digest + "`", Inline: true},
-		{Name: "Language of posts", Value: locale.Pick("", locale.Lang(g.Language)).Name(), Inline: true},
+	return &discordgo.MessageEmbed{Title: locale.T(lang, "cmd.settings.title"), Color: colourInfo, Fields: []*discordgo.MessageEmbedField{
+		{Name: locale.T(lang, "cmd.field.channel"), Value: channel, Inline: true},
+		{Name: locale.T(lang, "cmd.field.moderator_role"), Value: role, Inline: true},
+		{Name: locale.T(lang, "cmd.field.timezone"), Value: g.Timezone, Inline: true},
+		{Name: locale.T(lang, "cmd.field.airport"), Value: orNotSet(lang, g.Airport), Inline: true},
+		{Name: locale.T(lang, "cmd.field.offsets"), Value: g.ReminderOffsets, Inline: true},
+		{Name: locale.T(lang, "cmd.field.digest"), Value: "`" + g.Digest + "`", Inline: true},
+		{Name: locale.T(lang, "cmd.field.language"), Value: locale.Pick("", locale.Lang(g.Language)).Name(), Inline: true},
 	}}
 }
