@@ -156,7 +156,7 @@ func TestBadInputIsExplainedAndStoresNothing(t *testing.T) {
 		{"/arrival log country:GT personnel:5 role:pilot", "pilot"},
 		{"/arrival log country:GT personnel:5 when:yesterdayish", "yesterdayish"},
 		{`/flight schedule eta:"in 2h" manifest:"GT 75 military; XX 8"`, `entry 2 ("XX 8"): unknown country "XX"`},
-		{"/flight land flight:999", "flight #999 does not exist in this server"},
+		{"/flight land flight:999", "Flight #999 does not exist in this server"},
 		{"/reminders offsets value:1h,-2h", "Example:"},
 		{`/settings digest schedule:"61 8 * * *"`, "not a valid schedule"},
 		{"/settings timezone timezone:Mars/Olympus", "not an IANA time zone"},
@@ -194,7 +194,7 @@ func TestFlightLifecycle(t *testing.T) {
 	if !strings.Contains(out, "3 arrivals logged") || !strings.Contains(out, "**103** deployed") {
 		t.Fatalf("land: %s", out)
 	}
-	if out := h.run("/flight cancel flight:1"); !strings.Contains(out, "flight #1 is already landed") {
+	if out := h.run("/flight cancel flight:1"); !strings.Contains(out, "Flight #1 is already landed") {
 		t.Errorf("cancelling a landed flight: %s", out)
 	}
 	pending, _, _ = h.store.FindReminders(context.Background(), "100", storage.ReminderFilter{Statuses: []mission.ReminderStatus{mission.ReminderPending}})
@@ -263,7 +263,7 @@ func TestGuildsAreIsolatedThroughCommands(t *testing.T) {
 		sub("edit", opt("id", 1.0), opt("personnel", 1.0)), sub("delete", opt("id", 1.0)),
 	} {
 		resp := h.call(command("200", admin, nil, "arrival", o))
-		if !strings.Contains(resp.Data.Content, "arrival #1 does not exist in this server") {
+		if !strings.Contains(resp.Data.Content, "Arrival #1 does not exist in this server") {
 			t.Errorf("guild 200 %s arrival #1 of guild 100: %q", o.Name, resp.Data.Content)
 		}
 	}

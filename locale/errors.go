@@ -12,8 +12,13 @@ import (
 func Text(l Lang, t mission.Text) string {
 	args := make([]any, len(t.Args))
 	for i, a := range t.Args {
-		if inner, ok := a.(mission.Text); ok {
-			a = Text(l, inner)
+		switch v := a.(type) {
+		case mission.Text:
+			a = Text(l, v)
+		case mission.CountryCode:
+			a = Country(l, string(v))
+		case mission.Role:
+			a = T(l, "role."+string(v), "Count", 2)
 		}
 		args[i] = a
 	}

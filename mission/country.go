@@ -13,6 +13,10 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
+// CountryCode is a stored alpha-2 code as a message variable: the reader sees the country's
+// flag and name in their language.
+type CountryCode string
+
 // Country is an ISO 3166-1 country. Only Alpha2 is stored in the database; the
 // other fields exist so that users can type and read countries the way they
 // know them.

@@ -166,8 +166,7 @@ func InvalidWith(err error, exampleKey string, args ...any) error {
 // NotFound says that the record what #id does not exist in the caller's guild (a record of
 // another guild does not exist there either).
 func NotFound(what string, id int64) error {
-	return &Error{Kind: ENotFound, Msg: fmt.Sprintf("%s #%d does not exist in this server.", what, id),
-		Example: "pick an #ID from the autocomplete list, or find it with /flights status:all, /arrivals or /history"}
+	return Refuse(ENotFound, "error.not_found."+what, "ID", id).WithExample("error.not_found.example")
 }
 
 // Conflict says that the record's state forbids a change, and what can be done instead.

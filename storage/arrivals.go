@@ -48,8 +48,8 @@ func checkForces(tx *gorm.DB, guildID string, keys ...forceKey) error {
 			return fmt.Errorf("check force total: %w", err)
 		}
 		if deployed < 0 {
-			return mission.Conflict("check the figures with `/forces country:"+k.country+"`; log the missing arrival first with `/arrival log`",
-				"This would leave %s with %d %s deployed: a force level cannot go below zero.", mission.CountryName(k.country), deployed, k.role)
+			return mission.Refuse(mission.EConflict, "error.below_zero", "Country", mission.CountryCode(k.country), "Deployed", deployed, "Role", k.role).
+				WithExample("error.below_zero.example", "Code", k.country)
 		}
 	}
 	return nil

@@ -21,7 +21,7 @@ func (s *Store) ScheduleFlight(ctx context.Context, a Actor, f Flight) (Flight, 
 			return err
 		}
 		if len(f.Manifest) > mission.MaxManifestLines {
-			return mission.Conflict("", "a manifest holds at most %d lines", mission.MaxManifestLines)
+			return mission.Refuse(mission.EConflict, "error.manifest_too_long", "Max", mission.MaxManifestLines)
 		}
 		f.ID = 0
 		f.GuildID = a.GuildID
@@ -79,8 +79,8 @@ func (s *Store) changeFlight(ctx context.Context, a Actor, id int64, action miss
 			return err
 		}
 		if !f.Open() {
-			return mission.Conflict("only scheduled or delayed flights change; `/flights` lists them",
-				"flight #%d is already %s.", id, f.Status)
+			return mission.Refuse(mission.EConflict, "error.flight_closed", "ID", id, "Status", mission.T("cmd.flight.status."+string(f.Status))).
+				WithExample("error.flight_closed.example")
 		}
 		before := f
 		before.Manifest = append([]ManifestLine(nil), f.Manifest...)
@@ -100,7 +100,8 @@ func (s *Store) changeFlight(ctx context.Context, a Actor, id int64, action miss
 func (s *Store) AddManifestLine(ctx context.Context, a Actor, id int64, ml mission.ManifestLine) (Flight, error) {
 	return s.changeFlight(ctx, a, id, mission.ActionAdd, func(tx *gorm.DB, f *Flight) error {
 		if len(f.Manifest) >= mission.MaxManifestLines {
-			return mission.Conflict("schedule a second flight for the rest", "flight #%d already has %d manifest lines, the most allowed.", id, mission.MaxManifestLines)
+			return mission.Refuse(mission.EConflict, "error.manifest_full", "ID", id, "Max", mission.MaxManifestLines).
+				WithExample("error.manifest_full.example")
 		}
 		line := ManifestLine{GuildID: a.GuildID, FlightID: f.ID, ManifestLine: ml}
 		if err := tx.Create(&line).Error; err != nil {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"liaison/locale"
 	"liaison/mission"
 	"liaison/storage"
 	"liaison/storage/storagetest"
@@ -27,7 +28,7 @@ func TestForceLevelNeverNegative(t *testing.T) {
 		}
 		refused := func(name string, err error, want string) {
 			t.Helper()
-			if !errors.Is(err, mission.ErrConflict) || !strings.Contains(err.Error(), want) {
+			if !errors.Is(err, mission.ErrConflict) || !strings.Contains(locale.Error(locale.English, err), want) {
 				t.Errorf("%s: error %v, want a conflict mentioning %q", name, err, want)
 			}
 		}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"liaison/locale"
 	"liaison/mission"
 	"liaison/storage"
 	"liaison/storage/storagetest"
@@ -725,8 +726,8 @@ func TestClosedFlightCannotChange(t *testing.T) {
 					if !errors.As(err, &se) || se.Kind != mission.EConflict {
 						t.Fatalf("%s of a %s flight: error %v, want a *mission.Error of kind EConflict", ch.name, c.name, err)
 					}
-					if !strings.Contains(se.Msg, c.name) {
-						t.Errorf("conflict %q does not say the flight is %s", se.Msg, c.name)
+					if got := locale.Error(locale.English, se); !strings.Contains(got, "already "+c.name) {
+						t.Errorf("conflict %q does not say the flight is %s", got, c.name)
 					}
 					if diff := diffSnapshots(before, dbSnapshot(t, s)); len(diff) > 0 {
 						t.Errorf("refused change wrote: %s", strings.Join(diff, "; "))
