@@ -263,33 +263,17 @@ func (r *Router) errorReply(name string, lang locale.Lang, err error) (*Reply, s
 	if errors.As(err, &me) {
 		switch me.Kind {
 		case mission.EDenied:
-			return &Reply{Content: "⛔ " + userText(lang, me), Ephemeral: true}, OutcomeDenied
+			return &Reply{Content: "⛔ " + locale.Error(lang, me), Ephemeral: true}, OutcomeDenied
 		case mission.EInvalid, mission.ENotFound, mission.EConflict:
-			return &Reply{Content: "❌ " + userText(lang, me), Ephemeral: true}, OutcomeUserError
+			return &Reply{Content: "❌ " + locale.Error(lang, me), Ephemeral: true}, OutcomeUserError
 		case mission.EReplayed:
 			// Not an error of the user's: the first delivery did what they asked.
-			return &Reply{Content: "ℹ️ " + userText(lang, me), Ephemeral: true}, OutcomeReplayed
+			return &Reply{Content: "ℹ️ " + locale.Error(lang, me), Ephemeral: true}, OutcomeReplayed
 		}
 	}
 	ref := newRef()
 	r.Log.Error("command failed", "ref", ref, "command", name, "err", err)
 	return &Reply{Content: locale.T(lang, "error.internal", "Ref", ref), Ephemeral: true}, OutcomeError
-}
-
-// userText writes a user's error in lang: its catalog text, or the message it carries, and
-// the example under it.
-func userText(lang locale.Lang, e *mission.Error) string {
-	msg, example := e.Msg, e.Example
-	if e.Text.Key != "" {
-		msg = Text(lang, e.Text)
-	}
-	if e.ExampleText.Key != "" {
-		example = Text(lang, e.ExampleText)
-	}
-	if example == "" {
-		return msg
-	}
-	return msg + "\n" + locale.T(lang, "error.example", "Example", example)
 }
 
 // Text writes a mission.Text in lang, nested texts included (see locale.Text).
