@@ -12,6 +12,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"liaison/discordtext"
 	"liaison/locale"
 	"liaison/mission"
 	"liaison/storage"
@@ -193,7 +194,7 @@ func (c *Config) check() error {
 	if c.Discord.ShardCount < 1 || c.Discord.ShardID < 0 || c.Discord.ShardID >= c.Discord.ShardCount {
 		return &configError{"discord.shard_id", fmt.Sprintf("shard %d of %d: want 0 <= shard_id < shard_count", c.Discord.ShardID, c.Discord.ShardCount)}
 	}
-	if id := c.Discord.ApplicationID; id != "" && !isSnowflake(id) {
+	if id := c.Discord.ApplicationID; id != "" && !discordtext.IsSnowflake(id) {
 		return &configError{"discord.application_id", fmt.Sprintf("%q: want the application's numeric ID from the Developer Portal, or empty to ask Discord", id)}
 	}
 	if c.Discord.PublicKey != "" {
@@ -256,19 +257,6 @@ func parseLogLevel(s string) (slog.Level, error) {
 func (c Config) storageDefaults() storage.Defaults {
 	return storage.Defaults{Timezone: c.Defaults.Timezone, Airport: c.parsed.airport,
 		ReminderOffsets: mission.FormatOffsets(c.parsed.reminderOffsets), Digest: c.Defaults.Digest}
-}
-
-// isSnowflake reports whether s is a Discord ID: up to 20 decimal digits.
-func isSnowflake(s string) bool {
-	if s == "" || len(s) > 20 {
-		return false
-	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // decodePublicKey parses the application's hex Ed25519 public key.

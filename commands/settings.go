@@ -9,6 +9,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"liaison/bot"
+	"liaison/discordtext"
 	"liaison/locale"
 	"liaison/mission"
 	"liaison/render"
@@ -70,7 +71,7 @@ func settingsCommand(d Deps) *bot.Command {
 
 func readChannel(req *bot.Request) (func(g *storage.Guild), mission.Text, error) {
 	id, ok := req.ID("channel")
-	if !ok || !isSnowflake(id) {
+	if !ok || !discordtext.IsSnowflake(id) {
 		return nil, mission.Text{}, mission.Refuse(mission.EInvalid, "cmd.settings.choose_channel").WithExample("cmd.settings.channel.example")
 	}
 	return func(g *storage.Guild) { g.ChannelID = id }, mission.T("cmd.settings.channel_set", "Channel", "<#"+id+">"), nil
@@ -78,7 +79,7 @@ func readChannel(req *bot.Request) (func(g *storage.Guild), mission.Text, error)
 
 func readModeratorRole(req *bot.Request) (func(g *storage.Guild), mission.Text, error) {
 	id, ok := req.ID("role")
-	if !ok || !isSnowflake(id) {
+	if !ok || !discordtext.IsSnowflake(id) {
 		return nil, mission.Text{}, mission.Refuse(mission.EInvalid, "cmd.settings.choose_role").WithExample("cmd.settings.role.example")
 	}
 	return func(g *storage.Guild) { g.ModeratorRoleID = id }, mission.T("cmd.settings.role_set", "Role", "<@&"+id+">"), nil
@@ -140,18 +141,6 @@ func checkDigest(s string) (string, error) {
 		return "", mission.Refuse(mission.EInvalid, "cmd.settings.digest_invalid", "Schedule", fmt.Sprintf("%q", s), "Reason", err.Error()).WithExample(ex)
 	}
 	return s, nil
-}
-
-func isSnowflake(s string) bool {
-	if s == "" || len(s) > 20 {
-		return false
-	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 func settingsEmbed(lang render.Lang, g storage.Guild) *discordgo.MessageEmbed {

@@ -125,6 +125,20 @@ func EmbedSize(e *discordgo.MessageEmbed) int {
 	return n
 }
 
+// IsSnowflake reports whether s is a Discord ID: up to 20 decimal digits. The configuration
+// (application_id) and the settings (a channel or role option) check IDs with it.
+func IsSnowflake(s string) bool {
+	if s == "" || len(s) > 20 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // Timestamp is a Discord timestamp in the given style ("F" full, "f" short, "R" relative, …):
 // every reader sees it in their own time zone.
 func Timestamp(t time.Time, style string) string {

@@ -169,3 +169,12 @@ func TestPagesKeepEveryLineOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestIsSnowflake(t *testing.T) {
+	for s, want := range map[string]bool{"1100000000000000001": true, "7": true, "": false, "12a": false, "-1": false,
+		"123456789012345678901": false, "<#123>": false} {
+		if got := IsSnowflake(s); got != want {
+			t.Errorf("IsSnowflake(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
