@@ -1,5 +1,7 @@
 package mission
 
+import "slices"
+
 // FlightStatus is where a flight stands. A flight is open while scheduled or delayed; landing
 // and cancelling close it for good.
 type FlightStatus string
@@ -33,14 +35,7 @@ func DepartureReasons() [len(departureReasons)]DepartureReason { return departur
 
 // Valid reports whether r is one of the reasons ("" is not; callers decide whether a reason is
 // required).
-func (r DepartureReason) Valid() bool {
-	for _, v := range departureReasons {
-		if r == v {
-			return true
-		}
-	}
-	return false
-}
+func (r DepartureReason) Valid() bool { return slices.Contains(departureReasons[:], r) }
 
 // ReminderKind is what a planned post is about.
 type ReminderKind string

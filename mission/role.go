@@ -1,6 +1,7 @@
 package mission
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -29,14 +30,7 @@ var roles = [...]Role{RolePolice, RoleMilitary, RoleMedical, RoleStaff, RoleSupp
 func Roles() [len(roles)]Role { return roles }
 
 // Valid reports whether r is one of the roles.
-func (r Role) Valid() bool {
-	for _, v := range roles {
-		if r == v {
-			return true
-		}
-	}
-	return false
-}
+func (r Role) Valid() bool { return slices.Contains(roles[:], r) }
 
 // ParseRole accepts a role case-insensitively, with "" meaning DefaultRole, so that an omitted
 // option and a typed one share one check. The error lists the valid roles.
