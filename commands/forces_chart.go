@@ -13,7 +13,7 @@ import (
 // optChart is /forces' chart option: a picture of the force levels over time beside the text.
 func optChart() *discordgo.ApplicationCommandOption {
 	return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionBoolean, Name: "chart",
-		Description: "Add a chart of force levels over time (PNG)"}
+		Description: "desc.forces.chart"}
 }
 
 // wantsChart reports whether /forces was asked for its chart. Discord sends a boolean option as
@@ -25,7 +25,7 @@ func wantsChart(req *bot.Request) (bool, error) {
 	}
 	v, ok := o.Value.(bool)
 	if !ok {
-		return false, mission.Invalidf("`/forces chart:true`", "chart must be true or false")
+		return false, mission.Refuse(mission.EInvalid, "cmd.forces.chart_bool").WithExample("cmd.forces.chart_bool.example")
 	}
 	return v, nil
 }

@@ -130,6 +130,7 @@ func TestForgedShapes(t *testing.T) {
 		{"no member user", noUser, "names no member"},
 		{"no member", noMember, "names no member"},
 		{"permissions -1", negative, "permission bits"},
+		{"a string for a boolean", command("100", admin, nil, "forces", opt("chart", "yes")), "true or false"},
 	}
 	for _, tt := range tests {
 		before := h.counts()
