@@ -15,7 +15,6 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 
-	"liaison/discordtext"
 	"liaison/render"
 	"liaison/storage"
 )
@@ -32,7 +31,7 @@ func Draw(s Series) ([]byte, error) {
 	p.X.Label.Text = s.Text.XAxis
 	p.Y.Label.Text = s.Text.YAxis
 	p.X.Tick.Marker = monthTicks{lang: s.Lang}
-	p.Y.Tick.Marker = thousandTicks{}
+	p.Y.Tick.Marker = personnelTicks{lang: s.Lang}
 	p.Add(plotter.NewGrid())
 	p.Legend.Top, p.Legend.Left = true, true
 	p.Legend.XOffs, p.Legend.YOffs = vg.Points(8), -vg.Points(4)
@@ -225,15 +224,16 @@ func (m monthTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ticks
 }
 
-// thousandTicks is gonum/plot's default ticks on the personnel axis, labelled "2,500".
-type thousandTicks struct{}
+// personnelTicks is gonum/plot's default ticks on the personnel axis, labelled as the reader's
+// language writes numbers: "2,500", "2 500", "2500".
+type personnelTicks struct{ lang render.Lang }
 
 // Ticks implements plot.Ticker.
-func (thousandTicks) Ticks(lo, hi float64) []plot.Tick {
+func (pt personnelTicks) Ticks(lo, hi float64) []plot.Tick {
 	ticks := plot.DefaultTicks{}.Ticks(lo, hi)
 	for i, t := range ticks {
 		if t.Label != "" {
-			ticks[i].Label = discordtext.Thousands(int64(math.Round(t.Value)))
+			ticks[i].Label = render.Number(pt.lang, int64(math.Round(t.Value)))
 		}
 	}
 	return ticks

@@ -1,13 +1,12 @@
 // Package discordtext holds what every message Liaison writes shares, whoever writes it (a
 // command's answer, a scheduled post): Discord's message limits and the cutting that keeps a
-// message within them, and the small formats (numbers, progress bars, timestamps) that must read
-// the same everywhere. It depends on nothing of Liaison's, so bot, commands and jobs can all
-// use it.
+// message within them, and the small formats (progress bars, timestamps, Discord IDs) that
+// must read the same everywhere. It depends on nothing of Liaison's, so bot, commands and
+// jobs can all use it.
 package discordtext
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -145,28 +144,6 @@ func Timestamp(t time.Time, style string) string {
 	return fmt.Sprintf("<t:%d:%s>", t.Unix(), style)
 }
 
-// Thousands renders 2500 as "2,500".
-func Thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	if neg {
-		return "-" + s
-	}
-	return s
-}
-
-// Percent renders part/whole as "19.3 %", or "—" when whole is zero.
-func Percent(part, whole int64) string {
-	if whole <= 0 {
-		return "—"
-	}
-	return fmt.Sprintf("%.1f %%", float64(part)*100/float64(whole))
-}
-
 // ProgressBar renders part/whole as a 20-cell bar, rounded to the nearest cell.
 func ProgressBar(part, whole int64) string {
 	const cells = 20
@@ -176,12 +153,4 @@ func ProgressBar(part, whole int64) string {
 	}
 	filled = min(max(filled, 0), cells)
 	return "`" + strings.Repeat("█", filled) + strings.Repeat("░", cells-filled) + "`"
-}
-
-// Plural renders "1 hour", "3 hours".
-func Plural(n int, unit string) string {
-	if n == 1 {
-		return "1 " + unit
-	}
-	return fmt.Sprintf("%d %ss", n, unit)
 }
