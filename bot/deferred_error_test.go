@@ -19,7 +19,7 @@ func slowRefusal(release <-chan struct{}) *bot.Command {
 		Access: bot.Everyone,
 		Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 			<-release
-			return nil, mission.Invalidf("`/slowfail`", "that cannot be done")
+			return nil, mission.Refuse(mission.EInvalid, "error.null_option").WithExample("error.null_option.example")
 		},
 	}}}
 }

@@ -36,15 +36,12 @@ func Error(l Lang, err error) string {
 	if !errors.As(err, &e) {
 		return err.Error()
 	}
-	msg, example := e.Msg, e.Example
+	msg := e.Msg
 	if e.Text.Key != "" {
 		msg = Text(l, e.Text)
 	}
 	if e.ExampleText.Key != "" {
-		example = Text(l, e.ExampleText)
-	}
-	if example != "" {
-		msg += "\n" + T(l, "error.example", "Example", example)
+		msg += "\n" + T(l, "error.example", "Example", Text(l, e.ExampleText))
 	}
 	if full, own := err.Error(), e.Error(); full != own {
 		if i := strings.LastIndex(full, own); i >= 0 {

@@ -140,17 +140,17 @@ func TestParseErrorsRead(t *testing.T) {
 // TestErrorKeepsContext: an example and the context wrapped around a mission error are kept.
 func TestErrorKeepsContext(t *testing.T) {
 	_, inner := mission.LookupCountry("XX")
-	err := mission.Invalid(inner, "`country:GT`")
+	err := mission.InvalidWith(inner, "cmd.example.country")
 	wrapped := errors.Join(errors.New("bad.csv: line 2"), err)
 	for l, want := range map[Lang]string{
-		English: "unknown country \"XX\"\nExample: `country:GT`",
-		French:  "pays inconnu : \"XX\"\nExemple : `country:GT`",
+		English: "unknown country \"XX\"\nExample: `country:GT`, `country:GTM` or `country:Guatemala`",
+		French:  "pays inconnu : \"XX\"\nExemple : `country:GT`, `country:GTM` ou `country:Guatemala`",
 	} {
 		if got := Error(l, err); got != want {
 			t.Errorf("Error(%s, …) = %q, want %q", l, got, want)
 		}
 	}
-	if got, want := Error(English, wrapped), "bad.csv: line 2\nunknown country \"XX\"\nExample: `country:GT`"; got != want {
+	if got, want := Error(English, wrapped), "bad.csv: line 2\nunknown country \"XX\"\nExample: `country:GT`, `country:GTM` or `country:Guatemala`"; got != want {
 		t.Errorf("Error(en, wrapped) = %q, want %q", got, want)
 	}
 	if got := Error(French, errors.New("plain")); got != "plain" {

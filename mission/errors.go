@@ -51,8 +51,9 @@ func (t Text) String() string {
 	return b.String() + ")"
 }
 
-// Error is an error a user can act on. Text (or, for messages not yet in the catalog, Msg) says
-// what was wrong; Example (or ExampleText) is a valid input or the next step, shown under it.
+// Error is an error a user can act on. Text says what was wrong (Msg instead, for an error of
+// another package that InvalidWith passes on as it is); ExampleText is a valid input or the
+// next step, shown under it.
 //
 // Cause, when set, is the error of another library that Text reports (cron's reason for
 // refusing a schedule, in English): Unwrap returns it.
@@ -61,7 +62,6 @@ type Error struct {
 	Text        Text
 	ExampleText Text
 	Msg         string
-	Example     string
 	Cause       error
 }
 
@@ -69,17 +69,14 @@ type Error struct {
 func (e *Error) Unwrap() error { return e.Cause }
 
 func (e *Error) Error() string {
-	msg, example := e.Msg, e.Example
+	msg := e.Msg
 	if e.Text.Key != "" {
 		msg = e.Text.String()
 	}
-	if e.ExampleText.Key != "" {
-		example = e.ExampleText.String()
-	}
-	if example == "" {
+	if e.ExampleText.Key == "" {
 		return msg
 	}
-	return msg + "\nExample: " + example
+	return msg + "\nExample: " + e.ExampleText.String()
 }
 
 // Refuse is an error of kind k whose message is the catalog text key with its variables.
@@ -128,26 +125,6 @@ func KindOf(err error) ErrorKind {
 	return EInternal
 }
 
-// Invalidf is an invalid-input error with a formatted message and a valid example.
-func Invalidf(example, format string, args ...any) error {
-	return &Error{Kind: EInvalid, Msg: fmt.Sprintf(format, args...), Example: example}
-}
-
-// Invalid turns a parser's user-safe error into an invalid-input error with an example; a
-// parser's *Error keeps its own text and gains the example when it has none.
-func Invalid(err error, example string) error {
-	var e *Error
-	if errors.As(err, &e) {
-		if e.ExampleText.Key != "" || e.Example != "" {
-			return err
-		}
-		c := *e
-		c.Example = example
-		return &c
-	}
-	return &Error{Kind: EInvalid, Msg: err.Error(), Example: example}
-}
-
 // InvalidWith turns a parser's error into an invalid-input error with the catalog text of a
 // valid example: a parser's *Error keeps its own text and gains the example (when it has
 // none); any other error's message is shown as it is.
@@ -155,7 +132,7 @@ func InvalidWith(err error, exampleKey string, args ...any) error {
 	var e *Error
 	if errors.As(err, &e) {
 		c := *e
-		if c.ExampleText.Key == "" && c.Example == "" {
+		if c.ExampleText.Key == "" {
 			c.ExampleText = T(exampleKey, args...)
 		}
 		return &c
@@ -167,16 +144,6 @@ func InvalidWith(err error, exampleKey string, args ...any) error {
 // another guild does not exist there either).
 func NotFound(what string, id int64) error {
 	return Refuse(ENotFound, "error.not_found."+what, "ID", id).WithExample("error.not_found.example")
-}
-
-// Conflict says that the record's state forbids a change, and what can be done instead.
-func Conflict(hint, format string, args ...any) error {
-	return &Error{Kind: EConflict, Msg: fmt.Sprintf(format, args...), Example: hint}
-}
-
-// Denied refuses a route to a caller without the access it needs.
-func Denied(hint, format string, args ...any) error {
-	return &Error{Kind: EDenied, Msg: fmt.Sprintf(format, args...), Example: hint}
 }
 
 // Replayed says that the interaction of command was already carried out and has not been
