@@ -28,6 +28,15 @@ func addForce(tx *gorm.DB, guildID, country string, role mission.Role, delta int
 	return nil
 }
 
+// moveForce moves a force level by delta inside tx, in both places it is kept: the running
+// total /forces reads and the day's change (at's day) the chart reads.
+func moveForce(tx *gorm.DB, guildID, country string, role mission.Role, at time.Time, delta int64) error {
+	if err := addForce(tx, guildID, country, role, delta); err != nil {
+		return err
+	}
+	return addDaily(tx, guildID, country, role, at, delta)
+}
+
 // forceKey names one running total.
 type forceKey struct {
 	country string
@@ -81,10 +90,7 @@ func (s *Store) logArrival(tx *gorm.DB, a Actor, in Arrival) (Arrival, error) {
 	if err := tx.Create(&in).Error; err != nil {
 		return in, fmt.Errorf("log arrival: %w", err)
 	}
-	if err := addForce(tx, a.GuildID, in.Country, in.Role, int64(in.Personnel)); err != nil {
-		return in, err
-	}
-	if err := addDaily(tx, a.GuildID, in.Country, in.Role, in.ArrivedAt, int64(in.Personnel)); err != nil {
+	if err := moveForce(tx, a.GuildID, in.Country, in.Role, in.ArrivedAt, int64(in.Personnel)); err != nil {
 		return in, err
 	}
 	return in, s.audit(tx, a, mission.KindArrival, in.ID, mission.ActionCreate, nil, in)
@@ -118,16 +124,10 @@ func (s *Store) EditArrival(ctx context.Context, a Actor, id int64, change func(
 		if err := tx.Save(&cur).Error; err != nil {
 			return fmt.Errorf("edit arrival: %w", err)
 		}
-		if err := addForce(tx, a.GuildID, before.Country, before.Role, -int64(before.Personnel)); err != nil {
+		if err := moveForce(tx, a.GuildID, before.Country, before.Role, before.ArrivedAt, -int64(before.Personnel)); err != nil {
 			return err
 		}
-		if err := addDaily(tx, a.GuildID, before.Country, before.Role, before.ArrivedAt, -int64(before.Personnel)); err != nil {
-			return err
-		}
-		if err := addForce(tx, a.GuildID, cur.Country, cur.Role, int64(cur.Personnel)); err != nil {
-			return err
-		}
-		if err := addDaily(tx, a.GuildID, cur.Country, cur.Role, cur.ArrivedAt, int64(cur.Personnel)); err != nil {
+		if err := moveForce(tx, a.GuildID, cur.Country, cur.Role, cur.ArrivedAt, int64(cur.Personnel)); err != nil {
 			return err
 		}
 		if err := checkForces(tx, a.GuildID, forceKey{before.Country, before.Role}, forceKey{cur.Country, cur.Role}); err != nil {
@@ -152,10 +152,7 @@ func (s *Store) DeleteArrival(ctx context.Context, a Actor, id int64) (Arrival, 
 		if err := tx.Where("guild_id = ?", a.GuildID).Delete(&Arrival{}, id).Error; err != nil {
 			return fmt.Errorf("delete arrival: %w", err)
 		}
-		if err := addForce(tx, a.GuildID, cur.Country, cur.Role, -int64(cur.Personnel)); err != nil {
-			return err
-		}
-		if err := addDaily(tx, a.GuildID, cur.Country, cur.Role, cur.ArrivedAt, -int64(cur.Personnel)); err != nil {
+		if err := moveForce(tx, a.GuildID, cur.Country, cur.Role, cur.ArrivedAt, -int64(cur.Personnel)); err != nil {
 			return err
 		}
 		if err := checkForces(tx, a.GuildID, forceKey{cur.Country, cur.Role}); err != nil {
@@ -225,10 +222,7 @@ func (s *Store) LogDeparture(ctx context.Context, a Actor, in Departure) (Depart
 		if err := tx.Create(&in).Error; err != nil {
 			return fmt.Errorf("log departure: %w", err)
 		}
-		if err := addForce(tx, a.GuildID, in.Country, in.Role, -int64(in.Personnel)); err != nil {
-			return err
-		}
-		if err := addDaily(tx, a.GuildID, in.Country, in.Role, in.DepartedAt, -int64(in.Personnel)); err != nil {
+		if err := moveForce(tx, a.GuildID, in.Country, in.Role, in.DepartedAt, -int64(in.Personnel)); err != nil {
 			return err
 		}
 		if err := checkForces(tx, a.GuildID, forceKey{in.Country, in.Role}); err != nil {
