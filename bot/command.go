@@ -114,7 +114,7 @@ func (c *Command) Definition() *discordgo.ApplicationCommand {
 // console show.
 func Describe(lang locale.Lang, key string, a Access) string {
 	s := locale.T(lang, key)
-	if n := a.note(lang); n != "" {
+	if n := a.Note(lang); n != "" {
 		s += " " + n
 	}
 	return s
@@ -181,8 +181,9 @@ func localizeOptions(opts []*discordgo.ApplicationCommandOption) []*discordgo.Ap
 // ChoiceKey is the catalog key of a choice's name: "choice.role.military".
 func ChoiceKey(option, value string) string { return "choice." + option + "." + value }
 
-// note is the access marker of a description in lang: "(moderators)", "(admins)", or nothing.
-func (a Access) note(lang locale.Lang) string {
+// Note is the access marker of a route in lang, for its description and /help:
+// "(moderators)", "(admins)", or nothing for everyone.
+func (a Access) Note(lang locale.Lang) string {
 	switch a {
 	case Moderator:
 		return locale.T(lang, "desc.access.moderators")

@@ -39,11 +39,8 @@ func helpCommand(d Deps) *bot.Command {
 
 // who marks, in lang, a route that only moderators or admins may use.
 func who(lang render.Lang, a bot.Access) string {
-	switch a {
-	case bot.Moderator:
-		return " _" + locale.T(lang, "desc.access.moderators") + "_"
-	case bot.Admin:
-		return " _" + locale.T(lang, "desc.access.admins") + "_"
+	if n := a.Note(lang); n != "" {
+		return " _" + n + "_"
 	}
 	return ""
 }
