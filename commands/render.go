@@ -41,10 +41,13 @@ func user(lang render.Lang, id string) string {
 // langOf is the language a reply to req is written in (the router chose it).
 func langOf(req *bot.Request) render.Lang { return req.Lang }
 
+// statusIcons mark the flight statuses in lists and embeds.
+var statusIcons = map[mission.FlightStatus]string{mission.FlightScheduled: "🛫", mission.FlightDelayed: "⏳",
+	mission.FlightLanded: "🛬", mission.FlightCancelled: "✖️"}
+
 // statusIcon marks a flight status, in lang.
 func statusIcon(lang render.Lang, status mission.FlightStatus) string {
-	icon := map[mission.FlightStatus]string{mission.FlightScheduled: "🛫", mission.FlightDelayed: "⏳",
-		mission.FlightLanded: "🛬", mission.FlightCancelled: "✖️"}[status]
+	icon := statusIcons[status]
 	if icon == "" {
 		return string(status)
 	}
