@@ -276,9 +276,6 @@ func (r *Router) errorReply(name string, lang locale.Lang, err error) (*Reply, s
 	return &Reply{Content: locale.T(lang, "error.internal", "Ref", ref), Ephemeral: true}, OutcomeError
 }
 
-// Text writes a mission.Text in lang, nested texts included (see locale.Text).
-func Text(lang locale.Lang, t mission.Text) string { return locale.Text(lang, t) }
-
 // Refusals the router gives before any handler runs.
 var (
 	errDirectMessage = mission.Refuse(mission.EDenied, "error.direct_message")

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"liaison/bot"
 	"liaison/locale"
 	"liaison/mission"
 	"liaison/storage"
@@ -304,7 +303,7 @@ func checkCells(rec []string) error {
 				name = csvHeader[i]
 			}
 			// The importer's errors are read in English (the CLI, the operator's log).
-			return fmt.Errorf("%s: %s", name, bot.Text(locale.English, mission.TextOf(err)))
+			return fmt.Errorf("%s: %s", name, locale.Error(locale.English, err))
 		}
 	}
 	return nil

@@ -32,7 +32,7 @@ func settingsCommand(d Deps) *bot.Command {
 				return nil, err
 			}
 			lang := langOf(req)
-			r := done(req, "cmd.settings.changed", "What", bot.Text(lang, what))
+			r := done(req, "cmd.settings.changed", "What", locale.Text(lang, what))
 			r.Embeds = []*discordgo.MessageEmbed{settingsEmbed(lang, g)}
 			return r, nil
 		}
