@@ -2,7 +2,6 @@ package mission
 
 import (
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -71,6 +70,7 @@ func FuzzParseManifest(f *testing.F) {
 		"Haïti 3 police, États-Unis 4 staff", "GT 75 soldier", strings.Repeat("GT 1;", 51),
 		"\u202eTG 5", "GT 75\x00", "GT 75\nSV 8",
 		"GT 99999999999999999999", "the bahamas 5 support", "GT 75 military extra", "\xff 5",
+		"GT 75 military 12f", "GT 75 12f", "GT 5 9f", "GT 5 -1f", "12f", "GT 75 0F; SV 8 8f", "GT 5 99999999999999999999f",
 	} {
 		f.Add(s)
 	}
@@ -99,7 +99,10 @@ func FuzzParseManifest(f *testing.F) {
 			if !slices.Contains(roles[:], e.Role) {
 				t.Fatalf("ParseManifest(%q): entry %v has unknown role", s, e)
 			}
-			full = append(full, e.Country+" "+strconv.Itoa(e.Personnel)+" "+string(e.Role))
+			if e.Female < 0 || e.Female > e.Personnel {
+				t.Fatalf("ParseManifest(%q): entry %v has women outside 0..personnel", s, e)
+			}
+			full = append(full, e.String())
 		}
 		// The canonical form parses back to the same manifest.
 		canon := strings.Join(full, "; ")

@@ -11,17 +11,42 @@ type ManifestLine struct {
 	Country   string // alpha-2
 	Personnel int
 	Role      Role
+	// Female is how many of the personnel are women (0..Personnel): the UN counts women's
+	// participation by contingent. 0 also stands for "not reported".
+	Female int
 }
 
-// String is the line as ParseManifest reads it back: "GT 75 military".
+// String is the line as ParseManifest reads it back: "GT 75 military", or "GT 75 military 12f"
+// when women are recorded.
 func (l ManifestLine) String() string {
-	return l.Country + " " + strconv.Itoa(l.Personnel) + " " + string(l.Role)
+	s := l.Country + " " + strconv.Itoa(l.Personnel) + " " + string(l.Role)
+	if l.Female > 0 {
+		s += " " + strconv.Itoa(l.Female) + FemaleSuffix
+	}
+	return s
 }
 
-// ParseManifest parses a manifest option such as "GT 75 military; SV 8
+// FemaleSuffix marks the women's count of a manifest entry: "GT 75 military 12f".
+const FemaleSuffix = "f"
+
+// CheckFemale refuses a women's count outside 0..personnel: of 75 personnel, at most 75 are
+// women. Every door (an option, a manifest entry, an imported row, storage itself) checks
+// through it, so the rule and its words are the same everywhere.
+func CheckFemale(personnel, female int) error {
+	switch {
+	case female < 0:
+		return Refuse(EInvalid, "women.parse.negative", "Female", female)
+	case female > personnel:
+		return Refuse(EInvalid, "women.parse.range", "Female", female, "Personnel", personnel)
+	}
+	return nil
+}
+
+// ParseManifest parses a manifest option such as "GT 75 military 12f; SV 8
 // medical". Entries are separated by ';' or ','; each is "<country>
-// <personnel> [role]", where the country may be several words ("El Salvador
-// 8 medical") and the role defaults to DefaultRole. Empty segments are
+// <personnel> [role] [<women>f]", where the country may be several words ("El
+// Salvador 8 medical"), the role defaults to DefaultRole and the women's count
+// (at most the personnel) to 0. Empty segments are
 // skipped, and empty or blank input is an empty manifest, which a scheduled
 // flight with unreported contents needs. Personnel must be 1..100000 and there
 // are at most 50 entries. A bad entry is reported by its 1-based position among
@@ -48,10 +73,17 @@ func ParseManifest(s string) ([]ManifestLine, error) {
 	return out, nil
 }
 
-// parseManifestLine parses one "<country> <personnel> [role]" entry.
+// parseManifestLine parses one "<country> <personnel> [role] [<women>f]" entry.
 func parseManifestLine(entry string) (ManifestLine, error) {
 	f := strings.Fields(entry)
+	female, hasFemale := "", false
+	if last := f[len(f)-1]; len(last) > 1 && strings.EqualFold(last[len(last)-1:], FemaleSuffix) && manifestLooksNumeric(last[:len(last)-1]) {
+		female, hasFemale, f = last[:len(last)-1], true, f[:len(f)-1]
+	}
 	n := len(f)
+	if n == 0 {
+		return ManifestLine{}, Refuse(EInvalid, "parse.manifest_shape")
+	}
 	var country []string
 	var count, role string
 	switch {
@@ -78,7 +110,16 @@ func parseManifestLine(entry string) (ManifestLine, error) {
 	if err != nil {
 		return ManifestLine{}, err
 	}
-	return ManifestLine{Country: c.Alpha2, Personnel: p, Role: r}, nil
+	w := 0
+	if hasFemale {
+		if w, err = strconv.Atoi(female); err != nil || w < 0 || w > MaxPersonnel {
+			return ManifestLine{}, Refuse(EInvalid, "women.parse.female", "Input", inputQuote(female+FemaleSuffix))
+		}
+	}
+	if err := CheckFemale(p, w); err != nil {
+		return ManifestLine{}, err
+	}
+	return ManifestLine{Country: c.Alpha2, Personnel: p, Role: r, Female: w}, nil
 }
 
 // manifestLooksNumeric reports whether a token is meant as a personnel count:

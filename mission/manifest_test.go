@@ -52,22 +52,28 @@ func TestParseManifest(t *testing.T) {
 		{"", []ManifestLine{}},
 		{"   ", []ManifestLine{}},
 		{" ; , ", []ManifestLine{}},
-		{"GT 75 military; SV 8 medical", []ManifestLine{{"GT", 75, "military"}, {"SV", 8, "medical"}}},
-		{"GT 75, SV 8", []ManifestLine{{"GT", 75, "military"}, {"SV", 8, "military"}}},
-		{"gt 75 MILITARY;sv 8 Medical;", []ManifestLine{{"GT", 75, "military"}, {"SV", 8, "medical"}}},
-		{"El Salvador 8 medical", []ManifestLine{{"SV", 8, "medical"}}},
-		{"United States 20", []ManifestLine{{"US", 20, "military"}}},
-		{"États-Unis 20 staff, Haïti 3 police", []ManifestLine{{"US", 20, "staff"}, {"HT", 3, "police"}}},
-		{"Antigua & Barbuda 4 support", []ManifestLine{{"AG", 4, "support"}}},
-		{"KEN 200 police; KE 1 other", []ManifestLine{{"KE", 200, "police"}, {"KE", 1, "other"}}},
-		{"  GT   75   military  ;;  SV 8  ", []ManifestLine{{"GT", 75, "military"}, {"SV", 8, "military"}}},
-		{"GT 1", []ManifestLine{{"GT", 1, "military"}}},
-		{"GT 100000", []ManifestLine{{"GT", 100000, "military"}}},
-		{"GT 0075", []ManifestLine{{"GT", 75, "military"}}},
+		{"GT 75 military; SV 8 medical", []ManifestLine{{"GT", 75, "military", 0}, {"SV", 8, "medical", 0}}},
+		{"GT 75, SV 8", []ManifestLine{{"GT", 75, "military", 0}, {"SV", 8, "military", 0}}},
+		{"gt 75 MILITARY;sv 8 Medical;", []ManifestLine{{"GT", 75, "military", 0}, {"SV", 8, "medical", 0}}},
+		{"El Salvador 8 medical", []ManifestLine{{"SV", 8, "medical", 0}}},
+		{"United States 20", []ManifestLine{{"US", 20, "military", 0}}},
+		{"États-Unis 20 staff, Haïti 3 police", []ManifestLine{{"US", 20, "staff", 0}, {"HT", 3, "police", 0}}},
+		{"Antigua & Barbuda 4 support", []ManifestLine{{"AG", 4, "support", 0}}},
+		{"KEN 200 police; KE 1 other", []ManifestLine{{"KE", 200, "police", 0}, {"KE", 1, "other", 0}}},
+		{"  GT   75   military  ;;  SV 8  ", []ManifestLine{{"GT", 75, "military", 0}, {"SV", 8, "military", 0}}},
+		{"GT 1", []ManifestLine{{"GT", 1, "military", 0}}},
+		{"GT 100000", []ManifestLine{{"GT", 100000, "military", 0}}},
+		{"GT 0075", []ManifestLine{{"GT", 75, "military", 0}}},
+		// Women: "<women>f" after the personnel or the role, up to the personnel.
+		{"GT 75 military 12f", []ManifestLine{{"GT", 75, "military", 12}}},
+		{"GT 75 12f", []ManifestLine{{"GT", 75, "military", 12}}},
+		{"GT 75 12F; SV 8 medical 8f", []ManifestLine{{"GT", 75, "military", 12}, {"SV", 8, "medical", 8}}},
+		{"GT 75 military 0f", []ManifestLine{{"GT", 75, "military", 0}}},
+		{"El Salvador 8 medical 3f", []ManifestLine{{"SV", 8, "medical", 3}}},
 		{strings.Repeat("GT 1;", 50), func() []ManifestLine {
 			out := make([]ManifestLine, 50)
 			for i := range out {
-				out[i] = ManifestLine{"GT", 1, "military"}
+				out[i] = ManifestLine{"GT", 1, "military", 0}
 			}
 			return out
 		}()},
@@ -103,6 +109,13 @@ func TestParseManifestErrors(t *testing.T) {
 		{"75", `entry 1 ("75"): the country is missing, e.g. "GT 75 military"`},
 		{"GT 1.5", `entry 1 ("GT 1.5"): expected <country> <personnel> [role], e.g. "GT 75 military"`},
 		{strings.Repeat("GT 1;", 51), `the manifest has 51 entries; at most 50 are allowed`},
+		{"GT 75; GT 5 9f", `entry 2 ("GT 5 9f"): 9 women is more than the 5 personnel`},
+		{"GT 5 military 6f", `entry 1 ("GT 5 military 6f"): 6 women is more than the 5 personnel`},
+		{"GT 5 -1f", `entry 1 ("GT 5 -1f"): the women's count must be a whole number from 0 to the personnel, not "-1f", e.g. "GT 75 military 12f"`},
+		{"GT 5 99999999999999999999f", `entry 1 ("GT 5 99999999999999999999f"): the women's count must be a whole number from 0 to the personnel, not "99999999999999999999f", e.g. "GT 75 military 12f"`},
+		{"12f", `entry 1 ("12f"): expected <country> <personnel> [role], e.g. "GT 75 military"`},
+		{"GT 12f", `entry 1 ("GT 12f"): expected <country> <personnel> [role], e.g. "GT 75 military"`},
+		{"GT 75 12f military", `entry 1 ("GT 75 12f military"): expected <country> <personnel> [role], e.g. "GT 75 military"`},
 		{"GT 1; " + strings.Repeat("x", 60) + " 5", `entry 2 ("` + strings.Repeat("x", 40) + `…"): unknown country "` + strings.Repeat("x", 40) + `…"`},
 	}
 	for _, tt := range tests {
@@ -127,16 +140,25 @@ func TestFormatManifest(t *testing.T) {
 	}{
 		{nil, "empty"},
 		{[]ManifestLine{}, "empty"},
-		{[]ManifestLine{{"GT", 75, "military"}}, "GT 75"},
-		{[]ManifestLine{{"GT", 75, "military"}, {"SV", 8, "medical"}}, "GT 75, SV 8"},
+		{[]ManifestLine{{"GT", 75, "military", 0}}, "GT 75"},
+		{[]ManifestLine{{"GT", 75, "military", 0}, {"SV", 8, "medical", 0}}, "GT 75, SV 8"},
 	}
 	for _, tt := range tests {
 		if got := FormatManifest(tt.in); got != tt.want {
 			t.Errorf("FormatManifest(%v) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
+	// String, the form exports write, parses back with the women's count.
+	for _, l := range []ManifestLine{{"GT", 75, "military", 12}, {"SV", 8, "medical", 0}, {"KE", 1, "police", 1}} {
+		if got, err := ParseManifest(l.String()); err != nil || len(got) != 1 || got[0] != l {
+			t.Errorf("ParseManifest(%q) = %v, %v, want %v", l.String(), got, err, l)
+		}
+	}
+	if got, want := (ManifestLine{"GT", 75, "military", 12}).String(), "GT 75 military 12f"; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
 	// The compact form parses back to the same countries and counts.
-	in := []ManifestLine{{"GT", 75, "military"}, {"SV", 8, "military"}}
+	in := []ManifestLine{{"GT", 75, "military", 0}, {"SV", 8, "military", 0}}
 	if got, err := ParseManifest(FormatManifest(in)); err != nil || !reflect.DeepEqual(got, in) {
 		t.Errorf("ParseManifest(FormatManifest(%v)) = %v, %v", in, got, err)
 	}

@@ -11,16 +11,18 @@ import (
 	"liaison/mission"
 )
 
-// addForce moves the running total of (guild, country, role) by delta inside tx. Keeping the
-// total beside the history lets /forces answer without scanning every arrival.
-func addForce(tx *gorm.DB, guildID, country string, role mission.Role, delta int64) error {
-	if delta == 0 {
+// addForce moves the running total of (guild, country, role) by delta personnel, women of them,
+// inside tx. Keeping the total beside the history lets /forces answer without scanning every
+// arrival.
+func addForce(tx *gorm.DB, guildID, country string, role mission.Role, delta, women int64) error {
+	if delta == 0 && women == 0 {
 		return nil
 	}
-	row := ForceTotal{GuildID: guildID, Country: country, Role: role, Deployed: delta}
+	row := ForceTotal{GuildID: guildID, Country: country, Role: role, Deployed: delta, Women: women}
 	err := tx.Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "guild_id"}, {Name: "country"}, {Name: "role"}},
-		DoUpdates: clause.Assignments(map[string]any{"deployed": gorm.Expr("force_totals.deployed + ?", delta)}),
+		Columns: []clause.Column{{Name: "guild_id"}, {Name: "country"}, {Name: "role"}},
+		DoUpdates: clause.Assignments(map[string]any{"deployed": gorm.Expr("force_totals.deployed + ?", delta),
+			"women": gorm.Expr("force_totals.women + ?", women)}),
 	}).Create(&row).Error
 	if err != nil {
 		return fmt.Errorf("update force total: %w", err)
@@ -28,13 +30,13 @@ func addForce(tx *gorm.DB, guildID, country string, role mission.Role, delta int
 	return nil
 }
 
-// moveForce moves a force level by delta inside tx, in both places it is kept: the running
-// total /forces reads and the day's change (at's day) the chart reads.
-func moveForce(tx *gorm.DB, guildID, country string, role mission.Role, at time.Time, delta int64) error {
-	if err := addForce(tx, guildID, country, role, delta); err != nil {
+// moveForce moves a force level by delta personnel, women of them, inside tx, in both places it
+// is kept: the running total /forces reads and the day's change (at's day) the chart reads.
+func moveForce(tx *gorm.DB, guildID, country string, role mission.Role, at time.Time, delta, women int64) error {
+	if err := addForce(tx, guildID, country, role, delta, women); err != nil {
 		return err
 	}
-	return addDaily(tx, guildID, country, role, at, delta)
+	return addDaily(tx, guildID, country, role, at, delta, women)
 }
 
 // forceKey names one running total.
@@ -45,21 +47,38 @@ type forceKey struct {
 
 // checkForces refuses, inside tx and after its changes, a force level that went below zero: a
 // departure larger than the strength deployed, or an edit or delete of an arrival that later
-// departures depend on. The caller's transaction then rolls back, so nothing is stored and no
+// departures depend on. The same holds for the women: never fewer than none, never more than
+// the personnel deployed. The caller's transaction then rolls back, so nothing is stored and no
 // screen can show a negative strength. It runs after all of a change's moves, since an edit
 // that takes an arrival off and puts it back may dip below zero in between.
 func checkForces(tx *gorm.DB, guildID string, keys ...forceKey) error {
 	for _, k := range keys {
-		var deployed int64
-		err := tx.Model(&ForceTotal{}).Select("deployed").
-			Where("guild_id = ? AND country = ? AND role = ?", guildID, k.country, k.role).Scan(&deployed).Error
+		var t ForceTotal
+		err := tx.Model(&ForceTotal{}).Select("deployed", "women").
+			Where("guild_id = ? AND country = ? AND role = ?", guildID, k.country, k.role).Scan(&t).Error
 		if err != nil {
 			return fmt.Errorf("check force total: %w", err)
 		}
-		if deployed < 0 {
-			return mission.Refuse(mission.EConflict, "error.below_zero", "Country", mission.CountryCode(k.country), "Deployed", deployed, "Role", k.role).
+		switch {
+		case t.Deployed < 0:
+			return mission.Refuse(mission.EConflict, "error.below_zero", "Country", mission.CountryCode(k.country), "Deployed", t.Deployed, "Role", k.role).
 				WithExample("error.below_zero.example", "Code", k.country)
+		case t.Women < 0:
+			return mission.Refuse(mission.EConflict, "women.error.below_zero", "Country", mission.CountryCode(k.country), "Women", t.Women, "Role", k.role).
+				WithExample("women.error.example", "Code", k.country)
+		case t.Women > t.Deployed:
+			return mission.Refuse(mission.EConflict, "women.error.above_deployed", "Country", mission.CountryCode(k.country), "Women", t.Women,
+				"Deployed", t.Deployed, "Role", k.role).WithExample("women.error.example", "Code", k.country)
 		}
+	}
+	return nil
+}
+
+// checkFemale refuses a record whose women outnumber its personnel (or are negative), before
+// the database's CHECK would, so that the reader gets a sentence rather than a constraint name.
+func checkFemale(personnel, female int) error {
+	if err := mission.CheckFemale(personnel, female); err != nil {
+		return mission.InvalidWith(err, "women.example.female")
 	}
 	return nil
 }
@@ -81,6 +100,9 @@ func (s *Store) logArrival(tx *gorm.DB, a Actor, in Arrival) (Arrival, error) {
 	if err := s.ensureGuild(tx, a.GuildID); err != nil {
 		return in, err
 	}
+	if err := checkFemale(in.Personnel, in.Female); err != nil {
+		return in, err
+	}
 	in.ID = 0
 	in.GuildID = a.GuildID
 	in.ArrivedAt = utc(in.ArrivedAt)
@@ -90,7 +112,7 @@ func (s *Store) logArrival(tx *gorm.DB, a Actor, in Arrival) (Arrival, error) {
 	if err := tx.Create(&in).Error; err != nil {
 		return in, fmt.Errorf("log arrival: %w", err)
 	}
-	if err := moveForce(tx, a.GuildID, in.Country, in.Role, in.ArrivedAt, int64(in.Personnel)); err != nil {
+	if err := moveForce(tx, a.GuildID, in.Country, in.Role, in.ArrivedAt, int64(in.Personnel), int64(in.Female)); err != nil {
 		return in, err
 	}
 	return in, s.audit(tx, a, mission.KindArrival, in.ID, mission.ActionCreate, nil, in)
@@ -121,13 +143,16 @@ func (s *Store) EditArrival(ctx context.Context, a Actor, id int64, change func(
 		}
 		cur.ID, cur.GuildID = before.ID, before.GuildID
 		cur.ArrivedAt = utc(cur.ArrivedAt)
+		if err := checkFemale(cur.Personnel, cur.Female); err != nil {
+			return err
+		}
 		if err := tx.Save(&cur).Error; err != nil {
 			return fmt.Errorf("edit arrival: %w", err)
 		}
-		if err := moveForce(tx, a.GuildID, before.Country, before.Role, before.ArrivedAt, -int64(before.Personnel)); err != nil {
+		if err := moveForce(tx, a.GuildID, before.Country, before.Role, before.ArrivedAt, -int64(before.Personnel), -int64(before.Female)); err != nil {
 			return err
 		}
-		if err := moveForce(tx, a.GuildID, cur.Country, cur.Role, cur.ArrivedAt, int64(cur.Personnel)); err != nil {
+		if err := moveForce(tx, a.GuildID, cur.Country, cur.Role, cur.ArrivedAt, int64(cur.Personnel), int64(cur.Female)); err != nil {
 			return err
 		}
 		if err := checkForces(tx, a.GuildID, forceKey{before.Country, before.Role}, forceKey{cur.Country, cur.Role}); err != nil {
@@ -152,7 +177,7 @@ func (s *Store) DeleteArrival(ctx context.Context, a Actor, id int64) (Arrival, 
 		if err := tx.Where("guild_id = ?", a.GuildID).Delete(&Arrival{}, id).Error; err != nil {
 			return fmt.Errorf("delete arrival: %w", err)
 		}
-		if err := moveForce(tx, a.GuildID, cur.Country, cur.Role, cur.ArrivedAt, -int64(cur.Personnel)); err != nil {
+		if err := moveForce(tx, a.GuildID, cur.Country, cur.Role, cur.ArrivedAt, -int64(cur.Personnel), -int64(cur.Female)); err != nil {
 			return err
 		}
 		if err := checkForces(tx, a.GuildID, forceKey{cur.Country, cur.Role}); err != nil {
@@ -213,6 +238,9 @@ func (s *Store) LogDeparture(ctx context.Context, a Actor, in Departure) (Depart
 		if err := s.ensureGuild(tx, a.GuildID); err != nil {
 			return err
 		}
+		if err := checkFemale(in.Personnel, in.Female); err != nil {
+			return err
+		}
 		in.ID = 0
 		in.GuildID = a.GuildID
 		in.DepartedAt = utc(in.DepartedAt)
@@ -222,7 +250,7 @@ func (s *Store) LogDeparture(ctx context.Context, a Actor, in Departure) (Depart
 		if err := tx.Create(&in).Error; err != nil {
 			return fmt.Errorf("log departure: %w", err)
 		}
-		if err := moveForce(tx, a.GuildID, in.Country, in.Role, in.DepartedAt, -int64(in.Personnel)); err != nil {
+		if err := moveForce(tx, a.GuildID, in.Country, in.Role, in.DepartedAt, -int64(in.Personnel), -int64(in.Female)); err != nil {
 			return err
 		}
 		if err := checkForces(tx, a.GuildID, forceKey{in.Country, in.Role}); err != nil {

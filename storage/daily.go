@@ -19,6 +19,7 @@ type DailyForce struct {
 	Role    mission.Role `gorm:"primaryKey"`
 	Day     int64        `gorm:"primaryKey"`
 	Delta   int64
+	Women   int64 // the day's net change of the women among Delta
 }
 
 // DayOf is the day number of t: whole days since 1970-01-01 in UTC. A force chart spanning
@@ -35,16 +36,18 @@ func DayOf(t time.Time) int64 {
 // DayStart is the instant day number d begins: midnight UTC.
 func DayStart(d int64) time.Time { return time.Unix(d*86400, 0).UTC() }
 
-// addDaily moves the day's net change of (guild, country, role) by delta inside tx, beside
-// addForce's running total: the force chart reads one row per day instead of the history.
-func addDaily(tx *gorm.DB, guildID, country string, role mission.Role, at time.Time, delta int64) error {
-	if delta == 0 {
+// addDaily moves the day's net change of (guild, country, role) by delta personnel, women of
+// them, inside tx, beside addForce's running total: the force chart reads one row per day
+// instead of the history.
+func addDaily(tx *gorm.DB, guildID, country string, role mission.Role, at time.Time, delta, women int64) error {
+	if delta == 0 && women == 0 {
 		return nil
 	}
-	row := DailyForce{GuildID: guildID, Country: country, Role: role, Day: DayOf(at), Delta: delta}
+	row := DailyForce{GuildID: guildID, Country: country, Role: role, Day: DayOf(at), Delta: delta, Women: women}
 	err := tx.Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "guild_id"}, {Name: "country"}, {Name: "role"}, {Name: "day"}},
-		DoUpdates: clause.Assignments(map[string]any{"delta": gorm.Expr("daily_forces.delta + ?", delta)}),
+		Columns: []clause.Column{{Name: "guild_id"}, {Name: "country"}, {Name: "role"}, {Name: "day"}},
+		DoUpdates: clause.Assignments(map[string]any{"delta": gorm.Expr("daily_forces.delta + ?", delta),
+			"women": gorm.Expr("daily_forces.women + ?", women)}),
 	}).Create(&row).Error
 	if err != nil {
 		return fmt.Errorf("update daily force: %w", err)

@@ -36,6 +36,9 @@ func (s *Store) ScheduleFlight(ctx context.Context, a Actor, f Flight) (Flight, 
 			return fmt.Errorf("schedule flight: %w", err)
 		}
 		for i := range lines {
+			if err := checkFemale(lines[i].Personnel, lines[i].Female); err != nil {
+				return err
+			}
 			lines[i].ID = 0
 			lines[i].GuildID = a.GuildID
 			lines[i].FlightID = f.ID
@@ -103,6 +106,9 @@ func (s *Store) AddManifestLine(ctx context.Context, a Actor, id int64, ml missi
 			return mission.Refuse(mission.EConflict, "error.manifest_full", "ID", id, "Max", mission.MaxManifestLines).
 				WithExample("error.manifest_full.example")
 		}
+		if err := checkFemale(ml.Personnel, ml.Female); err != nil {
+			return err
+		}
 		line := ManifestLine{GuildID: a.GuildID, FlightID: f.ID, ManifestLine: ml}
 		if err := tx.Create(&line).Error; err != nil {
 			return fmt.Errorf("add manifest line: %w", err)
@@ -144,7 +150,7 @@ func (s *Store) LandFlight(ctx context.Context, a Actor, id int64, at time.Time)
 		f.LandedAt = &t
 		for _, l := range f.Manifest {
 			fid := f.ID
-			arr, err := s.logArrival(tx, a, Arrival{Country: l.Country, Personnel: l.Personnel, Role: l.Role,
+			arr, err := s.logArrival(tx, a, Arrival{Country: l.Country, Personnel: l.Personnel, Female: l.Female, Role: l.Role,
 				ArrivedAt: t, FlightID: &fid, Source: f.Source, Note: fmt.Sprintf("landed with flight #%d", f.ID)})
 			if err != nil {
 				return err

@@ -43,6 +43,7 @@ type Arrival struct {
 	GuildID   string
 	Country   string // alpha-2
 	Personnel int
+	Female    int // how many of the personnel are women, 0..Personnel (0: none recorded)
 	Role      mission.Role
 	ArrivedAt time.Time
 	FlightID  *int64
@@ -61,6 +62,7 @@ type Departure struct {
 	GuildID    string
 	Country    string
 	Personnel  int
+	Female     int // how many of the personnel are women, 0..Personnel (0: none recorded)
 	Role       mission.Role
 	DepartedAt time.Time
 	Reason     mission.DepartureReason
@@ -127,6 +129,17 @@ type ForceTotal struct {
 	Country  string       `gorm:"primaryKey"`
 	Role     mission.Role `gorm:"primaryKey"`
 	Deployed int64
+	Women    int64 // of Deployed, the women recorded (never more than Deployed)
+}
+
+// PoliceType marks how one contributor's police are reported to the UN: formed police units
+// (the default, when no row exists) or individual police officers. It is a mission setting per
+// contributor, read by the forces export.
+type PoliceType struct {
+	GuildID       string                `gorm:"primaryKey"`
+	Country       string                `gorm:"primaryKey"` // alpha-2
+	PersonnelType mission.PersonnelType // TypeFormedPolice or TypeIndividualPolice
+	UpdatedAt     time.Time
 }
 
 // Reminder is a planned post in the guild's announcement channel.
