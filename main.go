@@ -8,6 +8,7 @@
 //	liaison console [-config FILE] [--demo] [--guild ID]
 //	liaison register | migrate | import FILE.csv | export KIND | backup PATH | version
 //	liaison chart [--country CC] [--guild ID] --out FILE.png
+//	liaison police CC formed|individual [--guild ID]   how CC's police count in `export forces`
 package main
 
 import (
@@ -69,6 +70,10 @@ const (
 	verbBackup   = "backup"
 	verbChart    = "chart"
 	verbVersion  = "version"
+	// verbPolice marks how a contributor's police are reported in the UN-shaped forces export:
+	// a setting an operator makes once per contributor, so a CLI verb rather than a slash
+	// command SPEC does not list.
+	verbPolice = "police"
 )
 
 // cliArgs is a parsed command line.
@@ -118,10 +123,10 @@ func parseArgs(args []string, stderr io.Writer) (cliArgs, error) {
 		}
 	}
 	switch a.verb {
-	case verbRun, verbConsole, verbRegister, verbMigrate, verbImport, verbExport, verbChart, verbBackup, verbVersion:
+	case verbRun, verbConsole, verbRegister, verbMigrate, verbImport, verbExport, verbChart, verbBackup, verbVersion, verbPolice:
 		return a, nil
 	}
-	return a, fmt.Errorf("unknown command %q: run, console, register, migrate, import, export, chart, backup or version", a.verb)
+	return a, fmt.Errorf("unknown command %q: run, console, register, migrate, import, export, chart, backup, police or version", a.verb)
 }
 
 // runCLI dispatches a verb. It is main without os.Exit, so tests can run verbs.
@@ -208,6 +213,8 @@ func runVerb(ctx context.Context, a cliArgs, cfg Config, store *storage.Store, a
 			return errors.New("usage: liaison chart [--country CC] [--guild ID] --out FILE.png")
 		}
 		return writeChart(ctx, store, a.guild, a.country, a.out, stdout)
+	case verbPolice:
+		return setPolice(ctx, store, a.guild, a.positional, stdout)
 	case verbBackup:
 		path, err := one("liaison backup PATH")
 		if err != nil {
@@ -244,6 +251,27 @@ func importFile(ctx context.Context, cfg Config, store *storage.Store, log *slog
 		return fmt.Errorf("%s: %w (nothing was stored)", path, err)
 	}
 	fmt.Fprintln(stdout, "imported:", res)
+	return nil
+}
+
+// setPolice runs `liaison police CC formed|individual`: whether a contributor's police are
+// formed police units (the default) or individual police officers in the forces export.
+func setPolice(ctx context.Context, store *storage.Store, guild string, args []string, stdout io.Writer) error {
+	if len(args) != 2 {
+		return errors.New("usage: liaison police CC formed|individual [--guild ID]")
+	}
+	c, err := mission.LookupCountry(args[0])
+	if err != nil {
+		return err
+	}
+	t, err := mission.ParsePoliceType(args[1])
+	if err != nil {
+		return err
+	}
+	if _, err := store.SetPoliceType(ctx, storage.Actor{GuildID: guild, UserID: "cli", Command: "liaison police"}, c.Alpha2, t); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s police are reported as %s in `liaison export forces`\n", c.Name, t)
 	return nil
 }
 

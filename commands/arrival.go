@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -22,6 +23,7 @@ func arrivalOptions(required bool) []*discordgo.ApplicationCommandOption {
 		optCountry(required),
 		optPersonnel(required, personnelDescription),
 		optRole(),
+		optFemale(),
 		optWhen("when", "desc.arrival.when", false),
 		optID("flight", "desc.arrival.flight", false),
 		optString("unit", "desc.arrival.unit", false, mission.MaxShortText),
@@ -75,6 +77,12 @@ func arrivalFields(ctx context.Context, d Deps, req *bot.Request, a *storage.Arr
 		a.Personnel = n
 		set = append(set, "cmd.field.personnel")
 	}
+	if n, ok, err := female(req); err != nil {
+		return nil, err
+	} else if ok {
+		a.Female = n
+		set = append(set, womenField)
+	}
 	if _, ok := req.String("role"); ok {
 		r, err := role(req)
 		if err != nil {
@@ -126,6 +134,9 @@ func logArrival(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, erro
 	if a.Country == "" || a.Personnel == 0 {
 		return nil, mission.Refuse(mission.EInvalid, "cmd.opt.country_personnel_required").WithExample("cmd.arrival.log.example")
 	}
+	if err := femaleFits(a.Personnel, a.Female); err != nil {
+		return nil, err
+	}
 	_ = set
 	a, err = d.Store.LogArrival(ctx, req.Actor(), a)
 	if err != nil {
@@ -141,8 +152,16 @@ func editArrival(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, err
 	}
 	var set []string
 	a, err := d.Store.EditArrival(ctx, req.Actor(), id, func(a *storage.Arrival) error {
-		set, err = arrivalFields(ctx, d, req, a)
-		return err
+		stored := a.Female
+		if set, err = arrivalFields(ctx, d, req, a); err != nil {
+			return err
+		}
+		if _, given, _ := req.Int("female"); !given && stored > a.Personnel {
+			// Lowering the personnel below the women already recorded: say which figure to give.
+			return mission.Refuse(mission.EInvalid, "women.edit_below", "ID", id, "Female", stored, "Personnel", a.Personnel).
+				WithExample("women.edit_below.example", "ID", id, "Personnel", a.Personnel)
+		}
+		return femaleFits(a.Personnel, a.Female)
 	})
 	if err != nil {
 		return nil, err
@@ -165,6 +184,39 @@ func deleteArrival(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, e
 	return done(req, "cmd.arrival.deleted", "ID", a.ID, "Arrival", arrivalText(langOf(req), a)), nil
 }
 
+// womenField names the female option among the changed fields of /arrival edit.
+const womenField = "women.field"
+
+// optFemale is the female option of arrivals, departures and manifest lines: how many of the
+// personnel are women. Discord keeps it at 0 or more; that it is at most the personnel is
+// checked by femaleFits, since one option cannot bound another.
+func optFemale() *discordgo.ApplicationCommandOption {
+	return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionInteger, Name: "female",
+		Description: "women.desc.female", MinValue: ptr(0.0), MaxValue: mission.MaxPersonnel}
+}
+
+// female returns the female option, checked again (a signed request is untrusted): a negative
+// count is refused here; every caller then checks it against the personnel with femaleFits
+// before storing. A count above 100000 is above any personnel, so it is capped just above.
+func female(req *bot.Request) (int, bool, error) {
+	n, ok, err := req.Int("female")
+	if err != nil || !ok {
+		return 0, ok, err
+	}
+	if n < 0 {
+		return 0, true, femaleFits(0, int(max(n, math.MinInt32)))
+	}
+	return int(min(n, mission.MaxPersonnel+1)), true, nil
+}
+
+// femaleFits refuses more women than personnel (or fewer than none), with an example.
+func femaleFits(personnel, female int) error {
+	if err := mission.CheckFemale(personnel, female); err != nil {
+		return mission.InvalidWith(err, "women.example.female")
+	}
+	return nil
+}
+
 // fields lists changed fields, given by their name keys, in lang.
 func fields(lang render.Lang, keys []string) string {
 	names := make([]string, len(keys))
@@ -177,7 +229,8 @@ func fields(lang render.Lang, keys []string) string {
 // arrivalText is one arrival on one line, in lang.
 func arrivalText(lang render.Lang, a storage.Arrival) string {
 	n := int64(a.Personnel)
-	s := fmt.Sprintf("%s · %s %s · %s", render.Country(lang, a.Country), num(lang, n), roleText(lang, a.Role, n), stamp(a.ArrivedAt))
+	s := fmt.Sprintf("%s · %s %s%s · %s", render.Country(lang, a.Country), num(lang, n), roleText(lang, a.Role, n),
+		render.Women(lang, int64(a.Female)), stamp(a.ArrivedAt))
 	if a.FlightID != nil {
 		s += " · " + locale.T(lang, "cmd.arrival.by_flight", "ID", *a.FlightID)
 	}

@@ -16,7 +16,7 @@ import (
 )
 
 // exportKinds are the export kinds, as /export and `liaison export` name them.
-var exportKinds = [...]string{"arrivals", "departures", "pledges", "flights", "audit"}
+var exportKinds = [...]string{"arrivals", "departures", "pledges", "flights", "audit", "forces"}
 
 // ExportKinds returns the kinds /export and `liaison export` accept.
 func ExportKinds() []string { return slices.Clone(exportKinds[:]) }
@@ -25,12 +25,19 @@ func ExportKinds() []string { return slices.Clone(exportKinds[:]) }
 // and `liaison import` reads it back, so a guild's records can be moved or restored. Columns a
 // kind does not use are left empty. The mission row (kind "mission") carries name, lead
 // (country), planned (personnel), mandate end (time), time zone and airport (destination).
-var csvHeader = []string{"kind", "id", "time", "country", "personnel", "role", "flight", "status", "destination",
+var csvHeader = []string{"kind", "id", "time", "country", "personnel", "female", "role", "flight", "status", "destination",
 	"aircraft", "origin", "manifest", "landed_at", "unit", "reason", "source", "note", "logged_by", "name", "timezone", "language"}
 
 // csvHeaderBefore is the header before the language column; files written then import as
 // they are.
 var csvHeaderBefore = csvHeader[:len(csvHeader)-1]
+
+// csvHeadersBeforeFemale are the headers written before the female column (with the language
+// column and before it): such files import as they are, with no women recorded.
+var csvHeadersBeforeFemale = [][]string{
+	slices.DeleteFunc(slices.Clone(csvHeader), func(h string) bool { return h == "female" }),
+	slices.DeleteFunc(slices.Clone(csvHeaderBefore), func(h string) bool { return h == "female" }),
+}
 
 var auditHeader = []string{"id", "at", "user", "command", "kind", "record_id", "action", "before", "after"}
 
@@ -94,6 +101,9 @@ func WriteCSV(ctx context.Context, s *storage.Store, guildID, kind string, w io.
 	if kind == "audit" {
 		return writeAudit(ctx, s, guildID, w)
 	}
+	if kind == "forces" {
+		return WriteForces(ctx, s, guildID, w)
+	}
 	rowsOf, ok := exportRows[kind]
 	if !ok {
 		return 0, fmt.Errorf("unknown export kind %q (one of %s)", kind, strings.Join(ExportKinds(), ", "))
@@ -132,7 +142,7 @@ func arrivalRows(ctx context.Context, s *storage.Store, guildID string) ([]csvRo
 	rows := make([]csvRow, 0, len(list))
 	for _, a := range slices.Backward(list) {
 		r := newRow("arrival", a.ID).set("time", csvTime(a.ArrivedAt)).set("country", a.Country).
-			set("personnel", strconv.Itoa(a.Personnel)).set("role", string(a.Role)).set("unit", a.Unit).
+			set("personnel", strconv.Itoa(a.Personnel)).set("female", strconv.Itoa(a.Female)).set("role", string(a.Role)).set("unit", a.Unit).
 			set("source", a.Source).set("note", a.Note).set("logged_by", a.LoggedBy)
 		if a.FlightID != nil {
 			r.set("flight", strconv.FormatInt(*a.FlightID, 10))
@@ -150,7 +160,7 @@ func departureRows(ctx context.Context, s *storage.Store, guildID string) ([]csv
 	rows := make([]csvRow, 0, len(list))
 	for _, dp := range slices.Backward(list) {
 		rows = append(rows, newRow("departure", dp.ID).set("time", csvTime(dp.DepartedAt)).set("country", dp.Country).
-			set("personnel", strconv.Itoa(dp.Personnel)).set("role", string(dp.Role)).set("reason", string(dp.Reason)).
+			set("personnel", strconv.Itoa(dp.Personnel)).set("female", strconv.Itoa(dp.Female)).set("role", string(dp.Role)).set("reason", string(dp.Reason)).
 			set("source", dp.Source).set("note", dp.Note).set("logged_by", dp.LoggedBy))
 	}
 	return rows, nil
@@ -255,7 +265,11 @@ func ImportCSV(ctx context.Context, s *storage.Store, a storage.Actor, in io.Rea
 	if strings.Join(head, ",") == strings.Join(auditHeader, ",") {
 		return res, fmt.Errorf("an audit export is a record of changes, not records to import")
 	}
-	if !hasPrefix(head, csvHeader) && !hasPrefix(head, csvHeaderBefore) {
+	if strings.Join(head, ",") == strings.Join(forcesHeader, ",") {
+		return res, fmt.Errorf("a forces export is a report in the UN's shape, not records to import")
+	}
+	beforeFemale := slices.ContainsFunc(csvHeadersBeforeFemale, func(h []string) bool { return hasPrefix(head, h) })
+	if !hasPrefix(head, csvHeader) && !hasPrefix(head, csvHeaderBefore) && !beforeFemale {
 		return res, fmt.Errorf("line 1: the header must be %s", strings.Join(csvHeader, ","))
 	}
 	landed := map[int64]bool{} // flights of this file that land: their arrivals come with the landing
@@ -268,6 +282,9 @@ func ImportCSV(ctx context.Context, s *storage.Store, a storage.Actor, in io.Rea
 		line, _ := cr.FieldPos(0)
 		if err != nil {
 			return res, fmt.Errorf("line %d: %w", line, err)
+		}
+		if beforeFemale && len(rec) >= col("female") {
+			rec = slices.Insert(rec, col("female"), "") // an older file: no women recorded
 		}
 		var op importOp
 		if err = checkCells(rec); err == nil {
@@ -363,6 +380,20 @@ func (in rowReader) personnel(name string, required bool) (*int, error) {
 		return nil, fmt.Errorf("%s must be a whole number from %d to %d, not %q", name, mission.MinPersonnel, mission.MaxPersonnel, v)
 	}
 	return &n, nil
+}
+
+// female reads the women's count of a row: 0 when empty (or absent, in an older file), else
+// 0..personnel.
+func (in rowReader) female(personnel int) (int, error) {
+	v := in.r.get("female")
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, fmt.Errorf("female must be a whole number from 0 to the personnel, not %q", v)
+	}
+	return n, mission.CheckFemale(personnel, n)
 }
 
 func (in rowReader) country() (string, error) {
@@ -462,7 +493,11 @@ func importDeparture(in rowReader) (importOp, error) {
 		reasons := mission.DepartureReasons()
 		return nil, fmt.Errorf("unknown departure reason %q (one of %s)", reason, strings.Join(mission.Strings(reasons[:]...), ", "))
 	}
-	dp := storage.Departure{Country: c.country, Personnel: *c.personnel, Role: c.role, DepartedAt: c.at, Reason: reason,
+	women, err := in.female(*c.personnel)
+	if err != nil {
+		return nil, err
+	}
+	dp := storage.Departure{Country: c.country, Personnel: *c.personnel, Female: women, Role: c.role, DepartedAt: c.at, Reason: reason,
 		Source: in.r.get("source"), Note: in.r.get("note"), LoggedBy: in.r.get("logged_by")}
 	return func(ctx context.Context, s *storage.Store, a storage.Actor, _ map[int64]int64, res *ImportResult) error {
 		_, err := s.LogDeparture(ctx, a, dp)
@@ -482,7 +517,11 @@ func importArrival(in rowReader, landed map[int64]bool) (importOp, error) {
 			return nil, fmt.Errorf("flight must be a #ID number, not %q", v)
 		}
 	}
-	arr := storage.Arrival{Country: c.country, Personnel: *c.personnel, Role: c.role, ArrivedAt: c.at, Unit: in.r.get("unit"),
+	women, err := in.female(*c.personnel)
+	if err != nil {
+		return nil, err
+	}
+	arr := storage.Arrival{Country: c.country, Personnel: *c.personnel, Female: women, Role: c.role, ArrivedAt: c.at, Unit: in.r.get("unit"),
 		Source: in.r.get("source"), Note: in.r.get("note"), LoggedBy: in.r.get("logged_by")}
 	return func(ctx context.Context, s *storage.Store, a storage.Actor, ids map[int64]int64, res *ImportResult) error {
 		if flight != 0 && landed[flight] {

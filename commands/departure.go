@@ -23,6 +23,7 @@ func departureCommand(d Deps) *bot.Command {
 			optCountry(true),
 			optPersonnel(true, personnelDescription),
 			optRole(),
+			optFemale(),
 			optWhen("when", "desc.departure.when", false),
 			optChoice("reason", "desc.departure.reason", false, mission.Strings(reasons[:]...)...),
 			optString("source", "desc.opt.source", false, mission.MaxLongText),
@@ -35,11 +36,15 @@ func departureCommand(d Deps) *bot.Command {
 			t, _, err4 := happened(req, "when", req.Now, "cmd.departure.future")
 			source, _, err5 := text(req, "source", mission.MaxLongText)
 			note, _, err6 := text(req, "note", mission.MaxLongText)
-			if err := firstErr(err1, err2, err3, err4, err5, err6); err != nil {
+			w, _, err7 := female(req)
+			if err := firstErr(err1, err2, err3, err4, err5, err6, err7); err != nil {
 				return nil, err
 			}
 			if c == "" || n == 0 {
 				return nil, mission.Refuse(mission.EInvalid, "cmd.opt.country_personnel_required").WithExample("cmd.departure.example")
+			}
+			if err := femaleFits(n, w); err != nil {
+				return nil, err
 			}
 			given, _ := req.String("reason")
 			reason := mission.DepartureReason(strings.ToLower(given))
@@ -50,14 +55,15 @@ func departureCommand(d Deps) *bot.Command {
 				return nil, mission.Refuse(mission.EInvalid, "cmd.departure.unknown_reason", "Reason", fmt.Sprintf("%q", given)).
 					WithExample("cmd.departure.reason.example", "Reasons", strings.Join(mission.Strings(reasons[:]...), ", "))
 			}
-			dep, err := d.Store.LogDeparture(ctx, req.Actor(), storage.Departure{Country: c, Personnel: n, Role: r,
+			dep, err := d.Store.LogDeparture(ctx, req.Actor(), storage.Departure{Country: c, Personnel: n, Female: w, Role: r,
 				DepartedAt: t, Reason: reason, Source: source, Note: note})
 			if err != nil {
 				return nil, err
 			}
 			lang := langOf(req)
-			return done(req, "cmd.departure.logged", "ID", dep.ID, "Departure", fmt.Sprintf("%s · %s %s · %s · %s", render.Country(lang, c),
-				num(lang, int64(n)), roleText(lang, r, int64(n)), locale.T(lang, bot.ChoiceKey("reason", string(reason))), stamp(t))), nil
+			return done(req, "cmd.departure.logged", "ID", dep.ID, "Departure", fmt.Sprintf("%s · %s %s%s · %s · %s", render.Country(lang, c),
+				num(lang, int64(n)), roleText(lang, r, int64(n)), render.Women(lang, int64(w)), locale.T(lang, bot.ChoiceKey("reason", string(reason))),
+				stamp(t))), nil
 		},
 		Autocomplete: func(ctx context.Context, req *bot.Request) ([]*discordgo.ApplicationCommandOptionChoice, error) {
 			return countryChoices(req, "country"), nil

@@ -52,7 +52,7 @@ func flightCommand(d Deps) *bot.Command {
 				},
 				Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { return scheduleFlight(ctx, d, req) }},
 			{Name: "add", Description: "desc.flight.add", Access: bot.Moderator,
-				Options: []*discordgo.ApplicationCommandOption{flightOpt, optCountry(true), optPersonnel(true, personnelDescription), optRole()},
+				Options: []*discordgo.ApplicationCommandOption{flightOpt, optCountry(true), optPersonnel(true, personnelDescription), optRole(), optFemale()},
 				Run:     change(addManifestLine), Autocomplete: open},
 			{Name: "delay", Description: "desc.flight.delay", Access: bot.Moderator,
 				Options: []*discordgo.ApplicationCommandOption{flightOpt, optWhen("eta", "desc.flight.new_eta", true),
@@ -83,13 +83,17 @@ func addManifestLine(ctx context.Context, d Deps, req *bot.Request, id int64) (*
 	c, _, err1 := country(req, "country")
 	n, _, err2 := personnel(req)
 	r, err3 := role(req)
-	if err := firstErr(err1, err2, err3); err != nil {
+	w, _, err4 := female(req)
+	if err := firstErr(err1, err2, err3, err4); err != nil {
 		return nil, err
 	}
 	if c == "" || n == 0 {
 		return nil, mission.Refuse(mission.EInvalid, "cmd.opt.country_personnel_required").WithExample("cmd.flight.add.example")
 	}
-	line := mission.ManifestLine{Country: c, Personnel: n, Role: r}
+	if err := femaleFits(n, w); err != nil {
+		return nil, err
+	}
+	line := mission.ManifestLine{Country: c, Personnel: n, Role: r, Female: w}
 	f, err := d.Store.AddManifestLine(ctx, req.Actor(), id, line)
 	if err != nil {
 		return nil, err

@@ -106,7 +106,8 @@ func allForces(ctx context.Context, d Deps, req *bot.Request, page int) (*bot.Re
 		return nil, err
 	}
 	e := &discordgo.MessageEmbed{Title: title, Color: colourInfo, Description: render.ForceSummary(lang, g, shown, deployed, len(shown)),
-		Fields: []*discordgo.MessageEmbedField{{Name: locale.T(lang, "cmd.forces.recent"), Value: locale.T(lang, "cmd.forces.personnel", "Count", recent), Inline: true}}}
+		Fields: []*discordgo.MessageEmbedField{{Name: locale.T(lang, "cmd.forces.recent"), Value: locale.T(lang, "cmd.forces.personnel", "Count", recent), Inline: true},
+			womenTotal(lang, rows, deployed)}}
 	next, err := nextFlight(ctx, d, req)
 	if err != nil {
 		return nil, err
@@ -114,6 +115,21 @@ func allForces(ctx context.Context, d Deps, req *bot.Request, page int) (*bot.Re
 	e.Fields = append(e.Fields, next)
 	e.Footer = footer
 	return &bot.Reply{Embeds: []*discordgo.MessageEmbed{e}, Components: pager(lang, "forces", v, "")}, nil
+}
+
+// womenTotal is the "Women" field of /forces: the women recorded among everyone deployed and
+// their share, over every country (not only the page's).
+func womenTotal(lang render.Lang, rows []storage.CountryForce, deployed int64) *discordgo.MessageEmbedField {
+	var women int64
+	for _, r := range rows {
+		women += r.Women
+	}
+	value := locale.T(lang, "women.forces_none")
+	if women > 0 {
+		value = locale.T(lang, "women.forces_total", "Women", render.Number(lang, women), "Deployed", render.Number(lang, deployed),
+			"Percent", locale.Percent(lang, women, deployed))
+	}
+	return &discordgo.MessageEmbedField{Name: locale.T(lang, "women.forces_title"), Value: value, Inline: true}
 }
 
 // nextFlight is the "Next flight" field: the soonest upcoming flight, or else the oldest one
@@ -151,11 +167,12 @@ func countryForces(ctx context.Context, d Deps, req *bot.Request, c string) (*bo
 	}
 	lang := langOf(req)
 	var roles strings.Builder
-	var deployed int64
+	var deployed, women int64
 	for _, t := range totals {
 		if t.Country == c {
-			fmt.Fprintf(&roles, "%s: %s\n", roleText(lang, t.Role, t.Deployed), num(lang, t.Deployed))
+			fmt.Fprintf(&roles, "%s: %s%s\n", roleText(lang, t.Role, t.Deployed), num(lang, t.Deployed), render.WomenShare(lang, t.Women, t.Deployed))
 			deployed += t.Deployed
+			women += t.Women
 		}
 	}
 	if roles.Len() == 0 {
@@ -187,12 +204,12 @@ func countryForces(ctx context.Context, d Deps, req *bot.Request, c string) (*bo
 	for _, a := range arrivals {
 		n := int64(a.Personnel)
 		events = append(events, event{a.ArrivedAt, shortStamp(a.ArrivedAt) + " ⬇️ " + locale.T(lang, "cmd.forces.arrived", "ID", a.ID,
-			"Personnel", num(lang, n), "Role", roleText(lang, a.Role, n), "Source", orDash(lang, a.Source))})
+			"Personnel", num(lang, n), "Role", roleText(lang, a.Role, n)+render.Women(lang, int64(a.Female)), "Source", orDash(lang, a.Source))})
 	}
 	for _, dp := range departures {
 		n := int64(dp.Personnel)
 		events = append(events, event{dp.DepartedAt, shortStamp(dp.DepartedAt) + " ⬆️ " + locale.T(lang, "cmd.forces.left",
-			"Personnel", num(lang, n), "Role", roleText(lang, dp.Role, n), "Reason", locale.T(lang, bot.ChoiceKey("reason", string(dp.Reason))),
+			"Personnel", num(lang, n), "Role", roleText(lang, dp.Role, n)+render.Women(lang, int64(dp.Female)), "Reason", locale.T(lang, bot.ChoiceKey("reason", string(dp.Reason))),
 			"Source", orDash(lang, dp.Source))})
 	}
 	sort.Slice(events, func(i, j int) bool { return events[i].at.After(events[j].at) })
@@ -207,7 +224,7 @@ func countryForces(ctx context.Context, d Deps, req *bot.Request, c string) (*bo
 		tl.WriteString(locale.T(lang, "cmd.forces.nothing_logged"))
 	}
 	e := &discordgo.MessageEmbed{Title: locale.T(lang, "cmd.forces.country_title", "Country", render.Country(lang, c)), Color: colourInfo,
-		Description: locale.T(lang, "cmd.forces.deployed", "Deployed", num(lang, deployed)),
+		Description: locale.T(lang, "cmd.forces.deployed", "Deployed", num(lang, deployed)) + render.WomenShare(lang, women, deployed),
 		Fields: []*discordgo.MessageEmbedField{
 			{Name: locale.T(lang, "cmd.forces.by_role"), Value: roles.String(), Inline: true},
 			{Name: locale.T(lang, "cmd.forces.pledges"), Value: pl.String()},

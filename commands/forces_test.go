@@ -47,7 +47,7 @@ func TestForcesPagesEveryCountry(t *testing.T) {
 		names = append(names, render.Country(render.English, c))
 	}
 	first := h.call(command("100", 0, nil, "forces"))
-	if e := first.Data.Embeds[0]; len(e.Fields) != 2 || !strings.HasPrefix(e.Description, "**") || !strings.Contains(e.Description, "deployed") {
+	if e := first.Data.Embeds[0]; len(e.Fields) != 3 || !strings.HasPrefix(e.Description, "**") || !strings.Contains(e.Description, "deployed") {
 		t.Errorf("/forces' first page lost its headline or fields: %+v", e)
 	}
 	answers := h.walk(first, "Next")

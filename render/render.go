@@ -32,10 +32,30 @@ func Role(lang Lang, r mission.Role, count int64) string {
 	return locale.T(lang, "role."+string(r), "Count", count)
 }
 
-// ManifestLine is one line of a manifest: "🇬🇹 Guatemala — 75 military".
+// ManifestLine is one line of a manifest: "🇬🇹 Guatemala — 75 military", and "· 12 women"
+// when women are recorded.
 func ManifestLine(lang Lang, l mission.ManifestLine) string {
 	return locale.T(lang, "render.manifest_line", "Country", Country(lang, l.Country), "Personnel", Number(lang, int64(l.Personnel)),
-		"Role", Role(lang, l.Role, int64(l.Personnel)))
+		"Role", Role(lang, l.Role, int64(l.Personnel))) + Women(lang, int64(l.Female))
+}
+
+// Women is the women among a record's personnel, to follow its count: " · 12 women", or ""
+// when none is recorded (most sources give no figure, and a line of zeros says nothing).
+func Women(lang Lang, women int64) string {
+	if women <= 0 {
+		return ""
+	}
+	return " · " + locale.T(lang, "women.count", "Count", women)
+}
+
+// WomenShare is the women among a force and their share of it: " · 12 women (16.0 %)", or ""
+// when none is recorded. The share is of the personnel deployed, women recorded or not, so it
+// is a lower bound when some records leave the women's count out.
+func WomenShare(lang Lang, women, deployed int64) string {
+	if women <= 0 || deployed <= 0 {
+		return ""
+	}
+	return " · " + locale.T(lang, "women.share", "Count", women, "Percent", locale.Percent(lang, women, deployed))
 }
 
 // Manifest is a flight's manifest one line per country, with the total when there are several
@@ -114,9 +134,9 @@ func ForceSummary(lang Lang, g storage.Guild, levels []storage.CountryForce, dep
 func ByCountry(lang Lang) string { return locale.T(lang, "render.by_country") }
 
 // CountryLevel is one country's line of the force summary: "🇰🇪 Kenya — 400 · pledged 1,000 ·
-// gap 600".
+// gap 600", with "· 40 women (10.0 %)" after the strength when women are recorded.
 func CountryLevel(lang Lang, l storage.CountryForce) string {
-	return fmt.Sprintf("%s — %s · %s", Country(lang, l.Country), Number(lang, l.Deployed), Pledge(lang, l))
+	return fmt.Sprintf("%s — %s%s · %s", Country(lang, l.Country), Number(lang, l.Deployed), WomenShare(lang, l.Women, l.Deployed), Pledge(lang, l))
 }
 
 // Deployed is the headline of the force level: "**483** deployed of **2,500** planned (19.3 %)"
