@@ -366,10 +366,10 @@ func strip(csv string) string {
 	var out []string
 	for _, line := range strings.Split(csv, "\n") {
 		f := strings.Split(line, ",")
-		if len(f) > 17 {
-			f[1], f[17] = "", ""
+		if len(f) > 18 {
+			f[1], f[18] = "", ""
 			if f[0] == "arrival" {
-				f[6] = "" // flight references follow the new IDs
+				f[7] = "" // flight references follow the new IDs
 			}
 		}
 		out = append(out, strings.Join(f, ","))
