@@ -96,6 +96,12 @@ func TestWomenCounted(t *testing.T) {
 		if diff := diffSnapshots(before, dbSnapshot(t, s)); len(diff) > 0 {
 			t.Errorf("refused changes stored something: %v", diff)
 		}
+		// The database itself keeps women within the personnel, whatever writes the row.
+		for _, table := range []string{"arrivals", "departures"} {
+			if err := s.DB().Exec(`UPDATE ` + table + ` SET female = personnel + 1`).Error; err == nil {
+				t.Errorf("%s: the database took more women than personnel", table)
+			}
+		}
 
 		// An edit of the women alone moves the women alone.
 		if _, err := s.EditArrival(ctx, a, arr.ID, func(x *storage.Arrival) error { x.Female = 20; return nil }); err != nil {
