@@ -10,6 +10,7 @@ import (
 	"liaison/commands"
 	"liaison/locale"
 	"liaison/mission"
+	"liaison/render"
 	"liaison/storage"
 )
 
@@ -184,5 +185,35 @@ func TestForceRows(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("ForceRows =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestWomenTotalOverEveryPage: /forces' women's total counts every country, not only those on
+// its first page.
+func TestWomenTotalOverEveryPage(t *testing.T) {
+	h := newHarness(t, storage.DriverSQLite)
+	ctx := context.Background()
+	codes := countryCodes(t, 62)
+	for i, c := range codes {
+		a := storage.Arrival{Country: c, Personnel: 100, Role: mission.RoleMilitary, ArrivedAt: h.clock.Now()}
+		if i == len(codes)-1 {
+			a.Personnel, a.Female = 1, 1 // the smallest contingent, on the last page
+		}
+		if _, err := h.store.LogArrival(ctx, storage.Actor{GuildID: "100", UserID: "42"}, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first := h.call(command("100", 0, nil, "forces"))
+	var women string
+	for _, f := range first.Data.Embeds[0].Fields {
+		if f.Name == "Women" {
+			women = f.Value
+		}
+	}
+	if want := "1 of 6,101 deployed (0.0 %)"; women != want {
+		t.Errorf("/forces' women field = %q, want %q", women, want)
+	}
+	if strings.Contains(first.Data.Embeds[0].Description, render.Country(render.English, codes[len(codes)-1])) {
+		t.Errorf("the last country is on the first page: the test no longer reaches a second page")
 	}
 }
