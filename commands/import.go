@@ -122,7 +122,7 @@ func previewCounts(lang locale.Lang, counts map[string]int) string {
 	var parts []string
 	for _, k := range kinds {
 		if n := counts[k]; n > 0 {
-			parts = append(parts, locale.T(lang, "cmd.import.kind."+k, "Count", n))
+			parts = append(parts, locale.T(lang, "cmd.import.kind."+k, "N", locale.Number(lang, int64(n))))
 		}
 	}
 	if len(parts) == 0 {
