@@ -35,9 +35,9 @@ type Bulk struct {
 	forces     map[forceKey]int64
 	daily      map[dailyKey]int64
 	departed   map[forceKey]bool // the levels a departure lowered: the guard checks them at the end
-	flights    map[int64]Flight // this import's flights, as they stand
-	announce   []Change         // each flight as scheduled, then as changed: told after commit
-	planned    bool // the mission changed: reminders may have moved
+	flights    map[int64]Flight  // this import's flights, as they stand
+	announce   []Change          // each flight as scheduled, then as changed: told after commit
+	planned    bool              // the mission changed: reminders may have moved
 }
 
 // dailyKey names one day's change of one force level.
