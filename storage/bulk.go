@@ -15,7 +15,7 @@ import (
 // per table, one upsert of the force totals and of the day's changes, and the audit entries in
 // one statement. It bounds an import's memory by the batch, not the file, and keeps every
 // statement under SQLite's 32,766 and Postgres's 65,535 parameters (an arrival has 14 columns).
-const ImportBatchSize = 1000
+const ImportBatchSize = 300
 
 // Bulk stores an import's records inside one transaction (see Store.Import). Its methods have
 // the names and signatures of the Store's own (LogArrival, ScheduleFlight, …), so that the
