@@ -70,19 +70,25 @@ func TestAttachmentFetchRefusesOtherHosts(t *testing.T) {
 	}
 }
 
-// TestAttachmentFetchLimits: a file over the cap is refused, a slow host times out, and a
-// redirect (to a metadata address, say) is not followed.
+// TestAttachmentFetchLimits: a file over the cap is refused whether or not it declares its
+// length, one at the cap is taken, a slow host times out, and a redirect is not followed, even
+// to an allowed host.
 func TestAttachmentFetchLimits(t *testing.T) {
 	var hits atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)
 		switch r.URL.Path {
-		case "/big":
+		case "/declared":
 			w.Write([]byte(strings.Repeat("x", 2048)))
+		case "/exact", "/over":
+			// Flushed first: chunked, no Content-Length, so only the read itself can stop it.
+			w.(http.Flusher).Flush()
+			n := map[string]int{"/exact": 1024, "/over": 1025}[r.URL.Path]
+			w.Write([]byte(strings.Repeat("x", n)))
 		case "/slow":
 			time.Sleep(300 * time.Millisecond)
 		case "/redirect":
-			http.Redirect(w, r, "http://169.254.169.254/", http.StatusFound)
+			http.Redirect(w, r, "/small", http.StatusFound)
 		default:
 			w.Write([]byte("ok"))
 		}
@@ -93,8 +99,13 @@ func TestAttachmentFetchLimits(t *testing.T) {
 	if b, err := f.Fetch(ctx, srv.URL+"/small"); err != nil || string(b) != "ok" {
 		t.Errorf("small file = %q, %v", b, err)
 	}
-	if _, err := f.Fetch(ctx, srv.URL+"/big"); err == nil || !strings.Contains(err.Error(), "import.too_big") {
-		t.Errorf("2 KiB file with a 1 KiB cap = %v, want too big", err)
+	if b, err := f.Fetch(ctx, srv.URL+"/exact"); err != nil || len(b) != 1024 {
+		t.Errorf("file at the cap = %d bytes, %v; want 1024 bytes", len(b), err)
+	}
+	for _, path := range []string{"/declared", "/over"} {
+		if _, err := f.Fetch(ctx, srv.URL+path); err == nil || !strings.Contains(err.Error(), "import.too_big") {
+			t.Errorf("%s over a 1 KiB cap = %v, want too big", path, err)
+		}
 	}
 	if _, err := f.Fetch(ctx, srv.URL+"/slow"); err == nil {
 		t.Error("slow host: no error, want a timeout")

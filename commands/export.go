@@ -56,7 +56,7 @@ func exportCommand(d Deps) *bot.Command {
 				return nil, err
 			}
 			lang := langOf(req)
-			mib := fmt.Sprintf("%.1f", float64(limit)/(1<<20))
+			mib := fmt.Sprintf("%.3g", float64(limit)/(1<<20))
 			if data == nil {
 				return nil, mission.Refuse(mission.EConflict, "cmd.export.size.too_big", "Kind", kind, "MiB", mib).
 					WithExample("cmd.export.size.too_big_example", "Kind", kind)
