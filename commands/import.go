@@ -54,7 +54,8 @@ func previewImport(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, e
 		return nil, err
 	}
 	name := path.Base(att.Filename)
-	if !utf8.Valid(body) {
+	// A NUL byte is valid UTF-8 but no text column of Postgres takes it, even in a comment line.
+	if !utf8.Valid(body) || bytes.IndexByte(body, 0) >= 0 {
 		return nil, badFile(name, locale.T(lang, "cmd.import.not_utf8"))
 	}
 	p, err := CheckCSV(ctx, d.Store, req.GuildID, bytes.NewReader(body))

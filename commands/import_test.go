@@ -312,6 +312,14 @@ func TestImportThroughTheSignedEndpoint(t *testing.T) {
 		t.Errorf("bad file preview = %q with buttons %v, want the line named and no Confirm", content(r), buttons(r))
 	}
 
+	// A file that is not text is refused before its lines are read.
+	for name, body := range map[string]string{"latin1.csv": "kind\xe9\n", "nul.csv": importFile + "# \x00\n"} {
+		u := w.fake.AddAttachment(name, "text/csv", []byte(body))
+		if r := w.upload(uploader, u, len(body)); !ephemeral(r) || !strings.Contains(content(r), "not UTF-8 text") {
+			t.Errorf("%s = %q, want a refusal", name, content(r))
+		}
+	}
+
 	// Hostile URLs are refused without a request; an oversized file before download.
 	for _, hostile := range []string{"http://169.254.169.254/latest/meta-data/", "https://evil.example/arrivals.csv",
 		"https://cdn.discordapp.com.evil.example/x.csv", "http://cdn.discordapp.com/x.csv", "file:///etc/passwd"} {
