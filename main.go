@@ -6,7 +6,7 @@
 //
 //	liaison [run] [-config FILE]        the bot
 //	liaison console [-config FILE] [--demo] [--guild ID]
-//	liaison register | migrate | import FILE.csv | export KIND | backup PATH | version
+//	liaison register | migrate | import FILE.csv | export KIND [--format hxl] | backup PATH | version
 //	liaison chart [--country CC] [--guild ID] --out FILE.png
 package main
 
