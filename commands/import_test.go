@@ -36,6 +36,7 @@ type importWorld struct {
 	url   string
 	priv  ed25519.PrivateKey
 	n     atomic.Int64
+	last  []byte // the body of the last interaction sent
 }
 
 const (
@@ -113,6 +114,7 @@ func (w *importWorld) post(i *discordgo.Interaction) *answer {
 	if err != nil {
 		w.t.Fatal(err)
 	}
+	w.last = body
 	return w.send(body)
 }
 
@@ -252,6 +254,9 @@ func TestImportThroughTheSignedEndpoint(t *testing.T) {
 	}
 	if len(buttons(done)) != 0 {
 		t.Errorf("the confirmed preview still has buttons %v", buttons(done))
+	}
+	if r := w.send(w.last); !ephemeral(r) {
+		t.Errorf("the same signed Confirm sent again = %q, want an ephemeral answer", content(r))
 	}
 	again := w.press(uploader, b["Confirm"])
 	if !ephemeral(again) || !strings.Contains(content(again), "already confirmed") {
