@@ -6,12 +6,13 @@
 //
 //	liaison [run] [-config FILE]        the bot
 //	liaison console [-config FILE] [--demo] [--guild ID]
-//	liaison register | migrate | import FILE.csv | export KIND | backup PATH | version
+//	liaison register | migrate | import FILE.csv | export KIND [--format hxl] | backup PATH | version
 //	liaison chart [--country CC] [--guild ID] --out FILE.png
 //	liaison police CC formed|individual [--guild ID]   how CC's police count in `export forces`
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	_ "embed"
@@ -87,6 +88,7 @@ type cliArgs struct {
 	locale     string // console: the user's language
 	country    string // chart: one country's chart instead of the whole force's
 	out        string // chart: the PNG file to write
+	format     string // export: "liaison" or "hxl"
 }
 
 // parseArgs reads the verb, its arguments and the flags, which may stand anywhere:
@@ -101,6 +103,7 @@ func parseArgs(args []string, stderr io.Writer) (cliArgs, error) {
 	fs.StringVar(&a.locale, "locale", "", "console: answer in this language (en, fr or es; default the server's)")
 	fs.StringVar(&a.country, "country", "", "chart: one country's force by role (GT, GTM or Guatemala)")
 	fs.StringVar(&a.out, "out", "", "chart: the PNG file to write")
+	fs.StringVar(&a.format, "format", "liaison", "export: liaison (what import reads) or hxl (adds the HXL tag row)")
 	var positional []string
 	for rest := args; ; {
 		if err := fs.Parse(rest); err != nil {
@@ -202,12 +205,20 @@ func runVerb(ctx context.Context, a cliArgs, cfg Config, store *storage.Store, a
 		}
 		return importFile(ctx, cfg, store, log, a.guild, file, stdout)
 	case verbExport:
-		kind, err := one("liaison export KIND [--guild ID] (KIND: " + strings.Join(commands.ExportKinds(), ", ") + ")")
+		kind, err := one("liaison export KIND [--format hxl] [--guild ID] (KIND: " + strings.Join(commands.ExportKinds(), ", ") + ")")
 		if err != nil {
 			return err
 		}
-		_, err = commands.WriteCSV(ctx, store, a.guild, kind, stdout)
-		return err
+		format, err := commands.ParseFormat(a.format)
+		if err != nil {
+			return err
+		}
+		// Rows stream from the database to stdout: no size limit, flat memory.
+		w := bufio.NewWriterSize(stdout, 64<<10)
+		if _, err := commands.ExportCSV(ctx, store, a.guild, kind, format, w); err != nil {
+			return err
+		}
+		return w.Flush()
 	case verbChart:
 		if a.out == "" || len(a.positional) > 0 {
 			return errors.New("usage: liaison chart [--country CC] [--guild ID] --out FILE.png")

@@ -133,7 +133,7 @@ func newApp(cfg Config, store *storage.Store, log *slog.Logger, opt serveOptions
 	setDiscordgoLogger(log, d.Token)
 	// The metrics know the command names up front (series exist from the start, other names
 	// are lumped together); the names do not depend on the commands' dependencies.
-	cmds := commands.All(commands.Deps{Store: store, Log: log})
+	cmds := commands.All(commands.Deps{Store: store, Log: log, Attachments: bot.AttachmentFetcher{APIBase: d.APIBase}})
 	var names []string
 	for _, c := range cmds {
 		names = append(names, c.Name)

@@ -88,8 +88,8 @@ func TestRunServesAndStopsCleanly(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	if got := len(fake.Commands(fakediscord.DefaultGuildID)); got != 13 {
-		t.Errorf("commands registered in the guild = %d, want 13", got)
+	if got := len(fake.Commands(fakediscord.DefaultGuildID)); got != 14 {
+		t.Errorf("commands registered in the guild = %d, want 14", got)
 	}
 
 	// A signed /forces over HTTP.
@@ -255,8 +255,8 @@ func TestRegisterVerb(t *testing.T) {
 	if err := registerOnly(context.Background(), cfg, store, slog.New(slog.DiscardHandler)); err != nil {
 		t.Fatal(err)
 	}
-	if got := len(fake.Commands("")); got != 13 {
-		t.Errorf("global commands = %d, want 13", got)
+	if got := len(fake.Commands("")); got != 14 {
+		t.Errorf("global commands = %d, want 14", got)
 	}
 	puts := 0
 	for _, r := range fake.Requests() {

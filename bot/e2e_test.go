@@ -384,6 +384,7 @@ var spec3 = map[string]map[string][]string{
 		"digest": {"schedule"}},
 	"history": {"": nil},
 	"export":  {"": {"kind"}},
+	"import":  {"": {"file"}},
 	"help":    {"": nil},
 }
 

@@ -41,6 +41,7 @@ var specAccess = map[string]bot.Access{
 	"settings language":       bot.Admin,
 	"history":                 bot.Moderator,
 	"export":                  bot.Moderator,
+	"import":                  bot.Moderator,
 	"help":                    bot.Everyone,
 }
 

@@ -13,6 +13,11 @@ import (
 type Deps struct {
 	Store *storage.Store
 	Log   *slog.Logger
+	// Attachments downloads the files /import is given: from Discord's CDN, or from the host
+	// of [discord].api_base when set.
+	Attachments bot.AttachmentFetcher
+	// ExportLimit is the largest file /export attaches (AttachmentLimit when 0); tests lower it.
+	ExportLimit int
 }
 
 // All returns every slash command, in the order /help lists them.
@@ -30,6 +35,7 @@ func All(d Deps) []*bot.Command {
 		settingsCommand(d),
 		historyCommand(d),
 		exportCommand(d),
+		importCommand(d),
 		helpCommand(d),
 	}
 }

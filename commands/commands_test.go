@@ -339,7 +339,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 		if _, err := commands.WriteCSV(ctx, h.store, "100", kind, &buf); err != nil {
 			t.Fatalf("export %s: %v", kind, err)
 		}
-		if _, err := commands.ImportCSV(ctx, h.store, storage.Actor{GuildID: "300"}, &buf); err != nil {
+		if _, err := commands.ImportCSV(ctx, h.store, storage.Actor{GuildID: "300"}, bytes.NewReader(buf.Bytes())); err != nil {
 			t.Fatalf("import %s: %v", kind, err)
 		}
 	}

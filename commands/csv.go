@@ -96,100 +96,54 @@ func writeRow(cw *csv.Writer, cells []string) error {
 
 func csvTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-// WriteCSV writes one kind of the guild's records as CSV.
+// WriteCSV writes one kind of the guild's records as CSV in Liaison's own format (see
+// ExportCSV for HXL), row by row from the database.
 func WriteCSV(ctx context.Context, s *storage.Store, guildID, kind string, w io.Writer) (int, error) {
-	if kind == "audit" {
-		return writeAudit(ctx, s, guildID, w)
-	}
-	if kind == "forces" {
-		return WriteForces(ctx, s, guildID, w)
-	}
-	rowsOf, ok := exportRows[kind]
-	if !ok {
-		return 0, fmt.Errorf("unknown export kind %q (one of %s)", kind, strings.Join(ExportKinds(), ", "))
-	}
-	rows, err := rowsOf(ctx, s, guildID)
-	if err != nil {
-		return 0, err
-	}
-	cw := csv.NewWriter(w)
-	if err := cw.Write(csvHeader); err != nil {
-		return 0, err
-	}
-	for _, r := range rows {
-		if err := writeRow(cw, r); err != nil {
-			return 0, err
-		}
-	}
-	cw.Flush()
-	return len(rows), cw.Error()
+	return ExportCSV(ctx, s, guildID, kind, FormatLiaison, w)
 }
 
 // exportRows reads each record kind (but the audit) as rows of csvHeader, oldest first, as
-// they happened.
-var exportRows = map[string]func(ctx context.Context, s *storage.Store, guildID string) ([]csvRow, error){
+// they happened, and hands each to emit as it comes from the database.
+var exportRows = map[string]func(ctx context.Context, s *storage.Store, guildID string, emit func(csvRow) error) error{
 	"arrivals":   arrivalRows,
 	"departures": departureRows,
 	"pledges":    pledgeRows,
 	"flights":    flightRows,
 }
 
-func arrivalRows(ctx context.Context, s *storage.Store, guildID string) ([]csvRow, error) {
-	list, _, err := s.FindArrivals(ctx, guildID, storage.ArrivalFilter{})
-	if err != nil {
-		return nil, err
-	}
-	rows := make([]csvRow, 0, len(list))
-	for _, a := range slices.Backward(list) {
+func arrivalRows(ctx context.Context, s *storage.Store, guildID string, emit func(csvRow) error) error {
+	return s.EachArrival(ctx, guildID, func(a storage.Arrival) error {
 		r := newRow("arrival", a.ID).set("time", csvTime(a.ArrivedAt)).set("country", a.Country).
 			set("personnel", strconv.Itoa(a.Personnel)).set("female", strconv.Itoa(a.Female)).set("role", string(a.Role)).set("unit", a.Unit).
 			set("source", a.Source).set("note", a.Note).set("logged_by", a.LoggedBy)
 		if a.FlightID != nil {
 			r.set("flight", strconv.FormatInt(*a.FlightID, 10))
 		}
-		rows = append(rows, r)
-	}
-	return rows, nil
+		return emit(r)
+	})
 }
 
-func departureRows(ctx context.Context, s *storage.Store, guildID string) ([]csvRow, error) {
-	list, err := s.FindDepartures(ctx, guildID, storage.ArrivalFilter{})
-	if err != nil {
-		return nil, err
-	}
-	rows := make([]csvRow, 0, len(list))
-	for _, dp := range slices.Backward(list) {
-		rows = append(rows, newRow("departure", dp.ID).set("time", csvTime(dp.DepartedAt)).set("country", dp.Country).
+func departureRows(ctx context.Context, s *storage.Store, guildID string, emit func(csvRow) error) error {
+	return s.EachDeparture(ctx, guildID, func(dp storage.Departure) error {
+		return emit(newRow("departure", dp.ID).set("time", csvTime(dp.DepartedAt)).set("country", dp.Country).
 			set("personnel", strconv.Itoa(dp.Personnel)).set("female", strconv.Itoa(dp.Female)).set("role", string(dp.Role)).set("reason", string(dp.Reason)).
 			set("source", dp.Source).set("note", dp.Note).set("logged_by", dp.LoggedBy))
-	}
-	return rows, nil
+	})
 }
 
-func pledgeRows(ctx context.Context, s *storage.Store, guildID string) ([]csvRow, error) {
-	list, err := s.AllPledges(ctx, guildID)
-	if err != nil {
-		return nil, err
-	}
-	rows := make([]csvRow, 0, len(list))
-	for _, p := range list {
+func pledgeRows(ctx context.Context, s *storage.Store, guildID string, emit func(csvRow) error) error {
+	return s.EachPledge(ctx, guildID, func(p storage.Pledge) error {
 		r := newRow("pledge", p.ID).set("time", csvTime(p.AsOf)).set("country", p.Country).set("role", string(p.Role)).
 			set("source", p.Source).set("logged_by", p.LoggedBy)
 		if p.Personnel != nil {
 			r.set("personnel", strconv.Itoa(*p.Personnel))
 		}
-		rows = append(rows, r)
-	}
-	return rows, nil
+		return emit(r)
+	})
 }
 
-func flightRows(ctx context.Context, s *storage.Store, guildID string) ([]csvRow, error) {
-	list, _, err := s.FindFlights(ctx, guildID, storage.FlightFilter{Status: storage.FlightsAll})
-	if err != nil {
-		return nil, err
-	}
-	rows := make([]csvRow, 0, len(list))
-	for _, f := range slices.Backward(list) {
+func flightRows(ctx context.Context, s *storage.Store, guildID string, emit func(csvRow) error) error {
+	return s.EachFlight(ctx, guildID, func(f storage.Flight) error {
 		m := make([]string, len(f.Manifest))
 		for i, l := range f.Manifest {
 			m[i] = l.ManifestLine.String()
@@ -200,30 +154,15 @@ func flightRows(ctx context.Context, s *storage.Store, guildID string) ([]csvRow
 		if f.LandedAt != nil {
 			r.set("landed_at", csvTime(*f.LandedAt))
 		}
-		rows = append(rows, r)
-	}
-	return rows, nil
+		return emit(r)
+	})
 }
 
-// writeAudit writes the audit trail, oldest first, in its own columns: it is a record of
-// changes, not records to import.
-func writeAudit(ctx context.Context, s *storage.Store, guildID string, w io.Writer) (int, error) {
-	list, err := s.FindAudit(ctx, guildID, storage.AuditFilter{})
-	if err != nil {
-		return 0, err
-	}
-	cw := csv.NewWriter(w)
-	if err := cw.Write(auditHeader); err != nil {
-		return 0, err
-	}
-	for _, e := range slices.Backward(list) {
-		if err := writeRow(cw, []string{strconv.FormatInt(e.ID, 10), csvTime(e.At), e.UserID, e.Command, string(e.Kind),
-			strconv.FormatInt(e.RecordID, 10), string(e.Action), e.Before, e.After}); err != nil {
-			return 0, err
-		}
-	}
-	cw.Flush()
-	return len(list), cw.Error()
+// auditRow is one audit entry in auditHeader's columns: the audit is a record of changes, not
+// records to import.
+func auditRow(e storage.AuditEntry) []string {
+	return []string{strconv.FormatInt(e.ID, 10), csvTime(e.At), e.UserID, e.Command, string(e.Kind),
+		strconv.FormatInt(e.RecordID, 10), string(e.Action), e.Before, e.After}
 }
 
 // ImportResult counts what an import stored.
@@ -241,67 +180,12 @@ func (r ImportResult) String() string {
 }
 
 // importOp is one validated row, ready to store.
-type importOp func(ctx context.Context, s *storage.Store, a storage.Actor, ids map[int64]int64, res *ImportResult) error
+type importOp func(ctx context.Context, s importStore, a storage.Actor, ids map[int64]int64, res *ImportResult) error
 
-// ImportCSV reads records in WriteCSV's format into the actor's guild. Every row is checked
-// before anything is stored, so a file with a bad row stores nothing; the error names the line.
-// Times are RFC 3339 or any form /arrival log accepts, in the guild's time zone. IDs in the file
-// are the exporting guild's: new IDs are given, and flight references follow them.
-func ImportCSV(ctx context.Context, s *storage.Store, a storage.Actor, in io.Reader) (ImportResult, error) {
-	var res ImportResult
-	g, err := s.Guild(ctx, a.GuildID)
-	if err != nil {
-		return res, err
-	}
-	loc := g.Location()
-	now := s.Now()
-	cr := csv.NewReader(in)
-	cr.FieldsPerRecord = -1
-	cr.Comment = '#'
-	head, err := cr.Read()
-	if err != nil {
-		return res, fmt.Errorf("read CSV header: %w", err)
-	}
-	if strings.Join(head, ",") == strings.Join(auditHeader, ",") {
-		return res, fmt.Errorf("an audit export is a record of changes, not records to import")
-	}
-	if strings.Join(head, ",") == strings.Join(forcesHeader, ",") {
-		return res, fmt.Errorf("a forces export is a report in the UN's shape, not records to import")
-	}
-	beforeFemale := slices.ContainsFunc(csvHeadersBeforeFemale, func(h []string) bool { return hasPrefix(head, h) })
-	if !hasPrefix(head, csvHeader) && !hasPrefix(head, csvHeaderBefore) && !beforeFemale {
-		return res, fmt.Errorf("line 1: the header must be %s", strings.Join(csvHeader, ","))
-	}
-	landed := map[int64]bool{} // flights of this file that land: their arrivals come with the landing
-	var ops []importOp
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		line, _ := cr.FieldPos(0)
-		if err != nil {
-			return res, fmt.Errorf("line %d: %w", line, err)
-		}
-		if beforeFemale && len(rec) >= col("female") {
-			rec = slices.Insert(rec, col("female"), "") // an older file: no women recorded
-		}
-		var op importOp
-		if err = checkCells(rec); err == nil {
-			op, err = importRow(csvRow(rec), loc, now, landed)
-		}
-		if err != nil {
-			return res, fmt.Errorf("line %d (%s): %w", line, rec[0], err)
-		}
-		ops = append(ops, op)
-	}
-	ids := map[int64]int64{}
-	for _, op := range ops {
-		if err := op(ctx, s, a, ids, &res); err != nil {
-			return res, err
-		}
-	}
-	return res, nil
+// ImportCSV reads records in WriteCSV's format (with or without ExportCSV's HXL tag row) into
+// the actor's guild, in one transaction (see importCSV).
+func ImportCSV(ctx context.Context, s *storage.Store, a storage.Actor, in io.ReadSeeker) (ImportResult, error) {
+	return importCSV(ctx, s, a, "", in)
 }
 
 // hasPrefix reports whether the header begins with want.
@@ -455,7 +339,7 @@ func importMission(in rowReader) (importOp, error) {
 			return nil, err
 		}
 	}
-	return func(ctx context.Context, s *storage.Store, a storage.Actor, _ map[int64]int64, res *ImportResult) error {
+	return func(ctx context.Context, s importStore, a storage.Actor, _ map[int64]int64, res *ImportResult) error {
 		_, err := s.UpdateGuild(ctx, a, func(g *storage.Guild) error {
 			setIf(&g.MissionName, name, name != "")
 			setIf(&g.MissionLead, lead, lead != "")
@@ -499,7 +383,7 @@ func importDeparture(in rowReader) (importOp, error) {
 	}
 	dp := storage.Departure{Country: c.country, Personnel: *c.personnel, Female: women, Role: c.role, DepartedAt: c.at, Reason: reason,
 		Source: in.r.get("source"), Note: in.r.get("note"), LoggedBy: in.r.get("logged_by")}
-	return func(ctx context.Context, s *storage.Store, a storage.Actor, _ map[int64]int64, res *ImportResult) error {
+	return func(ctx context.Context, s importStore, a storage.Actor, _ map[int64]int64, res *ImportResult) error {
 		_, err := s.LogDeparture(ctx, a, dp)
 		res.Departures++
 		return err
@@ -523,7 +407,7 @@ func importArrival(in rowReader, landed map[int64]bool) (importOp, error) {
 	}
 	arr := storage.Arrival{Country: c.country, Personnel: *c.personnel, Female: women, Role: c.role, ArrivedAt: c.at, Unit: in.r.get("unit"),
 		Source: in.r.get("source"), Note: in.r.get("note"), LoggedBy: in.r.get("logged_by")}
-	return func(ctx context.Context, s *storage.Store, a storage.Actor, ids map[int64]int64, res *ImportResult) error {
+	return func(ctx context.Context, s importStore, a storage.Actor, ids map[int64]int64, res *ImportResult) error {
 		if flight != 0 && landed[flight] {
 			res.Skipped++
 			return nil
@@ -544,7 +428,7 @@ func importPledge(in rowReader) (importOp, error) {
 	}
 	p := storage.Pledge{Country: c.country, Personnel: c.personnel, Role: c.role, AsOf: c.at,
 		Source: in.r.get("source"), LoggedBy: in.r.get("logged_by")}
-	return func(ctx context.Context, s *storage.Store, a storage.Actor, _ map[int64]int64, res *ImportResult) error {
+	return func(ctx context.Context, s importStore, a storage.Actor, _ map[int64]int64, res *ImportResult) error {
 		_, err := s.SetPledge(ctx, a, p)
 		res.Pledges++
 		return err
@@ -591,7 +475,7 @@ func importFlight(in rowReader, landed map[int64]bool) (importOp, error) {
 		f.Manifest = append(f.Manifest, storage.ManifestLine{ManifestLine: l})
 	}
 	reason := in.r.get("reason")
-	return func(ctx context.Context, s *storage.Store, a storage.Actor, ids map[int64]int64, res *ImportResult) error {
+	return func(ctx context.Context, s importStore, a storage.Actor, ids map[int64]int64, res *ImportResult) error {
 		if f.Destination == "" {
 			g, err := s.Guild(ctx, a.GuildID)
 			if err != nil {

@@ -78,9 +78,14 @@ func ForceRows(asOf, missionName string, totals []storage.ForceTotal, police map
 	return out
 }
 
+// forcesTags are the forces export's HXL hashtags, column by column of forcesHeader: women and
+// men carry HXL's +f and +m attributes, as HDX's disaggregated figures do.
+var forcesTags = []string{"#date+reported", "#country+name", "#country+code+v_iso3", "#operations+name",
+	"#group+personnel_type", "#indicator+num+f", "#indicator+num+m", "#indicator+num+total", "#group+role"}
+
 // WriteForces writes the guild's force table of today (in the guild's time zone) in the UN's
 // shape, with forcesHeader's columns, and returns the number of rows.
-func WriteForces(ctx context.Context, s *storage.Store, guildID string, w io.Writer) (int, error) {
+func WriteForces(ctx context.Context, s *storage.Store, guildID string, f Format, w io.Writer) (int, error) {
 	g, err := s.Guild(ctx, guildID)
 	if err != nil {
 		return 0, err
@@ -97,6 +102,11 @@ func WriteForces(ctx context.Context, s *storage.Store, guildID string, w io.Wri
 	cw := csv.NewWriter(w)
 	if err := cw.Write(forcesHeader); err != nil {
 		return 0, err
+	}
+	if f == FormatHXL {
+		if err := cw.Write(forcesTags); err != nil {
+			return 0, err
+		}
 	}
 	for _, r := range rows {
 		if err := writeRow(cw, []string{r.AsOf, r.Contributor, r.ISO3, r.Mission, string(r.PersonnelType),

@@ -173,7 +173,7 @@ func TestExportNeutralisesFormulas(t *testing.T) {
 			continue
 		}
 		h2 := newHarness(t, storage.DriverSQLite)
-		if _, err := commands.ImportCSV(ctx, h2.store, storage.Actor{GuildID: "100", UserID: "import"}, &buf); err != nil {
+		if _, err := commands.ImportCSV(ctx, h2.store, storage.Actor{GuildID: "100", UserID: "import"}, bytes.NewReader(buf.Bytes())); err != nil {
 			t.Fatalf("import: %v", err)
 		}
 		got, _, _ := h2.store.FindArrivals(ctx, "100", storage.ArrivalFilter{})

@@ -96,6 +96,7 @@ type Server struct {
 	eventOrder   []string
 	interactions map[string]*interactionState // by interaction ID
 	byToken      map[string]*interactionState
+	attachments  map[string]*attachment // by path, see attachments.go
 
 	// gateway
 	heartbeat    time.Duration
@@ -232,6 +233,10 @@ func New(t testing.TB) *Server {
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/gateway" || strings.HasPrefix(r.URL.Path, "/gateway/") {
 		s.serveGateway(w, r)
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, attachmentPrefix) {
+		s.serveAttachment(w, r)
 		return
 	}
 	s.serveAPI(w, r) // everything else, including non-API paths (recorded, 404)

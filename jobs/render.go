@@ -244,7 +244,7 @@ func (s *Scheduler) digestArrivals(ctx context.Context, g storage.Guild, now tim
 	lang := postLang(g)
 	var lines []string
 	for _, a := range arrived {
-		line := mission.ManifestLine{Country: a.Country, Personnel: a.Personnel, Role: a.Role}
+		line := mission.ManifestLine{Country: a.Country, Personnel: a.Personnel, Female: a.Female, Role: a.Role}
 		lines = append(lines, render.ManifestLine(lang, line)+", "+discordtext.Timestamp(a.ArrivedAt, "f"))
 	}
 	if more := total - int64(len(arrived)); more > 0 {

@@ -1,0 +1,366 @@
+package commands
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"liaison/mission"
+	"liaison/storage"
+)
+
+// Format is the flavour of an export: Liaison's own CSV, or the same with HXL hashtags.
+type Format string
+
+// Export formats, as /export format: and `liaison export --format` name them.
+const (
+	// FormatLiaison is the header row and the records: what `liaison import` reads back.
+	FormatLiaison Format = "liaison"
+	// FormatHXL adds the Humanitarian Exchange Language tag row under the header, so that HXL
+	// tools (HDX, the HXL Proxy, libhxl) know each column's meaning; countries are written as
+	// ISO 3166-1 alpha-3 codes, as HXL's #country+code+v_iso3 expects. Import reads it back.
+	FormatHXL Format = "hxl"
+)
+
+// Formats returns the export formats, the default first.
+func Formats() []string { return []string{string(FormatLiaison), string(FormatHXL)} }
+
+// ParseFormat reads an export format; "" is FormatLiaison.
+func ParseFormat(v string) (Format, error) {
+	switch Format(strings.ToLower(strings.TrimSpace(v))) {
+	case "", FormatLiaison:
+		return FormatLiaison, nil
+	case FormatHXL:
+		return FormatHXL, nil
+	}
+	return "", fmt.Errorf("unknown export format %q (liaison or hxl)", v)
+}
+
+// hxlTags are the HXL hashtags of csvHeader's columns (https://hxlstandard.org/standard/1-1final/dictionary/).
+// A column without one gets an empty tag cell, which HXL allows; times are ISO 8601 already.
+var hxlTags = map[string]string{
+	"kind":        "#meta+kind",
+	"id":          "#meta+id",
+	"time":        "#date+occurred",
+	"country":     "#country+code+v_iso3",
+	"personnel":   "#indicator+num+personnel",
+	"female":      "#indicator+num+female",
+	"role":        "#group+role",
+	"flight":      "#meta+flight+id",
+	"status":      "#status",
+	"destination": "#loc+airport+code",
+	"aircraft":    "#item+aircraft",
+	"origin":      "#loc+origin",
+	"manifest":    "#description+manifest",
+	"landed_at":   "#date+landed",
+	"unit":        "#org+unit",
+	"reason":      "#description+reason",
+	"source":      "#meta+source",
+	"note":        "#description+note",
+	"logged_by":   "#meta+logged_by",
+	"name":        "#meta+mission+name",
+	"timezone":    "#meta+timezone",
+	"language":    "#meta+lang",
+}
+
+// auditTags are the audit export's HXL hashtags, column by column of auditHeader.
+var auditTags = []string{"#meta+id", "#date+changed", "#contact+id", "#meta+command", "#meta+kind",
+	"#meta+record+id", "#meta+action", "#description+before", "#description+after"}
+
+// tagRow is the HXL row of header's columns.
+func tagRow(header []string) []string {
+	out := make([]string, len(header))
+	for i, h := range header {
+		out[i] = hxlTags[h]
+	}
+	return out
+}
+
+// hxlHashtag is one HXL tag spec: a hashtag and its attributes, lower case.
+var hxlHashtag = regexp.MustCompile(`^#[a-z][a-z0-9_]*(\s*\+[a-z][a-z0-9_]*)*$`)
+
+// isTagRow reports whether rec is an HXL tag row: at least one cell, and every non-empty cell a
+// hashtag.
+func isTagRow(rec []string) bool {
+	seen := false
+	for _, c := range rec {
+		c = strings.ToLower(strings.TrimSpace(c))
+		if c == "" {
+			continue
+		}
+		if !hxlHashtag.MatchString(c) {
+			return false
+		}
+		seen = true
+	}
+	return seen
+}
+
+// isComment reports whether rec is a comment line: its first cell begins with "# " (or is "#"),
+// as the demo timeline's are. A tag such as "#meta+kind" is never a comment.
+func isComment(rec []string) bool {
+	return len(rec) > 0 && (rec[0] == "#" || strings.HasPrefix(rec[0], "# "))
+}
+
+// ExportCSV writes one kind of the guild's records as CSV: the header, in FormatHXL the tag row,
+// then the records oldest first. Rows go from the database to w one at a time, so memory stays
+// flat whatever the number of records. It returns the number of records written.
+func ExportCSV(ctx context.Context, s *storage.Store, guildID, kind string, f Format, w io.Writer) (int, error) {
+	cw := csv.NewWriter(w)
+	n := 0
+	if kind == "forces" {
+		return WriteForces(ctx, s, guildID, f, w)
+	}
+	if kind == "audit" {
+		if err := cw.Write(auditHeader); err != nil {
+			return 0, err
+		}
+		if f == FormatHXL {
+			if err := cw.Write(auditTags); err != nil {
+				return 0, err
+			}
+		}
+		err := s.EachAudit(ctx, guildID, func(e storage.AuditEntry) error {
+			n++
+			return writeRow(cw, auditRow(e))
+		})
+		if err != nil {
+			return n, err
+		}
+		cw.Flush()
+		return n, cw.Error()
+	}
+	rowsOf, ok := exportRows[kind]
+	if !ok {
+		return 0, fmt.Errorf("unknown export kind %q (one of %s)", kind, strings.Join(ExportKinds(), ", "))
+	}
+	if err := cw.Write(csvHeader); err != nil {
+		return 0, err
+	}
+	country := col("country")
+	if f == FormatHXL {
+		if err := cw.Write(tagRow(csvHeader)); err != nil {
+			return 0, err
+		}
+	}
+	err := rowsOf(ctx, s, guildID, func(r csvRow) error {
+		if f == FormatHXL && r[country] != "" {
+			if c, err := mission.LookupCountry(r[country]); err == nil {
+				r[country] = c.Alpha3
+			}
+		}
+		n++
+		return writeRow(cw, r)
+	})
+	if err != nil {
+		return n, err
+	}
+	cw.Flush()
+	return n, cw.Error()
+}
+
+// importStore is where an import's operations go: *storage.Bulk, the one transaction of an
+// import, which has the Store's method names and signatures.
+type importStore interface {
+	Guild(ctx context.Context, guildID string) (storage.Guild, error)
+	UpdateGuild(ctx context.Context, a storage.Actor, change func(g *storage.Guild) error) (storage.Guild, error)
+	LogArrival(ctx context.Context, a storage.Actor, in storage.Arrival) (storage.Arrival, error)
+	LogDeparture(ctx context.Context, a storage.Actor, in storage.Departure) (storage.Departure, error)
+	SetPledge(ctx context.Context, a storage.Actor, in storage.Pledge) (storage.Pledge, error)
+	ScheduleFlight(ctx context.Context, a storage.Actor, f storage.Flight) (storage.Flight, error)
+	LandFlight(ctx context.Context, a storage.Actor, id int64, at time.Time) (storage.Flight, []storage.Arrival, error)
+	CancelFlight(ctx context.Context, a storage.Actor, id int64, reason string) (storage.Flight, error)
+	DelayFlight(ctx context.Context, a storage.Actor, id int64, eta time.Time, reason string) (storage.Flight, error)
+}
+
+var _ importStore = (*storage.Bulk)(nil)
+
+// LineError is a bad line of an import file.
+type LineError struct {
+	Line int
+	Kind string // the row's kind column
+	Err  error
+}
+
+func (e LineError) Error() string { return fmt.Sprintf("line %d (%s): %v", e.Line, e.Kind, e.Err) }
+
+func (e LineError) Unwrap() error { return e.Err }
+
+// scanner reads an import file: the header, an optional HXL tag row, comments, and records.
+type scanner struct {
+	loc    *time.Location
+	now    time.Time
+	landed map[int64]bool // flights of this file that land: their arrivals come with the landing
+	hxl    bool           // the file had a tag row
+}
+
+// scan reads in and calls fn with each record's line, cells and stored operation, or with
+// the line's error (op nil). fn's error stops the scan. A file that is not CSV, or whose header
+// is wrong, is an error of scan's own.
+func (sc *scanner) scan(in io.Reader, fn func(line int, r csvRow, op importOp, err error) error) error {
+	cr := csv.NewReader(in)
+	cr.FieldsPerRecord = -1
+	// No cr.Comment: it would swallow the HXL tag row (and any row starting with '#') without a
+	// word. Comments ("# …") and the tag row are recognised below, deliberately.
+	head, err := cr.Read()
+	if err != nil {
+		return fmt.Errorf("read CSV header: %w", err)
+	}
+	if len(head) > 0 {
+		head[0] = strings.TrimPrefix(head[0], "\ufeff") // a spreadsheet's byte-order mark
+	}
+	if strings.Join(head, ",") == strings.Join(auditHeader, ",") {
+		return fmt.Errorf("an audit export is a record of changes, not records to import")
+	}
+	if strings.Join(head, ",") == strings.Join(forcesHeader, ",") {
+		return fmt.Errorf("a forces export is a report in the UN's shape, not records to import")
+	}
+	beforeFemale := slices.ContainsFunc(csvHeadersBeforeFemale, func(h []string) bool { return hasPrefix(head, h) })
+	if !hasPrefix(head, csvHeader) && !hasPrefix(head, csvHeaderBefore) && !beforeFemale {
+		return fmt.Errorf("line 1: the header must be %s", strings.Join(csvHeader, ","))
+	}
+	first := true
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return nil
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line = pe.Line
+			}
+			return fmt.Errorf("line %d: %w", line, err)
+		}
+		if first && isTagRow(rec) {
+			first, sc.hxl = false, true
+			continue
+		}
+		first = false
+		if isComment(rec) {
+			continue
+		}
+		if beforeFemale && len(rec) >= col("female") {
+			rec = slices.Insert(rec, col("female"), "") // an older file: no women recorded
+		}
+		var op importOp
+		if err = checkCells(rec); err == nil {
+			op, err = importRow(csvRow(rec), sc.loc, sc.now, sc.landed)
+		}
+		if err != nil {
+			kind := ""
+			if len(rec) > 0 {
+				kind = rec[0]
+			}
+			err = LineError{Line: line, Kind: kind, Err: err}
+		}
+		if err := fn(line, csvRow(rec), op, err); err != nil {
+			return err
+		}
+	}
+}
+
+// newScanner reads the file's times in the guild's time zone.
+func newScanner(ctx context.Context, s *storage.Store, guildID string) (*scanner, error) {
+	g, err := s.Guild(ctx, guildID)
+	if err != nil {
+		return nil, err
+	}
+	return &scanner{loc: g.Location(), now: s.Now(), landed: map[int64]bool{}}, nil
+}
+
+// importCSV checks every row of in, then reads it again and stores it in one transaction
+// (storage.Store.Import): a file with a bad row stores nothing and the error names the line.
+// preview, when set, is the pending /import upload the transaction claims, so that a file is
+// stored once however often Confirm is pressed. Memory is bounded by the batch: the first pass
+// keeps only which flights land, the second writes every storage.ImportBatchSize records.
+// IDs in the file are the exporting guild's: new IDs are given, and flight references follow.
+func importCSV(ctx context.Context, s *storage.Store, a storage.Actor, preview string, in io.ReadSeeker) (ImportResult, error) {
+	var res ImportResult
+	sc, err := newScanner(ctx, s, a.GuildID)
+	if err != nil {
+		return res, err
+	}
+	err = sc.scan(in, func(_ int, _ csvRow, _ importOp, err error) error { return err })
+	if err != nil {
+		return res, err
+	}
+	if _, err := in.Seek(0, io.SeekStart); err != nil {
+		return res, fmt.Errorf("read the file again: %w", err)
+	}
+	err = s.Import(ctx, a, preview, func(b *storage.Bulk) error {
+		ids := map[int64]int64{}
+		return sc.scan(in, func(_ int, _ csvRow, op importOp, err error) error {
+			if err != nil {
+				return err
+			}
+			return op(ctx, b, a, ids, &res)
+		})
+	})
+	if err != nil {
+		return ImportResult{}, err
+	}
+	return res, nil
+}
+
+// previewRows and previewErrors bound what a preview lists.
+const (
+	previewRows   = 5
+	previewErrors = 10
+)
+
+// Preview is what /import shows before anything is stored: the records of each kind, the
+// first few, and the bad lines.
+type Preview struct {
+	Counts map[string]int // records by kind
+	Total  int
+	First  []PreviewRow
+	Errors []LineError // the first previewErrors
+	Bad    int         // bad lines in all
+	HXL    bool
+}
+
+// PreviewRow is one of a preview's first records.
+type PreviewRow struct {
+	Line int
+	Row  []string
+}
+
+// CheckCSV reads an import file without storing anything and says what Confirm would store.
+// Unlike the import, it goes on past a bad line, so that the uploader sees every mistake at
+// once. A file it cannot read at all (no CSV, a wrong header) is its error.
+func CheckCSV(ctx context.Context, s *storage.Store, guildID string, in io.Reader) (Preview, error) {
+	p := Preview{Counts: map[string]int{}}
+	sc, err := newScanner(ctx, s, guildID)
+	if err != nil {
+		return p, err
+	}
+	err = sc.scan(in, func(line int, r csvRow, _ importOp, err error) error {
+		if err != nil {
+			var le LineError
+			if !errors.As(err, &le) {
+				return err
+			}
+			p.Bad++
+			if len(p.Errors) < previewErrors {
+				p.Errors = append(p.Errors, le)
+			}
+			return nil
+		}
+		p.Total++
+		p.Counts[r.get("kind")]++
+		if len(p.First) < previewRows {
+			p.First = append(p.First, PreviewRow{Line: line, Row: r})
+		}
+		return nil
+	})
+	p.HXL = sc.hxl
+	return p, err
+}

@@ -1,0 +1,197 @@
+package commands
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+
+	"liaison/bot"
+	"liaison/discordtext"
+	"liaison/locale"
+	"liaison/mission"
+	"liaison/storage"
+)
+
+// Button actions of an /import preview; the custom_id is "import:<action>:<token>".
+const (
+	importConfirm = "confirm"
+	importCancel  = "cancel"
+)
+
+// importCommand previews an uploaded CSV (the /export format, with or without HXL tags) and
+// stores it on Confirm, in one transaction. Nothing is stored before Confirm; the file waits in
+// the database (storage.ImportPreview) so that Confirm may reach any instance.
+func importCommand(d Deps) *bot.Command {
+	return &bot.Command{Name: "import", Description: "cmd.import.desc", Routes: []bot.Route{{
+		Access: bot.Moderator,
+		Options: []*discordgo.ApplicationCommandOption{{Type: discordgo.ApplicationCommandOptionAttachment,
+			Name: "file", Description: "cmd.import.desc_file", Required: true}},
+		Run:       func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { return previewImport(ctx, d, req) },
+		Component: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { return answerImport(ctx, d, req) },
+	}}}
+}
+
+// previewImport downloads the attachment, checks every line and shows what Confirm would store.
+func previewImport(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, error) {
+	lang := langOf(req)
+	att, err := bot.Attachment(req, "file")
+	if err != nil {
+		return nil, err
+	}
+	fetch := d.Attachments
+	if err := fetch.CheckAttachmentSize(att); err != nil {
+		return nil, err
+	}
+	body, err := fetch.Fetch(ctx, att.URL)
+	if err != nil {
+		return nil, err
+	}
+	name := path.Base(att.Filename)
+	// A NUL byte is valid UTF-8 but no text column of Postgres takes it, even in a comment line.
+	if !utf8.Valid(body) || bytes.IndexByte(body, 0) >= 0 {
+		return nil, badFile(name, locale.T(lang, "cmd.import.not_utf8"))
+	}
+	p, err := CheckCSV(ctx, d.Store, req.GuildID, bytes.NewReader(body))
+	if err != nil {
+		// The file as a whole cannot be read (no CSV, a wrong header): the importer's words.
+		return nil, badFile(name, locale.Error(lang, err))
+	}
+	var b strings.Builder
+	b.WriteString(locale.T(lang, "cmd.import.preview", "File", name, "User", user(lang, req.UserID),
+		"Records", locale.T(lang, "cmd.import.records", "Count", p.Total)))
+	if p.HXL {
+		b.WriteString(" " + locale.T(lang, "cmd.import.hxl"))
+	}
+	b.WriteString("\n" + previewCounts(lang, p.Counts))
+	if len(p.First) > 0 {
+		b.WriteString("\n" + locale.T(lang, "cmd.import.first"))
+		for _, r := range p.First {
+			b.WriteString("\n" + previewLine(r))
+		}
+	}
+	reply := &bot.Reply{}
+	if p.Bad > 0 {
+		b.WriteString("\n\n⚠️ " + locale.T(lang, "cmd.import.errors", "Count", p.Bad))
+		for _, e := range p.Errors {
+			b.WriteString("\n" + locale.T(lang, "cmd.import.line", "Line", e.Line, "Error", locale.Error(lang, e.Err)))
+		}
+		if more := p.Bad - len(p.Errors); more > 0 {
+			b.WriteString("\n" + locale.T(lang, "cmd.import.more_errors", "Count", more))
+		}
+		b.WriteString("\n" + locale.T(lang, "cmd.import.no_confirm"))
+		reply.Content = b.String()
+		return reply, nil
+	}
+	if p.Total == 0 {
+		b.WriteString("\n" + locale.T(lang, "cmd.import.empty"))
+		reply.Content = b.String()
+		return reply, nil
+	}
+	saved, err := d.Store.SavePreview(ctx, storage.ImportPreview{Token: storage.NewPreviewToken(), GuildID: req.GuildID,
+		UserID: req.UserID, Filename: name, Body: string(body)})
+	if err != nil {
+		return nil, err
+	}
+	b.WriteString("\n\n" + locale.T(lang, "cmd.import.confirm_hint", "User", user(lang, req.UserID),
+		"When", discordtext.Timestamp(saved.ExpiresAt, "R")))
+	reply.Content = b.String()
+	key := bot.RouteKey("import", "")
+	reply.Components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+		discordgo.Button{Label: locale.T(lang, "cmd.import.confirm"), Style: discordgo.SuccessButton,
+			CustomID: bot.ComponentID(key, importConfirm+":"+saved.Token)},
+		discordgo.Button{Label: locale.T(lang, "cmd.import.cancel"), Style: discordgo.SecondaryButton,
+			CustomID: bot.ComponentID(key, importCancel+":"+saved.Token)},
+	}}}
+	return reply, nil
+}
+
+// badFile is the refusal of a file that cannot be imported at all.
+func badFile(name, reason string) error {
+	return mission.Refuse(mission.EInvalid, "cmd.import.bad_file", "File", name, "Reason", reason).WithExample("cmd.import.example")
+}
+
+// previewCounts is "arrivals 3 · pledges 2", in the kinds' order.
+func previewCounts(lang locale.Lang, counts map[string]int) string {
+	kinds := []string{"mission", "arrival", "departure", "pledge", "flight"}
+	var parts []string
+	for _, k := range kinds {
+		if n := counts[k]; n > 0 {
+			parts = append(parts, locale.T(lang, "cmd.import.kind."+k, "N", locale.Number(lang, int64(n))))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return strings.Join(parts, " · ")
+}
+
+// previewLine shows one record as the file has it: its line, kind and main columns, as code
+// (the file's words stay as written).
+func previewLine(r PreviewRow) string {
+	row := csvRow(r.Row)
+	var cells []string
+	for _, name := range []string{"kind", "time", "country", "personnel", "role", "status", "manifest", "name"} {
+		if i := col(name); i < len(row) && strings.TrimSpace(row[i]) != "" {
+			cells = append(cells, discordtext.Truncate(row.get(name), 40))
+		}
+	}
+	return fmt.Sprintf("`%d` `%s`", r.Line, strings.ReplaceAll(strings.Join(cells, " · "), "`", "'"))
+}
+
+// errNotUploader refuses Confirm and Cancel to anyone but the uploader or an admin.
+func errNotUploader(lang locale.Lang, uploader string) error {
+	return mission.Refuse(mission.EDenied, "cmd.import.not_yours", "User", user(lang, uploader)).WithExample("cmd.import.not_yours.example")
+}
+
+// answerImport handles Confirm and Cancel. The router has checked the route's access (a
+// moderator); only the uploader, or an admin, may go on.
+func answerImport(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, error) {
+	lang := langOf(req)
+	action, token, ok := strings.Cut(req.CustomID, ":")
+	if !ok || !slices.Contains([]string{importConfirm, importCancel}, action) || token == "" || len(token) > 64 {
+		return nil, mission.Refuse(mission.EInvalid, "error.unknown_route").WithExample("error.unknown_route.example")
+	}
+	p, err := d.Store.Preview(ctx, req.GuildID, token)
+	if err != nil {
+		return nil, err
+	}
+	if p.UserID != req.UserID && req.Access < bot.Admin {
+		return nil, errNotUploader(lang, p.UserID)
+	}
+	if action == importCancel {
+		if err := d.Store.DropPreview(ctx, req.GuildID, token); err != nil {
+			return nil, err
+		}
+		return &bot.Reply{Update: true, Content: "🗑️ " + locale.T(lang, "cmd.import.cancelled", "File", p.Filename, "User", user(lang, req.UserID))}, nil
+	}
+	a := req.Actor()
+	a.Command = "/import"
+	res, err := importCSV(ctx, d.Store, a, token, bytes.NewReader([]byte(p.Body)))
+	if err != nil {
+		var le LineError
+		if errors.As(err, &le) {
+			// The file changed meaning since the preview (the guild's time zone, say).
+			return nil, badFile(p.Filename, locale.T(lang, "cmd.import.line", "Line", le.Line, "Error", locale.Error(lang, le.Err)))
+		}
+		return nil, err
+	}
+	return &bot.Reply{Update: true, Content: "📥 " + locale.T(lang, "cmd.import.done", "File", p.Filename, "User", user(lang, req.UserID),
+		"Result", importSummary(lang, res))}, nil
+}
+
+// importSummary is what an import stored, in the reader's language.
+func importSummary(lang locale.Lang, r ImportResult) string {
+	s := locale.T(lang, "cmd.import.result", "Mission", r.Mission, "Arrivals", r.Arrivals, "Departures", r.Departures,
+		"Pledges", r.Pledges, "Flights", r.Flights)
+	if r.Skipped > 0 {
+		s += "; " + locale.T(lang, "cmd.import.skipped", "Count", r.Skipped)
+	}
+	return s
+}

@@ -1,0 +1,389 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"liaison/mission"
+)
+
+// ImportBatchSize is how many records a Bulk holds before it writes them: one multi-row INSERT
+// per table, one upsert of the force totals and of the day's changes, and the audit entries in
+// one statement. It bounds an import's memory by the batch, not the file, and keeps every
+// statement under SQLite's 32,766 and Postgres's 65,535 parameters (an arrival has 14 columns).
+const ImportBatchSize = 300
+
+// Bulk stores an import's records inside one transaction (see Store.Import). Its methods have
+// the names and signatures of the Store's own (LogArrival, ScheduleFlight, …), so that the
+// importer can run the same code against either; but an arrival, departure or pledge is only
+// queued, and gets its ID when the batch is written, so the record they return has ID 0.
+// Flights are written at once: arrivals that follow refer to their IDs. A Bulk is not safe for
+// concurrent use and lives only as long as fn of Store.Import.
+type Bulk struct {
+	s  *Store
+	tx *gorm.DB
+	a  Actor
+
+	guild      Guild // as the transaction sees it, changes included
+	arrivals   []Arrival
+	departures []Departure
+	pledges    []Pledge
+	forces     map[forceKey]int64
+	daily      map[dailyKey]int64
+	departed   map[forceKey]bool // the levels a departure lowered: the guard checks them at the end
+	flights    map[int64]Flight  // this import's flights, as they stand
+	announce   []Change          // each flight as scheduled, then as changed: told after commit
+	planned    bool              // the mission changed: reminders may have moved
+}
+
+// dailyKey names one day's change of one force level.
+type dailyKey struct {
+	country string
+	role    mission.Role
+	day     int64
+}
+
+// Import runs fn with a Bulk that stores everything in one transaction, with its audit entries
+// and the force totals it moves; if fn or any write fails, nothing is stored. The actor's
+// interaction is claimed first, so a replayed Confirm changes nothing. When preview is not
+// empty, the pending upload of that token is claimed in the same transaction: the first import
+// that commits deletes it, and any other finds it gone and stores nothing, so a file is imported
+// exactly once however often Confirm is pressed. The force guard (no level below zero) is
+// checked once, after every record of the file. After commit, each imported flight is announced
+// as a Change when scheduled and again for each change the file makes (so that the Events-tab
+// mirror creates, then cancels or completes its event, as after the same commands), and a
+// changed mission as a reminders Change.
+func (s *Store) Import(ctx context.Context, a Actor, preview string, fn func(b *Bulk) error) error {
+	var b *Bulk
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := s.claim(tx, a); err != nil {
+			return err
+		}
+		if preview != "" {
+			if err := s.claimPreview(tx, a.GuildID, preview); err != nil {
+				return err
+			}
+		}
+		if err := s.ensureGuild(tx, a.GuildID); err != nil {
+			return err
+		}
+		b = &Bulk{s: s, tx: tx, a: a, forces: map[forceKey]int64{}, daily: map[dailyKey]int64{},
+			departed: map[forceKey]bool{}, flights: map[int64]Flight{}}
+		if err := tx.Where("id = ?", a.GuildID).Take(&b.guild).Error; err != nil {
+			return fmt.Errorf("load guild: %w", err)
+		}
+		if err := fn(b); err != nil {
+			return err
+		}
+		if err := b.flush(); err != nil {
+			return err
+		}
+		keys := make([]forceKey, 0, len(b.departed))
+		for k := range b.departed {
+			keys = append(keys, k)
+		}
+		if err := checkForces(tx, a.GuildID, keys...); err != nil {
+			return err
+		}
+		if len(b.flights) > 0 || b.planned {
+			return s.notifyReminders(tx)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, c := range b.announce {
+		s.publish(c)
+	}
+	if b.planned {
+		s.publish(remindersChange(a.GuildID))
+	}
+	return nil
+}
+
+// Guild returns the guild's settings as the import's transaction sees them.
+func (b *Bulk) Guild(_ context.Context, guildID string) (Guild, error) {
+	if guildID != b.a.GuildID {
+		return Guild{}, fmt.Errorf("bulk import of guild %s asked for guild %s", b.a.GuildID, guildID)
+	}
+	return b.guild, nil
+}
+
+// move records a force level's change for the next flush.
+func (b *Bulk) move(country string, role mission.Role, at time.Time, delta int64) {
+	b.forces[forceKey{country, role}] += delta
+	b.daily[dailyKey{country, role, DayOf(at)}] += delta
+}
+
+// LogArrival queues an arrival; it is written with its batch.
+func (b *Bulk) LogArrival(_ context.Context, a Actor, in Arrival) (Arrival, error) {
+	in.ID = 0
+	in.GuildID = b.a.GuildID
+	in.ArrivedAt = utc(in.ArrivedAt)
+	if in.LoggedBy == "" {
+		in.LoggedBy = a.UserID
+	}
+	b.arrivals = append(b.arrivals, in)
+	b.move(in.Country, in.Role, in.ArrivedAt, int64(in.Personnel))
+	return in, b.maybeFlush()
+}
+
+// LogDeparture queues a departure; the force guard checks its level once the file is in.
+func (b *Bulk) LogDeparture(_ context.Context, a Actor, in Departure) (Departure, error) {
+	in.ID = 0
+	in.GuildID = b.a.GuildID
+	in.DepartedAt = utc(in.DepartedAt)
+	if in.LoggedBy == "" {
+		in.LoggedBy = a.UserID
+	}
+	b.departures = append(b.departures, in)
+	b.move(in.Country, in.Role, in.DepartedAt, -int64(in.Personnel))
+	b.departed[forceKey{in.Country, in.Role}] = true
+	return in, b.maybeFlush()
+}
+
+// SetPledge queues a pledge.
+func (b *Bulk) SetPledge(_ context.Context, a Actor, in Pledge) (Pledge, error) {
+	in.ID = 0
+	in.GuildID = b.a.GuildID
+	in.AsOf = utc(in.AsOf)
+	if in.LoggedBy == "" {
+		in.LoggedBy = a.UserID
+	}
+	b.pledges = append(b.pledges, in)
+	return in, b.maybeFlush()
+}
+
+func (b *Bulk) maybeFlush() error {
+	if len(b.arrivals)+len(b.departures)+len(b.pledges) >= ImportBatchSize {
+		return b.flush()
+	}
+	return nil
+}
+
+// flush writes the queued records, their audit entries and the force totals they move.
+func (b *Bulk) flush() error {
+	audit := make([]AuditEntry, 0, len(b.arrivals)+len(b.departures)+len(b.pledges))
+	now := b.s.now()
+	entry := func(kind mission.RecordKind, id int64, after any) AuditEntry {
+		return AuditEntry{GuildID: b.a.GuildID, At: now, UserID: b.a.UserID, Command: b.a.Command,
+			Kind: kind, RecordID: id, Action: mission.ActionCreate, After: toJSON(after)}
+	}
+	if len(b.arrivals) > 0 {
+		if err := b.tx.Create(&b.arrivals).Error; err != nil {
+			return fmt.Errorf("import arrivals: %w", err)
+		}
+		for _, r := range b.arrivals {
+			audit = append(audit, entry(mission.KindArrival, r.ID, r))
+		}
+	}
+	if len(b.departures) > 0 {
+		if err := b.tx.Create(&b.departures).Error; err != nil {
+			return fmt.Errorf("import departures: %w", err)
+		}
+		for _, r := range b.departures {
+			audit = append(audit, entry(mission.KindDeparture, r.ID, r))
+		}
+	}
+	if len(b.pledges) > 0 {
+		if err := b.tx.Create(&b.pledges).Error; err != nil {
+			return fmt.Errorf("import pledges: %w", err)
+		}
+		for _, r := range b.pledges {
+			audit = append(audit, entry(mission.KindPledge, r.ID, r))
+		}
+	}
+	if len(audit) > 0 {
+		if err := b.tx.Create(&audit).Error; err != nil {
+			return fmt.Errorf("import audit entries: %w", err)
+		}
+	}
+	if err := b.flushForces(); err != nil {
+		return err
+	}
+	b.arrivals, b.departures, b.pledges = b.arrivals[:0], b.departures[:0], b.pledges[:0]
+	return nil
+}
+
+// flushForces adds the batch's moves to the running totals and the day's changes: one
+// multi-row upsert each, whatever the number of records behind them.
+func (b *Bulk) flushForces() error {
+	var totals []ForceTotal
+	for k, d := range b.forces {
+		if d != 0 {
+			totals = append(totals, ForceTotal{GuildID: b.a.GuildID, Country: k.country, Role: k.role, Deployed: d})
+		}
+	}
+	var days []DailyForce
+	for k, d := range b.daily {
+		if d != 0 {
+			days = append(days, DailyForce{GuildID: b.a.GuildID, Country: k.country, Role: k.role, Day: k.day, Delta: d})
+		}
+	}
+	if len(totals) > 0 {
+		err := b.tx.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "guild_id"}, {Name: "country"}, {Name: "role"}},
+			DoUpdates: clause.Assignments(map[string]any{"deployed": gorm.Expr("force_totals.deployed + excluded.deployed")}),
+		}).CreateInBatches(&totals, ImportBatchSize).Error
+		if err != nil {
+			return fmt.Errorf("import force totals: %w", err)
+		}
+	}
+	if len(days) > 0 {
+		err := b.tx.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "guild_id"}, {Name: "country"}, {Name: "role"}, {Name: "day"}},
+			DoUpdates: clause.Assignments(map[string]any{"delta": gorm.Expr("daily_forces.delta + excluded.delta")}),
+		}).CreateInBatches(&days, ImportBatchSize).Error
+		if err != nil {
+			return fmt.Errorf("import daily forces: %w", err)
+		}
+	}
+	clear(b.forces)
+	clear(b.daily)
+	return nil
+}
+
+// ScheduleFlight writes a flight with its manifest and plans its reminders at once, as
+// Store.ScheduleFlight does, inside the import's transaction.
+func (b *Bulk) ScheduleFlight(_ context.Context, a Actor, f Flight) (Flight, error) {
+	if len(f.Manifest) > mission.MaxManifestLines {
+		return f, mission.Refuse(mission.EConflict, "error.manifest_too_long", "Max", mission.MaxManifestLines)
+	}
+	f.ID = 0
+	f.GuildID = b.a.GuildID
+	f.ETA = utc(f.ETA)
+	f.Status = mission.FlightScheduled
+	if f.LoggedBy == "" {
+		f.LoggedBy = a.UserID
+	}
+	lines := f.Manifest
+	f.Manifest = nil
+	if err := b.tx.Omit("Manifest").Create(&f).Error; err != nil {
+		return f, fmt.Errorf("import flight: %w", err)
+	}
+	for i := range lines {
+		lines[i].ID = 0
+		lines[i].GuildID = b.a.GuildID
+		lines[i].FlightID = f.ID
+	}
+	if len(lines) > 0 {
+		if err := b.tx.Create(&lines).Error; err != nil {
+			return f, fmt.Errorf("import manifest: %w", err)
+		}
+	}
+	f.Manifest = lines
+	if err := b.s.planFlight(b.tx, f); err != nil {
+		return f, err
+	}
+	b.flights[f.ID] = f
+	b.announce = append(b.announce, flightChange(f))
+	return f, b.s.audit(b.tx, b.a, mission.KindFlight, f.ID, mission.ActionCreate, nil, f)
+}
+
+// changeFlight applies change to a flight this import scheduled, saves it and audits it.
+func (b *Bulk) changeFlight(id int64, action mission.AuditAction, change func(f *Flight) error) (Flight, error) {
+	f, ok := b.flights[id]
+	if !ok || !f.Open() {
+		return f, fmt.Errorf("bulk import: flight #%d is not an open flight of this import", id)
+	}
+	before := f
+	if err := change(&f); err != nil {
+		return f, err
+	}
+	if err := b.tx.Omit("Manifest").Save(&f).Error; err != nil {
+		return f, fmt.Errorf("%s flight: %w", action, err)
+	}
+	b.flights[id] = f
+	b.announce = append(b.announce, flightChange(f))
+	return f, b.s.audit(b.tx, b.a, mission.KindFlight, id, action, before, f)
+}
+
+// LandFlight lands a flight of this import and queues its manifest as arrivals.
+func (b *Bulk) LandFlight(ctx context.Context, a Actor, id int64, at time.Time) (Flight, []Arrival, error) {
+	var arrivals []Arrival
+	f, err := b.changeFlight(id, mission.ActionLand, func(f *Flight) error {
+		t := utc(at)
+		f.Status = mission.FlightLanded
+		f.LandedAt = &t
+		for _, l := range f.Manifest {
+			fid := f.ID
+			arr, err := b.LogArrival(ctx, a, Arrival{Country: l.Country, Personnel: l.Personnel, Role: l.Role,
+				ArrivedAt: t, FlightID: &fid, Source: f.Source, Note: fmt.Sprintf("landed with flight #%d", f.ID)})
+			if err != nil {
+				return err
+			}
+			arrivals = append(arrivals, arr)
+		}
+		return b.s.cancelFlightReminders(b.tx, f.GuildID, f.ID)
+	})
+	return f, arrivals, err
+}
+
+// CancelFlight cancels a flight of this import and its reminders.
+func (b *Bulk) CancelFlight(_ context.Context, _ Actor, id int64, reason string) (Flight, error) {
+	return b.changeFlight(id, mission.ActionCancel, func(f *Flight) error {
+		f.Status = mission.FlightCancelled
+		f.Reason = reason
+		return b.s.cancelFlightReminders(b.tx, f.GuildID, f.ID)
+	})
+}
+
+// DelayFlight moves a flight of this import and plans its reminders again.
+func (b *Bulk) DelayFlight(_ context.Context, _ Actor, id int64, eta time.Time, reason string) (Flight, error) {
+	return b.changeFlight(id, mission.ActionDelay, func(f *Flight) error {
+		f.ETA = utc(eta)
+		f.Status = mission.FlightDelayed
+		f.Reason = reason
+		if err := b.s.cancelFlightReminders(b.tx, f.GuildID, f.ID); err != nil {
+			return err
+		}
+		return b.s.planFlight(b.tx, *f)
+	})
+}
+
+// UpdateGuild changes the guild's settings and mission inside the import's transaction, as
+// Store.UpdateGuild does: reminders are planned again when their settings change.
+func (b *Bulk) UpdateGuild(_ context.Context, _ Actor, change func(g *Guild) error) (Guild, error) {
+	s, tx := b.s, b.tx
+	var g Guild
+	if err := tx.Clauses(forUpdate).Where("id = ?", b.a.GuildID).Take(&g).Error; err != nil {
+		return g, err
+	}
+	before := g
+	if err := change(&g); err != nil {
+		return g, err
+	}
+	g.ID = b.a.GuildID
+	g.UpdatedAt = s.now()
+	if g.MandateEnd != nil {
+		t := utc(*g.MandateEnd)
+		g.MandateEnd = &t
+	}
+	if err := tx.Save(&g).Error; err != nil {
+		return g, fmt.Errorf("save guild: %w", err)
+	}
+	if before.ReminderOffsets != g.ReminderOffsets || before.Timezone != g.Timezone {
+		if err := s.replanGuildFlights(tx, g); err != nil {
+			return g, err
+		}
+	}
+	if before.Digest != g.Digest || before.Timezone != g.Timezone {
+		err := tx.Model(&Reminder{}).Where("guild_id = ? AND kind = ? AND status = ?", g.ID, mission.ReminderDigest, mission.ReminderPending).
+			Updates(map[string]any{"status": mission.ReminderCancelled, "updated_at": s.now()}).Error
+		if err != nil {
+			return g, fmt.Errorf("cancel planned digests: %w", err)
+		}
+	}
+	if !sameTime(before.MandateEnd, g.MandateEnd) {
+		if err := s.planCountdown(tx, g); err != nil {
+			return g, err
+		}
+	}
+	b.guild, b.planned = g, true
+	return g, s.audit(tx, b.a, mission.KindSettings, 0, mission.ActionUpdate, before, g)
+}
