@@ -25,15 +25,28 @@ import (
 // connections open to one instance.
 const benchClients = 8
 
-// BenchmarkHTTPEndpoint drives signed requests through the real HTTP endpoint on loopback: PING
-// (signature check, decode, PONG: the ceiling of the door itself) and /forces on the demo
-// timeline (the same, plus the router and its SQLite reads), in the same run. Each reports
-// requests per second and p50/p99 latency as a client sees them; forces also reports its
-// throughput as a fraction of PING's (of-ping).
+// BenchmarkHTTPEndpoint drives signed requests through the real HTTP endpoint on loopback, per
+// database side by side in one run: PING (signature check, decode, PONG: the ceiling of the door
+// itself) and /forces on the demo timeline (the same, plus the router and its reads). Each
+// reports requests per second and p50/p99 latency as a client sees them; forces also reports its
+// throughput as a fraction of the same database's PING (of-ping). The Postgres variant runs when
+// LIAISON_TEST_POSTGRES_DSN is set.
 //
-//	go test ./bot/ -run XXX -bench HTTPEndpoint -benchtime 3000x
+//	go test ./bot/ -run NONE -bench HTTPEndpoint -benchtime 5s
 func BenchmarkHTTPEndpoint(b *testing.B) {
-	store := storagetest.Open(b, storage.DriverSQLite)
+	for _, driver := range []string{storage.DriverSQLite, storage.DriverPostgres} {
+		b.Run(driver, func(b *testing.B) {
+			if _, ok := storagetest.PostgresDSN(); driver == storage.DriverPostgres && !ok {
+				b.Skip(storagetest.PostgresEnv + " not set")
+			}
+			benchEndpoint(b, driver)
+		})
+	}
+}
+
+// benchEndpoint is BenchmarkHTTPEndpoint on one database.
+func benchEndpoint(b *testing.B, driver string) {
+	store := storagetest.Open(b, driver)
 	demo, err := os.ReadFile("../demo/mss-haiti.csv")
 	if err != nil {
 		b.Fatal(err)
@@ -45,11 +58,22 @@ func BenchmarkHTTPEndpoint(b *testing.B) {
 	log := slog.New(slog.DiscardHandler)
 	cmds := commands.All(commands.Deps{Store: store, Log: log})
 	m := bot.NewMetrics()
-	router, err := bot.NewRouter(log, store, cmds)
+	// Wired as run.go wires it: guild settings through the snapshots, kept true on Postgres
+	// by the records listener.
+	router, err := bot.NewRouter(log, storage.CachedGuilds{Store: store}, cmds)
 	if err != nil {
 		b.Fatal(err)
 	}
 	router.Observe = m.Observe
+	listenCtx, stopListen := context.WithCancel(ctx)
+	listened := make(chan error, 1)
+	go func() { listened <- store.ListenRecords(listenCtx, func(err error) { b.Log(err) }) }()
+	defer func() { stopListen(); <-listened }()
+	for deadline := time.Now().Add(10 * time.Second); !store.CacheLive(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			b.Fatal("the records listener did not connect")
+		}
+	}
 	pub, priv, _ := ed25519.GenerateKey(nil)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
