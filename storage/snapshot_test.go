@@ -224,11 +224,11 @@ func TestSnapshotsAcrossInstances(t *testing.T) {
 		{"language adopted outside a transaction", func() error { return a.AdoptLanguage(ctx, "G", "es") },
 			func(_ storage.ForcesView, g storage.Guild) bool { return g.Language == "es" }},
 	} {
-		view(t, b)
-		view(t, b)
 		if _, err := b.CachedGuild(ctx, "G"); err != nil {
 			t.Fatal(err)
 		}
+		view(t, b)
+		view(t, b)
 		if err := write.write(); err != nil {
 			t.Fatalf("%d %s: %v", i, write.name, err)
 		}
