@@ -176,7 +176,12 @@ func (c *snapshots) guild(guildID string, now time.Time) (Guild, bool) {
 	if e == nil || e.guild == nil || !fresh(e.guildLoaded, now) {
 		return Guild{}, false
 	}
-	return *e.guild, true
+	g := *e.guild
+	if g.MandateEnd != nil {
+		end := *g.MandateEnd // the caller's own, like the rest of the copy
+		g.MandateEnd = &end
+	}
+	return g, true
 }
 
 // forces returns the guild's view if it was loaded less than snapshotMaxAge ago (clock) and
