@@ -114,6 +114,8 @@ type app struct {
 	gateway    *bot.Gateway
 	stopSched  context.CancelFunc
 	schedOut   chan error
+	stopListen context.CancelFunc // the snapshots' listener (Postgres)
+	listenOut  chan error
 }
 
 // newApp checks the configuration and builds the parts; it starts nothing.
@@ -146,7 +148,9 @@ func newApp(cfg Config, store *storage.Store, log *slog.Logger, opt serveOptions
 		return nil, &configError{"discord.api_base", err.Error()}
 	}
 	store.Now = a.now
-	if a.router, err = bot.NewRouter(log, store, cmds); err != nil {
+	// The router reads the guild's settings on every interaction: through the snapshots, which
+	// ListenRecords keeps true to other instances' writes (see Start).
+	if a.router, err = bot.NewRouter(log, storage.CachedGuilds{Store: store}, cmds); err != nil {
 		return nil, err
 	}
 	a.router.Observe = a.metrics.Observe
@@ -186,6 +190,7 @@ func (a *app) Start(ctx context.Context) error {
 	if a.mirror != nil {
 		a.mirror.Start()
 	}
+	a.startListener(ctx)
 	if err := register(ctx, a.cfg, a.session, a.router, a.log); err != nil {
 		return err
 	}
@@ -282,6 +287,19 @@ func (a *app) startScheduler(ctx context.Context) {
 	go func() { a.schedOut <- a.sched.Run(schedCtx) }()
 }
 
+// startListener keeps the snapshots of this instance true to what other instances write
+// (storage.ListenRecords; nothing to do on SQLite). Until it is connected, snapshots are simply
+// not served. It outlives ctx until Stop, like the scheduler.
+func (a *app) startListener(ctx context.Context) {
+	listenCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	a.stopListen, a.listenOut = stop, make(chan error, 1)
+	go func() {
+		a.listenOut <- a.store.ListenRecords(listenCtx, func(err error) {
+			a.log.Warn("snapshot listener lost its connection; reading from the database until it is back", "err", err)
+		})
+	}()
+}
+
 // Stop stops what Start started, in reverse: it closes the doors, answers the interactions in
 // flight, shuts the HTTP server, lets the mirror catch up, and stops the scheduler, which
 // releases the reminders it had claimed. Waiting is bounded by the drain timeout.
@@ -307,6 +325,12 @@ func (a *app) Stop(ctx context.Context) {
 		a.stopSched()
 		if err := <-a.schedOut; err != nil {
 			a.log.Warn("scheduler stopped with an error", "err", err)
+		}
+	}
+	if a.stopListen != nil {
+		a.stopListen()
+		if err := <-a.listenOut; err != nil {
+			a.log.Warn("snapshot listener stopped with an error", "err", err)
 		}
 	}
 	a.log.Info("liaison stopped")

@@ -2,7 +2,6 @@ package commands
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -14,7 +13,6 @@ import (
 	"liaison/bot"
 	"liaison/discordtext"
 	"liaison/locale"
-	"liaison/mission"
 	"liaison/render"
 	"liaison/storage"
 )
@@ -66,10 +64,12 @@ const maxCountries = 60
 // next flight; further pages have more countries under the same heading. A page past the last
 // shows the last.
 func allForces(ctx context.Context, d Deps, req *bot.Request, page int) (*bot.Reply, error) {
-	rows, deployed, err := d.Store.ForceLevels(ctx, req.GuildID)
+	// One view of everything the page shows, from the guild's snapshot when fresh.
+	view, err := d.Store.ForcesView(ctx, req.GuildID, req.Now, recentWindow)
 	if err != nil {
 		return nil, err
 	}
+	rows, deployed := view.Levels, view.Deployed
 	lang, g := langOf(req), req.Guild
 	lines := make([]string, len(rows))
 	for i, l := range rows {
@@ -101,18 +101,11 @@ func allForces(ctx context.Context, d Deps, req *bot.Request, page int) (*bot.Re
 			Description: render.ByCountry(lang) + "\n" + strings.Join(pages[page], "\n")}
 		return &bot.Reply{Embeds: []*discordgo.MessageEmbed{e}, Components: pager(lang, "forces", v, "")}, nil
 	}
-	recent, err := d.Store.ArrivedSince(ctx, req.GuildID, req.Now.Add(-recentWindow))
-	if err != nil {
-		return nil, err
-	}
+	recent := view.Recent
 	e := &discordgo.MessageEmbed{Title: title, Color: colourInfo, Description: render.ForceSummary(lang, g, shown, deployed, len(shown)),
 		Fields: []*discordgo.MessageEmbedField{{Name: locale.T(lang, "cmd.forces.recent"), Value: locale.T(lang, "cmd.forces.personnel", "Count", recent), Inline: true},
 			womenTotal(lang, rows, deployed)}}
-	next, err := nextFlight(ctx, d, req)
-	if err != nil {
-		return nil, err
-	}
-	e.Fields = append(e.Fields, next)
+	e.Fields = append(e.Fields, nextFlight(lang, view))
 	e.Footer = footer
 	return &bot.Reply{Embeds: []*discordgo.MessageEmbed{e}, Components: pager(lang, "forces", v, "")}, nil
 }
@@ -134,19 +127,16 @@ func womenTotal(lang render.Lang, rows []storage.CountryForce, deployed int64) *
 
 // nextFlight is the "Next flight" field: the soonest upcoming flight, or else the oldest one
 // still open past its ETA (neither landed nor cancelled), flagged as overdue.
-func nextFlight(ctx context.Context, d Deps, req *bot.Request) (*discordgo.MessageEmbedField, error) {
-	lang := langOf(req)
-	f, overdue, err := d.Store.NextFlight(ctx, req.GuildID, req.Now)
+func nextFlight(lang render.Lang, v storage.ForcesView) *discordgo.MessageEmbedField {
+	f := v.Next
 	switch {
-	case errors.Is(err, mission.ErrNotFound):
-		return &discordgo.MessageEmbedField{Name: locale.T(lang, "cmd.forces.next_flight"), Value: locale.T(lang, "cmd.forces.no_flight")}, nil
-	case err != nil:
-		return nil, err
-	case overdue:
+	case f == nil:
+		return &discordgo.MessageEmbedField{Name: locale.T(lang, "cmd.forces.next_flight"), Value: locale.T(lang, "cmd.forces.no_flight")}
+	case v.Overdue:
 		return &discordgo.MessageEmbedField{Name: locale.T(lang, "cmd.forces.next_flight_overdue"),
-			Value: render.FlightLine(lang, f) + "\n" + locale.T(lang, "cmd.forces.overdue", "ID", f.ID)}, nil
+			Value: render.FlightLine(lang, *f) + "\n" + locale.T(lang, "cmd.forces.overdue", "ID", f.ID)}
 	}
-	return &discordgo.MessageEmbedField{Name: locale.T(lang, "cmd.forces.next_flight"), Value: render.FlightLine(lang, f)}, nil
+	return &discordgo.MessageEmbedField{Name: locale.T(lang, "cmd.forces.next_flight"), Value: render.FlightLine(lang, *f)}
 }
 
 // timelineLength is how many arrivals and departures a country's timeline shows, latest first.

@@ -3,6 +3,8 @@ package storage
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -70,5 +72,76 @@ func (s *Store) listen(ctx context.Context, wake func()) error {
 			return fmt.Errorf("listen: %w", err)
 		}
 		wake()
+	}
+}
+
+// notifyRecords announces, inside tx, that it wrote the rows of guilds (see snapshot.go), so
+// that every instance drops their snapshots when tx commits. The payload is the guild IDs,
+// comma-separated (snowflakes have no comma), or allGuilds when they would not fit in a
+// notification (8000 bytes).
+func (s *Store) notifyRecords(tx *gorm.DB, guilds []string) error {
+	if s.dialect != DriverPostgres || len(guilds) == 0 {
+		return nil
+	}
+	payload := strings.Join(guilds, ",")
+	if len(payload) > 7900 || slices.Contains(guilds, allGuilds) {
+		payload = allGuilds
+	}
+	if err := tx.Exec("SELECT pg_notify(?, ?)", recordsChannel, payload).Error; err != nil {
+		return fmt.Errorf("notify records: %w", err)
+	}
+	return nil
+}
+
+// ListenRecords keeps this instance's snapshots true to what other instances write, until ctx
+// ends: it LISTENs on a dedicated connection and drops the snapshots of the guilds each
+// notification names. Snapshots are served only while it is connected (CacheLive): when the
+// connection drops, every snapshot is dropped and none is kept until it is back, since a
+// notification may have been lost meanwhile. It reconnects with backoff; onError, when set,
+// hears of each lost connection. On SQLite it returns at once: every writer is in this process.
+func (s *Store) ListenRecords(ctx context.Context, onError func(error)) error {
+	if s.dialect != DriverPostgres {
+		return nil
+	}
+	backoff := time.Second
+	for {
+		err := s.listenChannel(ctx, recordsChannel, func() { s.snap.setLive(true) }, func(payload string) {
+			s.snap.drop(strings.Split(payload, ",")...)
+		})
+		s.snap.setLive(false)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if onError != nil {
+			onError(err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, 30*time.Second)
+	}
+}
+
+// listenChannel holds a dedicated connection LISTENing on channel: it calls ready once the
+// LISTEN is in effect, then note with each notification's payload, until the connection or
+// ctx ends.
+func (s *Store) listenChannel(ctx context.Context, channel string, ready func(), note func(payload string)) error {
+	conn, err := pgx.Connect(ctx, s.dsn)
+	if err != nil {
+		return fmt.Errorf("listen: connect: %w", err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	if _, err := conn.Exec(ctx, "LISTEN "+channel); err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	ready()
+	for {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
+			return fmt.Errorf("listen: %w", err)
+		}
+		note(n.Payload)
 	}
 }
