@@ -72,16 +72,21 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		Logger:         logger.Discard,
 		NowFunc:        func() time.Time { return s.Now().UTC() },
 		TranslateError: true,
-		// Prepare each statement once per connection and reuse it: the same few queries run on
-		// every interaction, and SQLite spent a good part of /forces preparing them again. The
-		// cache is bounded: statements with IN lists of varying length differ in text, and an
-		// unbounded cache would grow with every new length for the life of the process.
-		PrepareStmt:        true,
-		PrepareStmtMaxSize: 512,
-		PrepareStmtTTL:     time.Hour,
 		// Every write already runs in an explicit transaction of ours.
 		SkipDefaultTransaction: true,
 	}
+	// readCfg is gcfg for SQLite's read-only pool, which alone caches prepared statements:
+	// the same few queries run on every interaction, and SQLite spent a good part of /forces
+	// preparing them again. The cache is bounded: statements with IN lists of varying length
+	// differ in text, and an unbounded cache would grow with every new length for the life of
+	// the process. The writer does not cache them: GORM prepares a statement while holding its
+	// cache's lock and waits there for a connection, so with SQLite's single writer connection
+	// held by a transaction that itself waits for the lock, both wait forever (go-gorm/gorm#7350,
+	// #7465). On Postgres, pgx already prepares and caches each statement per connection, and
+	// the same deadlock awaits GORM's cache whenever every pooled connection is in a
+	// transaction.
+	readCfg := *gcfg
+	readCfg.PrepareStmt, readCfg.PrepareStmtMaxSize, readCfg.PrepareStmtTTL = true, 512, time.Hour
 	switch cfg.Driver {
 	case DriverSQLite:
 		if cfg.DSN == "" {
@@ -99,7 +104,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		// instead of failing with "database is locked".
 		sqlDB.SetMaxOpenConns(1)
 		sqlDB.SetConnMaxIdleTime(0)
-		r, err := gorm.Open(sqlite.Open(sqliteDSN(cfg.DSN, true)), gcfg)
+		r, err := gorm.Open(sqlite.Open(sqliteDSN(cfg.DSN, true)), &readCfg)
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite %s: %w", cfg.DSN, err)
 		}
