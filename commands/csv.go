@@ -170,14 +170,9 @@ type ImportResult struct {
 	Mission, Arrivals, Departures, Pledges, Flights, Skipped int
 }
 
-func (r ImportResult) String() string {
-	s := fmt.Sprintf("mission %d, arrivals %d, departures %d, pledges %d, flights %d",
-		r.Mission, r.Arrivals, r.Departures, r.Pledges, r.Flights)
-	if r.Skipped > 0 {
-		s += fmt.Sprintf("; %d arrival rows skipped, since the landing of their flight in the same file logs them", r.Skipped)
-	}
-	return s
-}
+// String is the summary `liaison import` prints for the operator, in English: the catalog's
+// words, the same as /import's Confirm answer.
+func (r ImportResult) String() string { return importSummary(locale.English, r) }
 
 // importOp is one validated row, ready to store.
 type importOp func(ctx context.Context, s importStore, a storage.Actor, ids map[int64]int64, res *ImportResult) error
@@ -203,11 +198,21 @@ func checkCells(rec []string) error {
 			if i < len(csvHeader) {
 				name = csvHeader[i]
 			}
-			// The importer's errors are read in English (the CLI, the operator's log).
-			return fmt.Errorf("%s: %s", name, locale.Error(locale.English, err))
+			// The reason stays a Text, so that it is written in the reader's language with the rest.
+			e := mission.Refuse(mission.EInvalid, "import.err.cell", "Column", name, "Reason", mission.TextOf(err))
+			e.Cause = err
+			return e
 		}
 	}
 	return nil
+}
+
+// importKinds are the values of the kind column, as an unknown kind's refusal lists them.
+var importKinds = [...]string{"mission", "arrival", "departure", "pledge", "flight"}
+
+// errRequired refuses a row whose column name is empty but must not be.
+func errRequired(name string) error {
+	return mission.Refuse(mission.EInvalid, "import.err.required", "Column", name)
 }
 
 // importRow validates one row and returns the operation that stores it.
@@ -225,7 +230,8 @@ func importRow(r csvRow, loc *time.Location, now time.Time, landed map[int64]boo
 	case "flight":
 		return importFlight(in, landed)
 	}
-	return nil, fmt.Errorf("unknown kind %q (mission, arrival, departure, pledge or flight)", r.get("kind"))
+	return nil, mission.Refuse(mission.EInvalid, "import.err.kind", "Kind", fmt.Sprintf("%q", r.get("kind")),
+		"Kinds", strings.Join(importKinds[:], ", "))
 }
 
 // rowReader reads and checks the typed columns of one row.
@@ -240,7 +246,7 @@ func (in rowReader) time(name string, required bool) (time.Time, error) {
 	v := in.r.get(name)
 	if v == "" {
 		if required {
-			return time.Time{}, fmt.Errorf("%s is required", name)
+			return time.Time{}, errRequired(name)
 		}
 		return time.Time{}, nil
 	}
@@ -255,13 +261,14 @@ func (in rowReader) personnel(name string, required bool) (*int, error) {
 	v := in.r.get(name)
 	if v == "" {
 		if required {
-			return nil, fmt.Errorf("%s is required", name)
+			return nil, errRequired(name)
 		}
 		return nil, nil
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < mission.MinPersonnel || n > mission.MaxPersonnel {
-		return nil, fmt.Errorf("%s must be a whole number from %d to %d, not %q", name, mission.MinPersonnel, mission.MaxPersonnel, v)
+		return nil, mission.Refuse(mission.EInvalid, "import.err.personnel", "Column", name,
+			"Min", mission.MinPersonnel, "Max", mission.MaxPersonnel, "Input", fmt.Sprintf("%q", v))
 	}
 	return &n, nil
 }
@@ -275,7 +282,7 @@ func (in rowReader) female(personnel int) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil {
-		return 0, fmt.Errorf("female must be a whole number from 0 to the personnel, not %q", v)
+		return 0, mission.Refuse(mission.EInvalid, "import.err.female", "Input", fmt.Sprintf("%q", v))
 	}
 	return n, mission.CheckFemale(personnel, n)
 }
@@ -324,13 +331,16 @@ func importMission(in rowReader) (importOp, error) {
 	if v := in.r.get("language"); v != "" {
 		l, ok := locale.Parse(v)
 		if !ok {
-			return nil, fmt.Errorf("unknown language %q (en, fr or es)", v)
+			return nil, mission.Refuse(mission.EInvalid, "import.err.language", "Input", fmt.Sprintf("%q", v),
+				"Languages", strings.Join(mission.Strings(locale.Languages()...), ", "))
 		}
 		lang = l
 	}
 	if tz != "" {
 		if _, err := time.LoadLocation(tz); err != nil {
-			return nil, fmt.Errorf("unknown time zone %q", tz)
+			e := mission.Refuse(mission.EInvalid, "import.err.timezone", "Input", fmt.Sprintf("%q", tz))
+			e.Cause = err
+			return nil, e
 		}
 	}
 	ap := ""
@@ -375,7 +385,8 @@ func importDeparture(in rowReader) (importOp, error) {
 	}
 	if !reason.Valid() {
 		reasons := mission.DepartureReasons()
-		return nil, fmt.Errorf("unknown departure reason %q (one of %s)", reason, strings.Join(mission.Strings(reasons[:]...), ", "))
+		return nil, mission.Refuse(mission.EInvalid, "import.err.reason", "Input", fmt.Sprintf("%q", reason),
+			"Reasons", strings.Join(mission.Strings(reasons[:]...), ", "))
 	}
 	women, err := in.female(*c.personnel)
 	if err != nil {
@@ -398,7 +409,7 @@ func importArrival(in rowReader, landed map[int64]bool) (importOp, error) {
 	var flight int64
 	if v := in.r.get("flight"); v != "" {
 		if flight, err = strconv.ParseInt(v, 10, 64); err != nil {
-			return nil, fmt.Errorf("flight must be a #ID number, not %q", v)
+			return nil, mission.Refuse(mission.EInvalid, "import.err.flight", "Input", fmt.Sprintf("%q", v))
 		}
 	}
 	women, err := in.female(*c.personnel)
@@ -461,7 +472,9 @@ func importFlight(in rowReader, landed map[int64]bool) (importOp, error) {
 		}
 		landed[id] = true
 	default:
-		return nil, fmt.Errorf("unknown flight status %q", status)
+		statuses := []mission.FlightStatus{mission.FlightScheduled, mission.FlightDelayed, mission.FlightLanded, mission.FlightCancelled}
+		return nil, mission.Refuse(mission.EInvalid, "import.err.status", "Input", fmt.Sprintf("%q", status),
+			"Statuses", strings.Join(mission.Strings(statuses...), ", "))
 	}
 	dest := ""
 	if v := in.r.get("destination"); v != "" {

@@ -209,21 +209,24 @@ func (sc *scanner) scan(in io.Reader, fn func(line int, r csvRow, op importOp, e
 	// No cr.Comment: it would swallow the HXL tag row (and any row starting with '#') without a
 	// word. Comments ("# …") and the tag row are recognised below, deliberately.
 	head, err := cr.Read()
+	if err == io.EOF {
+		return mission.Refuse(mission.EInvalid, "import.err.empty")
+	}
 	if err != nil {
-		return fmt.Errorf("read CSV header: %w", err)
+		return csvError(1, err)
 	}
 	if len(head) > 0 {
 		head[0] = strings.TrimPrefix(head[0], "\ufeff") // a spreadsheet's byte-order mark
 	}
 	if strings.Join(head, ",") == strings.Join(auditHeader, ",") {
-		return fmt.Errorf("an audit export is a record of changes, not records to import")
+		return mission.Refuse(mission.EInvalid, "import.err.audit_file")
 	}
 	if strings.Join(head, ",") == strings.Join(forcesHeader, ",") {
-		return fmt.Errorf("a forces export is a report in the UN's shape, not records to import")
+		return mission.Refuse(mission.EInvalid, "import.err.forces_file")
 	}
 	beforeFemale := slices.ContainsFunc(csvHeadersBeforeFemale, func(h []string) bool { return hasPrefix(head, h) })
 	if !hasPrefix(head, csvHeader) && !hasPrefix(head, csvHeaderBefore) && !beforeFemale {
-		return fmt.Errorf("line 1: the header must be %s", strings.Join(csvHeader, ","))
+		return mission.Refuse(mission.EInvalid, "import.err.header", "Header", strings.Join(csvHeader, ","))
 	}
 	first := true
 	for {
@@ -233,11 +236,7 @@ func (sc *scanner) scan(in io.Reader, fn func(line int, r csvRow, op importOp, e
 		}
 		line, _ := cr.FieldPos(0)
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				line = pe.Line
-			}
-			return fmt.Errorf("line %d: %w", line, err)
+			return csvError(line, err)
 		}
 		if first && isTagRow(rec) {
 			first, sc.hxl = false, true
@@ -265,6 +264,30 @@ func (sc *scanner) scan(in io.Reader, fn func(line int, r csvRow, op importOp, e
 			return err
 		}
 	}
+}
+
+// csvErrorKeys are the catalog texts of encoding/csv's errors (its own are English); with
+// FieldsPerRecord -1 and LazyQuotes off, these are the ones a file can cause.
+var csvErrorKeys = map[error]string{
+	csv.ErrBareQuote: "import.err.bare_quote",
+	csv.ErrQuote:     "import.err.quote",
+}
+
+// csvError is a file that is not CSV, at line (or the line encoding/csv names): the reader's
+// words for it, with encoding/csv's error as the cause. An error of the file's reader itself
+// is not the uploader's to fix and stays a plain wrapped error.
+func csvError(line int, err error) error {
+	var pe *csv.ParseError
+	if !errors.As(err, &pe) {
+		return fmt.Errorf("read the CSV at line %d: %w", line, err)
+	}
+	key, ok := csvErrorKeys[pe.Err]
+	if !ok {
+		key = "import.err.csv"
+	}
+	e := mission.Refuse(mission.EInvalid, key, "Line", pe.Line, "Column", pe.Column, "Reason", pe.Err.Error())
+	e.Cause = err
+	return e
 }
 
 // newScanner reads the file's times in the guild's time zone.

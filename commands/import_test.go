@@ -37,6 +37,8 @@ type importWorld struct {
 	priv  ed25519.PrivateKey
 	n     atomic.Int64
 	last  []byte // the body of the last interaction sent
+	// locale is the Discord client's language the interactions carry; empty is English (US).
+	locale discordgo.Locale
 }
 
 const (
@@ -109,7 +111,10 @@ func (w *importWorld) post(i *discordgo.Interaction) *answer {
 	w.t.Helper()
 	n := w.n.Add(1)
 	i.ID, i.Token, i.AppID, i.Version = strconv.FormatInt(1400000000000000000+n, 10), fmt.Sprintf("dG9rZW4%d", n), fakediscord.ApplicationID, 1
-	i.GuildID, i.ChannelID, i.Locale = importGuild, "1100000000000000100", discordgo.EnglishUS
+	i.GuildID, i.ChannelID, i.Locale = importGuild, "1100000000000000100", w.locale
+	if i.Locale == "" {
+		i.Locale = discordgo.EnglishUS
+	}
 	body, err := json.Marshal(i)
 	if err != nil {
 		w.t.Fatal(err)

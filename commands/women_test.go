@@ -149,7 +149,7 @@ func TestFemaleColumn(t *testing.T) {
 		}
 	}
 	if _, err := commands.ImportCSV(ctx, h.store, storage.Actor{GuildID: "bad"}, strings.NewReader(export("100", "forces"))); err == nil ||
-		!strings.Contains(err.Error(), "not records to import") {
+		!strings.Contains(englishOf(err), "not records to import") {
 		t.Errorf("import of a forces export: %v, want a refusal", err)
 	}
 }
