@@ -97,6 +97,14 @@ type Server struct {
 	interactions map[string]*interactionState // by interaction ID
 	byToken      map[string]*interactionState
 
+	// rate limits (ratelimit.go)
+	limits        RateLimits
+	buckets       map[string]*window // by method, route and major parameter
+	global        window
+	limitedRoute  int
+	limitedGlobal int
+	invalid       []time.Time // 401/403/429 answers of the last 10 minutes, oldest first
+
 	// gateway
 	heartbeat    time.Duration
 	sessions     map[string]*gwSession
@@ -218,6 +226,7 @@ func New(t testing.TB) *Server {
 		events:       map[string]map[string]any{},
 		interactions: map[string]*interactionState{},
 		byToken:      map[string]*interactionState{},
+		buckets:      map[string]*window{},
 		heartbeat:    DefaultHeartbeatInterval,
 		sessions:     map[string]*gwSession{},
 		conns:        map[*gwConn]bool{},
