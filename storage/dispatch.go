@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -148,6 +149,10 @@ func (s *Store) Settle(ctx context.Context, outs []Outcome) (lost []int64, err e
 	if len(outs) == 0 {
 		return nil, nil
 	}
+	// Rows are written in id order, so that two transactions settling overlapping rows (a
+	// sender that lost a lease and the one that took it) lock them in the same order.
+	outs = slices.Clone(outs)
+	slices.SortFunc(outs, func(a, b Outcome) int { return cmp.Compare(a.Reminder.ID, b.Reminder.ID) })
 	err = s.tx(ctx, func(tx *gorm.DB) error {
 		lost = lost[:0]
 		now := s.now()
@@ -243,9 +248,17 @@ func (s *Store) ExtendLeases(ctx context.Context, rs []Reminder, until time.Time
 		}
 		// id and owner are checked as two lists: the owners are all this sender's claims, so a
 		// pair across them is still the sender's own lease.
-		res := s.db.WithContext(ctx).Model(&Reminder{}).
-			Where("id IN ? AND lease_owner IN ? AND lease_until IS NOT NULL AND status = ?", ids, owners, mission.ReminderPending).
-			Updates(map[string]any{"lease_until": utc(until), "updated_at": s.now()})
+		q := s.db.WithContext(ctx).Model(&Reminder{})
+		held := "id IN ? AND lease_owner IN ? AND lease_until IS NOT NULL AND status = ?"
+		if s.dialect == DriverPostgres {
+			// A row being settled at this moment is skipped rather than waited for: the
+			// heartbeat's one statement and a Settle transaction lock rows in different
+			// orders, and waiting would deadlock them. The settled row needs no lease.
+			q = q.Where("id IN (SELECT id FROM reminders WHERE "+held+" FOR UPDATE SKIP LOCKED)", ids, owners, mission.ReminderPending)
+		} else {
+			q = q.Where(held, ids, owners, mission.ReminderPending)
+		}
+		res := q.Updates(map[string]any{"lease_until": utc(until), "updated_at": s.now()})
 		if res.Error != nil {
 			return n, fmt.Errorf("extend %d reminder leases: %w", len(part), res.Error)
 		}
