@@ -24,12 +24,72 @@ import (
 // reminder's lease without a bound) and its 502 retries, and reports the error classified as a
 // *jobs.PostError so that the dispatcher waits retry_after, backs off on 5xx, and gives up at
 // once on a missing channel or permission.
+//
+// The session's own Ratelimiter keeps each channel's bucket from the answers' X-RateLimit-*
+// headers; ReadyIn reads it so that the dispatcher waits for a channel at its limit without
+// holding a post slot. discordgo learns of Discord's global limit (50 requests per second per
+// bot) only from a global 429, so Post also paces itself to GlobalRate.
 type DiscordPoster struct {
 	Session *discordgo.Session
+	// GlobalRate is how many posts per second this poster sends at most, across channels.
+	GlobalRate float64
+
+	mu   sync.Mutex
+	next time.Time // when the next post may leave under GlobalRate
 }
 
+// DefaultGlobalRate keeps posts under Discord's global limit of 50 requests per second with
+// room for the bot's other requests (interaction answers are outside that limit, but events and
+// command registration are not).
+const DefaultGlobalRate = 45
+
 // NewDiscordPoster returns a poster over the session.
-func NewDiscordPoster(s *discordgo.Session) *DiscordPoster { return &DiscordPoster{Session: s} }
+func NewDiscordPoster(s *discordgo.Session) *DiscordPoster {
+	return &DiscordPoster{Session: s, GlobalRate: DefaultGlobalRate}
+}
+
+// ReadyIn is how long a post in the channel would wait on the channel's bucket or a global
+// stall, as discordgo's Ratelimiter knows them now (jobs.Pacer). A bucket locked by a request
+// in flight answers 0: discordgo queues behind it anyway.
+func (p *DiscordPoster) ReadyIn(channelID string) time.Duration {
+	rl := p.Session.Ratelimiter
+	if rl == nil {
+		return 0
+	}
+	b := rl.GetBucket(discordgo.EndpointChannelMessages(channelID))
+	if !b.TryLock() {
+		return 0
+	}
+	defer b.Unlock()
+	return rl.GetWaitTime(b, 1)
+}
+
+// pace waits for this post's turn under GlobalRate: posts leave at most GlobalRate a second,
+// evenly spaced, so that a burst across many channels never meets the global limit.
+func (p *DiscordPoster) pace(ctx context.Context) error {
+	if p.GlobalRate <= 0 {
+		return nil
+	}
+	gap := time.Duration(float64(time.Second) / p.GlobalRate)
+	p.mu.Lock()
+	now := time.Now()
+	at := now
+	if p.next.After(now) {
+		at = p.next
+	}
+	p.next = at.Add(gap)
+	p.mu.Unlock()
+	if wait := at.Sub(now); wait > 0 {
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+	return nil
+}
 
 // createMessage is the body of POST /channels/{id}/messages that Liaison sends.
 type createMessage struct {
@@ -45,6 +105,10 @@ type createMessage struct {
 
 // Post creates the message and returns its ID.
 func (p *DiscordPoster) Post(ctx context.Context, m jobs.Message) (string, error) {
+	if err := p.pace(ctx); err != nil {
+		// Nothing was sent: the dispatcher retries within its bounds.
+		return "", &jobs.PostError{Err: fmt.Errorf("waiting for the global rate limit: %w", err)}
+	}
 	endpoint := discordgo.EndpointChannelMessages(m.ChannelID)
 	body := createMessage{Content: m.Content, Embeds: m.Embeds, AllowedMentions: m.AllowedMentions,
 		Nonce: m.Nonce, EnforceNonce: m.Nonce != ""}

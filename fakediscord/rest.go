@@ -99,6 +99,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		}
 		s.mu.Lock()
 		s.requests[idx].Status = sw.status
+		s.countAnswerLocked(sw.status)
 		s.notifyLocked()
 		s.mu.Unlock()
 		for k, v := range sw.header {
@@ -148,6 +149,11 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
+	// Discord counts a request against its limits before looking at the body.
+	if !s.rateLimit(sw, r.Method, rt.template, c.params) {
+		return
+	}
+
 	s.mu.Lock()
 	f := s.takeFaultLocked(r.Method, rel)
 	s.mu.Unlock()
@@ -169,7 +175,6 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	setRateLimitHeaders(sw.Header(), rt.template)
 	s.route(c, op)
 }
 

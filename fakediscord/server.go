@@ -98,6 +98,14 @@ type Server struct {
 	byToken      map[string]*interactionState
 	attachments  map[string]*attachment // by path, see attachments.go
 
+	// rate limits (ratelimit.go)
+	limits        RateLimits
+	buckets       map[string]*window // by method, route and major parameter
+	global        window
+	limitedRoute  int
+	limitedGlobal int
+	invalid       []time.Time // 401/403/429 answers of the last 10 minutes, oldest first
+
 	// gateway
 	heartbeat    time.Duration
 	sessions     map[string]*gwSession
@@ -219,6 +227,7 @@ func New(t testing.TB) *Server {
 		events:       map[string]map[string]any{},
 		interactions: map[string]*interactionState{},
 		byToken:      map[string]*interactionState{},
+		buckets:      map[string]*window{},
 		heartbeat:    DefaultHeartbeatInterval,
 		sessions:     map[string]*gwSession{},
 		conns:        map[*gwConn]bool{},

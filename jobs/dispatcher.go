@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"liaison/mission"
@@ -21,10 +22,20 @@ type item struct {
 }
 
 // pass is one DispatchDue run: it caches guild settings so that a burst of reminders of one
-// guild reads them once.
+// guild reads them once, and keeps the rows it holds (claimed, outcome not yet recorded) for
+// the heartbeat that extends their leases.
 type pass struct {
 	mu     sync.Mutex
 	guilds map[string]storage.Guild
+	held   map[int64]storage.Reminder
+	busy   map[string]bool // guilds whose lane is still posting
+	// leaseEnd is the lease end (UnixNano) the last heartbeat gave every held row.
+	leaseEnd atomic.Int64
+	// slots bounds the posts in flight (Workers); a lane waiting on a rate limit holds none.
+	slots chan struct{}
+	// laneDone is signalled (without blocking) whenever a lane ends, so that the claim loop
+	// can claim that guild's next rows.
+	laneDone chan struct{}
 }
 
 func (p *pass) guild(ctx context.Context, st *storage.Store, id string) (storage.Guild, error) {
@@ -44,71 +55,200 @@ func (p *pass) guild(ctx context.Context, st *storage.Store, id string) (storage
 	return g, nil
 }
 
-// DispatchDue claims and delivers every reminder due now, Workers at a time, and returns how many
-// it settled (posted, failed, missed or cancelled). Outcomes are written in batches, one
-// transaction per batch. When ctx is cancelled it stops claiming, lets posts in flight finish
-// (each is bounded by AttemptTimeout), releases what it had claimed but not posted, and returns.
+// heldRows returns the rows whose outcome is not recorded yet, and how many.
+func (p *pass) heldRows() []storage.Reminder {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]storage.Reminder, 0, len(p.held))
+	for _, r := range p.held {
+		out = append(out, r)
+	}
+	return out
+}
+
+// leaseUntil is the latest lease end this pass knows r to have: its claim's, or the last
+// heartbeat's if later.
+func (p *pass) leaseUntil(r storage.Reminder, fallback time.Time) time.Time {
+	until := fallback
+	if r.LeaseUntil != nil {
+		until = *r.LeaseUntil
+	}
+	if hb := p.leaseEnd.Load(); hb != 0 && time.Unix(0, hb).After(until) {
+		until = time.Unix(0, hb).UTC()
+	}
+	return until
+}
+
+// PerGuild is how many rows of one guild a claim takes: what its channel's rate limit lets
+// the instance post before the lease ends (ChannelBurst per ChannelWindow: 10 for a 6 s
+// lease), so that no claimed row waits on the channel past its lease.
+func (s *Scheduler) PerGuild() int {
+	s.init()
+	return s.ChannelBurst * (1 + int(s.Lease/s.ChannelWindow))
+}
+
+// DispatchDue claims and delivers every reminder due now and returns how many it settled
+// (posted, failed, missed or cancelled). Each guild's rows go through one lane, in due order,
+// since a guild posts in one channel; up to Workers posts are in flight at once across lanes,
+// and a lane that waits on its channel's rate limit holds none of them. A claim takes at most
+// PerGuild rows of a guild, none of a guild whose lane is still busy, and the pass holds at
+// most Batch rows; a heartbeat extends the leases of the rows held, so that the lease can be
+// short and a crashed instance's rows wait only that long. Outcomes are written in batches,
+// one transaction per batch. When ctx is cancelled it stops claiming, lets posts in flight
+// finish (each is bounded by AttemptTimeout, within the lease), releases what it had claimed
+// but not posted, and returns.
 func (s *Scheduler) DispatchDue(ctx context.Context) (int, error) {
 	s.init()
-	p := &pass{guilds: map[string]storage.Guild{}}
-	work := make(chan storage.Reminder)
+	p := &pass{guilds: map[string]storage.Guild{}, held: map[int64]storage.Reminder{}, busy: map[string]bool{},
+		slots: make(chan struct{}, s.Workers), laneDone: make(chan struct{}, 1)}
 	results := make(chan item, s.Batch)
-	var wg sync.WaitGroup
-	for range s.Workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for r := range work {
-				results <- s.deliverSafe(ctx, p, r)
-			}
-		}()
-	}
 	type collected struct {
 		n   int
 		err error
 	}
 	done := make(chan collected, 1)
 	go func() {
-		n, err := s.collect(ctx, results)
+		n, err := s.collect(ctx, p, results)
 		done <- collected{n, err}
 	}()
+	hbDone := make(chan struct{})
+	hbStopped := make(chan struct{})
+	go func() {
+		defer close(hbStopped)
+		s.heartbeat(ctx, p, hbDone)
+	}()
 
+	var lanes sync.WaitGroup
 	var claimErr error
-claiming:
 	for ctx.Err() == nil {
-		owner := fmt.Sprintf("%s#%d", s.Owner, s.seq.Add(1))
-		rows, err := s.Store.ClaimDue(ctx, owner, s.now(), s.Lease, s.Batch)
-		if err != nil {
-			if ctx.Err() == nil {
-				claimErr = err
-			}
-			break
+		p.mu.Lock()
+		room := s.Batch - len(p.held)
+		skip := make([]string, 0, len(p.busy))
+		for g := range p.busy {
+			skip = append(skip, g)
 		}
-		if len(rows) == 0 {
-			break
-		}
-		for i, r := range rows {
-			select {
-			case work <- r:
-			case <-ctx.Done():
-				// Stopping: what was claimed but not started goes back at once, not after the lease.
-				for _, rest := range rows[i:] {
-					results <- item{out: storage.Outcome{Reminder: rest, Status: mission.ReminderPending}}
+		p.mu.Unlock()
+		got := 0
+		if room > 0 {
+			owner := fmt.Sprintf("%s#%d", s.Owner, s.seq.Add(1))
+			rows, err := s.Store.ClaimDueFor(ctx, owner, s.now(), s.Lease,
+				storage.ClaimLimits{Limit: room, PerGuild: s.PerGuild(), SkipGuilds: skip})
+			if err != nil {
+				if ctx.Err() == nil {
+					claimErr = err
 				}
-				break claiming
+				break
 			}
+			got = len(rows)
+			s.startLanes(ctx, p, rows, results, &lanes)
+			if got == room {
+				continue // there may be more due right now
+			}
+		}
+		// skip was taken with room: with no lane busy then, an empty claim means nothing is due.
+		// A lane that ended since has signalled laneDone, so the wait below returns at once.
+		if len(skip) == 0 && got == 0 {
+			// On Postgres a claim skips the rows another instance is claiming at that moment
+			// (SKIP LOCKED): if rows are still due and free, look again.
+			now := s.now()
+			if next, ok, err := s.Store.NextDue(ctx, now); err == nil && ok && !next.After(now) {
+				continue
+			}
+			break
+		}
+		// Wait for a lane to end (its guild may have more due) or room to free up.
+		select {
+		case <-p.laneDone:
+		case <-ctx.Done():
 		}
 	}
-	close(work)
-	wg.Wait()
+	lanes.Wait()
+	close(hbDone)
+	<-hbStopped
 	close(results)
 	c := <-done
 	return c.n, errors.Join(claimErr, c.err)
 }
 
+// startLanes hands claimed rows to one lane per guild, in due order (the claim returns them so).
+func (s *Scheduler) startLanes(ctx context.Context, p *pass, rows []storage.Reminder, results chan<- item, lanes *sync.WaitGroup) {
+	byGuild := map[string][]storage.Reminder{}
+	var order []string
+	p.mu.Lock()
+	for _, r := range rows {
+		if _, dup := p.held[r.ID]; dup {
+			continue // already in a lane: its lease ran out and this pass took it again
+		}
+		p.held[r.ID] = r
+		if _, ok := byGuild[r.GuildID]; !ok {
+			order = append(order, r.GuildID)
+		}
+		byGuild[r.GuildID] = append(byGuild[r.GuildID], r)
+	}
+	for _, g := range order {
+		p.busy[g] = true
+	}
+	p.mu.Unlock()
+	for _, g := range order {
+		lanes.Add(1)
+		go func(g string, rows []storage.Reminder) {
+			defer lanes.Done()
+			defer func() {
+				p.mu.Lock()
+				delete(p.busy, g)
+				p.mu.Unlock()
+				select {
+				case p.laneDone <- struct{}{}:
+				default:
+				}
+			}()
+			for i, r := range rows {
+				if ctx.Err() != nil {
+					// Stopping: what was claimed but not started goes back at once, not after the lease.
+					for _, rest := range rows[i:] {
+						results <- item{out: storage.Outcome{Reminder: rest, Status: mission.ReminderPending}}
+					}
+					return
+				}
+				results <- s.deliverSafe(ctx, p, r)
+			}
+		}(g, byGuild[g])
+	}
+}
+
+// heartbeat extends the leases of the rows the pass holds every Heartbeat until done closes.
+// It stops with ctx too: every attempt in flight then was started with at least
+// AttemptTimeout of lease left, so it ends inside its lease, and a stopping instance's
+// unfinished rows should go to another instance as soon as its lease runs out.
+func (s *Scheduler) heartbeat(ctx context.Context, p *pass, done <-chan struct{}) {
+	t := time.NewTicker(s.Heartbeat)
+	defer t.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		rows := p.heldRows()
+		if len(rows) == 0 {
+			continue
+		}
+		until := s.now().Add(s.Lease)
+		if _, err := s.Store.ExtendLeases(ctx, rows, until); err != nil {
+			if ctx.Err() == nil {
+				s.Log.Warn("reminder heartbeat failed", "rows", len(rows), "err", err)
+			}
+			continue
+		}
+		p.leaseEnd.Store(until.UnixNano())
+	}
+}
+
 // collect writes outcomes as they come, each time all that have arrived in one transaction, and
 // reports metrics. It returns how many rows it settled for good.
-func (s *Scheduler) collect(ctx context.Context, results <-chan item) (int, error) {
+func (s *Scheduler) collect(ctx context.Context, p *pass, results <-chan item) (int, error) {
 	n := 0
 	var errs []error
 	batch := make([]item, 0, s.Batch)
@@ -128,6 +268,17 @@ func (s *Scheduler) collect(ctx context.Context, results <-chan item) (int, erro
 		}
 		settled, err := s.settle(ctx, batch)
 		n += settled
+		// Recorded (or given up on): no longer the heartbeat's to extend, and room for the
+		// claim loop to take more.
+		p.mu.Lock()
+		for _, it := range batch {
+			delete(p.held, it.out.Reminder.ID)
+		}
+		p.mu.Unlock()
+		select {
+		case p.laneDone <- struct{}{}:
+		default:
+		}
 		if err != nil {
 			errs = append(errs, err)
 		}
@@ -299,7 +450,7 @@ func (s *Scheduler) deliver(ctx context.Context, p *pass, r storage.Reminder) it
 	}
 	msg.ChannelID = g.ChannelID
 	msg.Nonce = r.Nonce
-	return s.post(ctx, it, msg, late)
+	return s.post(ctx, p, it, msg, late)
 }
 
 // postpone gives a row back for a later try after a database error, without spending a post
@@ -312,36 +463,56 @@ func (s *Scheduler) postpone(it item, now time.Time, err error) item {
 	return it
 }
 
+// holdWait is the longest wait for a retry that a lane sits out holding its row (the
+// heartbeat keeps the lease): a channel's 429 asks for at most 5 s, and holding the row keeps
+// the guild's later posts behind it, in due order. A longer wait (a global limit, an outage)
+// gives the row back, leased until then, and frees the lane.
+const holdWait = 10 * time.Second
+
 // post sends msg, retrying what can be retried, and returns the outcome.
-func (s *Scheduler) post(ctx context.Context, it item, msg Message, late bool) item {
+func (s *Scheduler) post(ctx context.Context, p *pass, it item, msg Message, late bool) item {
 	r := it.out.Reminder
-	leaseUntil := s.now().Add(s.Lease)
-	if r.LeaseUntil != nil {
-		leaseUntil = *r.LeaseUntil
-	}
 	failures, limited := 0, 0
+	pacer, _ := s.Poster.(Pacer)
 	for {
 		if ctx.Err() != nil {
 			it.out.Status = mission.ReminderPending // stopping: released for another sender
 			return it
 		}
-		// An attempt must not outlive the lease, or another sender could post meanwhile.
-		if now := s.now(); leaseUntil.Sub(now) < s.AttemptTimeout+5*time.Second {
-			until := now.Add(s.Lease + s.AttemptTimeout)
+		// Wait out the channel's rate limit without taking a post slot, so that other
+		// channels' posts go meanwhile.
+		if pacer != nil {
+			if d := pacer.ReadyIn(msg.ChannelID); d > 0 && !sleep(ctx, d) {
+				it.out.Status = mission.ReminderPending
+				return it
+			}
+		}
+		select {
+		case p.slots <- struct{}{}:
+		case <-ctx.Done():
+			it.out.Status = mission.ReminderPending
+			return it
+		}
+		// An attempt must not outlive the lease, or another sender could post meanwhile. The
+		// heartbeat keeps the lease ahead; if it has fallen behind, extend this row's now.
+		if now := s.now(); p.leaseUntil(r, now).Sub(now) < s.AttemptTimeout {
+			until := now.Add(s.Lease)
 			if err := s.Store.ExtendLease(context.WithoutCancel(ctx), r, until); err != nil {
+				<-p.slots
 				if errors.Is(err, storage.ErrLeaseLost) {
 					it.skip = true
 					return it
 				}
 				return s.postpone(it, now, err)
 			}
-			leaseUntil = until
+			r.LeaseUntil = &until
 		}
 		// An attempt in flight is allowed to finish when the scheduler stops: abandoning it would
 		// leave unknown whether Discord posted the message.
 		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.AttemptTimeout)
 		id, err := s.Poster.Post(actx, msg)
 		cancel()
+		<-p.slots
 		if err == nil {
 			it.out.Status, it.out.MessageID, it.out.Late = mission.ReminderSent, id, late
 			it.lateness = s.now().Sub(r.DueAt)
@@ -369,8 +540,8 @@ func (s *Scheduler) post(ctx context.Context, it item, msg Message, late bool) i
 			it.out.Error = fmt.Sprintf("gave up after %d attempts: %s", failures+limited, describe(err, msg.ChannelID))
 			return it
 		}
-		if wait > s.Lease/2 {
-			// A long wait (a global rate limit) should not hold a worker: give the row back,
+		if wait > holdWait {
+			// A long wait (a global rate limit) should not hold the lane: give the row back,
 			// leased until then, and come back for it.
 			at := s.now().Add(wait)
 			s.wakeAt(at)
@@ -378,14 +549,22 @@ func (s *Scheduler) post(ctx context.Context, it item, msg Message, late bool) i
 			return it
 		}
 		s.Log.Debug("reminder post failed; retrying", "reminder", r.ID, "in", wait, "err", err)
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if !sleep(ctx, wait) {
 			it.out.Status, it.out.Error = mission.ReminderPending, describe(err, msg.ChannelID)
 			return it
-		case <-t.C:
 		}
+	}
+}
+
+// sleep waits d and reports true, or false as soon as ctx ends.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
 	}
 }
 

@@ -22,6 +22,14 @@ type Poster interface {
 	Post(ctx context.Context, m Message) (messageID string, err error)
 }
 
+// Pacer is implemented by a Poster that knows Discord's rate limits ahead of a post (from the
+// headers of earlier answers). ReadyIn is how long a post in the channel would wait on them
+// now; the dispatcher waits that long before taking one of its Workers slots, so that a channel
+// at its limit does not hold a slot other channels could post with.
+type Pacer interface {
+	ReadyIn(channelID string) time.Duration
+}
+
 // Message is one post in a guild's announcement channel.
 type Message struct {
 	ChannelID string

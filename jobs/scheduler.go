@@ -50,16 +50,24 @@ type Scheduler struct {
 	LateGrace time.Duration
 	// LateAfter: a post made later than this after its time is marked and labelled late.
 	LateAfter time.Duration
-	// Lease is how long a claim keeps other senders off a row. It is extended before each
-	// attempt that might outlive it, so it only bounds how long a crashed sender's rows wait
-	// (45 s by default: short enough that the retry's nonce still meets Discord's dedupe window
-	// and a post is not long late after a crash, long enough to cover one attempt and its record).
-	Lease time.Duration
-	// Batch is how many rows one claim takes; Workers how many posts run at once.
+	// Lease is how long a claim keeps other senders off a row. A heartbeat extends the leases
+	// of the rows a pass holds every Heartbeat (a quarter of the lease by default), so the
+	// lease only bounds how long a crashed sender's rows wait: 6 s by default, so that a killed
+	// instance's posts go out within 10 s of their time, well inside Discord's nonce window.
+	Lease     time.Duration
+	Heartbeat time.Duration
+	// Batch is how many rows a pass holds at most (about what the global rate limit lets an
+	// instance post within the lease); Workers how many posts are in flight at once.
 	Batch   int
 	Workers int
+	// ChannelBurst posts per ChannelWindow is a channel's rate limit (Discord: 5 per 5 s); a
+	// claim takes at most PerGuild() rows of one guild, what that limit lets it post within
+	// the lease.
+	ChannelBurst  int
+	ChannelWindow time.Duration
 	// MaxAttempts bounds the tries of one post (5xx, network errors, short 429s), each bounded by
-	// AttemptTimeout, with exponential backoff from BackoffBase up to BackoffMax, with jitter.
+	// AttemptTimeout (below the lease, so that an attempt started with that much lease left
+	// ends inside it), with exponential backoff from BackoffBase up to BackoffMax, with jitter.
 	MaxAttempts    int
 	AttemptTimeout time.Duration
 	BackoffBase    time.Duration
@@ -104,11 +112,13 @@ func New(store *storage.Store, poster Poster, log *slog.Logger) *Scheduler {
 const (
 	DefaultLateGrace      = 6 * time.Hour
 	DefaultLateAfter      = time.Minute
-	DefaultLease          = 45 * time.Second
-	DefaultBatch          = 100
+	DefaultLease          = 6 * time.Second
+	DefaultBatch          = 250
 	DefaultWorkers        = 8
+	DefaultChannelBurst   = 5
+	DefaultChannelWindow  = 5 * time.Second
 	DefaultMaxAttempts    = 5
-	DefaultAttemptTimeout = 15 * time.Second
+	DefaultAttemptTimeout = 4 * time.Second
 	DefaultBackoffBase    = time.Second
 	DefaultBackoffMax     = 30 * time.Second
 	DefaultRecheck        = time.Minute
@@ -139,10 +149,13 @@ func (s *Scheduler) init() {
 		setDefault(&s.LateGrace, DefaultLateGrace)
 		setDefault(&s.LateAfter, DefaultLateAfter)
 		setDefault(&s.Lease, DefaultLease)
+		setDefault(&s.Heartbeat, s.Lease/4)
 		setDefault(&s.Batch, DefaultBatch)
+		setDefault(&s.ChannelBurst, DefaultChannelBurst)
+		setDefault(&s.ChannelWindow, DefaultChannelWindow)
 		setDefault(&s.Workers, DefaultWorkers)
 		setDefault(&s.MaxAttempts, DefaultMaxAttempts)
-		setDefault(&s.AttemptTimeout, DefaultAttemptTimeout)
+		setDefault(&s.AttemptTimeout, min(DefaultAttemptTimeout, s.Lease*2/3))
 		setDefault(&s.BackoffBase, DefaultBackoffBase)
 		setDefault(&s.BackoffMax, DefaultBackoffMax)
 		setDefault(&s.Recheck, DefaultRecheck)

@@ -1,9 +1,11 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -27,30 +29,76 @@ var ErrLeaseLost = errors.New("reminder lease lost")
 const claimableSQL = `status = ? AND due_at <= ? AND (lease_until IS NULL OR lease_until <= ?)`
 
 // ClaimDue leases up to limit due reminders to owner until now+lease, oldest due first, and
-// returns them with Attempts counting this claim. Two senders never receive the same row while
-// its lease runs: Postgres skips rows another transaction is claiming (FOR UPDATE SKIP LOCKED),
-// and SQLite runs one writer at a time, so its conditional update re-checks the lease inside
-// the same statement. owner should be unique per claim (the scheduler adds a sequence number),
-// since the Mark* functions check it.
+// returns them with Attempts counting this claim. It is ClaimDueFor without a per-guild cap.
 func (s *Store) ClaimDue(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]Reminder, error) {
+	return s.ClaimDueFor(ctx, owner, now, lease, ClaimLimits{Limit: limit})
+}
+
+// ClaimLimits bounds one claim to what the sender can post before its lease ends.
+type ClaimLimits struct {
+	// Limit is how many rows the claim takes in all (at least 1).
+	Limit int
+	// PerGuild caps the rows of one guild, 0 for no cap. A guild posts in one channel, and a
+	// channel takes 5 messages per 5 s: a claim of 100 rows for one channel would hold rows for
+	// 100 s that another sender could be posting elsewhere meanwhile.
+	PerGuild int
+	// SkipGuilds are guilds the sender is still posting for: their next rows wait for that to
+	// end, so that one guild's posts leave in due order and within the cap.
+	SkipGuilds []string
+}
+
+// candidateFactor is how many due rows, per row wanted, a capped claim looks at: a backlog of
+// one guild must not hide the other guilds' due rows behind it, and the window function must
+// not rank every due row.
+const candidateFactor = 4
+
+// ClaimDueFor leases due reminders to owner until now+lease, oldest due first, at most
+// lim.Limit of them and at most lim.PerGuild of one guild, none of lim.SkipGuilds. It returns
+// them in due order with Attempts counting this claim. Two senders never receive the same row
+// while its lease runs: Postgres skips rows another transaction is claiming (FOR UPDATE SKIP
+// LOCKED), and SQLite runs one writer at a time, so its conditional update re-checks the lease
+// inside the same statement. owner should be unique per claim (the scheduler adds a sequence
+// number), since the Mark* functions check it.
+func (s *Store) ClaimDueFor(ctx context.Context, owner string, now time.Time, lease time.Duration, lim ClaimLimits) ([]Reminder, error) {
 	if owner == "" {
 		return nil, fmt.Errorf("claim reminders: empty owner")
 	}
-	if limit <= 0 {
-		limit = 1
-	}
+	limit := max(lim.Limit, 1)
 	now = utc(now)
 	until := utc(now.Add(lease))
+	where, whereArgs := claimableSQL, []any{mission.ReminderPending, now, now}
+	if len(lim.SkipGuilds) > 0 {
+		where += ` AND guild_id NOT IN ?`
+		whereArgs = append(whereArgs, lim.SkipGuilds)
+	}
+	// pick selects the ids to claim, as a subquery, with its arguments.
+	pick := `SELECT id FROM reminders WHERE ` + where + ` ORDER BY due_at, id LIMIT ?`
+	pickArgs := append(append([]any{}, whereArgs...), limit)
+	lock := ""
+	if s.dialect == DriverPostgres {
+		lock = ` FOR UPDATE SKIP LOCKED`
+	}
+	if lim.PerGuild > 0 {
+		// Rank the first candidates within their guild and keep the first PerGuild of each.
+		// Postgres locks the candidates (FOR UPDATE cannot sit beside a window function).
+		pick = `SELECT id FROM (SELECT r.id, r.due_at, ROW_NUMBER() OVER (PARTITION BY r.guild_id ORDER BY r.due_at, r.id) AS n
+				FROM reminders r WHERE r.id IN (SELECT id FROM reminders WHERE ` + where + ` ORDER BY due_at, id LIMIT ?` + lock + `)) ranked
+			WHERE n <= ? ORDER BY due_at, id LIMIT ?`
+		pickArgs = append(append([]any{}, whereArgs...), limit*candidateFactor, lim.PerGuild, limit)
+	} else {
+		pick += lock
+	}
 	var sql string
+	var args []any
 	switch s.dialect {
 	case DriverPostgres:
 		// The locking SELECT sits in a MATERIALIZED CTE (Postgres 12+) so that it runs exactly
 		// once: as a plain IN subquery the planner may re-run it and lock more than limit rows.
-		sql = `WITH due AS MATERIALIZED (SELECT id FROM reminders WHERE ` + claimableSQL + `
-				ORDER BY due_at, id LIMIT ? FOR UPDATE SKIP LOCKED)
+		sql = `WITH due AS MATERIALIZED (` + pick + `)
 			UPDATE reminders SET lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
 			FROM due WHERE reminders.id = due.id
 			RETURNING reminders.*`
+		args = append(pickArgs, owner, until, now)
 	default:
 		// One statement runs under SQLite's write lock, so the subquery and the update see the
 		// same rows. The outer WHERE re-checks the condition anyway, cheaply: the unary + keeps
@@ -58,14 +106,10 @@ func (s *Store) ClaimDue(ctx context.Context, owner string, now time.Time, lease
 		// instead of looking the few claimed ids up by rowid (which made a claim among
 		// 300,000 due rows take 40 ms instead of well under one).
 		sql = `UPDATE reminders SET lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
-			WHERE id IN (SELECT id FROM reminders WHERE ` + claimableSQL + `
-				ORDER BY due_at, id LIMIT ?)
+			WHERE id IN (` + pick + `)
 			AND +status = ? AND +due_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
 			RETURNING *`
-	}
-	args := []any{owner, until, now, mission.ReminderPending, now, now, limit, mission.ReminderPending, now, now}
-	if s.dialect == DriverPostgres {
-		args = []any{mission.ReminderPending, now, now, limit, owner, until, now}
+		args = append(append([]any{owner, until, now}, pickArgs...), mission.ReminderPending, now, now)
 	}
 	var out []Reminder
 	if err := s.db.WithContext(ctx).Raw(sql, args...).Scan(&out).Error; err != nil {
@@ -105,6 +149,10 @@ func (s *Store) Settle(ctx context.Context, outs []Outcome) (lost []int64, err e
 	if len(outs) == 0 {
 		return nil, nil
 	}
+	// Rows are written in id order, so that two transactions settling overlapping rows (a
+	// sender that lost a lease and the one that took it) lock them in the same order.
+	outs = slices.Clone(outs)
+	slices.SortFunc(outs, func(a, b Outcome) int { return cmp.Compare(a.Reminder.ID, b.Reminder.ID) })
 	err = s.tx(ctx, func(tx *gorm.DB) error {
 		lost = lost[:0]
 		now := s.now()
@@ -177,6 +225,46 @@ func (s *Store) ExtendLease(ctx context.Context, r Reminder, until time.Time) er
 		return fmt.Errorf("extend lease of reminder #%d: %w", r.ID, ErrLeaseLost)
 	}
 	return nil
+}
+
+// ExtendLeases is the sender's heartbeat: it moves the end of the caller's leases on rs to
+// until in one statement, so that a short lease (a crashed sender's rows wait only that long)
+// still covers rows that wait for a channel's rate limit or a slow answer. Rows the caller no
+// longer holds (settled, or re-claimed by another sender after the lease ran out) are left
+// alone; it returns how many leases it extended.
+func (s *Store) ExtendLeases(ctx context.Context, rs []Reminder, until time.Time) (int64, error) {
+	var n int64
+	const chunk = 500 // well inside every driver's limit on bound parameters
+	for len(rs) > 0 {
+		part := rs[:min(chunk, len(rs))]
+		rs = rs[len(part):]
+		ids := make([]int64, len(part))
+		owners := make([]string, 0, 1)
+		for i, r := range part {
+			ids[i] = r.ID
+			if !slices.Contains(owners, r.LeaseOwner) {
+				owners = append(owners, r.LeaseOwner)
+			}
+		}
+		// id and owner are checked as two lists: the owners are all this sender's claims, so a
+		// pair across them is still the sender's own lease.
+		q := s.db.WithContext(ctx).Model(&Reminder{})
+		held := "id IN ? AND lease_owner IN ? AND lease_until IS NOT NULL AND status = ?"
+		if s.dialect == DriverPostgres {
+			// A row being settled at this moment is skipped rather than waited for: the
+			// heartbeat's one statement and a Settle transaction lock rows in different
+			// orders, and waiting would deadlock them. The settled row needs no lease.
+			q = q.Where("id IN (SELECT id FROM reminders WHERE "+held+" FOR UPDATE SKIP LOCKED)", ids, owners, mission.ReminderPending)
+		} else {
+			q = q.Where(held, ids, owners, mission.ReminderPending)
+		}
+		res := q.Updates(map[string]any{"lease_until": utc(until), "updated_at": s.now()})
+		if res.Error != nil {
+			return n, fmt.Errorf("extend %d reminder leases: %w", len(part), res.Error)
+		}
+		n += res.RowsAffected
+	}
+	return n, nil
 }
 
 // MarkSent records that r was posted as message messageID; late says it was posted after its time.
