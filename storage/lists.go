@@ -46,12 +46,40 @@ type listOrder struct {
 // reversed backwards. The cursor compares as a row value, which both SQLite and Postgres read
 // as a range of the (…, column, id) index.
 func (o listOrder) seek(q *gorm.DB, k Seek) *gorm.DB {
+	return o.seekWithin(q, k, time.Time{}, time.Time{})
+}
+
+// seekWithin is seek within the column's range [since, until) (zero: unbounded). The cursor
+// bounds the column on one side too, and of two bounds on one side a database uses one for the
+// index range and checks the other row by row, which can scan the whole range for nothing: so
+// only the tighter of the two is written.
+func (o listOrder) seekWithin(q *gorm.DB, k Seek, since, until time.Time) *gorm.DB {
 	desc := o.desc != k.Backward
 	op, dir := ">", "ASC"
 	if desc {
 		op, dir = "<", "DESC"
 	}
-	if k.From != nil {
+	cursor := k.From != nil
+	if cursor && o.column != "" {
+		at := utc(k.From.At)
+		switch {
+		case desc && !until.IsZero() && !until.After(at):
+			cursor = false // every row before until is before the cursor
+		case desc:
+			until = time.Time{} // the cursor is the tighter upper bound
+		case !since.IsZero() && since.After(at):
+			cursor = false // every row from since on is after the cursor
+		default:
+			since = time.Time{}
+		}
+	}
+	if !since.IsZero() {
+		q = q.Where(o.column+" >= ?", utc(since))
+	}
+	if !until.IsZero() {
+		q = q.Where(o.column+" < ?", utc(until))
+	}
+	if cursor {
 		if o.column == "" {
 			q = q.Where("id "+op+" ?", k.From.ID)
 		} else {
@@ -190,8 +218,10 @@ func ArrivalCursor(a Arrival) Cursor { return Cursor{At: a.ArrivedAt, ID: a.ID} 
 // PageArrivals returns one page of the guild's arrivals matching f (its Limit and Offset aside),
 // newest first, read by k.
 func (s *Store) PageArrivals(ctx context.Context, guildID string, f ArrivalFilter, k Seek) ([]Arrival, error) {
+	since, until := f.Since, f.Until
+	f.Since, f.Until = time.Time{}, time.Time{}
 	var out []Arrival
-	if err := arrivalOrder.seek(s.arrivalQuery(ctx, guildID, f), k).Find(&out).Error; err != nil {
+	if err := arrivalOrder.seekWithin(s.arrivalQuery(ctx, guildID, f), k, since, until).Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("page arrivals: %w", err)
 	}
 	if k.Backward {

@@ -132,6 +132,18 @@ func TestPagedListsMatchWholeReads(t *testing.T) {
 				fw, bw := walkPages(t, "arrivals", limit, func(k storage.Seek) ([]storage.Arrival, error) { return s.PageArrivals(ctx, "A", f, k) }, storage.ArrivalCursor, arrivalID)
 				samePages(t, fmt.Sprintf("PageArrivals(A, %+v, limit %d)", f, limit), fw, bw, want)
 			}
+			// Cursors outside the filter's range, beyond either end: the whole list, either way.
+			future, past := storage.Cursor{At: base.Add(1000 * time.Hour), ID: 1 << 40}, storage.Cursor{At: base.Add(-1000 * time.Hour)}
+			for _, k := range []storage.Seek{{From: &future, Limit: 100}, {From: &past, Backward: true, Limit: 100}} {
+				rows, err := s.PageArrivals(ctx, "A", f, k)
+				var got []int64
+				for _, a := range rows {
+					got = append(got, a.ID)
+				}
+				if err != nil || !slices.Equal(got, want) {
+					t.Errorf("PageArrivals(A, %+v, from %v backward %v) = %v, %v; want %v", f, k.From.At, k.Backward, got, err, want)
+				}
+			}
 			for _, atMost := range []int64{0, 3, total, total + 5} {
 				want := total
 				if atMost > 0 {
