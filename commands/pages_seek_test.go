@@ -15,7 +15,8 @@ import (
 
 // memoryList is a keyset-paged list in memory, in ID order, that counts its reads.
 type memoryList struct {
-	lines []string // record i has ID i+1
+	lines []string // record i has ID base+i+1
+	base  int64
 	reads int
 }
 
@@ -23,7 +24,7 @@ func (m *memoryList) read(k storage.Seek) ([]listRow, error) {
 	m.reads++
 	lo, hi := 0, len(m.lines) // the records beyond the cursor, in reading order
 	if k.From != nil {
-		c := int(min(max(k.From.ID, 0), int64(len(m.lines)+1)))
+		c := int(min(max(k.From.ID-m.base, 0), int64(len(m.lines)+1)))
 		if k.Backward {
 			hi = max(0, c-1)
 		} else {
@@ -37,7 +38,7 @@ func (m *memoryList) read(k storage.Seek) ([]listRow, error) {
 	}
 	var out []listRow
 	for i := lo; i < hi; i++ {
-		out = append(out, listRow{storage.Cursor{ID: int64(i + 1)}, m.lines[i]})
+		out = append(out, listRow{storage.Cursor{ID: m.base + int64(i+1)}, m.lines[i]})
 	}
 	return out, nil
 }
@@ -162,6 +163,8 @@ func TestSeekPageOfClamps(t *testing.T) {
 		{seekKey{mode: seekBefore, cursor: storage.Cursor{ID: 21}, page: 1, part: 1}, seekKey{mode: seekBefore, cursor: storage.Cursor{ID: 21}, page: 1, part: 1}, 11, true, true},
 		{seekKey{mode: seekBefore, cursor: storage.Cursor{ID: 8}, page: 4}, seekKey{mode: seekFirst}, 1, false, true},
 		{seekKey{mode: seekLast, page: 0}, seekKey{mode: seekLast, page: 2}, 21, true, false},
+		{after(10, 7, 0), after(10, 1, 0), 11, true, true}, // a page number the list cannot have
+		{seekKey{mode: seekBefore, cursor: storage.Cursor{ID: 40}, page: 5}, seekKey{mode: seekBefore, cursor: storage.Cursor{ID: 40}, page: 2}, 16, true, false},
 	}
 	for _, tt := range tests {
 		v, err := seekPageOf(tt.in, discordtext.MaxDescription, m.read, m.count)
@@ -169,6 +172,11 @@ func TestSeekPageOfClamps(t *testing.T) {
 			t.Errorf("seekPageOf(%v) = key %v, first #%d, prev %v, next %v, %v; want %v, #%d, %v, %v", tt.in, v.key, v.first.ID, v.hasPrev, v.hasNext, err,
 				tt.want, tt.first, tt.prev, tt.nx)
 		}
+	}
+	// After a cursor that precedes every record (its own deleted): the first page, numbered so.
+	shifted := &memoryList{lines: m.lines, base: 10}
+	if v, _ := seekPageOf(after(5, 3, 0), discordtext.MaxDescription, shifted.read, shifted.count); v.key.page != 0 || v.hasPrev || !v.hasNext || v.first.ID != 11 {
+		t.Errorf("seekPageOf(after a cursor before the list) = key %v, first #%d, prev %v, next %v; want page 0 from #11, no previous", v.key, v.first.ID, v.hasPrev, v.hasNext)
 	}
 	empty := &memoryList{}
 	if v, _ := seekPageOf(after(4, 4, 4), discordtext.MaxDescription, empty.read, empty.count); v.key != (seekKey{mode: seekFirst}) || v.hasPrev || v.hasNext || len(v.lines) != 0 {
@@ -216,6 +224,36 @@ func TestParseSeek(t *testing.T) {
 		}
 		if !tt.ok && mission.KindOf(err) != mission.EInvalid {
 			t.Errorf("parseSeek(%q) = %v, %v; want an invalid-input error", tt.in, got, err)
+		}
+	}
+}
+
+// TestSeekLabels numbers a counted list's pages "Page 3 of 5" and a longer one's "Page 3", with
+// a total of "more than 1,000", in every language's words.
+func TestSeekLabels(t *testing.T) {
+	counted := &memoryList{lines: make([]string, 45)}
+	long := &memoryList{lines: make([]string, countBound+1)}
+	for _, m := range []*memoryList{counted, long} {
+		for i := range m.lines {
+			m.lines[i] = fmt.Sprintf("#%d", i+1)
+		}
+	}
+	key := seekKey{mode: seekAfter, cursor: storage.Cursor{ID: 20}, page: 2}
+	tests := []struct {
+		m              *memoryList
+		button, footer string
+	}{
+		{counted, "Page 3/5", "Page 3 of 5 · 45 in all"},
+		{long, "Page 3", "Page 3 · more than 1,000 in all"},
+	}
+	for _, tt := range tests {
+		v, err := seekPageOf(key, discordtext.MaxDescription, tt.m.read, tt.m.count)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := seekEmbed("en", "List", v, "empty")
+		if got := v.label("en", true); got != tt.button || e.Footer == nil || e.Footer.Text != tt.footer {
+			t.Errorf("%d records: button %q, footer %+v; want %q, %q", len(tt.m.lines), got, e.Footer, tt.button, tt.footer)
 		}
 	}
 }

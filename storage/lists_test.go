@@ -115,6 +115,13 @@ func TestPagedListsMatchWholeReads(t *testing.T) {
 			}
 		}
 
+		for i := range 4 { // guild B's flights, reminders and audit entries, among A's
+			if _, err := s.ScheduleFlight(ctx, actorIn("B"), storage.Flight{ETA: base.Add(time.Duration(i+1) * time.Hour),
+				Manifest: []storage.ManifestLine{line("KE", 2, mission.RoleMilitary)}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+
 		arrivalID := func(a storage.Arrival) int64 { return a.ID }
 		for _, f := range []storage.ArrivalFilter{{}, {Country: "GT"}, {Since: base.Add(-20 * time.Hour)}, {Since: base.Add(-20 * time.Hour), Until: base.Add(-5 * time.Hour), Country: "KE"}} {
 			whole, total, err := s.FindArrivals(ctx, "A", f)
