@@ -24,8 +24,8 @@ import (
 // reaches into the next page, which is what keeps page k independent of the sizes of the pages
 // before it. So the same records always give the same pages and parts, every record is on
 // exactly one part of one page, and a button's custom_id carries only the page and part ("3",
-// or "3.1" for a second part) and the list's filter — a later keyset cursor can take the page
-// number's place.
+// or "3.1" for a second part) and the list's filter. Lists held in memory (/pledge list, /forces)
+// are paged so; the lists read from the history are paged by key (seekPageOf, below).
 
 // pageSize is the number of records on one page of a list.
 const pageSize = 10
