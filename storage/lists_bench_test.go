@@ -43,7 +43,8 @@ func populateLists(tb testing.TB, s *storage.Store, guild string, size int) {
 	tb.Helper()
 	now := s.Now().UTC()
 	at := func(i, n int) time.Time { // spread over two years, oldest first
-		return now.Add(-730 * 24 * time.Hour).Add(time.Duration(int64(i) * int64(730*24*time.Hour) / int64(n)))
+		span := 730 * 24 * time.Hour
+		return now.Add(-span).Add(time.Duration(float64(span) * float64(i) / float64(n)))
 	}
 	// Counted before the bulk transaction takes SQLite's one connection.
 	var have int64
