@@ -38,10 +38,10 @@ func arrivalsCommand(d Deps) *bot.Command {
 			if !f.Since.IsZero() && !f.Until.IsZero() && !f.Until.After(f.Since) {
 				return nil, mission.Refuse(mission.EInvalid, "cmd.arrivals.until_before_since").WithExample("cmd.arrivals.example")
 			}
-			return arrivalsPage(ctx, d, req, f, pageKey{})
+			return arrivalsPage(ctx, d, req, f, seekKey{mode: seekFirst})
 		},
 		Component: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-			page, state, err := parsePage(req.CustomID)
+			page, state, err := parseSeek(req.CustomID)
 			if err != nil {
 				return nil, err
 			}
@@ -80,17 +80,18 @@ func unixOf(t time.Time) int64 {
 	return t.Unix()
 }
 
-func arrivalsPage(ctx context.Context, d Deps, req *bot.Request, f storage.ArrivalFilter, page pageKey) (*bot.Reply, error) {
+func arrivalsPage(ctx context.Context, d Deps, req *bot.Request, f storage.ArrivalFilter, page seekKey) (*bot.Reply, error) {
 	lang := langOf(req)
-	v, err := pageOf(page, discordtext.MaxDescription, func(offset, limit int) ([]string, int64, error) {
-		f.Offset, f.Limit = offset, limit
-		list, total, err := d.Store.FindArrivals(ctx, req.GuildID, f)
-		lines := make([]string, 0, len(list))
+	read := func(k storage.Seek) ([]listRow, error) {
+		list, err := d.Store.PageArrivals(ctx, req.GuildID, f, k)
+		rows := make([]listRow, 0, len(list))
 		for _, a := range list {
-			lines = append(lines, fmt.Sprintf("**#%d** %s", a.ID, arrivalText(lang, a)))
+			rows = append(rows, listRow{storage.ArrivalCursor(a), fmt.Sprintf("**#%d** %s", a.ID, arrivalText(lang, a))})
 		}
-		return lines, total, err
-	})
+		return rows, err
+	}
+	count := func(atMost int64) (int64, error) { return d.Store.CountArrivals(ctx, req.GuildID, f, atMost) }
+	v, err := seekPageOf(page, discordtext.MaxDescription, read, count)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +101,7 @@ func arrivalsPage(ctx context.Context, d Deps, req *bot.Request, f storage.Arriv
 	}
 	state := fmt.Sprintf("%s:%d:%d", f.Country, unixOf(f.Since), unixOf(f.Until))
 	return &bot.Reply{
-		Embeds:     []*discordgo.MessageEmbed{listEmbed(lang, title, v, locale.T(lang, "cmd.arrivals.empty"))},
-		Components: pager(lang, "arrivals", v, state),
+		Embeds:     []*discordgo.MessageEmbed{seekEmbed(lang, title, v, locale.T(lang, "cmd.arrivals.empty"))},
+		Components: seekPager(lang, "arrivals", v, state),
 	}, nil
 }

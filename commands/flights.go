@@ -30,10 +30,10 @@ func flightsCommand(d Deps) *bot.Command {
 			if !slices.Contains(flightSelections, sel) {
 				return nil, mission.Refuse(mission.EInvalid, "cmd.flights.unknown_status", "Status", fmt.Sprintf("%q", sel)).WithExample("cmd.flights.example")
 			}
-			return flightsPage(ctx, d, req, sel, pageKey{})
+			return flightsPage(ctx, d, req, sel, seekKey{mode: seekFirst})
 		},
 		Component: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-			page, sel, err := parsePage(req.CustomID)
+			page, sel, err := parseSeek(req.CustomID)
 			if err != nil {
 				return nil, err
 			}
@@ -45,26 +45,29 @@ func flightsCommand(d Deps) *bot.Command {
 	}}}
 }
 
-func flightsPage(ctx context.Context, d Deps, req *bot.Request, sel string, page pageKey) (*bot.Reply, error) {
+func flightsPage(ctx context.Context, d Deps, req *bot.Request, sel string, page seekKey) (*bot.Reply, error) {
 	lang := langOf(req)
-	v, err := pageOf(page, discordtext.MaxDescription, func(offset, limit int) ([]string, int64, error) {
-		list, total, err := d.Store.FindFlights(ctx, req.GuildID, storage.FlightFilter{Status: sel, Limit: limit, Offset: offset})
-		var lines []string
+	filter := storage.FlightFilter{Status: sel}
+	read := func(k storage.Seek) ([]listRow, error) {
+		list, err := d.Store.PageFlights(ctx, req.GuildID, filter, k)
+		var rows []listRow
 		for _, f := range list {
 			line := statusIcon(lang, f.Status) + " " + render.FlightLine(lang, f)
 			if f.Open() && f.ETA.Before(req.Now) {
 				line += " · ⚠️ " + locale.T(lang, "cmd.flights.eta_passed")
 			}
-			lines = append(lines, line)
+			rows = append(rows, listRow{storage.FlightCursor(f), line})
 		}
-		return lines, total, err
-	})
+		return rows, err
+	}
+	count := func(atMost int64) (int64, error) { return d.Store.CountFlights(ctx, req.GuildID, filter, atMost) }
+	v, err := seekPageOf(page, discordtext.MaxDescription, read, count)
 	if err != nil {
 		return nil, err
 	}
 	return &bot.Reply{
-		Embeds: []*discordgo.MessageEmbed{listEmbed(lang, locale.T(lang, "cmd.flights.title", "Status", locale.T(lang, bot.ChoiceKey("status", sel))), v,
+		Embeds: []*discordgo.MessageEmbed{seekEmbed(lang, locale.T(lang, "cmd.flights.title", "Status", locale.T(lang, bot.ChoiceKey("status", sel))), v,
 			locale.T(lang, "cmd.flights.empty."+sel))},
-		Components: pager(lang, "flights", v, sel),
+		Components: seekPager(lang, "flights", v, sel),
 	}, nil
 }

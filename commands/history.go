@@ -43,10 +43,10 @@ func historyCommand(d Deps) *bot.Command {
 			if hasID && id < 1 {
 				return nil, mission.Refuse(mission.EInvalid, "cmd.opt.positive_id", "Option", "id", "Value", id).WithExample("cmd.history.example")
 			}
-			return historyPage(ctx, d, req, kind, id, pageKey{})
+			return historyPage(ctx, d, req, kind, id, seekKey{mode: seekFirst})
 		},
 		Component: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-			page, state, err := parsePage(req.CustomID)
+			page, state, err := parseSeek(req.CustomID)
 			if err != nil {
 				return nil, err
 			}
@@ -60,17 +60,12 @@ func historyCommand(d Deps) *bot.Command {
 	}}}
 }
 
-func historyPage(ctx context.Context, d Deps, req *bot.Request, kind mission.RecordKind, id int64, page pageKey) (*bot.Reply, error) {
+func historyPage(ctx context.Context, d Deps, req *bot.Request, kind mission.RecordKind, id int64, page seekKey) (*bot.Reply, error) {
 	lang := langOf(req)
-	v, err := pageOf(page, discordtext.MaxDescription, func(offset, limit int) ([]string, int64, error) {
-		f := storage.AuditFilter{Kind: kind, RecordID: id}
-		total, err := d.Store.CountAudit(ctx, req.GuildID, f)
-		if err != nil {
-			return nil, 0, err
-		}
-		f.Offset, f.Limit = offset, limit
-		entries, err := d.Store.FindAudit(ctx, req.GuildID, f)
-		var lines []string
+	f := storage.AuditFilter{Kind: kind, RecordID: id}
+	read := func(k storage.Seek) ([]listRow, error) {
+		entries, err := d.Store.PageAudit(ctx, req.GuildID, f, k)
+		var rows []listRow
 		for _, e := range entries {
 			rec := locale.T(lang, bot.ChoiceKey("kind", string(e.Kind)))
 			if e.RecordID != 0 {
@@ -80,11 +75,13 @@ func historyPage(ctx context.Context, d Deps, req *bot.Request, kind mission.Rec
 			if cmd == "" {
 				cmd = "—"
 			}
-			lines = append(lines, fmt.Sprintf("%s · **%s** %s · %s · `%s`", shortStamp(e.At), rec,
-				locale.T(lang, "cmd.history.action."+string(e.Action)), user(lang, e.UserID), cmd))
+			rows = append(rows, listRow{storage.AuditCursor(e), fmt.Sprintf("%s · **%s** %s · %s · `%s`", shortStamp(e.At), rec,
+				locale.T(lang, "cmd.history.action."+string(e.Action)), user(lang, e.UserID), cmd)})
 		}
-		return lines, total, err
-	})
+		return rows, err
+	}
+	count := func(atMost int64) (int64, error) { return d.Store.CountAudit(ctx, req.GuildID, f, atMost) }
+	v, err := seekPageOf(page, discordtext.MaxDescription, read, count)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +93,7 @@ func historyPage(ctx context.Context, d Deps, req *bot.Request, kind mission.Rec
 		}
 	}
 	return &bot.Reply{
-		Embeds:     []*discordgo.MessageEmbed{listEmbed(lang, title, v, locale.T(lang, "cmd.history.empty"))},
-		Components: pager(lang, "history", v, fmt.Sprintf("%s:%d", kind, id)),
+		Embeds:     []*discordgo.MessageEmbed{seekEmbed(lang, title, v, locale.T(lang, "cmd.history.empty"))},
+		Components: seekPager(lang, "history", v, fmt.Sprintf("%s:%d", kind, id)),
 	}, nil
 }

@@ -231,32 +231,58 @@ func countryCodes(t *testing.T, n int) []string {
 }
 
 // TestForgedPageButtons presses page buttons that Liaison never made: a page that overflows int
-// or is negative is refused to the clicker alone, and the list stays; a page past the last shows
-// the last.
+// or is negative, or a cursor that does not parse, is refused to the clicker alone, and the list
+// stays; a page past the last shows the last; a cursor that names another guild's records still
+// lists only the clicker's guild.
 func TestForgedPageButtons(t *testing.T) {
 	h := newHarness(t, "sqlite")
 	for range 23 {
 		h.run("/arrival log country:GT personnel:1")
 	}
-	lists := []string{"arrivals:%s::0:0", "flights:%s:upcoming", "history:%s::0", "pledge list:%s:", "reminders list:%s:", "forces:%s:"}
-	for _, list := range lists {
-		for _, page := range []string{"99999999999999999999", "-1", "1.-1", "0.99999999999999999999", "x", ""} {
-			id := fmt.Sprintf(list, page)
-			resp := h.press(id)
-			if resp.Type != discordgo.InteractionResponseChannelMessageWithSource || resp.Data.Flags&discordgo.MessageFlagsEphemeral == 0 ||
-				!strings.HasPrefix(resp.Data.Content, "❌") || strings.Contains(resp.Data.Content, "Something went wrong") {
-				t.Errorf("%q: answer type %d, flags %d, %q; want an ephemeral refusal", id, resp.Type, resp.Data.Flags, resp.Data.Content)
-			}
+	for range 5 { // another guild's arrivals, newer than all of guild 100's
+		h.call(command("200", discordgo.PermissionManageGuild, nil, "arrival", sub("log", opt("country", "KE"), opt("personnel", 1.0))))
+	}
+	refused := func(id string) {
+		t.Helper()
+		resp := h.press(id)
+		if resp.Type != discordgo.InteractionResponseChannelMessageWithSource || resp.Data.Flags&discordgo.MessageFlagsEphemeral == 0 ||
+			!strings.HasPrefix(resp.Data.Content, "❌") || strings.Contains(resp.Data.Content, "Something went wrong") {
+			t.Errorf("%q: answer type %d, flags %d, %q; want an ephemeral refusal", id, resp.Type, resp.Data.Flags, resp.Data.Content)
 		}
 	}
-	for _, id := range []string{"arrivals:5::0:0", "arrivals:9223372036854775807::0:0", "arrivals:2.7::0:0"} {
+	bad := []string{"99999999999999999999", "-1", "1.-1", "0.99999999999999999999", "x", ""}
+	for _, list := range []string{"pledge list:%s:", "forces:%s:"} {
+		for _, page := range bad {
+			refused(fmt.Sprintf(list, page))
+		}
+	}
+	for _, list := range []string{"arrivals:%s::0:0", "flights:%s:upcoming", "history:%s::0", "reminders list:%s:"} {
+		for _, page := range append(bad, "f-1.0", "f0.-1", "f99999999999.0", "a0.0.1", "a0.0.1.0", "b0.0.!.1", "a0.0.1.zzzzzzzzzzzzzzzzzz", "q0.0") {
+			refused(fmt.Sprintf(list, page))
+		}
+	}
+	// Arrivals are newest first: after a cursor at 1970 there is nothing, so the last page shows.
+	for _, id := range []string{"arrivals:a5.0.1.1::0:0", "arrivals:a2.7.1.1::0:0", "arrivals:l0.0::0:0"} {
 		resp := h.press(id)
 		if resp.Type != discordgo.InteractionResponseUpdateMessage || !strings.Contains(resp.Data.Embeds[0].Footer.Text, "Page 3 of 3") ||
 			!strings.Contains(resp.Data.Embeds[0].Description, "**#1**") {
 			t.Errorf("%q: type %d, %+v; want the last page", id, resp.Type, resp.Data.Embeds)
 		}
 	}
-	if resp := h.press("arrivals:1::0:x"); !strings.HasPrefix(resp.Data.Content, "❌") {
+	// Before a cursor far in the future with an ID above every guild's: guild 100's newest ten.
+	resp := h.press("arrivals:b4.0.zzzzzzzzzzzz.zzzzzz::0:0")
+	if resp.Type != discordgo.InteractionResponseUpdateMessage || !strings.Contains(resp.Data.Embeds[0].Footer.Text, "Page 1 of 3") {
+		t.Fatalf("a cursor past every record: type %d, %+v; want the first page", resp.Type, resp.Data.Embeds)
+	}
+	listed := matches(regexp.MustCompile(`\*\*#(\d+)\*\*`), []string{resp.Data.Embeds[0].Description})[0]
+	if want := []string{"23", "22", "21", "20", "19", "18", "17", "16", "15", "14"}; strings.Join(listed, " ") != strings.Join(want, " ") {
+		t.Errorf("a cursor past every record lists %v, want guild 100's newest %v", listed, want)
+	}
+	// A button of the offset pager, posted before lists were paged by key, opens the first page.
+	if resp := h.press("arrivals:2::0:0"); resp.Type != discordgo.InteractionResponseUpdateMessage || !strings.Contains(resp.Data.Embeds[0].Footer.Text, "Page 1 of 3") {
+		t.Errorf("an offset pager's button: type %d, %+v; want the first page", resp.Type, resp.Data.Embeds)
+	}
+	if resp := h.press("arrivals:f0.0::0:x"); !strings.HasPrefix(resp.Data.Content, "❌") {
 		t.Errorf("a forged arrivals filter: %q, want a refusal", resp.Data.Content)
 	}
 }

@@ -28,10 +28,10 @@ func remindersCommand(d Deps) *bot.Command {
 				Run:     func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { return setOffsets(ctx, d, req) }},
 			{Name: "list", Description: "desc.reminders.list", Access: bot.Everyone,
 				Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-					return remindersPage(ctx, d, req, pageKey{})
+					return remindersPage(ctx, d, req, seekKey{mode: seekFirst})
 				},
 				Component: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
-					page, _, err := parsePage(req.CustomID)
+					page, _, err := parseSeek(req.CustomID)
 					if err != nil {
 						return nil, err
 					}
@@ -62,27 +62,31 @@ func noChannel(lang render.Lang) string {
 	return "\n\n⚠️ " + locale.T(lang, "cmd.reminders.no_channel")
 }
 
-func remindersPage(ctx context.Context, d Deps, req *bot.Request, page pageKey) (*bot.Reply, error) {
+func remindersPage(ctx context.Context, d Deps, req *bot.Request, page seekKey) (*bot.Reply, error) {
 	// The warning's room is kept whether or not it is shown, so that setting the channel does
 	// not move records from page to page.
 	lang := langOf(req)
 	room := discordtext.MaxDescription - utf8.RuneCountInString(noChannel(lang))
-	v, err := pageOf(page, room, func(offset, limit int) ([]string, int64, error) {
-		list, total, err := d.Store.FindReminders(ctx, req.GuildID, storage.ReminderFilter{Limit: limit, Offset: offset})
-		var lines []string
+	read := func(k storage.Seek) ([]listRow, error) {
+		list, err := d.Store.PageReminders(ctx, req.GuildID, storage.ReminderFilter{}, k)
+		var rows []listRow
 		for _, r := range list {
-			lines = append(lines, reminderLine(lang, r))
+			rows = append(rows, listRow{storage.ReminderCursor(r), reminderLine(lang, r)})
 		}
-		return lines, total, err
-	})
+		return rows, err
+	}
+	count := func(atMost int64) (int64, error) {
+		return d.Store.CountReminders(ctx, req.GuildID, storage.ReminderFilter{}, atMost)
+	}
+	v, err := seekPageOf(page, room, read, count)
 	if err != nil {
 		return nil, err
 	}
-	e := listEmbed(lang, locale.T(lang, "cmd.reminders.title"), v, locale.T(lang, "cmd.reminders.empty"))
+	e := seekEmbed(lang, locale.T(lang, "cmd.reminders.title"), v, locale.T(lang, "cmd.reminders.empty"))
 	if req.Guild.ChannelID == "" {
 		e.Description += noChannel(lang)
 	}
-	return &bot.Reply{Embeds: []*discordgo.MessageEmbed{e}, Components: pager(lang, "reminders list", v, "")}, nil
+	return &bot.Reply{Embeds: []*discordgo.MessageEmbed{e}, Components: seekPager(lang, "reminders list", v, "")}, nil
 }
 
 // reminderLine describes one planned post, in lang. A failure's error is Discord's or the

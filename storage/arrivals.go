@@ -188,47 +188,6 @@ func (s *Store) DeleteArrival(ctx context.Context, a Actor, id int64) (Arrival, 
 	return cur, err
 }
 
-// ArrivalFilter narrows FindArrivals. Zero values match everything.
-type ArrivalFilter struct {
-	Country string
-	// IDPrefix matches IDs whose decimal form starts with it (autocomplete).
-	IDPrefix string
-	Since    time.Time
-	Until    time.Time
-	Limit    int
-	Offset   int
-}
-
-// FindArrivals returns the guild's arrivals, newest first, and how many match in all.
-func (s *Store) FindArrivals(ctx context.Context, guildID string, f ArrivalFilter) ([]Arrival, int64, error) {
-	q := s.read.WithContext(ctx).Model(&Arrival{}).Where("guild_id = ?", guildID)
-	if f.Country != "" {
-		q = q.Where("country = ?", f.Country)
-	}
-	if f.IDPrefix != "" {
-		q = q.Where("CAST(id AS TEXT) LIKE ?", f.IDPrefix+"%")
-	}
-	if !f.Since.IsZero() {
-		q = q.Where("arrived_at >= ?", utc(f.Since))
-	}
-	if !f.Until.IsZero() {
-		q = q.Where("arrived_at < ?", utc(f.Until))
-	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("count arrivals: %w", err)
-	}
-	var out []Arrival
-	q = q.Order("arrived_at DESC, id DESC").Offset(f.Offset)
-	if f.Limit > 0 {
-		q = q.Limit(f.Limit)
-	}
-	if err := q.Find(&out).Error; err != nil {
-		return nil, 0, fmt.Errorf("find arrivals: %w", err)
-	}
-	return out, total, nil
-}
-
 // LogDeparture records a departure and lowers the force level.
 func (s *Store) LogDeparture(ctx context.Context, a Actor, in Departure) (Departure, error) {
 	err := s.tx(ctx, func(tx *gorm.DB) error {

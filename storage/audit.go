@@ -54,17 +54,18 @@ func (s *Store) FindAudit(ctx context.Context, guildID string, f AuditFilter) ([
 }
 
 // CountAudit returns how many of the guild's audit entries match f (its Limit and Offset aside),
-// so that a list can page through all of them.
-func (s *Store) CountAudit(ctx context.Context, guildID string, f AuditFilter) (int64, error) {
-	var n int64
-	if err := s.auditQuery(ctx, guildID, f).Model(&AuditEntry{}).Count(&n).Error; err != nil {
+// up to atMost+1 (0: all), so that /history can say how long the trail is without counting a
+// million entries on every page.
+func (s *Store) CountAudit(ctx context.Context, guildID string, f AuditFilter, atMost int64) (int64, error) {
+	n, err := s.countAtMost(ctx, s.auditQuery(ctx, guildID, f).Model(&AuditEntry{}), atMost)
+	if err != nil {
 		return 0, fmt.Errorf("count audit: %w", err)
 	}
 	return n, nil
 }
 
 func (s *Store) auditQuery(ctx context.Context, guildID string, f AuditFilter) *gorm.DB {
-	q := s.read.WithContext(ctx).Where("guild_id = ?", guildID)
+	q := s.read.WithContext(ctx).Model(&AuditEntry{}).Where("guild_id = ?", guildID)
 	if f.Kind != "" {
 		q = q.Where("kind = ?", f.Kind)
 	}

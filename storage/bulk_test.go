@@ -73,7 +73,7 @@ func TestBulkImportOneTransaction(t *testing.T) {
 		if len(hist) != 4 || sum != int64(2*n-5) {
 			t.Errorf("KE day changes = %+v (sum %d), want 4 days summing to %d", hist, sum, 2*n-5)
 		}
-		audit, _ := s.CountAudit(ctx, "g1", storage.AuditFilter{})
+		audit, _ := s.CountAudit(ctx, "g1", storage.AuditFilter{}, 0)
 		// n arrivals, 1 landed arrival, 1 departure, 1 pledge, the flight scheduled and landed.
 		if want := int64(n + 5); audit != want {
 			t.Errorf("audit entries = %d, want %d", audit, want)

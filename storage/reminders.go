@@ -256,13 +256,17 @@ type ReminderFilter struct {
 	Offset   int
 }
 
+// statuses are the statuses f lists: those asked for, or pending, failed and missed.
+func (f ReminderFilter) statuses() []mission.ReminderStatus {
+	if len(f.Statuses) == 0 {
+		return []mission.ReminderStatus{mission.ReminderPending, mission.ReminderFailed, mission.ReminderMissed}
+	}
+	return f.Statuses
+}
+
 // FindReminders lists the guild's reminders by due time, and how many match in all.
 func (s *Store) FindReminders(ctx context.Context, guildID string, f ReminderFilter) ([]Reminder, int64, error) {
-	st := f.Statuses
-	if len(st) == 0 {
-		st = []mission.ReminderStatus{mission.ReminderPending, mission.ReminderFailed, mission.ReminderMissed}
-	}
-	q := s.read.WithContext(ctx).Model(&Reminder{}).Where("guild_id = ? AND status IN ?", guildID, st)
+	q := s.read.WithContext(ctx).Model(&Reminder{}).Where("guild_id = ? AND status IN ?", guildID, f.statuses())
 	var total int64
 	if err := q.Count(&total).Error; err != nil {
 		return nil, 0, fmt.Errorf("count reminders: %w", err)

@@ -149,7 +149,7 @@ func TestGuildScope(t *testing.T) {
 			if es, err := s.FindAudit(ctx, "B", f); err != nil || len(es) != 0 {
 				t.Errorf("FindAudit(B, %+v) = %d entries, %v; want none", f, len(es), err)
 			}
-			if n, err := s.CountAudit(ctx, "B", f); err != nil || n != 0 {
+			if n, err := s.CountAudit(ctx, "B", f, 0); err != nil || n != 0 {
 				t.Errorf("CountAudit(B, %+v) = %d, %v; want 0", f, n, err)
 			}
 		}

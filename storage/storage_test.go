@@ -452,7 +452,7 @@ func TestDeleteIsSoft(t *testing.T) {
 			t.Fatalf("audit of arrival #%d = %+v, want create then delete", gone.ID, entries)
 		}
 		f := storage.AuditFilter{Kind: mission.KindArrival, RecordID: gone.ID}
-		if n, err := s.CountAudit(ctx, "A", f); err != nil || n != 2 {
+		if n, err := s.CountAudit(ctx, "A", f, 0); err != nil || n != 2 {
 			t.Errorf("CountAudit(A, %+v) = %d, %v; want 2", f, n, err)
 		}
 		f.Limit, f.Offset = 1, 1
