@@ -332,6 +332,7 @@ func newLogger(cfg Config, w io.Writer) (*slog.Logger, error) {
 // runConsole serves the console door until the input ends.
 func runConsole(ctx context.Context, cfg Config, store *storage.Store, log *slog.Logger, a cliArgs, in io.Reader, out io.Writer) error {
 	guild, guildGiven, demo := a.guild, a.guildGiven, a.demo
+	lang, _ := locale.Parse(a.locale) // checked by parseArgs; English when not given
 	if demo {
 		empty, err := store.GuildIsEmpty(ctx, guild)
 		if err != nil {
@@ -343,13 +344,13 @@ func runConsole(ctx context.Context, cfg Config, store *storage.Store, log *slog
 			}
 			// The default console guild is taken (an earlier demo on this database): use a new one.
 			guild = fmt.Sprintf("demo-%d", time.Now().Unix())
-			fmt.Fprintf(out, "Guild \"console\" already has records; the demo goes into guild %q (use --guild %s to come back to it).\n", guild, guild)
+			fmt.Fprintln(out, locale.T(lang, "console.demo_guild", "Guild", guild))
 		}
 		res, err := commands.ImportCSV(ctx, store, storage.Actor{GuildID: guild, UserID: "demo", Command: "console --demo"}, bytes.NewReader(demoTimeline))
 		if err != nil {
 			return fmt.Errorf("load demo: %w", err)
 		}
-		fmt.Fprintf(out, "Demo timeline loaded (%s). Try /forces, /flights status:all, /arrivals, /help.\n", res)
+		fmt.Fprintln(out, locale.T(lang, "console.demo_loaded", "Summary", commands.ImportSummary(lang, res)))
 	}
 	router, err := bot.NewRouter(log, store, commands.All(commands.Deps{Store: store, Log: log}))
 	if err != nil {

@@ -172,7 +172,7 @@ type ImportResult struct {
 
 // String is the summary `liaison import` prints for the operator, in English: the catalog's
 // words, the same as /import's Confirm answer.
-func (r ImportResult) String() string { return importSummary(locale.English, r) }
+func (r ImportResult) String() string { return ImportSummary(locale.English, r) }
 
 // importOp is one validated row, ready to store.
 type importOp func(ctx context.Context, s importStore, a storage.Actor, ids map[int64]int64, res *ImportResult) error

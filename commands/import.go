@@ -183,11 +183,12 @@ func answerImport(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, er
 		return nil, err
 	}
 	return &bot.Reply{Update: true, Content: "📥 " + locale.T(lang, "cmd.import.done", "File", p.Filename, "User", user(lang, req.UserID),
-		"Result", importSummary(lang, res))}, nil
+		"Result", ImportSummary(lang, res))}, nil
 }
 
-// importSummary is what an import stored, in the reader's language.
-func importSummary(lang locale.Lang, r ImportResult) string {
+// ImportSummary says what an import stored, in lang: the console's --demo and /import's
+// Confirm answer write it alike.
+func ImportSummary(lang locale.Lang, r ImportResult) string {
 	s := locale.T(lang, "cmd.import.result", "Mission", r.Mission, "Arrivals", r.Arrivals, "Departures", r.Departures,
 		"Pledges", r.Pledges, "Flights", r.Flights)
 	if r.Skipped > 0 {
