@@ -166,17 +166,7 @@ func (v listView) label(lang render.Lang, short bool) string {
 func pager(lang render.Lang, route string, v listView, state string) []discordgo.MessageComponent {
 	prev, hasPrev := v.prev()
 	next, hasNext := v.next()
-	if !hasPrev && !hasNext {
-		return nil
-	}
-	id := func(key string) string {
-		return discordtext.Truncate(bot.ComponentID(route, key+":"+state), discordtext.MaxCustomID)
-	}
-	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-		discordgo.Button{Label: locale.T(lang, "cmd.page.previous"), Style: discordgo.SecondaryButton, CustomID: id(prev.String()), Disabled: !hasPrev},
-		discordgo.Button{Label: v.label(lang, true), Style: discordgo.SecondaryButton, CustomID: id("-1"), Disabled: true},
-		discordgo.Button{Label: locale.T(lang, "cmd.page.next"), Style: discordgo.SecondaryButton, CustomID: id(next.String()), Disabled: !hasNext},
-	}}}
+	return pageButtons(lang, route, state, prev.String(), hasPrev, next.String(), hasNext, v.label(lang, true))
 }
 
 // listEmbed builds the embed of one part of a list, its footer in lang.
@@ -458,17 +448,7 @@ func (v seekView) label(lang render.Lang, short bool) string {
 func seekPager(lang render.Lang, route string, v seekView, state string) []discordgo.MessageComponent {
 	prev, hasPrev := v.prev()
 	next, hasNext := v.next()
-	if !hasPrev && !hasNext {
-		return nil
-	}
-	id := func(key string) string {
-		return discordtext.Truncate(bot.ComponentID(route, key+":"+state), discordtext.MaxCustomID)
-	}
-	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-		discordgo.Button{Label: locale.T(lang, "cmd.page.previous"), Style: discordgo.SecondaryButton, CustomID: id(prev.String()), Disabled: !hasPrev},
-		discordgo.Button{Label: v.label(lang, true), Style: discordgo.SecondaryButton, CustomID: id("-1"), Disabled: true},
-		discordgo.Button{Label: locale.T(lang, "cmd.page.next"), Style: discordgo.SecondaryButton, CustomID: id(next.String()), Disabled: !hasNext},
-	}}}
+	return pageButtons(lang, route, state, prev.String(), hasPrev, next.String(), hasNext, v.label(lang, true))
 }
 
 // seekEmbed builds the embed of one part of a keyset-paged list, its footer in lang.
@@ -485,4 +465,21 @@ func seekEmbed(lang render.Lang, title string, v seekView, empty string) *discor
 	}
 	e.Footer = &discordgo.MessageEmbedFooter{Text: v.label(lang, false) + " · " + total}
 	return e
+}
+
+// pageButtons is the row of Previous, the page's label and Next that every paged list shows,
+// or nil when there is neither a previous nor a next page. Each custom_id is
+// "route:key:state"; the label's is "-1", so that the ids in one message differ.
+func pageButtons(lang render.Lang, route, state, prev string, hasPrev bool, next string, hasNext bool, label string) []discordgo.MessageComponent {
+	if !hasPrev && !hasNext {
+		return nil
+	}
+	id := func(key string) string {
+		return discordtext.Truncate(bot.ComponentID(route, key+":"+state), discordtext.MaxCustomID)
+	}
+	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+		discordgo.Button{Label: locale.T(lang, "cmd.page.previous"), Style: discordgo.SecondaryButton, CustomID: id(prev), Disabled: !hasPrev},
+		discordgo.Button{Label: label, Style: discordgo.SecondaryButton, CustomID: id("-1"), Disabled: true},
+		discordgo.Button{Label: locale.T(lang, "cmd.page.next"), Style: discordgo.SecondaryButton, CustomID: id(next), Disabled: !hasNext},
+	}}}
 }
