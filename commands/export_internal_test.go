@@ -30,6 +30,9 @@ func TestSplitterKeepsRecordsWhole(t *testing.T) {
 	}{
 		{"fits", 200, 10000, 10, nil},
 		{"too many parts", 120, 10000, 3, errOverMessage},
+		// At 90 bytes a part holds the header and one record: twelve parts, exactly.
+		{"as many parts as allowed", 90, 10000, 12, nil},
+		{"one part too many", 90, 10000, 11, errOverMessage},
 		{"over the message total", 200, 500, 10, errOverMessage},
 		{"a record over the limit", 60, 10000, 10, errOverMessage},
 	} {
