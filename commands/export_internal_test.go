@@ -85,3 +85,38 @@ func TestSplitterKeepsRecordsWhole(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkSplitter: the cost of cutting an 8 MiB CSV into parts of 1 MiB, plain and gzipped
+// (B/op is what the parts keep: about the CSV's size, plain).
+func BenchmarkSplitter(b *testing.B) {
+	var src bytes.Buffer
+	cw := csv.NewWriter(&src)
+	cw.Write([]string{"kind", "id", "note"})
+	for i := 0; src.Len() < 8<<20; i++ {
+		cw.Write([]string{"arrival", strings.Repeat("7", i%9+1), "landed with flight #" + strings.Repeat("x", i%40)})
+		cw.Flush()
+	}
+	for _, gz := range []bool{false, true} {
+		name := "plain"
+		if gz {
+			name = "gzip"
+		}
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(src.Len()))
+			b.ReportAllocs()
+			for b.Loop() {
+				sp := &splitter{limit: 1 << 20, total: 64 << 20, maxParts: 1000, headRows: 1, gz: gz}
+				for p := src.Bytes(); len(p) > 0; {
+					n := min(len(p), 4096) // as csv.Writer hands its buffer on
+					if _, err := sp.Write(p[:n]); err != nil {
+						b.Fatal(err)
+					}
+					p = p[n:]
+				}
+				if _, err := sp.finish(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
