@@ -14,6 +14,8 @@ import (
 
 	"liaison/bot"
 	"liaison/fakediscord"
+	"liaison/storage"
+	"liaison/storage/storagetest"
 )
 
 // TestAttachmentLimitRecheck: a limit from a request body is believed only when it is
@@ -151,6 +153,48 @@ func TestGatewayLimitsDoNotCross(t *testing.T) {
 		}
 		if c, _ := r.Data["content"].(string); !strings.HasSuffix(c, " "+strconv.FormatInt(wants[n], 10)) {
 			t.Errorf("interaction %d: answer %q, want limit %d", n, c, wants[n])
+		}
+	}
+}
+
+// TestGatewayExportSplitsAtTheInteractionsLimit: over the gateway, /export keeps to the limit
+// the INTERACTION_CREATE event carries: at a few KiB the arrivals come as parts of one
+// message, each within the limit and beginning with the header, and the answer is valid
+// against Discord's spec (the fake checks it).
+func TestGatewayExportSplitsAtTheInteractionsLimit(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.openGateway(t)
+	ctx := testCtx(t)
+	a := storage.Actor{GuildID: e2eGuild, UserID: e2eUser}
+	err := w.store.Import(ctx, a, "", func(b *storage.Bulk) error {
+		for i := range 300 {
+			if _, err := b.LogArrival(ctx, a, storage.Arrival{Country: "KE", Personnel: 1 + i, Role: "police",
+				ArrivedAt: storagetest.Start.Add(time.Duration(i) * time.Minute), Source: "press", Note: strconv.Itoa(i * 7919)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const limit = 4000
+	w.fake.SetAttachmentSizeLimit(limit)
+	i := slash(moderatorPerms, "export", str("kind", "arrivals"))
+	if err := w.fake.DispatchInteraction(i); err != nil {
+		t.Fatal(err)
+	}
+	r, err := w.fake.WaitResponse(ctx, i.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Files) < 2 || len(r.Files) > bot.MaxMessageFiles {
+		t.Fatalf("export at %d bytes = %v with %d files, want parts", limit, r.Data["content"], len(r.Files))
+	}
+	for n, f := range r.Files {
+		if len(f.Data) > limit || !strings.Contains(f.Name, fmt.Sprintf("-part%dof%d.csv", n+1, len(r.Files))) {
+			t.Errorf("file %d: %q of %d bytes, want part %d within %d bytes", n+1, f.Name, len(f.Data), n+1, limit)
 		}
 	}
 }
