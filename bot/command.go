@@ -251,6 +251,9 @@ type Request struct {
 	// Lang is the language of the answer: the caller's Discord locale when Liaison speaks it,
 	// else the server's language, else English.
 	Lang locale.Lang
+	// AttachmentLimit is the largest file the answer may attach, in bytes: the interaction's
+	// attachment_size_limit re-checked (see AttachmentLimit), AttachmentFloor when it had none.
+	AttachmentLimit int64
 }
 
 // Actor is the request's author as storage records it, with the command path for the audit

@@ -66,7 +66,9 @@ func (c *Console) Run(ctx context.Context) error {
 			c.printf("%s\n❌ %v\n", locale.T(c.lang(), "cmd.console.ephemeral"), err)
 			continue
 		}
-		c.Router.Handle(ctx, i, consoleResponder{c})
+		// The console answers as an ordinary server would: files keep to Discord's floor, so an
+		// export here splits (or is refused) as it would in Discord; `liaison export` has no limit.
+		c.Router.Handle(WithAttachmentLimit(ctx, AttachmentFloor), i, consoleResponder{c})
 	}
 	return sc.Err()
 }

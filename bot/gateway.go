@@ -105,7 +105,7 @@ func NewGateway(s *discordgo.Session, r *Router, log *slog.Logger, m *Metrics) *
 	g := &Gateway{Session: s, Router: r, Log: log, Metrics: m}
 	g.ctx, g.cancel = context.WithCancel(context.Background())
 	g.remove = append(g.remove,
-		s.AddHandler(g.onInteraction),
+		s.AddHandler(g.onEvent),
 		s.AddHandler(g.onConnect),
 		s.AddHandler(g.onDisconnect),
 		s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { g.Log.Info("gateway session resumed") }),
@@ -155,9 +155,28 @@ func (g *Gateway) Close(ctx context.Context) error {
 	return err
 }
 
+// onEvent takes INTERACTION_CREATE as discordgo's raw event, which carries both the decoded
+// interaction (Struct) and the payload it was decoded from (RawData): attachment_size_limit,
+// which discordgo v0.29 does not decode, is read from the same event, so there is nothing to
+// match by interaction ID and no race between two handlers. (A typed *InteractionCreate
+// handler would run in its own goroutine, apart from the raw one.)
+func (g *Gateway) onEvent(s *discordgo.Session, e *discordgo.Event) {
+	if e.Type != interactionCreate {
+		return
+	}
+	ic, ok := e.Struct.(*discordgo.InteractionCreate)
+	if !ok || ic.Interaction == nil {
+		return
+	}
+	g.onInteraction(s, ic, attachmentLimitOf(e.RawData))
+}
+
+// interactionCreate is the gateway event of an interaction.
+const interactionCreate = "INTERACTION_CREATE"
+
 // onInteraction runs in a goroutine of discordgo's, which has no recover: a panic outside the
 // router's own recovery (in an answer's encoding, say) is caught here, not in the process.
-func (g *Gateway) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+func (g *Gateway) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate, limit int64) {
 	g.mu.Lock()
 	if g.closed {
 		g.mu.Unlock()
@@ -172,7 +191,7 @@ func (g *Gateway) onInteraction(s *discordgo.Session, ic *discordgo.InteractionC
 			g.Log.Error("gateway interaction panicked", "interaction", ic.ID, "panic", p, "stack", string(debug.Stack()))
 		}
 	}()
-	g.Router.Handle(g.ctx, ic.Interaction, restResponder{s: s, i: ic.Interaction})
+	g.Router.Handle(WithAttachmentLimit(g.ctx, limit), ic.Interaction, restResponder{s: s, i: ic.Interaction})
 }
 
 func (g *Gateway) onConnect(*discordgo.Session, *discordgo.Connect) {

@@ -208,7 +208,8 @@ func (e *Endpoint) serveInteraction(w http.ResponseWriter, r *http.Request) {
 				e.Log.Error("http interaction panicked", "interaction", i.ID, "panic", p, "stack", string(debug.Stack()))
 			}
 		}()
-		e.Router.Handle(e.ctx, &i, out)
+		// discordgo does not decode attachment_size_limit; it is read from the same body.
+		e.Router.Handle(WithAttachmentLimit(e.ctx, attachmentLimitOf(body)), &i, out)
 	}()
 
 	// The router answers within its DeferAfter (a deferral when the handler is slower), so

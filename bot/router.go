@@ -285,7 +285,8 @@ var (
 // run finds the route, checks access and calls the handler, recovering a panic.
 func (r *Router) run(ctx context.Context, i *discordgo.Interaction) (res result) {
 	// Until the server's language is known, the reader's own (or English) answers.
-	req := &Request{Interaction: i, GuildID: i.GuildID, UserID: userID(i), Now: r.Now(), Lang: locale.Pick(string(i.Locale), "")}
+	req := &Request{Interaction: i, GuildID: i.GuildID, UserID: userID(i), Now: r.Now(), Lang: locale.Pick(string(i.Locale), ""),
+		AttachmentLimit: attachmentLimitFrom(ctx)}
 	defer func() {
 		if p := recover(); p != nil {
 			res = result{err: fmt.Errorf("panic: %v\n%s", p, debug.Stack())}

@@ -373,7 +373,8 @@ func (s *Server) Dispatch(eventType string, data any) error {
 // DispatchInteraction sends INTERACTION_CREATE to the connected session. It
 // fills in i.ID, i.Token, i.AppID and i.Version when empty (so the caller
 // can then look up Responses(i.ID)), and starts the interaction's 3-second
-// answer deadline.
+// answer deadline. The event carries attachment_size_limit, as Discord's does (see
+// SetAttachmentSizeLimit).
 func (s *Server) DispatchInteraction(i *discordgo.Interaction) error {
 	s.mu.Lock()
 	if i.ID == "" {
@@ -397,8 +398,13 @@ func (s *Server) DispatchInteraction(i *discordgo.Interaction) error {
 	}
 	st.token, st.channel, st.dispatchedAt = i.Token, i.ChannelID, time.Now()
 	s.byToken[i.Token] = st
+	limit := s.attachmentSizeLimitLocked()
 	s.mu.Unlock()
-	return s.Dispatch("INTERACTION_CREATE", i)
+	body, err := InteractionPayload(i, limit)
+	if err != nil {
+		return err
+	}
+	return s.Dispatch("INTERACTION_CREATE", json.RawMessage(body))
 }
 
 // liveConnLocked is the connection serving the current session, if any.

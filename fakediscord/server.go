@@ -95,8 +95,11 @@ type Server struct {
 	events       map[string]map[string]any   // scheduled events by ID
 	eventOrder   []string
 	interactions map[string]*interactionState // by interaction ID
-	byToken      map[string]*interactionState
-	attachments  map[string]*attachment // by path, see attachments.go
+	// attachmentLimit is the attachment_size_limit dispatched interactions carry; nil is
+	// DefaultAttachmentSizeLimit.
+	attachmentLimit *int64
+	byToken         map[string]*interactionState
+	attachments     map[string]*attachment // by path, see attachments.go
 
 	// rate limits (ratelimit.go)
 	limits        RateLimits
