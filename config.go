@@ -12,7 +12,9 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"liaison/bot"
 	"liaison/discordtext"
+	"liaison/jobs"
 	"liaison/locale"
 	"liaison/mission"
 	"liaison/storage"
@@ -20,11 +22,12 @@ import (
 
 // Config is liaison's configuration: config.example.toml documents every key.
 type Config struct {
-	Discord  DiscordConfig  `toml:"discord"`
-	HTTP     HTTPConfig     `toml:"http"`
-	Database DatabaseConfig `toml:"database"`
-	Defaults DefaultsConfig `toml:"defaults"`
-	Log      LogConfig      `toml:"log"`
+	Discord   DiscordConfig   `toml:"discord"`
+	HTTP      HTTPConfig      `toml:"http"`
+	Database  DatabaseConfig  `toml:"database"`
+	Defaults  DefaultsConfig  `toml:"defaults"`
+	Scheduler SchedulerConfig `toml:"scheduler"`
+	Log       LogConfig       `toml:"log"`
 
 	// parsed holds what check parsed, so that the rest of the program reads typed values and
 	// nothing is parsed twice.
@@ -35,6 +38,8 @@ type Config struct {
 type parsedConfig struct {
 	reminderOffsets []time.Duration
 	lateGrace       time.Duration
+	lease           time.Duration
+	attemptTimeout  time.Duration
 	logLevel        slog.Level
 	airport         string
 }
@@ -74,6 +79,17 @@ type DefaultsConfig struct {
 	LateGrace       string `toml:"late_grace"`
 }
 
+// SchedulerConfig is how this instance posts reminders. The defaults suit instances that talk
+// to Discord directly; behind a shared REST proxy, requests wait inside the proxy, so the lease
+// and the attempt get longer, more posts are in flight, and the proxy keeps the global limit.
+type SchedulerConfig struct {
+	Lease          string `toml:"lease"`
+	AttemptTimeout string `toml:"attempt_timeout"`
+	Workers        int    `toml:"workers"`
+	Batch          int    `toml:"batch"`
+	GlobalRate     int    `toml:"global_rate"`
+}
+
 // LogConfig is the [log] section.
 type LogConfig struct {
 	Level  string `toml:"level"`
@@ -87,6 +103,8 @@ func defaultConfig() Config {
 		Database: DatabaseConfig{Driver: storage.DriverSQLite, DSN: "liaison.db"},
 		Defaults: DefaultsConfig{Timezone: "America/Port-au-Prince", Airport: "PAP", ReminderOffsets: "24h,1h,0",
 			Digest: "0 8 * * *", LateGrace: "6h"},
+		Scheduler: SchedulerConfig{Lease: jobs.DefaultLease.String(), AttemptTimeout: jobs.DefaultAttemptTimeout.String(),
+			Workers: jobs.DefaultWorkers, Batch: jobs.DefaultBatch, GlobalRate: int(bot.DefaultGlobalRate)},
 		Log: LogConfig{Level: "info", Format: "text"},
 	}
 	// The defaults are parsed like any configuration, so that a Config is never used unparsed.
@@ -221,6 +239,9 @@ func (c *Config) check() error {
 	if c.parsed.lateGrace, err = parseLateGrace(c.Defaults.LateGrace); err != nil {
 		return &configError{"defaults.late_grace", englishError(err)}
 	}
+	if err := c.checkScheduler(); err != nil {
+		return err
+	}
 	if c.parsed.logLevel, err = parseLogLevel(c.Log.Level); err != nil {
 		return &configError{"log.level", err.Error()}
 	}
@@ -228,6 +249,53 @@ func (c *Config) check() error {
 		return &configError{"log.format", fmt.Sprintf("%q: want \"text\" or \"json\"", c.Log.Format)}
 	}
 	return nil
+}
+
+// checkScheduler checks [scheduler]: an attempt must end before its lease does, or another
+// instance could claim a post still being sent and only the nonce would stand in the way.
+func (c *Config) checkScheduler() error {
+	var err error
+	if c.parsed.lease, err = parsePositive(c.Scheduler.Lease); err != nil {
+		return &configError{"scheduler.lease", err.Error()}
+	}
+	if c.parsed.attemptTimeout, err = parsePositive(c.Scheduler.AttemptTimeout); err != nil {
+		return &configError{"scheduler.attempt_timeout", err.Error()}
+	}
+	if c.parsed.attemptTimeout >= c.parsed.lease {
+		return &configError{"scheduler.attempt_timeout", fmt.Sprintf("%s must be shorter than scheduler.lease (%s)",
+			c.Scheduler.AttemptTimeout, c.Scheduler.Lease)}
+	}
+	if c.Scheduler.Workers < 1 || c.Scheduler.Workers > maxSchedulerWorkers {
+		return &configError{"scheduler.workers", fmt.Sprintf("%d: want 1 to %d", c.Scheduler.Workers, maxSchedulerWorkers)}
+	}
+	if c.Scheduler.Batch < 1 || c.Scheduler.Batch > maxSchedulerBatch {
+		return &configError{"scheduler.batch", fmt.Sprintf("%d: want 1 to %d", c.Scheduler.Batch, maxSchedulerBatch)}
+	}
+	if c.Scheduler.GlobalRate < 0 || c.Scheduler.GlobalRate > discordGlobalLimit {
+		return &configError{"scheduler.global_rate", fmt.Sprintf("%d: want 0 (a REST proxy keeps the global limit) to %d, Discord's global limit",
+			c.Scheduler.GlobalRate, discordGlobalLimit)}
+	}
+	return nil
+}
+
+// Bounds of [scheduler]: beyond them an instance would hold more posts than it can send
+// within any lease, or exceed what Discord allows a bot in one second.
+const (
+	maxSchedulerWorkers = 256
+	maxSchedulerBatch   = 10000
+	discordGlobalLimit  = 50
+)
+
+// parsePositive reads a positive duration such as "6s" or "1m".
+func parsePositive(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a duration such as 6s or 1m", s)
+	}
+	if d <= 0 {
+		return 0, fmt.Errorf("%q must be positive", s)
+	}
+	return d, nil
 }
 
 // englishError writes a parser's error for the operator, who reads configuration errors in

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"liaison/fakediscord"
+	"liaison/jobs"
 	"liaison/storage/storagetest"
 )
 
@@ -37,6 +39,14 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		{env: map[string]string{"LIAISON_DEFAULTS_REMINDER_OFFSETS": "1h,-1h"}, want: "config defaults.reminder_offsets:"},
 		{env: map[string]string{"LIAISON_DEFAULTS_LATE_GRACE": "soon"}, want: "config defaults.late_grace:"},
 		{env: map[string]string{"LIAISON_LOG_LEVEL": "loud"}, want: "config log.level:"},
+		{env: map[string]string{"LIAISON_SCHEDULER_LEASE": "0s"}, want: "config scheduler.lease:"},
+		{env: map[string]string{"LIAISON_SCHEDULER_LEASE": "soon"}, want: "config scheduler.lease:"},
+		{env: map[string]string{"LIAISON_SCHEDULER_ATTEMPT_TIMEOUT": "6s"}, want: "config scheduler.attempt_timeout:"},
+		{env: map[string]string{"LIAISON_SCHEDULER_LEASE": "3s"}, want: "config scheduler.attempt_timeout:"},
+		{env: map[string]string{"LIAISON_SCHEDULER_WORKERS": "-1"}, want: "config scheduler.workers:"},
+		{env: map[string]string{"LIAISON_SCHEDULER_BATCH": "100000"}, want: "config scheduler.batch:"},
+		{env: map[string]string{"LIAISON_SCHEDULER_GLOBAL_RATE": "51"}, want: "config scheduler.global_rate:"},
+		{env: map[string]string{"LIAISON_SCHEDULER_GLOBAL_RATE": "-5"}, want: "config scheduler.global_rate:"},
 		{env: map[string]string{"LIAISON_DEFAULTS_AIRPORT": "Port-au-Prince"}, want: "config defaults.airport:"},
 		{env: map[string]string{"LIAISON_DISCORD_APPLICATION_ID": "my-bot"}, want: "config discord.application_id:"},
 		{file: "[discord]\ntokn = \"x\"\n", want: "config discord.tokn: unknown key"},
@@ -53,6 +63,29 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		if err == nil || !strings.HasPrefix(err.Error(), tt.want) || strings.Contains(err.Error(), "\n") {
 			t.Errorf("loadConfig(env %v, file %q) = %v, want one line starting %q", tt.env, tt.file, err, tt.want)
 		}
+	}
+}
+
+// TestSchedulerSettingsReachTheScheduler: a proxied deployment's [scheduler] values are the
+// ones the dispatcher runs with, and the defaults are the dispatcher's own.
+func TestSchedulerSettingsReachTheScheduler(t *testing.T) {
+	cfg, err := loadConfig("", false, envOf(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	def := newScheduler(cfg, nil, slog.New(slog.DiscardHandler), nil, jobs.Metrics{}, time.Now)
+	if def.Lease != jobs.DefaultLease || def.AttemptTimeout != jobs.DefaultAttemptTimeout || def.Workers != jobs.DefaultWorkers || def.Batch != jobs.DefaultBatch {
+		t.Errorf("default scheduler = lease %v, attempt %v, workers %d, batch %d; want the jobs defaults", def.Lease, def.AttemptTimeout, def.Workers, def.Batch)
+	}
+	cfg, err = loadConfig("", false, envOf(map[string]string{"LIAISON_SCHEDULER_LEASE": "15s", "LIAISON_SCHEDULER_ATTEMPT_TIMEOUT": "10s",
+		"LIAISON_SCHEDULER_WORKERS": "64", "LIAISON_SCHEDULER_BATCH": "1000", "LIAISON_SCHEDULER_GLOBAL_RATE": "0"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newScheduler(cfg, nil, slog.New(slog.DiscardHandler), nil, jobs.Metrics{}, time.Now)
+	if s.Lease != 15*time.Second || s.AttemptTimeout != 10*time.Second || s.Workers != 64 || s.Batch != 1000 || cfg.Scheduler.GlobalRate != 0 {
+		t.Errorf("proxied scheduler = lease %v, attempt %v, workers %d, batch %d, global rate %d; want 15s, 10s, 64, 1000, 0",
+			s.Lease, s.AttemptTimeout, s.Workers, s.Batch, cfg.Scheduler.GlobalRate)
 	}
 }
 

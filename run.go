@@ -156,7 +156,9 @@ func newApp(cfg Config, store *storage.Store, log *slog.Logger, opt serveOptions
 	a.router.Observe = a.metrics.Observe
 	a.router.Now = a.now
 	if d.Token != "" {
-		a.sched = newScheduler(cfg, store, log, bot.NewDiscordPoster(a.session), a.metrics.JobMetrics(), a.now)
+		poster := bot.NewDiscordPoster(a.session)
+		poster.GlobalRate = float64(cfg.Scheduler.GlobalRate)
+		a.sched = newScheduler(cfg, store, log, poster, a.metrics.JobMetrics(), a.now)
 	}
 	if d.ScheduledEvents {
 		a.mirror = newEventMirror(store, a.session, log, a.now)

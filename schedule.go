@@ -18,6 +18,8 @@ func newScheduler(cfg Config, store *storage.Store, log *slog.Logger, poster job
 	s := jobs.New(store, poster, log)
 	s.Now = now
 	s.LateGrace = cfg.parsed.lateGrace
+	s.Lease, s.AttemptTimeout = cfg.parsed.lease, cfg.parsed.attemptTimeout
+	s.Workers, s.Batch = cfg.Scheduler.Workers, cfg.Scheduler.Batch
 	s.Metrics = metrics
 	return s
 }
