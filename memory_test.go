@@ -122,7 +122,7 @@ func measureGuild(t *testing.T, bin, dir string, n int) []memRow {
 		"LIAISON_DISCORD_APPLICATION_ID="+fakediscord.ApplicationID,
 		"LIAISON_DISCORD_PUBLIC_KEY="+hex.EncodeToString(pub),
 		"LIAISON_DISCORD_API_BASE="+fake.APIBase(),
-		"LIAISON_DISCORD_GATEWAY=false", "LIAISON_DISCORD_REGISTER=off",
+		"LIAISON_DISCORD_GATEWAY=false", "LIAISON_DISCORD_REGISTER=guild:"+fakediscord.DefaultGuildID,
 		"LIAISON_HTTP_LISTEN="+addr, "LIAISON_LOG_LEVEL=warn")
 
 	var rows []memRow
