@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -76,6 +77,12 @@ func serve(ctx context.Context, cfg Config, store *storage.Store, log *slog.Logg
 	if err := a.Start(ctx); err != nil {
 		return err
 	}
+	// Starting is the largest burst of a quiet bot's life: migrations, the three catalogs
+	// parsed (4 MB allocated for 1.2 MB kept), the command definitions built and registered.
+	// Once the doors are open that is garbage; collect it and hand its pages back to the
+	// system now, once, rather than leave them resident until the scavenger's pace returns
+	// them.
+	debug.FreeOSMemory()
 	select {
 	case <-ctx.Done():
 		log.Info("stopping: no new interactions; answering those in flight")
