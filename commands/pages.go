@@ -148,15 +148,24 @@ func (v listView) next() (pageKey, bool) {
 // label is where v is, in lang: "Page 3/5" (short, for the button) or "Page 3 of 5" (for the
 // footer), with " (part 2/3)" for a page shown in parts.
 func (v listView) label(lang render.Lang, short bool) string {
-	form := "long"
+	form := labelForm(short)
+	return withPart(lang, form, locale.T(lang, "cmd.page."+form, "Page", v.key.page+1, "Pages", v.pages), v.key.part, v.parts)
+}
+
+// labelForm is the catalog's form of a page label: "short" on the button, "long" in the footer.
+func labelForm(short bool) string {
 	if short {
-		form = "short"
+		return "short"
 	}
-	s := locale.T(lang, "cmd.page."+form, "Page", v.key.page+1, "Pages", v.pages)
-	if v.parts > 1 {
-		s += " " + locale.T(lang, "cmd.page.part_"+form, "Part", v.key.part+1, "Parts", v.parts)
+	return "long"
+}
+
+// withPart adds "part 2 of 3" to a page's label when the page is shown in parts.
+func withPart(lang render.Lang, form, label string, part, parts int) string {
+	if parts > 1 {
+		label += " " + locale.T(lang, "cmd.page.part_"+form, "Part", part+1, "Parts", parts)
 	}
-	return s
+	return label
 }
 
 // pager returns Previous/Next buttons for v, or nil when the list is one message. The list's
@@ -171,13 +180,19 @@ func pager(lang render.Lang, route string, v listView, state string) []discordgo
 
 // listEmbed builds the embed of one part of a list, its footer in lang.
 func listEmbed(lang render.Lang, title string, v listView, empty string) *discordgo.MessageEmbed {
+	return pageEmbed(title, v.lines, empty, v.label(lang, false)+" · "+locale.T(lang, "cmd.page.total", "Count", v.total))
+}
+
+// pageEmbed is the embed of one part of any paged list: its lines with the footer, or the
+// empty text without one.
+func pageEmbed(title string, lines []string, empty, footer string) *discordgo.MessageEmbed {
 	e := &discordgo.MessageEmbed{Title: title, Color: colourInfo}
-	if len(v.lines) == 0 {
+	if len(lines) == 0 {
 		e.Description = empty
 		return e
 	}
-	e.Description = strings.Join(v.lines, "\n")
-	e.Footer = &discordgo.MessageEmbedFooter{Text: v.label(lang, false) + " · " + locale.T(lang, "cmd.page.total", "Count", v.total)}
+	e.Description = strings.Join(lines, "\n")
+	e.Footer = &discordgo.MessageEmbedFooter{Text: footer}
 	return e
 }
 
@@ -432,15 +447,8 @@ func (v seekView) label(lang render.Lang, short bool) string {
 	if v.exact() {
 		return lv.label(lang, short)
 	}
-	form := "long"
-	if short {
-		form = "short"
-	}
-	s := locale.T(lang, "pages."+form, "Page", v.key.page+1)
-	if v.parts > 1 {
-		s += " " + locale.T(lang, "cmd.page.part_"+form, "Part", v.key.part+1, "Parts", v.parts)
-	}
-	return s
+	form := labelForm(short)
+	return withPart(lang, form, locale.T(lang, "pages."+form, "Page", v.key.page+1), v.key.part, v.parts)
 }
 
 // seekPager returns Previous/Next buttons for v, or nil when the list is one message, as pager
@@ -453,18 +461,11 @@ func seekPager(lang render.Lang, route string, v seekView, state string) []disco
 
 // seekEmbed builds the embed of one part of a keyset-paged list, its footer in lang.
 func seekEmbed(lang render.Lang, title string, v seekView, empty string) *discordgo.MessageEmbed {
-	e := &discordgo.MessageEmbed{Title: title, Color: colourInfo}
-	if len(v.lines) == 0 {
-		e.Description = empty
-		return e
-	}
-	e.Description = strings.Join(v.lines, "\n")
 	total := locale.T(lang, "cmd.page.total", "Count", v.total)
 	if !v.exact() {
 		total = locale.T(lang, "pages.more_than", "Count", int64(countBound))
 	}
-	e.Footer = &discordgo.MessageEmbedFooter{Text: v.label(lang, false) + " · " + total}
-	return e
+	return pageEmbed(title, v.lines, empty, v.label(lang, false)+" · "+total)
 }
 
 // pageButtons is the row of Previous, the page's label and Next that every paged list shows,
