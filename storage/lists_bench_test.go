@@ -7,7 +7,6 @@ import (
 
 	"liaison/mission"
 	"liaison/storage"
-	"liaison/storage/storagetest"
 )
 
 // BenchmarkListPages measures one page view of each paged list, as the commands read it: the
@@ -20,21 +19,9 @@ import (
 //
 //	go test ./storage/ -run XXX -bench ListPages -benchtime 200x
 func BenchmarkListPages(b *testing.B) {
-	for _, size := range []int{10_000, 1_000_000} {
-		for _, driver := range storagetest.Drivers() {
-			b.Run(fmt.Sprintf("rows=%d/%s", size, driver), func(b *testing.B) {
-				if size > 100_000 && testing.Short() {
-					b.Skip("1M-row lists skipped with -short")
-				}
-				s := storagetest.Open(b, driver)
-				start := time.Now()
-				populateHistory(b, s, "bench", size)
-				populateLists(b, s, "bench", size)
-				b.Logf("%s: %d rows a list populated in %v", driver, size, time.Since(start).Round(time.Millisecond))
-				benchLists(b, s, "bench", size)
-			})
-		}
-	}
+	benchHistories(b, "rows", populateLists, func(b *testing.B, s *storage.Store, size int) {
+		benchLists(b, s, "bench", size)
+	})
 }
 
 // populateLists adds to guild's history flights (most landed, some cancelled, a few open), audit
