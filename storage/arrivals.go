@@ -18,14 +18,19 @@ func addForce(tx *gorm.DB, guildID, country string, role mission.Role, delta, wo
 	if delta == 0 && women == 0 {
 		return nil
 	}
-	row := ForceTotal{GuildID: guildID, Country: country, Role: role, Deployed: delta, Women: women}
+	return upsertForces(tx, []ForceTotal{{GuildID: guildID, Country: country, Role: role, Deployed: delta, Women: women}})
+}
+
+// upsertForces adds each row's Deployed and Women to its running total, creating the totals
+// that are missing: one statement for a change's move or an import batch's.
+func upsertForces(tx *gorm.DB, rows []ForceTotal) error {
 	err := tx.Clauses(clause.OnConflict{
 		Columns: []clause.Column{{Name: "guild_id"}, {Name: "country"}, {Name: "role"}},
-		DoUpdates: clause.Assignments(map[string]any{"deployed": gorm.Expr("force_totals.deployed + ?", delta),
-			"women": gorm.Expr("force_totals.women + ?", women)}),
-	}).Create(&row).Error
+		DoUpdates: clause.Assignments(map[string]any{"deployed": gorm.Expr("force_totals.deployed + excluded.deployed"),
+			"women": gorm.Expr("force_totals.women + excluded.women")}),
+	}).CreateInBatches(&rows, ImportBatchSize).Error
 	if err != nil {
-		return fmt.Errorf("update force total: %w", err)
+		return fmt.Errorf("update force totals: %w", err)
 	}
 	return nil
 }

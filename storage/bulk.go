@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"liaison/mission"
 )
@@ -32,13 +31,16 @@ type Bulk struct {
 	arrivals   []Arrival
 	departures []Departure
 	pledges    []Pledge
-	forces     map[forceKey]int64
-	daily      map[dailyKey]int64
+	forces     map[forceKey]move
+	daily      map[dailyKey]move
 	departed   map[forceKey]bool // the levels a departure lowered: the guard checks them at the end
 	flights    map[int64]Flight  // this import's flights, as they stand
 	announce   []Change          // each flight as scheduled, then as changed: told after commit
 	planned    bool              // the mission changed: reminders may have moved
 }
+
+// move is the personnel, and the women among them, a batch adds to one force level or day.
+type move struct{ personnel, women int64 }
 
 // dailyKey names one day's change of one force level.
 type dailyKey struct {
@@ -71,7 +73,7 @@ func (s *Store) Import(ctx context.Context, a Actor, preview string, fn func(b *
 		if err := s.ensureGuild(tx, a.GuildID); err != nil {
 			return err
 		}
-		b = &Bulk{s: s, tx: tx, a: a, forces: map[forceKey]int64{}, daily: map[dailyKey]int64{},
+		b = &Bulk{s: s, tx: tx, a: a, forces: map[forceKey]move{}, daily: map[dailyKey]move{},
 			departed: map[forceKey]bool{}, flights: map[int64]Flight{}}
 		if err := tx.Where("id = ?", a.GuildID).Take(&b.guild).Error; err != nil {
 			return fmt.Errorf("load guild: %w", err)
@@ -114,10 +116,11 @@ func (b *Bulk) Guild(_ context.Context, guildID string) (Guild, error) {
 	return b.guild, nil
 }
 
-// move records a force level's change for the next flush.
-func (b *Bulk) move(country string, role mission.Role, at time.Time, delta int64) {
-	b.forces[forceKey{country, role}] += delta
-	b.daily[dailyKey{country, role, DayOf(at)}] += delta
+// move records a force level's change, women of it, for the next flush.
+func (b *Bulk) move(country string, role mission.Role, at time.Time, delta, women int64) {
+	add := func(m move) move { return move{m.personnel + delta, m.women + women} }
+	b.forces[forceKey{country, role}] = add(b.forces[forceKey{country, role}])
+	b.daily[dailyKey{country, role, DayOf(at)}] = add(b.daily[dailyKey{country, role, DayOf(at)}])
 }
 
 // LogArrival queues an arrival; it is written with its batch.
@@ -129,7 +132,7 @@ func (b *Bulk) LogArrival(_ context.Context, a Actor, in Arrival) (Arrival, erro
 		in.LoggedBy = a.UserID
 	}
 	b.arrivals = append(b.arrivals, in)
-	b.move(in.Country, in.Role, in.ArrivedAt, int64(in.Personnel))
+	b.move(in.Country, in.Role, in.ArrivedAt, int64(in.Personnel), int64(in.Female))
 	return in, b.maybeFlush()
 }
 
@@ -142,7 +145,7 @@ func (b *Bulk) LogDeparture(_ context.Context, a Actor, in Departure) (Departure
 		in.LoggedBy = a.UserID
 	}
 	b.departures = append(b.departures, in)
-	b.move(in.Country, in.Role, in.DepartedAt, -int64(in.Personnel))
+	b.move(in.Country, in.Role, in.DepartedAt, -int64(in.Personnel), -int64(in.Female))
 	b.departed[forceKey{in.Country, in.Role}] = true
 	return in, b.maybeFlush()
 }
@@ -214,33 +217,25 @@ func (b *Bulk) flush() error {
 // multi-row upsert each, whatever the number of records behind them.
 func (b *Bulk) flushForces() error {
 	var totals []ForceTotal
-	for k, d := range b.forces {
-		if d != 0 {
-			totals = append(totals, ForceTotal{GuildID: b.a.GuildID, Country: k.country, Role: k.role, Deployed: d})
+	for k, m := range b.forces {
+		if m != (move{}) {
+			totals = append(totals, ForceTotal{GuildID: b.a.GuildID, Country: k.country, Role: k.role, Deployed: m.personnel, Women: m.women})
 		}
 	}
 	var days []DailyForce
-	for k, d := range b.daily {
-		if d != 0 {
-			days = append(days, DailyForce{GuildID: b.a.GuildID, Country: k.country, Role: k.role, Day: k.day, Delta: d})
+	for k, m := range b.daily {
+		if m != (move{}) {
+			days = append(days, DailyForce{GuildID: b.a.GuildID, Country: k.country, Role: k.role, Day: k.day, Delta: m.personnel, Women: m.women})
 		}
 	}
 	if len(totals) > 0 {
-		err := b.tx.Clauses(clause.OnConflict{
-			Columns:   []clause.Column{{Name: "guild_id"}, {Name: "country"}, {Name: "role"}},
-			DoUpdates: clause.Assignments(map[string]any{"deployed": gorm.Expr("force_totals.deployed + excluded.deployed")}),
-		}).CreateInBatches(&totals, ImportBatchSize).Error
-		if err != nil {
-			return fmt.Errorf("import force totals: %w", err)
+		if err := upsertForces(b.tx, totals); err != nil {
+			return fmt.Errorf("import: %w", err)
 		}
 	}
 	if len(days) > 0 {
-		err := b.tx.Clauses(clause.OnConflict{
-			Columns:   []clause.Column{{Name: "guild_id"}, {Name: "country"}, {Name: "role"}, {Name: "day"}},
-			DoUpdates: clause.Assignments(map[string]any{"delta": gorm.Expr("daily_forces.delta + excluded.delta")}),
-		}).CreateInBatches(&days, ImportBatchSize).Error
-		if err != nil {
-			return fmt.Errorf("import daily forces: %w", err)
+		if err := upsertDaily(b.tx, days); err != nil {
+			return fmt.Errorf("import: %w", err)
 		}
 	}
 	clear(b.forces)
@@ -312,7 +307,7 @@ func (b *Bulk) LandFlight(ctx context.Context, a Actor, id int64, at time.Time) 
 		f.LandedAt = &t
 		for _, l := range f.Manifest {
 			fid := f.ID
-			arr, err := b.LogArrival(ctx, a, Arrival{Country: l.Country, Personnel: l.Personnel, Role: l.Role,
+			arr, err := b.LogArrival(ctx, a, Arrival{Country: l.Country, Personnel: l.Personnel, Female: l.Female, Role: l.Role,
 				ArrivedAt: t, FlightID: &fid, Source: f.Source, Note: fmt.Sprintf("landed with flight #%d", f.ID)})
 			if err != nil {
 				return err

@@ -3,6 +3,7 @@ package storage_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -304,6 +305,78 @@ func TestEachStreamsInExportOrder(t *testing.T) {
 		}
 		if err := s.EachArrival(ctx, "other", func(storage.Arrival) error { t.Error("another guild's arrival"); return nil }); err != nil {
 			t.Error(err)
+		}
+	})
+}
+
+// TestBulkImportCountsWomenAsLoggingDoes: the same arrivals, departure and landed flight, with
+// their women, leave the same force totals and day changes whether an import stores them or
+// they are logged one by one.
+func TestBulkImportCountsWomenAsLoggingDoes(t *testing.T) {
+	storagetest.ForEachDriver(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		type store interface {
+			LogArrival(context.Context, storage.Actor, storage.Arrival) (storage.Arrival, error)
+			LogDeparture(context.Context, storage.Actor, storage.Departure) (storage.Departure, error)
+			ScheduleFlight(context.Context, storage.Actor, storage.Flight) (storage.Flight, error)
+			LandFlight(context.Context, storage.Actor, int64, time.Time) (storage.Flight, []storage.Arrival, error)
+		}
+		records := func(st store, a storage.Actor) error {
+			for i := range 5 {
+				at := bulkAt.Add(time.Duration(i) * 24 * time.Hour)
+				if _, err := st.LogArrival(ctx, a, storage.Arrival{Country: "KE", Personnel: 10, Female: 3, Role: mission.RolePolice, ArrivedAt: at}); err != nil {
+					return err
+				}
+			}
+			if _, err := st.LogDeparture(ctx, a, storage.Departure{Country: "KE", Personnel: 4, Female: 2, Role: mission.RolePolice,
+				DepartedAt: bulkAt.Add(96 * time.Hour), Reason: mission.ReasonRotation}); err != nil {
+				return err
+			}
+			f, err := st.ScheduleFlight(ctx, a, storage.Flight{ETA: bulkAt, Destination: "PAP",
+				Manifest: []storage.ManifestLine{{ManifestLine: mission.ManifestLine{Country: "GT", Personnel: 75, Female: 12, Role: mission.RoleMilitary}}}})
+			if err != nil {
+				return err
+			}
+			_, _, err = st.LandFlight(ctx, a, f.ID, bulkAt)
+			return err
+		}
+		logged := storage.Actor{GuildID: "logged", UserID: "u1", Command: "/arrival log"}
+		if err := records(s, logged); err != nil {
+			t.Fatal(err)
+		}
+		imported := storage.Actor{GuildID: "imported", UserID: "u1", Command: "liaison import"}
+		if err := s.Import(ctx, imported, "", func(b *storage.Bulk) error { return records(b, imported) }); err != nil {
+			t.Fatal(err)
+		}
+		levels := func(guild string) map[string][2]int64 {
+			totals, err := s.ForceTotals(ctx, guild)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string][2]int64{}
+			for _, ft := range totals {
+				got[ft.Country+"/"+string(ft.Role)] = [2]int64{ft.Deployed, ft.Women}
+			}
+			return got
+		}
+		want := map[string][2]int64{"KE/police": {46, 13}, "GT/military": {75, 12}}
+		for _, guild := range []string{"logged", "imported"} {
+			if got := levels(guild); len(got) != len(want) || got["KE/police"] != want["KE/police"] || got["GT/military"] != want["GT/military"] {
+				t.Errorf("%s force totals (deployed, women) = %v, want %v", guild, got, want)
+			}
+		}
+		days := func(guild string) []storage.DailyForce {
+			var rows []storage.DailyForce
+			if err := s.DB().Where("guild_id = ?", guild).Order("country, role, day").Find(&rows).Error; err != nil {
+				t.Fatal(err)
+			}
+			for i := range rows {
+				rows[i].GuildID = ""
+			}
+			return rows
+		}
+		if l, i := days("logged"), days("imported"); len(l) == 0 || !slices.Equal(l, i) {
+			t.Errorf("day changes: logged %+v, imported %+v; want the same", l, i)
 		}
 	})
 }

@@ -43,14 +43,19 @@ func addDaily(tx *gorm.DB, guildID, country string, role mission.Role, at time.T
 	if delta == 0 && women == 0 {
 		return nil
 	}
-	row := DailyForce{GuildID: guildID, Country: country, Role: role, Day: DayOf(at), Delta: delta, Women: women}
+	return upsertDaily(tx, []DailyForce{{GuildID: guildID, Country: country, Role: role, Day: DayOf(at), Delta: delta, Women: women}})
+}
+
+// upsertDaily adds each row's Delta and Women to its day's change, creating the days that are
+// missing: one statement for a change's move or an import batch's.
+func upsertDaily(tx *gorm.DB, rows []DailyForce) error {
 	err := tx.Clauses(clause.OnConflict{
 		Columns: []clause.Column{{Name: "guild_id"}, {Name: "country"}, {Name: "role"}, {Name: "day"}},
-		DoUpdates: clause.Assignments(map[string]any{"delta": gorm.Expr("daily_forces.delta + ?", delta),
-			"women": gorm.Expr("daily_forces.women + ?", women)}),
-	}).Create(&row).Error
+		DoUpdates: clause.Assignments(map[string]any{"delta": gorm.Expr("daily_forces.delta + excluded.delta"),
+			"women": gorm.Expr("daily_forces.women + excluded.women")}),
+	}).CreateInBatches(&rows, ImportBatchSize).Error
 	if err != nil {
-		return fmt.Errorf("update daily force: %w", err)
+		return fmt.Errorf("update daily forces: %w", err)
 	}
 	return nil
 }
