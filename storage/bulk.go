@@ -246,38 +246,16 @@ func (b *Bulk) flushForces() error {
 // ScheduleFlight writes a flight with its manifest and plans its reminders at once, as
 // Store.ScheduleFlight does, inside the import's transaction.
 func (b *Bulk) ScheduleFlight(_ context.Context, a Actor, f Flight) (Flight, error) {
-	if len(f.Manifest) > mission.MaxManifestLines {
-		return f, mission.Refuse(mission.EConflict, "error.manifest_too_long", "Max", mission.MaxManifestLines)
-	}
-	f.ID = 0
-	f.GuildID = b.a.GuildID
-	f.ETA = utc(f.ETA)
-	f.Status = mission.FlightScheduled
 	if f.LoggedBy == "" {
 		f.LoggedBy = a.UserID
 	}
-	lines := f.Manifest
-	f.Manifest = nil
-	if err := b.tx.Omit("Manifest").Create(&f).Error; err != nil {
-		return f, fmt.Errorf("import flight: %w", err)
-	}
-	for i := range lines {
-		lines[i].ID = 0
-		lines[i].GuildID = b.a.GuildID
-		lines[i].FlightID = f.ID
-	}
-	if len(lines) > 0 {
-		if err := b.tx.Create(&lines).Error; err != nil {
-			return f, fmt.Errorf("import manifest: %w", err)
-		}
-	}
-	f.Manifest = lines
-	if err := b.s.planFlight(b.tx, f); err != nil {
+	f, err := b.s.scheduleFlight(b.tx, b.a, f)
+	if err != nil {
 		return f, err
 	}
 	b.flights[f.ID] = f
 	b.announce = append(b.announce, flightChange(f))
-	return f, b.s.audit(b.tx, b.a, mission.KindFlight, f.ID, mission.ActionCreate, nil, f)
+	return f, nil
 }
 
 // changeFlight applies change to a flight this import scheduled, saves it and audits it.
@@ -344,41 +322,10 @@ func (b *Bulk) DelayFlight(_ context.Context, _ Actor, id int64, eta time.Time, 
 // UpdateGuild changes the guild's settings and mission inside the import's transaction, as
 // Store.UpdateGuild does: reminders are planned again when their settings change.
 func (b *Bulk) UpdateGuild(_ context.Context, _ Actor, change func(g *Guild) error) (Guild, error) {
-	s, tx := b.s, b.tx
-	var g Guild
-	if err := tx.Clauses(forUpdate).Where("id = ?", b.a.GuildID).Take(&g).Error; err != nil {
+	g, err := b.s.updateGuild(b.tx, b.a, change)
+	if err != nil {
 		return g, err
-	}
-	before := g
-	if err := change(&g); err != nil {
-		return g, err
-	}
-	g.ID = b.a.GuildID
-	g.UpdatedAt = s.now()
-	if g.MandateEnd != nil {
-		t := utc(*g.MandateEnd)
-		g.MandateEnd = &t
-	}
-	if err := tx.Save(&g).Error; err != nil {
-		return g, fmt.Errorf("save guild: %w", err)
-	}
-	if before.ReminderOffsets != g.ReminderOffsets || before.Timezone != g.Timezone {
-		if err := s.replanGuildFlights(tx, g); err != nil {
-			return g, err
-		}
-	}
-	if before.Digest != g.Digest || before.Timezone != g.Timezone {
-		err := tx.Model(&Reminder{}).Where("guild_id = ? AND kind = ? AND status = ?", g.ID, mission.ReminderDigest, mission.ReminderPending).
-			Updates(map[string]any{"status": mission.ReminderCancelled, "updated_at": s.now()}).Error
-		if err != nil {
-			return g, fmt.Errorf("cancel planned digests: %w", err)
-		}
-	}
-	if !sameTime(before.MandateEnd, g.MandateEnd) {
-		if err := s.planCountdown(tx, g); err != nil {
-			return g, err
-		}
 	}
 	b.guild, b.planned = g, true
-	return g, s.audit(tx, b.a, mission.KindSettings, 0, mission.ActionUpdate, before, g)
+	return g, nil
 }

@@ -20,41 +20,49 @@ func (s *Store) ScheduleFlight(ctx context.Context, a Actor, f Flight) (Flight, 
 		if err := s.ensureGuild(tx, a.GuildID); err != nil {
 			return err
 		}
-		if len(f.Manifest) > mission.MaxManifestLines {
-			return mission.Refuse(mission.EConflict, "error.manifest_too_long", "Max", mission.MaxManifestLines)
-		}
-		f.ID = 0
-		f.GuildID = a.GuildID
-		f.ETA = utc(f.ETA)
-		f.Status = mission.FlightScheduled
-		if f.LoggedBy == "" {
-			f.LoggedBy = a.UserID
-		}
-		lines := f.Manifest
-		f.Manifest = nil
-		if err := tx.Omit("Manifest").Create(&f).Error; err != nil {
-			return fmt.Errorf("schedule flight: %w", err)
-		}
-		for i := range lines {
-			if err := checkFemale(lines[i].Personnel, lines[i].Female); err != nil {
-				return err
-			}
-			lines[i].ID = 0
-			lines[i].GuildID = a.GuildID
-			lines[i].FlightID = f.ID
-		}
-		if len(lines) > 0 {
-			if err := tx.Create(&lines).Error; err != nil {
-				return fmt.Errorf("store manifest: %w", err)
-			}
-		}
-		f.Manifest = lines
-		if err := s.planFlight(tx, f); err != nil {
-			return err
-		}
-		return s.audit(tx, a, mission.KindFlight, f.ID, mission.ActionCreate, nil, f)
+		var err error
+		f, err = s.scheduleFlight(tx, a, f)
+		return err
 	})
 	return f, err
+}
+
+// scheduleFlight stores f with its manifest, plans its reminders and audits it inside tx: the
+// work of ScheduleFlight, which a bulk import's flights share.
+func (s *Store) scheduleFlight(tx *gorm.DB, a Actor, f Flight) (Flight, error) {
+	if len(f.Manifest) > mission.MaxManifestLines {
+		return f, mission.Refuse(mission.EConflict, "error.manifest_too_long", "Max", mission.MaxManifestLines)
+	}
+	f.ID = 0
+	f.GuildID = a.GuildID
+	f.ETA = utc(f.ETA)
+	f.Status = mission.FlightScheduled
+	if f.LoggedBy == "" {
+		f.LoggedBy = a.UserID
+	}
+	lines := f.Manifest
+	f.Manifest = nil
+	if err := tx.Omit("Manifest").Create(&f).Error; err != nil {
+		return f, fmt.Errorf("schedule flight: %w", err)
+	}
+	for i := range lines {
+		if err := checkFemale(lines[i].Personnel, lines[i].Female); err != nil {
+			return f, err
+		}
+		lines[i].ID = 0
+		lines[i].GuildID = a.GuildID
+		lines[i].FlightID = f.ID
+	}
+	if len(lines) > 0 {
+		if err := tx.Create(&lines).Error; err != nil {
+			return f, fmt.Errorf("store manifest: %w", err)
+		}
+	}
+	f.Manifest = lines
+	if err := s.planFlight(tx, f); err != nil {
+		return f, err
+	}
+	return f, s.audit(tx, a, mission.KindFlight, f.ID, mission.ActionCreate, nil, f)
 }
 
 // Flight returns one flight of the guild with its manifest.

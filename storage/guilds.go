@@ -75,45 +75,53 @@ func (s *Store) UpdateGuild(ctx context.Context, a Actor, change func(g *Guild) 
 		if err := s.ensureGuild(tx, a.GuildID); err != nil {
 			return err
 		}
-		var g Guild
-		if err := tx.Clauses(forUpdate).Where("id = ?", a.GuildID).Take(&g).Error; err != nil {
-			return err
-		}
-		before := g
-		if err := change(&g); err != nil {
-			return err
-		}
-		g.ID = a.GuildID
-		g.UpdatedAt = s.now()
-		if g.MandateEnd != nil {
-			t := utc(*g.MandateEnd)
-			g.MandateEnd = &t
-		}
-		if err := tx.Save(&g).Error; err != nil {
-			return fmt.Errorf("save guild: %w", err)
-		}
-		if before.ReminderOffsets != g.ReminderOffsets || before.Timezone != g.Timezone {
-			if err := s.replanGuildFlights(tx, g); err != nil {
-				return err
-			}
-		}
-		if before.Digest != g.Digest || before.Timezone != g.Timezone {
-			// The scheduler plans the next digest from the new schedule.
-			err := tx.Model(&Reminder{}).Where("guild_id = ? AND kind = ? AND status = ?", g.ID, mission.ReminderDigest, mission.ReminderPending).
-				Updates(map[string]any{"status": mission.ReminderCancelled, "updated_at": s.now()}).Error
-			if err != nil {
-				return fmt.Errorf("cancel planned digests: %w", err)
-			}
-		}
-		if !sameTime(before.MandateEnd, g.MandateEnd) {
-			if err := s.planCountdown(tx, g); err != nil {
-				return err
-			}
-		}
-		after = g
-		return s.audit(tx, a, mission.KindSettings, 0, mission.ActionUpdate, before, g)
+		var err error
+		after, err = s.updateGuild(tx, a, change)
+		return err
 	})
 	return after, err
+}
+
+// updateGuild is UpdateGuild's work inside tx, which a bulk import's mission row shares: the
+// guild's row locked and changed, the reminders its settings govern planned again, and the
+// audit entry.
+func (s *Store) updateGuild(tx *gorm.DB, a Actor, change func(g *Guild) error) (Guild, error) {
+	var g Guild
+	if err := tx.Clauses(forUpdate).Where("id = ?", a.GuildID).Take(&g).Error; err != nil {
+		return g, err
+	}
+	before := g
+	if err := change(&g); err != nil {
+		return g, err
+	}
+	g.ID = a.GuildID
+	g.UpdatedAt = s.now()
+	if g.MandateEnd != nil {
+		t := utc(*g.MandateEnd)
+		g.MandateEnd = &t
+	}
+	if err := tx.Save(&g).Error; err != nil {
+		return g, fmt.Errorf("save guild: %w", err)
+	}
+	if before.ReminderOffsets != g.ReminderOffsets || before.Timezone != g.Timezone {
+		if err := s.replanGuildFlights(tx, g); err != nil {
+			return g, err
+		}
+	}
+	if before.Digest != g.Digest || before.Timezone != g.Timezone {
+		// The scheduler plans the next digest from the new schedule.
+		err := tx.Model(&Reminder{}).Where("guild_id = ? AND kind = ? AND status = ?", g.ID, mission.ReminderDigest, mission.ReminderPending).
+			Updates(map[string]any{"status": mission.ReminderCancelled, "updated_at": s.now()}).Error
+		if err != nil {
+			return g, fmt.Errorf("cancel planned digests: %w", err)
+		}
+	}
+	if !sameTime(before.MandateEnd, g.MandateEnd) {
+		if err := s.planCountdown(tx, g); err != nil {
+			return g, err
+		}
+	}
+	return g, s.audit(tx, a, mission.KindSettings, 0, mission.ActionUpdate, before, g)
 }
 
 func sameTime(a, b *time.Time) bool {
