@@ -259,13 +259,13 @@ func (b *Bulk) ScheduleFlight(_ context.Context, a Actor, f Flight) (Flight, err
 }
 
 // changeFlight applies change to a flight this import scheduled, saves it and audits it.
-func (b *Bulk) changeFlight(id int64, action mission.AuditAction, change func(f *Flight) error) (Flight, error) {
+func (b *Bulk) changeFlight(id int64, action mission.AuditAction, change func(tx *gorm.DB, f *Flight) error) (Flight, error) {
 	f, ok := b.flights[id]
 	if !ok || !f.Open() {
 		return f, fmt.Errorf("bulk import: flight #%d is not an open flight of this import", id)
 	}
 	before := f
-	if err := change(&f); err != nil {
+	if err := change(b.tx, &f); err != nil {
 		return f, err
 	}
 	if err := b.tx.Omit("Manifest").Save(&f).Error; err != nil {
@@ -279,7 +279,7 @@ func (b *Bulk) changeFlight(id int64, action mission.AuditAction, change func(f 
 // LandFlight lands a flight of this import and queues its manifest as arrivals.
 func (b *Bulk) LandFlight(ctx context.Context, a Actor, id int64, at time.Time) (Flight, []Arrival, error) {
 	var arrivals []Arrival
-	f, err := b.changeFlight(id, mission.ActionLand, func(f *Flight) error {
+	f, err := b.changeFlight(id, mission.ActionLand, func(_ *gorm.DB, f *Flight) error {
 		t := utc(at)
 		f.Status = mission.FlightLanded
 		f.LandedAt = &t
@@ -299,24 +299,12 @@ func (b *Bulk) LandFlight(ctx context.Context, a Actor, id int64, at time.Time) 
 
 // CancelFlight cancels a flight of this import and its reminders.
 func (b *Bulk) CancelFlight(_ context.Context, _ Actor, id int64, reason string) (Flight, error) {
-	return b.changeFlight(id, mission.ActionCancel, func(f *Flight) error {
-		f.Status = mission.FlightCancelled
-		f.Reason = reason
-		return b.s.cancelFlightReminders(b.tx, f.GuildID, f.ID)
-	})
+	return b.changeFlight(id, mission.ActionCancel, b.s.cancel(reason))
 }
 
 // DelayFlight moves a flight of this import and plans its reminders again.
 func (b *Bulk) DelayFlight(_ context.Context, _ Actor, id int64, eta time.Time, reason string) (Flight, error) {
-	return b.changeFlight(id, mission.ActionDelay, func(f *Flight) error {
-		f.ETA = utc(eta)
-		f.Status = mission.FlightDelayed
-		f.Reason = reason
-		if err := b.s.cancelFlightReminders(b.tx, f.GuildID, f.ID); err != nil {
-			return err
-		}
-		return b.s.planFlight(b.tx, *f)
-	})
+	return b.changeFlight(id, mission.ActionDelay, b.s.delay(eta, reason))
 }
 
 // UpdateGuild changes the guild's settings and mission inside the import's transaction, as

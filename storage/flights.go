@@ -128,7 +128,13 @@ func (s *Store) AddManifestLine(ctx context.Context, a Actor, id int64, ml missi
 
 // DelayFlight moves an open flight's ETA and re-plans its pending reminders.
 func (s *Store) DelayFlight(ctx context.Context, a Actor, id int64, eta time.Time, reason string) (Flight, error) {
-	return s.changeFlight(ctx, a, id, mission.ActionDelay, func(tx *gorm.DB, f *Flight) error {
+	return s.changeFlight(ctx, a, id, mission.ActionDelay, s.delay(eta, reason))
+}
+
+// delay is DelayFlight's change of a flight inside tx, which a bulk import's flights share: the
+// new ETA, and its pending reminders planned again.
+func (s *Store) delay(eta time.Time, reason string) func(tx *gorm.DB, f *Flight) error {
+	return func(tx *gorm.DB, f *Flight) error {
 		f.ETA = utc(eta)
 		f.Status = mission.FlightDelayed
 		f.Reason = reason
@@ -136,16 +142,21 @@ func (s *Store) DelayFlight(ctx context.Context, a Actor, id int64, eta time.Tim
 			return err
 		}
 		return s.planFlight(tx, *f)
-	})
+	}
 }
 
 // CancelFlight cancels an open flight and removes its pending reminders.
 func (s *Store) CancelFlight(ctx context.Context, a Actor, id int64, reason string) (Flight, error) {
-	return s.changeFlight(ctx, a, id, mission.ActionCancel, func(tx *gorm.DB, f *Flight) error {
+	return s.changeFlight(ctx, a, id, mission.ActionCancel, s.cancel(reason))
+}
+
+// cancel is CancelFlight's change of a flight inside tx, which a bulk import's flights share.
+func (s *Store) cancel(reason string) func(tx *gorm.DB, f *Flight) error {
+	return func(tx *gorm.DB, f *Flight) error {
 		f.Status = mission.FlightCancelled
 		f.Reason = reason
 		return s.cancelFlightReminders(tx, f.GuildID, f.ID)
-	})
+	}
 }
 
 // LandFlight marks an open flight landed at the given time and turns each manifest line into an
