@@ -13,12 +13,18 @@ import (
 // audit writes one entry inside the caller's transaction, so a change and its record commit or
 // roll back together.
 func (s *Store) audit(tx *gorm.DB, a Actor, kind mission.RecordKind, id int64, action mission.AuditAction, before, after any) error {
-	e := AuditEntry{GuildID: a.GuildID, At: s.now(), UserID: a.UserID, Command: a.Command,
-		Kind: kind, RecordID: id, Action: action, Before: toJSON(before), After: toJSON(after)}
+	e := s.auditEntry(a, kind, id, action, before, after)
 	if err := tx.Create(&e).Error; err != nil {
 		return fmt.Errorf("audit %s #%d: %w", kind, id, err)
 	}
 	return nil
+}
+
+// auditEntry is the entry of a's change to record id, before and after as JSON, for audit or
+// an import's entries written in bulk.
+func (s *Store) auditEntry(a Actor, kind mission.RecordKind, id int64, action mission.AuditAction, before, after any) AuditEntry {
+	return AuditEntry{GuildID: a.GuildID, At: s.now(), UserID: a.UserID, Command: a.Command,
+		Kind: kind, RecordID: id, Action: action, Before: toJSON(before), After: toJSON(after)}
 }
 
 func toJSON(v any) string {

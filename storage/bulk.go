@@ -172,10 +172,8 @@ func (b *Bulk) maybeFlush() error {
 // flush writes the queued records, their audit entries and the force totals they move.
 func (b *Bulk) flush() error {
 	audit := make([]AuditEntry, 0, len(b.arrivals)+len(b.departures)+len(b.pledges))
-	now := b.s.now()
 	entry := func(kind mission.RecordKind, id int64, after any) AuditEntry {
-		return AuditEntry{GuildID: b.a.GuildID, At: now, UserID: b.a.UserID, Command: b.a.Command,
-			Kind: kind, RecordID: id, Action: mission.ActionCreate, After: toJSON(after)}
+		return b.s.auditEntry(b.a, kind, id, mission.ActionCreate, nil, after)
 	}
 	if len(b.arrivals) > 0 {
 		if err := b.tx.Create(&b.arrivals).Error; err != nil {
