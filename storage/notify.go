@@ -34,45 +34,9 @@ func (s *Store) notifyReminders(tx *gorm.DB) error {
 // every writer is in this process, it returns at once. onError, when set, hears of each lost
 // connection.
 func (s *Store) ListenReminders(ctx context.Context, wake func(), onError func(error)) error {
-	if s.dialect != DriverPostgres {
-		return nil
-	}
-	backoff := time.Second
-	for {
-		err := s.listen(ctx, wake)
-		if ctx.Err() != nil {
-			return nil
-		}
-		if onError != nil {
-			onError(err)
-		}
-		// The connection dropped: wake once, since notifications may have been missed meanwhile,
-		// and try again; the scheduler's re-check covers the gap.
-		wake()
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-time.After(backoff):
-		}
-		backoff = min(2*backoff, 30*time.Second)
-	}
-}
-
-func (s *Store) listen(ctx context.Context, wake func()) error {
-	conn, err := pgx.Connect(ctx, s.dsn)
-	if err != nil {
-		return fmt.Errorf("listen: connect: %w", err)
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	if _, err := conn.Exec(ctx, "LISTEN "+remindersChannel); err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
-	for {
-		if _, err := conn.WaitForNotification(ctx); err != nil {
-			return fmt.Errorf("listen: %w", err)
-		}
-		wake()
-	}
+	// When the connection drops, wake once, since notifications may have been missed meanwhile;
+	// the scheduler's re-check covers the gap.
+	return s.listenLoop(ctx, remindersChannel, func() {}, func(string) { wake() }, wake, onError)
 }
 
 // notifyRecords announces, inside tx, that it wrote the rows of guilds (see snapshot.go), so
@@ -100,15 +64,22 @@ func (s *Store) notifyRecords(tx *gorm.DB, guilds []string) error {
 // notification may have been lost meanwhile. It reconnects with backoff; onError, when set,
 // hears of each lost connection. On SQLite it returns at once: every writer is in this process.
 func (s *Store) ListenRecords(ctx context.Context, onError func(error)) error {
+	return s.listenLoop(ctx, recordsChannel, func() { s.snap.setLive(true) },
+		func(payload string) { s.snap.drop(strings.Split(payload, ",")...) }, func() { s.snap.setLive(false) }, onError)
+}
+
+// listenLoop keeps a dedicated connection LISTENing on channel until ctx ends (see
+// listenChannel for ready and note), reconnecting with a backoff of 1 s doubling to 30 s. Each
+// time the connection is lost it calls lost, then onError when set. On SQLite it returns at
+// once: every writer is in this process.
+func (s *Store) listenLoop(ctx context.Context, channel string, ready func(), note func(payload string), lost func(), onError func(error)) error {
 	if s.dialect != DriverPostgres {
 		return nil
 	}
 	backoff := time.Second
 	for {
-		err := s.listenChannel(ctx, recordsChannel, func() { s.snap.setLive(true) }, func(payload string) {
-			s.snap.drop(strings.Split(payload, ",")...)
-		})
-		s.snap.setLive(false)
+		err := s.listenChannel(ctx, channel, ready, note)
+		lost()
 		if ctx.Err() != nil {
 			return nil
 		}
