@@ -81,7 +81,7 @@ func BenchmarkClaimDue(b *testing.B) {
 		n := 0
 		for b.Loop() {
 			n++
-			rows, err := st.ClaimDue(ctx, fmt.Sprintf("bench#%d", n), now, time.Minute, 100)
+			rows, err := st.ClaimDueFor(ctx, fmt.Sprintf("bench#%d", n), now, time.Minute, storage.ClaimLimits{Limit: 100})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -270,9 +270,9 @@ func TestCrashBetweenClaimAndPost(t *testing.T) {
 	f := newFixture(t, storage.DriverSQLite)
 	f.flight(t, 0)
 	f.clock.Advance(time.Second)
-	claimed, err := f.store.ClaimDue(context.Background(), "crashed#1", f.clock.Now(), f.sched.Lease, 10)
+	claimed, err := f.store.ClaimDueFor(context.Background(), "crashed#1", f.clock.Now(), f.sched.Lease, storage.ClaimLimits{Limit: 10})
 	if err != nil || len(claimed) != 1 {
-		t.Fatalf("ClaimDue = %d rows, %v", len(claimed), err)
+		t.Fatalf("ClaimDueFor = %d rows, %v", len(claimed), err)
 	}
 	if n := f.dispatch(t); n != 0 || f.poster.callCount() != 0 {
 		t.Fatalf("while the dead sender's lease runs: settled %d, posted %d; want nothing", n, f.poster.callCount())
@@ -295,9 +295,9 @@ func TestCrashBetweenPostAndMark(t *testing.T) {
 	f := newFixture(t, storage.DriverSQLite)
 	f.flight(t, 0)
 	f.clock.Advance(time.Second)
-	claimed, err := f.store.ClaimDue(context.Background(), "crashed#1", f.clock.Now(), f.sched.Lease, 10)
+	claimed, err := f.store.ClaimDueFor(context.Background(), "crashed#1", f.clock.Now(), f.sched.Lease, storage.ClaimLimits{Limit: 10})
 	if err != nil || len(claimed) != 1 {
-		t.Fatalf("ClaimDue = %d rows, %v", len(claimed), err)
+		t.Fatalf("ClaimDueFor = %d rows, %v", len(claimed), err)
 	}
 	// What the crashed sender did before dying: post with the row's nonce.
 	first, err := f.poster.Post(context.Background(), Message{ChannelID: "C1", Nonce: claimed[0].Nonce, Content: "first"})

@@ -80,7 +80,7 @@ func TestHousekeepingExpiresLeasesAndTopsUp(t *testing.T) {
 	}
 	f.flight(t, 0)
 	f.clock.Advance(time.Second)
-	if _, err := f.store.ClaimDue(ctx, "dead#1", f.clock.Now(), time.Minute, 10); err != nil {
+	if _, err := f.store.ClaimDueFor(ctx, "dead#1", f.clock.Now(), time.Minute, storage.ClaimLimits{Limit: 10}); err != nil {
 		t.Fatal(err)
 	}
 	f.clock.Advance(2 * time.Minute)

@@ -27,13 +27,10 @@ const DefaultPoliceType = TypeFormedPolice
 // personnelTypes is the order of the export's rows within a contributor, as the UN lists them.
 var personnelTypes = [...]PersonnelType{TypeTroops, TypeFormedPolice, TypeIndividualPolice, TypeStaffOfficers, TypeExpertsOnMission}
 
-// PersonnelTypes returns the UN's personnel types in the UN's order (a copy).
-func PersonnelTypes() [len(personnelTypes)]PersonnelType { return personnelTypes }
-
 // Valid reports whether t is one of the UN's personnel types.
 func (t PersonnelType) Valid() bool { return slices.Contains(personnelTypes[:], t) }
 
-// Order is t's place in PersonnelTypes, for sorting the export's rows.
+// Order is t's place in personnelTypes, for sorting the export's rows.
 func (t PersonnelType) Order() int { return slices.Index(personnelTypes[:], t) }
 
 // unTypeOfRole is THE mapping from Liaison's roles to the UN's personnel types, the one place

@@ -47,13 +47,13 @@ func TestExtendLeases(t *testing.T) {
 		planAt(t, s, "A", "x", now)
 		planAt(t, s, "A", "y", now)
 		planAt(t, s, "A", "z", now)
-		mine, err := s.ClaimDue(ctx, "one#1", now, 5*time.Second, 2)
+		mine, err := s.ClaimDueFor(ctx, "one#1", now, 5*time.Second, storage.ClaimLimits{Limit: 2})
 		if err != nil || len(mine) != 2 {
-			t.Fatalf("ClaimDue = %d rows, %v", len(mine), err)
+			t.Fatalf("ClaimDueFor = %d rows, %v", len(mine), err)
 		}
-		other, err := s.ClaimDue(ctx, "two#1", now, 5*time.Second, 1)
+		other, err := s.ClaimDueFor(ctx, "two#1", now, 5*time.Second, storage.ClaimLimits{Limit: 1})
 		if err != nil || len(other) != 1 {
-			t.Fatalf("ClaimDue = %d rows, %v", len(other), err)
+			t.Fatalf("ClaimDueFor = %d rows, %v", len(other), err)
 		}
 		if err := s.MarkSent(ctx, mine[1], "m", false); err != nil {
 			t.Fatal(err)

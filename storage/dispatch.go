@@ -28,12 +28,6 @@ var ErrLeaseLost = errors.New("reminder lease lost")
 // everything pending.
 const claimableSQL = `status = ? AND due_at <= ? AND (lease_until IS NULL OR lease_until <= ?)`
 
-// ClaimDue leases up to limit due reminders to owner until now+lease, oldest due first, and
-// returns them with Attempts counting this claim. It is ClaimDueFor without a per-guild cap.
-func (s *Store) ClaimDue(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]Reminder, error) {
-	return s.ClaimDueFor(ctx, owner, now, lease, ClaimLimits{Limit: limit})
-}
-
 // ClaimLimits bounds one claim to what the sender can post before its lease ends.
 type ClaimLimits struct {
 	// Limit is how many rows the claim takes in all (at least 1).

@@ -53,20 +53,20 @@ func TestClaimDueLeases(t *testing.T) {
 		planAt(t, s, "B", "first", now.Add(-time.Hour))
 		planAt(t, s, "A", "now", now)
 
-		got, err := s.ClaimDue(ctx, "one#1", now, time.Minute, 10)
+		got, err := s.ClaimDueFor(ctx, "one#1", now, time.Minute, storage.ClaimLimits{Limit: 10})
 		if err != nil {
-			t.Fatalf("ClaimDue: %v", err)
+			t.Fatalf("ClaimDueFor: %v", err)
 		}
 		if want := []string{"first", "second", "now"}; !slices.Equal(keysOf(got), want) {
-			t.Fatalf("ClaimDue = %q, want %q (due ones, oldest first)", keysOf(got), want)
+			t.Fatalf("ClaimDueFor = %q, want %q (due ones, oldest first)", keysOf(got), want)
 		}
 		for _, r := range got {
 			if r.Attempts != 1 || r.LeaseOwner != "one#1" || r.LeaseUntil == nil || !r.LeaseUntil.Equal(now.Add(time.Minute)) {
 				t.Errorf("claimed %s: attempts %d owner %q lease %v, want 1 %q %v", r.DedupeKey, r.Attempts, r.LeaseOwner, r.LeaseUntil, "one#1", now.Add(time.Minute))
 			}
 		}
-		if again, err := s.ClaimDue(ctx, "two#1", now, time.Minute, 10); err != nil || len(again) != 0 {
-			t.Fatalf("second ClaimDue while leased = %q, %v; want nothing", keysOf(again), err)
+		if again, err := s.ClaimDueFor(ctx, "two#1", now, time.Minute, storage.ClaimLimits{Limit: 10}); err != nil || len(again) != 0 {
+			t.Fatalf("second ClaimDueFor while leased = %q, %v; want nothing", keysOf(again), err)
 		}
 		if next, ok, err := s.NextDue(ctx, now); err != nil || !ok || !next.Equal(now.Add(time.Minute)) {
 			t.Errorf("NextDue while the due rows are leased = %v, %v, %v; want %v", next, ok, err, now.Add(time.Minute))
@@ -74,12 +74,12 @@ func TestClaimDueLeases(t *testing.T) {
 
 		// The first sender stalls past its lease; a second one takes over.
 		later := now.Add(2 * time.Minute)
-		taken, err := s.ClaimDue(ctx, "two#2", later, time.Minute, 2)
+		taken, err := s.ClaimDueFor(ctx, "two#2", later, time.Minute, storage.ClaimLimits{Limit: 2})
 		if err != nil {
-			t.Fatalf("ClaimDue after the lease: %v", err)
+			t.Fatalf("ClaimDueFor after the lease: %v", err)
 		}
 		if want := []string{"first", "second"}; !slices.Equal(keysOf(taken), want) {
-			t.Fatalf("ClaimDue after the lease, limit 2 = %q, want %q", keysOf(taken), want)
+			t.Fatalf("ClaimDueFor after the lease, limit 2 = %q, want %q", keysOf(taken), want)
 		}
 		if taken[0].Attempts != 2 {
 			t.Errorf("re-claimed attempts = %d, want 2", taken[0].Attempts)
@@ -101,9 +101,9 @@ func TestClaimDueLeases(t *testing.T) {
 			t.Errorf("after MarkFailed: status %q error %q", r.Status, r.LastError)
 		}
 		// "now" is still leased to the stalled sender, whose lease has run out: it is claimable.
-		rest, err := s.ClaimDue(ctx, "two#3", later, time.Minute, 10)
+		rest, err := s.ClaimDueFor(ctx, "two#3", later, time.Minute, storage.ClaimLimits{Limit: 10})
 		if err != nil || !slices.Equal(keysOf(rest), []string{"now", "later"}) {
-			t.Errorf("ClaimDue of the rest = %q, %v; want [now later]", keysOf(rest), err)
+			t.Errorf("ClaimDueFor of the rest = %q, %v; want [now later]", keysOf(rest), err)
 		}
 	})
 }
@@ -114,9 +114,9 @@ func TestReleaseRetryLaterAndExpire(t *testing.T) {
 		now := s.Now()
 		planAt(t, s, "A", "a", now.Add(-time.Second))
 		planAt(t, s, "A", "b", now.Add(-time.Second))
-		got, err := s.ClaimDue(ctx, "x#1", now, time.Hour, 10)
+		got, err := s.ClaimDueFor(ctx, "x#1", now, time.Hour, storage.ClaimLimits{Limit: 10})
 		if err != nil || len(got) != 2 {
-			t.Fatalf("ClaimDue = %d rows, %v; want 2", len(got), err)
+			t.Fatalf("ClaimDueFor = %d rows, %v; want 2", len(got), err)
 		}
 		if err := s.Release(ctx, got[0]); err != nil {
 			t.Fatalf("Release: %v", err)
@@ -129,9 +129,9 @@ func TestReleaseRetryLaterAndExpire(t *testing.T) {
 		if err := s.RetryLater(ctx, got[1], at, "rate limited"); err != nil {
 			t.Fatalf("RetryLater: %v", err)
 		}
-		again, err := s.ClaimDue(ctx, "y#1", now.Add(10*time.Second), time.Minute, 10)
+		again, err := s.ClaimDueFor(ctx, "y#1", now.Add(10*time.Second), time.Minute, storage.ClaimLimits{Limit: 10})
 		if err != nil || !slices.Equal(keysOf(again), []string{"a"}) {
-			t.Fatalf("ClaimDue before the retry time = %q, %v; want only the released row", keysOf(again), err)
+			t.Fatalf("ClaimDueFor before the retry time = %q, %v; want only the released row", keysOf(again), err)
 		}
 		if n, err := s.ExpireLeases(ctx, now.Add(31*time.Second)); err != nil || n != 1 {
 			t.Errorf("ExpireLeases after the retry time = %d, %v; want 1 (only b's lease ended)", n, err)
@@ -190,9 +190,9 @@ func TestClaimDueConcurrent(t *testing.T) {
 						defer wg.Done()
 						for c := 0; ; c++ {
 							owner := fmt.Sprintf("s%d-w%d#%d", i, w, c)
-							got, err := s.ClaimDue(t.Context(), owner, clock.Now(), time.Hour, 25)
+							got, err := s.ClaimDueFor(t.Context(), owner, clock.Now(), time.Hour, storage.ClaimLimits{Limit: 25})
 							if err != nil {
-								t.Errorf("ClaimDue: %v", err)
+								t.Errorf("ClaimDueFor: %v", err)
 								return
 							}
 							if len(got) == 0 {
@@ -345,9 +345,9 @@ func TestMissedSinceAndLaterDue(t *testing.T) {
 		if later, err := s.LaterDue(ctx, newer, now); err != nil || later {
 			t.Errorf("LaterDue(newer) = %v, %v; want false (the next one is not due)", later, err)
 		}
-		got, err := s.ClaimDue(ctx, "x#1", now, time.Minute, 10)
+		got, err := s.ClaimDueFor(ctx, "x#1", now, time.Minute, storage.ClaimLimits{Limit: 10})
 		if err != nil || len(got) != 2 {
-			t.Fatalf("ClaimDue = %d, %v", len(got), err)
+			t.Fatalf("ClaimDueFor = %d, %v", len(got), err)
 		}
 		if err := s.MarkMissed(ctx, got[0], "posted 3h late"); err != nil {
 			t.Fatal(err)

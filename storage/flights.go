@@ -209,7 +209,6 @@ type FlightFilter struct {
 	Status string // one of the Flights* selections; "" means upcoming
 	Prefix string // the ID's decimal prefix, for autocomplete
 	Limit  int
-	Offset int
 }
 
 // FindFlights returns the guild's flights with their manifests: upcoming ones soonest first,
@@ -236,7 +235,7 @@ func (s *Store) FindFlights(ctx context.Context, guildID string, f FlightFilter)
 	if err := q.Count(&total).Error; err != nil {
 		return nil, 0, fmt.Errorf("count flights: %w", err)
 	}
-	q = q.Preload("Manifest", func(db *gorm.DB) *gorm.DB { return db.Order("id") }).Order(order).Offset(f.Offset)
+	q = q.Preload("Manifest", func(db *gorm.DB) *gorm.DB { return db.Order("id") }).Order(order)
 	if f.Limit > 0 {
 		q = q.Limit(f.Limit)
 	}

@@ -170,7 +170,6 @@ type ArrivalFilter struct {
 	Since    time.Time
 	Until    time.Time
 	Limit    int
-	Offset   int
 }
 
 // arrivalOrder is the arrivals list's order: newest first.
@@ -202,7 +201,7 @@ func (s *Store) FindArrivals(ctx context.Context, guildID string, f ArrivalFilte
 		return nil, 0, fmt.Errorf("count arrivals: %w", err)
 	}
 	var out []Arrival
-	q := s.arrivalQuery(ctx, guildID, f).Order("arrived_at DESC, id DESC").Offset(f.Offset)
+	q := s.arrivalQuery(ctx, guildID, f).Order("arrived_at DESC, id DESC")
 	if f.Limit > 0 {
 		q = q.Limit(f.Limit)
 	}
@@ -215,7 +214,7 @@ func (s *Store) FindArrivals(ctx context.Context, guildID string, f ArrivalFilte
 // ArrivalCursor is where a in the arrivals list.
 func ArrivalCursor(a Arrival) Cursor { return Cursor{At: a.ArrivedAt, ID: a.ID} }
 
-// PageArrivals returns one page of the guild's arrivals matching f (its Limit and Offset aside),
+// PageArrivals returns one page of the guild's arrivals matching f (its Limit aside),
 // newest first, read by k.
 func (s *Store) PageArrivals(ctx context.Context, guildID string, f ArrivalFilter, k Seek) ([]Arrival, error) {
 	since, until := f.Since, f.Until

@@ -17,7 +17,7 @@ func TestNextDueIncludesLeaseEnds(t *testing.T) {
 		now := s.Now()
 		planAt(t, s, "G", "soon", now.Add(-time.Second))
 		planAt(t, s, "G", "later", now.Add(10*time.Minute))
-		if _, err := s.ClaimDue(t.Context(), "dead#1", now, 45*time.Second, 10); err != nil {
+		if _, err := s.ClaimDueFor(t.Context(), "dead#1", now, 45*time.Second, storage.ClaimLimits{Limit: 10}); err != nil {
 			t.Fatal(err)
 		}
 		got, ok, err := s.NextDue(t.Context(), now)

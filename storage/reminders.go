@@ -253,7 +253,6 @@ func (s *Store) planCountdown(tx *gorm.DB, g Guild) error {
 type ReminderFilter struct {
 	Statuses []mission.ReminderStatus // empty means pending, failed and missed
 	Limit    int
-	Offset   int
 }
 
 // statuses are the statuses f lists: those asked for, or pending, failed and missed.
@@ -271,7 +270,7 @@ func (s *Store) FindReminders(ctx context.Context, guildID string, f ReminderFil
 	if err := q.Count(&total).Error; err != nil {
 		return nil, 0, fmt.Errorf("count reminders: %w", err)
 	}
-	q = q.Order("due_at, id").Offset(f.Offset)
+	q = q.Order("due_at, id")
 	if f.Limit > 0 {
 		q = q.Limit(f.Limit)
 	}
