@@ -169,7 +169,7 @@ func TestBadInputIsExplainedAndStoresNothing(t *testing.T) {
 		}
 	}
 	arrivals, total, _ := h.store.FindArrivals(context.Background(), "100", storage.ArrivalFilter{})
-	flights, _, _ := h.store.FindFlights(context.Background(), "100", storage.FlightFilter{Status: storage.FlightsAll})
+	flights, _ := h.store.FindFlights(context.Background(), "100", storage.FlightFilter{Status: storage.FlightsAll})
 	if total != 0 || len(arrivals) != 0 || len(flights) != 0 {
 		t.Errorf("bad input stored %d arrivals and %d flights, want none", total, len(flights))
 	}

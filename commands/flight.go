@@ -231,7 +231,7 @@ func flightEmbed(lang render.Lang, f storage.Flight) *discordgo.MessageEmbed {
 
 // flightChoices autocompletes a flight #ID from the guild's own flights.
 func flightChoices(ctx context.Context, d Deps, req *bot.Request, sel string) ([]*discordgo.ApplicationCommandOptionChoice, error) {
-	list, _, err := d.Store.FindFlights(ctx, req.GuildID, storage.FlightFilter{Status: sel, Prefix: focusedDigits(req), Limit: discordtext.MaxChoices})
+	list, err := d.Store.FindFlights(ctx, req.GuildID, storage.FlightFilter{Status: sel, Prefix: focusedDigits(req), Limit: discordtext.MaxChoices})
 	if err != nil {
 		return nil, err
 	}

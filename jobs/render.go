@@ -213,7 +213,7 @@ func (s *Scheduler) composeDigest(ctx context.Context, g storage.Guild, r storag
 
 // digestFlights lists the flights of the next 48 hours.
 func (s *Scheduler) digestFlights(ctx context.Context, g storage.Guild, now time.Time) (*discordgo.MessageEmbedField, error) {
-	flights, _, err := s.Store.FindFlights(ctx, g.ID, storage.FlightFilter{Status: storage.FlightsUpcoming, Limit: 50})
+	flights, err := s.Store.FindFlights(ctx, g.ID, storage.FlightFilter{Status: storage.FlightsUpcoming, Limit: 50})
 	if err != nil {
 		return nil, err
 	}

@@ -211,39 +211,30 @@ type FlightFilter struct {
 	Limit  int
 }
 
-// FindFlights returns the guild's flights with their manifests: upcoming ones soonest first,
-// others most recent first; and how many match in all.
-func (s *Store) FindFlights(ctx context.Context, guildID string, f FlightFilter) ([]Flight, int64, error) {
-	q := s.read.WithContext(ctx).Model(&Flight{}).Where("guild_id = ?", guildID)
-	order := "eta DESC, id DESC"
-	switch f.Status {
-	case "", FlightsUpcoming:
-		q = q.Where("status IN ?", []mission.FlightStatus{mission.FlightScheduled, mission.FlightDelayed})
-		order = "eta, id"
-	case FlightsLanded:
-		q = q.Where("status = ?", mission.FlightLanded)
-	case FlightsCancelled:
-		q = q.Where("status = ?", mission.FlightCancelled)
-	case FlightsAll:
-	default:
-		return nil, 0, fmt.Errorf("unknown flight selection %q", f.Status)
+// FindFlights returns the guild's flights that f selects, with their manifests: upcoming ones
+// soonest first, others most recent first.
+func (s *Store) FindFlights(ctx context.Context, guildID string, f FlightFilter) ([]Flight, error) {
+	statuses, order, err := flightSelection(f.Status)
+	if err != nil {
+		return nil, err
 	}
-	if f.Prefix != "" {
-		q = q.Where("CAST(id AS TEXT) LIKE ?", f.Prefix+"%")
+	q := s.flightQuery(ctx, guildID, f.Prefix)
+	if statuses != nil {
+		q = q.Where("status IN ?", statuses)
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("count flights: %w", err)
+	dir := ""
+	if order.desc {
+		dir = " DESC"
 	}
-	q = q.Preload("Manifest", func(db *gorm.DB) *gorm.DB { return db.Order("id") }).Order(order)
+	q = q.Preload("Manifest", func(db *gorm.DB) *gorm.DB { return db.Order("id") }).Order(order.column + dir + ", id" + dir)
 	if f.Limit > 0 {
 		q = q.Limit(f.Limit)
 	}
 	var out []Flight
 	if err := q.Find(&out).Error; err != nil {
-		return nil, 0, fmt.Errorf("find flights: %w", err)
+		return nil, fmt.Errorf("find flights: %w", err)
 	}
-	return out, total, nil
+	return out, nil
 }
 
 // NextFlight returns the soonest open flight whose ETA is at or after now; failing that, the

@@ -255,6 +255,16 @@ func flightSelection(sel string) ([]mission.FlightStatus, listOrder, error) {
 	return nil, listOrder{}, fmt.Errorf("unknown flight selection %q", sel)
 }
 
+// flightQuery reads the guild's flights whose ID begins with prefix (every flight for "";
+// autocomplete types the prefix).
+func (s *Store) flightQuery(ctx context.Context, guildID, prefix string) *gorm.DB {
+	q := s.read.WithContext(ctx).Model(&Flight{}).Where("guild_id = ?", guildID)
+	if prefix != "" {
+		q = q.Where("CAST(id AS TEXT) LIKE ?", prefix+"%")
+	}
+	return q
+}
+
 // FlightCursor is where f is in a flights list.
 func FlightCursor(f Flight) Cursor { return Cursor{At: f.ETA, ID: f.ID} }
 
@@ -266,12 +276,9 @@ func (s *Store) PageFlights(ctx context.Context, guildID string, f FlightFilter,
 		return nil, err
 	}
 	read := func(i int, k Seek) ([]Flight, error) {
-		q := s.read.WithContext(ctx).Model(&Flight{}).Where("guild_id = ?", guildID)
+		q := s.flightQuery(ctx, guildID, f.Prefix)
 		if statuses != nil {
 			q = q.Where("status = ?", statuses[i])
-		}
-		if f.Prefix != "" {
-			q = q.Where("CAST(id AS TEXT) LIKE ?", f.Prefix+"%")
 		}
 		var out []Flight
 		err := order.seek(q, k).Preload("Manifest", func(db *gorm.DB) *gorm.DB { return db.Order("id") }).Find(&out).Error
@@ -289,12 +296,9 @@ func (s *Store) CountFlights(ctx context.Context, guildID string, f FlightFilter
 	if err != nil {
 		return 0, err
 	}
-	q := s.read.WithContext(ctx).Model(&Flight{}).Where("guild_id = ?", guildID)
+	q := s.flightQuery(ctx, guildID, f.Prefix)
 	if statuses != nil {
 		q = q.Where("status IN ?", statuses)
-	}
-	if f.Prefix != "" {
-		q = q.Where("CAST(id AS TEXT) LIKE ?", f.Prefix+"%")
 	}
 	n, err := s.countAtMost(ctx, q, atMost)
 	if err != nil {

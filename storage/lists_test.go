@@ -164,10 +164,11 @@ func TestPagedListsMatchWholeReads(t *testing.T) {
 
 		for _, sel := range []string{storage.FlightsUpcoming, storage.FlightsCancelled, storage.FlightsLanded, storage.FlightsAll} {
 			f := storage.FlightFilter{Status: sel}
-			whole, total, err := s.FindFlights(ctx, "A", f)
+			whole, err := s.FindFlights(ctx, "A", f)
 			if err != nil {
 				t.Fatal(err)
 			}
+			total := int64(len(whole))
 			var want []int64
 			for _, fl := range whole {
 				want = append(want, fl.ID)

@@ -104,7 +104,7 @@ func TestGuildScope(t *testing.T) {
 			t.Errorf("FindDepartures(B) = %d rows, %v; want none", len(deps), err)
 		}
 		for _, sel := range []string{storage.FlightsUpcoming, storage.FlightsLanded, storage.FlightsCancelled, storage.FlightsAll} {
-			fs, _, err := s.FindFlights(ctx, "B", storage.FlightFilter{Status: sel})
+			fs, err := s.FindFlights(ctx, "B", storage.FlightFilter{Status: sel})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -115,7 +115,7 @@ func TestGuildScope(t *testing.T) {
 			}
 		}
 		for _, f := range []storage.Flight{openA, landedA} {
-			fs, _, err := s.FindFlights(ctx, "B", storage.FlightFilter{Status: storage.FlightsAll, Prefix: strconv.FormatInt(f.ID, 10)})
+			fs, err := s.FindFlights(ctx, "B", storage.FlightFilter{Status: storage.FlightsAll, Prefix: strconv.FormatInt(f.ID, 10)})
 			if err != nil {
 				t.Fatal(err)
 			}
