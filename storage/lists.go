@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -101,22 +102,12 @@ func (o listOrder) seekWithin(q *gorm.DB, k Seek, since, until time.Time) *gorm.
 func (o listOrder) before(a, b Cursor, backward bool) bool {
 	c := a.At.Compare(b.At)
 	if c == 0 {
-		c = cmpInt(a.ID, b.ID)
+		c = cmp.Compare(a.ID, b.ID)
 	}
 	if o.desc != backward {
 		return c > 0
 	}
 	return c < 0
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // seekEach reads the page of k from each of several selections (one per status, say) and merges

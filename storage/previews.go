@@ -63,7 +63,7 @@ func (s *Store) SavePreview(ctx context.Context, p ImportPreview) (ImportPreview
 // cancelled or has expired.
 func (s *Store) Preview(ctx context.Context, guildID, token string) (ImportPreview, error) {
 	var p ImportPreview
-	err := s.db.WithContext(ctx).Where("token = ? AND guild_id = ? AND expires_at > ?", token, guildID, s.now()).
+	err := s.read.WithContext(ctx).Where("token = ? AND guild_id = ? AND expires_at > ?", token, guildID, s.now()).
 		Limit(1).Find(&p).Error
 	if err != nil {
 		return p, fmt.Errorf("find import preview: %w", err)
@@ -77,15 +77,7 @@ func (s *Store) Preview(ctx context.Context, guildID, token string) (ImportPrevi
 // DropPreview removes the guild's pending upload of token (Cancel); a refusal when it was
 // already confirmed, cancelled or expired.
 func (s *Store) DropPreview(ctx context.Context, guildID, token string) error {
-	res := s.db.WithContext(ctx).Where("token = ? AND guild_id = ? AND expires_at > ?", token, guildID, s.now()).
-		Delete(&ImportPreview{})
-	if res.Error != nil {
-		return fmt.Errorf("drop import preview: %w", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return errPreviewGone
-	}
-	return nil
+	return s.claimPreview(s.db.WithContext(ctx), guildID, token)
 }
 
 // claimPreview deletes the pending upload inside the import's transaction: of two Confirms, the
