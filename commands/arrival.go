@@ -134,7 +134,7 @@ func logArrival(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, erro
 	if a.Country == "" || a.Personnel == 0 {
 		return nil, mission.Refuse(mission.EInvalid, "cmd.opt.country_personnel_required").WithExample("cmd.arrival.log.example")
 	}
-	if err := femaleFits(a.Personnel, a.Female); err != nil {
+	if err := mission.CheckFemaleOption(a.Personnel, a.Female); err != nil {
 		return nil, err
 	}
 	_ = set
@@ -161,7 +161,7 @@ func editArrival(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, err
 			return mission.Refuse(mission.EInvalid, "women.edit_below", "ID", id, "Female", stored, "Personnel", a.Personnel).
 				WithExample("women.edit_below.example", "ID", id, "Personnel", a.Personnel)
 		}
-		return femaleFits(a.Personnel, a.Female)
+		return mission.CheckFemaleOption(a.Personnel, a.Female)
 	})
 	if err != nil {
 		return nil, err
@@ -189,14 +189,14 @@ const womenField = "women.field"
 
 // optFemale is the female option of arrivals, departures and manifest lines: how many of the
 // personnel are women. Discord keeps it at 0 or more; that it is at most the personnel is
-// checked by femaleFits, since one option cannot bound another.
+// checked by mission.CheckFemaleOption, since one option cannot bound another.
 func optFemale() *discordgo.ApplicationCommandOption {
 	return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionInteger, Name: "female",
 		Description: "women.desc.female", MinValue: ptr(0.0), MaxValue: mission.MaxPersonnel}
 }
 
 // female returns the female option, checked again (a signed request is untrusted): a negative
-// count is refused here; every caller then checks it against the personnel with femaleFits
+// count is refused here; every caller then checks it against the personnel with mission.CheckFemaleOption
 // before storing. A count above 100000 is above any personnel, so it is capped just above.
 func female(req *bot.Request) (int, bool, error) {
 	n, ok, err := req.Int("female")
@@ -204,17 +204,9 @@ func female(req *bot.Request) (int, bool, error) {
 		return 0, ok, err
 	}
 	if n < 0 {
-		return 0, true, femaleFits(0, int(max(n, math.MinInt32)))
+		return 0, true, mission.CheckFemaleOption(0, int(max(n, math.MinInt32)))
 	}
 	return int(min(n, mission.MaxPersonnel+1)), true, nil
-}
-
-// femaleFits refuses more women than personnel (or fewer than none), with an example.
-func femaleFits(personnel, female int) error {
-	if err := mission.CheckFemale(personnel, female); err != nil {
-		return mission.InvalidWith(err, "women.example.female")
-	}
-	return nil
 }
 
 // fields lists changed fields, given by their name keys, in lang.

@@ -43,7 +43,7 @@ func departureCommand(d Deps) *bot.Command {
 			if c == "" || n == 0 {
 				return nil, mission.Refuse(mission.EInvalid, "cmd.opt.country_personnel_required").WithExample("cmd.departure.example")
 			}
-			if err := femaleFits(n, w); err != nil {
+			if err := mission.CheckFemaleOption(n, w); err != nil {
 				return nil, err
 			}
 			given, _ := req.String("reason")

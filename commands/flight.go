@@ -90,7 +90,7 @@ func addManifestLine(ctx context.Context, d Deps, req *bot.Request, id int64) (*
 	if c == "" || n == 0 {
 		return nil, mission.Refuse(mission.EInvalid, "cmd.opt.country_personnel_required").WithExample("cmd.flight.add.example")
 	}
-	if err := femaleFits(n, w); err != nil {
+	if err := mission.CheckFemaleOption(n, w); err != nil {
 		return nil, err
 	}
 	line := mission.ManifestLine{Country: c, Personnel: n, Role: r, Female: w}

@@ -42,6 +42,16 @@ func CheckFemale(personnel, female int) error {
 	return nil
 }
 
+// CheckFemaleOption is CheckFemale for a record's female option, with the example that shows
+// the option: the commands and storage refuse a count in the same words, and storage before
+// the database's CHECK would, so that the reader gets a sentence rather than a constraint name.
+func CheckFemaleOption(personnel, female int) error {
+	if err := CheckFemale(personnel, female); err != nil {
+		return InvalidWith(err, "women.example.female")
+	}
+	return nil
+}
+
 // ParseManifest parses a manifest option such as "GT 75 military 12f; SV 8
 // medical". Entries are separated by ';' or ','; each is "<country>
 // <personnel> [role] [<women>f]", where the country may be several words ("El

@@ -79,15 +79,6 @@ func checkForces(tx *gorm.DB, guildID string, keys ...forceKey) error {
 	return nil
 }
 
-// checkFemale refuses a record whose women outnumber its personnel (or are negative), before
-// the database's CHECK would, so that the reader gets a sentence rather than a constraint name.
-func checkFemale(personnel, female int) error {
-	if err := mission.CheckFemale(personnel, female); err != nil {
-		return mission.InvalidWith(err, "women.example.female")
-	}
-	return nil
-}
-
 // LogArrival records an arrival and raises the force level.
 func (s *Store) LogArrival(ctx context.Context, a Actor, in Arrival) (Arrival, error) {
 	err := s.tx(ctx, func(tx *gorm.DB) error {
@@ -105,7 +96,7 @@ func (s *Store) logArrival(tx *gorm.DB, a Actor, in Arrival) (Arrival, error) {
 	if err := s.ensureGuild(tx, a.GuildID); err != nil {
 		return in, err
 	}
-	if err := checkFemale(in.Personnel, in.Female); err != nil {
+	if err := mission.CheckFemaleOption(in.Personnel, in.Female); err != nil {
 		return in, err
 	}
 	in.ID = 0
@@ -148,7 +139,7 @@ func (s *Store) EditArrival(ctx context.Context, a Actor, id int64, change func(
 		}
 		cur.ID, cur.GuildID = before.ID, before.GuildID
 		cur.ArrivedAt = utc(cur.ArrivedAt)
-		if err := checkFemale(cur.Personnel, cur.Female); err != nil {
+		if err := mission.CheckFemaleOption(cur.Personnel, cur.Female); err != nil {
 			return err
 		}
 		if err := tx.Save(&cur).Error; err != nil {
@@ -202,7 +193,7 @@ func (s *Store) LogDeparture(ctx context.Context, a Actor, in Departure) (Depart
 		if err := s.ensureGuild(tx, a.GuildID); err != nil {
 			return err
 		}
-		if err := checkFemale(in.Personnel, in.Female); err != nil {
+		if err := mission.CheckFemaleOption(in.Personnel, in.Female); err != nil {
 			return err
 		}
 		in.ID = 0

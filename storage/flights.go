@@ -46,7 +46,7 @@ func (s *Store) scheduleFlight(tx *gorm.DB, a Actor, f Flight) (Flight, error) {
 		return f, fmt.Errorf("schedule flight: %w", err)
 	}
 	for i := range lines {
-		if err := checkFemale(lines[i].Personnel, lines[i].Female); err != nil {
+		if err := mission.CheckFemaleOption(lines[i].Personnel, lines[i].Female); err != nil {
 			return f, err
 		}
 		lines[i].ID = 0
@@ -114,7 +114,7 @@ func (s *Store) AddManifestLine(ctx context.Context, a Actor, id int64, ml missi
 			return mission.Refuse(mission.EConflict, "error.manifest_full", "ID", id, "Max", mission.MaxManifestLines).
 				WithExample("error.manifest_full.example")
 		}
-		if err := checkFemale(ml.Personnel, ml.Female); err != nil {
+		if err := mission.CheckFemaleOption(ml.Personnel, ml.Female); err != nil {
 			return err
 		}
 		line := ManifestLine{GuildID: a.GuildID, FlightID: f.ID, ManifestLine: ml}
