@@ -32,12 +32,10 @@ var csvHeader = []string{"kind", "id", "time", "country", "personnel", "female",
 // they are.
 var csvHeaderBefore = csvHeader[:len(csvHeader)-1]
 
-// csvHeadersBeforeFemale are the headers written before the female column (with the language
-// column and before it): such files import as they are, with no women recorded.
-var csvHeadersBeforeFemale = [][]string{
-	slices.DeleteFunc(slices.Clone(csvHeader), func(h string) bool { return h == "female" }),
-	slices.DeleteFunc(slices.Clone(csvHeaderBefore), func(h string) bool { return h == "female" }),
-}
+// csvHeaderBeforeFemale is the header written before the female column (and before the
+// language column, which a file of then may still have after it): such files import as they
+// are, with no women recorded.
+var csvHeaderBeforeFemale = slices.DeleteFunc(slices.Clone(csvHeaderBefore), func(h string) bool { return h == "female" })
 
 var auditHeader = []string{"id", "at", "user", "command", "kind", "record_id", "action", "before", "after"}
 
@@ -207,7 +205,8 @@ func checkCells(rec []string) error {
 	return nil
 }
 
-// importKinds are the values of the kind column, as an unknown kind's refusal lists them.
+// importKinds are the values of the kind column, in the order an unknown kind's refusal and a
+// preview's counts list them.
 var importKinds = [...]string{"mission", "arrival", "departure", "pledge", "flight"}
 
 // errRequired refuses a row whose column name is empty but must not be.

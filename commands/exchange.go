@@ -224,8 +224,9 @@ func (sc *scanner) scan(in io.Reader, fn func(line int, r csvRow, op importOp, e
 	if strings.Join(head, ",") == strings.Join(forcesHeader, ",") {
 		return mission.Refuse(mission.EInvalid, "import.err.forces_file")
 	}
-	beforeFemale := slices.ContainsFunc(csvHeadersBeforeFemale, func(h []string) bool { return hasPrefix(head, h) })
-	if !hasPrefix(head, csvHeader) && !hasPrefix(head, csvHeaderBefore) && !beforeFemale {
+	// csvHeader begins with csvHeaderBefore, so the one prefix accepts both.
+	beforeFemale := hasPrefix(head, csvHeaderBeforeFemale)
+	if !hasPrefix(head, csvHeaderBefore) && !beforeFemale {
 		return mission.Refuse(mission.EInvalid, "import.err.header", "Header", strings.Join(csvHeader, ","))
 	}
 	first := true

@@ -119,15 +119,11 @@ func badFile(name, reason string) error {
 
 // previewCounts is "arrivals 3 · pledges 2", in the kinds' order.
 func previewCounts(lang locale.Lang, counts map[string]int) string {
-	kinds := []string{"mission", "arrival", "departure", "pledge", "flight"}
 	var parts []string
-	for _, k := range kinds {
+	for _, k := range importKinds {
 		if n := counts[k]; n > 0 {
 			parts = append(parts, locale.T(lang, "cmd.import.kind."+k, "N", locale.Number(lang, int64(n))))
 		}
-	}
-	if len(parts) == 0 {
-		return ""
 	}
 	return strings.Join(parts, " · ")
 }
