@@ -112,51 +112,47 @@ func isComment(rec []string) bool {
 // then the records oldest first. Rows go from the database to w one at a time, so memory stays
 // flat whatever the number of records. It returns the number of records written.
 func ExportCSV(ctx context.Context, s *storage.Store, guildID, kind string, f Format, w io.Writer) (int, error) {
-	cw := csv.NewWriter(w)
-	n := 0
-	if kind == "forces" {
-		return WriteForces(ctx, s, guildID, f, w)
-	}
-	if kind == "audit" {
-		if err := cw.Write(auditHeader); err != nil {
-			return 0, err
-		}
-		if f == FormatHXL {
-			if err := cw.Write(auditTags); err != nil {
-				return 0, err
-			}
-		}
-		err := s.EachAudit(ctx, guildID, func(e storage.AuditEntry) error {
-			n++
-			return writeRow(cw, auditRow(e))
+	switch kind {
+	case "forces":
+		return writeForces(ctx, s, guildID, f, w)
+	case "audit":
+		return writeTable(w, f, auditHeader, auditTags, func(emit func([]string) error) error {
+			return s.EachAudit(ctx, guildID, func(e storage.AuditEntry) error { return emit(auditRow(e)) })
 		})
-		if err != nil {
-			return n, err
-		}
-		cw.Flush()
-		return n, cw.Error()
 	}
 	rowsOf, ok := exportRows[kind]
 	if !ok {
 		return 0, fmt.Errorf("unknown export kind %q (one of %s)", kind, strings.Join(ExportKinds(), ", "))
 	}
-	if err := cw.Write(csvHeader); err != nil {
+	country := col("country")
+	return writeTable(w, f, csvHeader, tagRow(csvHeader), func(emit func([]string) error) error {
+		return rowsOf(ctx, s, guildID, func(r csvRow) error {
+			if f == FormatHXL && r[country] != "" {
+				if c, err := mission.LookupCountry(r[country]); err == nil {
+					r[country] = c.Alpha3
+				}
+			}
+			return emit(r)
+		})
+	})
+}
+
+// writeTable writes one export to w: the header, in FormatHXL the tags, then each row each
+// hands to emit as it comes; it returns the number of rows written.
+func writeTable(w io.Writer, f Format, header, tags []string, each func(emit func([]string) error) error) (int, error) {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(header); err != nil {
 		return 0, err
 	}
-	country := col("country")
 	if f == FormatHXL {
-		if err := cw.Write(tagRow(csvHeader)); err != nil {
+		if err := cw.Write(tags); err != nil {
 			return 0, err
 		}
 	}
-	err := rowsOf(ctx, s, guildID, func(r csvRow) error {
-		if f == FormatHXL && r[country] != "" {
-			if c, err := mission.LookupCountry(r[country]); err == nil {
-				r[country] = c.Alpha3
-			}
-		}
+	n := 0
+	err := each(func(row []string) error {
 		n++
-		return writeRow(cw, r)
+		return writeRow(cw, row)
 	})
 	if err != nil {
 		return n, err

@@ -3,7 +3,6 @@ package commands
 import (
 	"cmp"
 	"context"
-	"encoding/csv"
 	"io"
 	"slices"
 	"strconv"
@@ -83,9 +82,9 @@ func ForceRows(asOf, missionName string, totals []storage.ForceTotal, police map
 var forcesTags = []string{"#date+reported", "#country+name", "#country+code+v_iso3", "#operations+name",
 	"#group+personnel_type", "#indicator+num+f", "#indicator+num+m", "#indicator+num+total", "#group+role"}
 
-// WriteForces writes the guild's force table of today (in the guild's time zone) in the UN's
+// writeForces writes the guild's force table of today (in the guild's time zone) in the UN's
 // shape, with forcesHeader's columns, and returns the number of rows.
-func WriteForces(ctx context.Context, s *storage.Store, guildID string, f Format, w io.Writer) (int, error) {
+func writeForces(ctx context.Context, s *storage.Store, guildID string, f Format, w io.Writer) (int, error) {
 	g, err := s.Guild(ctx, guildID)
 	if err != nil {
 		return 0, err
@@ -99,22 +98,14 @@ func WriteForces(ctx context.Context, s *storage.Store, guildID string, f Format
 		return 0, err
 	}
 	rows := ForceRows(s.Now().In(g.Location()).Format("2006-01-02"), g.MissionName, totals, police)
-	cw := csv.NewWriter(w)
-	if err := cw.Write(forcesHeader); err != nil {
-		return 0, err
-	}
-	if f == FormatHXL {
-		if err := cw.Write(forcesTags); err != nil {
-			return 0, err
+	return writeTable(w, f, forcesHeader, forcesTags, func(emit func([]string) error) error {
+		for _, r := range rows {
+			if err := emit([]string{r.AsOf, r.Contributor, r.ISO3, r.Mission, string(r.PersonnelType),
+				strconv.FormatInt(r.Women, 10), strconv.FormatInt(r.Men(), 10), strconv.FormatInt(r.Total, 10),
+				strings.Join(mission.Strings(r.Roles...), "+")}); err != nil {
+				return err
+			}
 		}
-	}
-	for _, r := range rows {
-		if err := writeRow(cw, []string{r.AsOf, r.Contributor, r.ISO3, r.Mission, string(r.PersonnelType),
-			strconv.FormatInt(r.Women, 10), strconv.FormatInt(r.Men(), 10), strconv.FormatInt(r.Total, 10),
-			strings.Join(mission.Strings(r.Roles...), "+")}); err != nil {
-			return 0, err
-		}
-	}
-	cw.Flush()
-	return len(rows), cw.Error()
+		return nil
+	})
 }
