@@ -336,7 +336,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	for _, kind := range []string{"arrivals", "flights", "pledges"} {
 		var buf bytes.Buffer
-		if _, err := commands.WriteCSV(ctx, h.store, "100", kind, &buf); err != nil {
+		if _, err := commands.ExportCSV(ctx, h.store, "100", kind, commands.FormatLiaison, &buf); err != nil {
 			t.Fatalf("export %s: %v", kind, err)
 		}
 		if _, err := commands.ImportCSV(ctx, h.store, storage.Actor{GuildID: "300"}, bytes.NewReader(buf.Bytes())); err != nil {
@@ -345,8 +345,8 @@ func TestExportImportRoundTrip(t *testing.T) {
 	}
 	for _, kind := range []string{"arrivals", "flights", "pledges"} {
 		var a, b bytes.Buffer
-		_, _ = commands.WriteCSV(ctx, h.store, "100", kind, &a)
-		_, _ = commands.WriteCSV(ctx, h.store, "300", kind, &b)
+		_, _ = commands.ExportCSV(ctx, h.store, "100", kind, commands.FormatLiaison, &a)
+		_, _ = commands.ExportCSV(ctx, h.store, "300", kind, commands.FormatLiaison, &b)
 		if strip(a.String()) != strip(b.String()) {
 			t.Errorf("%s after a round trip:\n%s\nwant\n%s", kind, b.String(), a.String())
 		}

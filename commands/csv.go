@@ -94,12 +94,6 @@ func writeRow(cw *csv.Writer, cells []string) error {
 
 func csvTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-// WriteCSV writes one kind of the guild's records as CSV in Liaison's own format (see
-// ExportCSV for HXL), row by row from the database.
-func WriteCSV(ctx context.Context, s *storage.Store, guildID, kind string, w io.Writer) (int, error) {
-	return ExportCSV(ctx, s, guildID, kind, FormatLiaison, w)
-}
-
 // exportRows reads each record kind (but the audit) as rows of csvHeader, oldest first, as
 // they happened, and hands each to emit as it comes from the database.
 var exportRows = map[string]func(ctx context.Context, s *storage.Store, guildID string, emit func(csvRow) error) error{
@@ -175,7 +169,7 @@ func (r ImportResult) String() string { return ImportSummary(locale.English, r) 
 // importOp is one validated row, ready to store.
 type importOp func(ctx context.Context, s importStore, a storage.Actor, ids map[int64]int64, res *ImportResult) error
 
-// ImportCSV reads records in WriteCSV's format (with or without ExportCSV's HXL tag row) into
+// ImportCSV reads records in ExportCSV's format (with or without its HXL tag row) into
 // the actor's guild, in one transaction (see importCSV).
 func ImportCSV(ctx context.Context, s *storage.Store, a storage.Actor, in io.ReadSeeker) (ImportResult, error) {
 	return importCSV(ctx, s, a, "", in)

@@ -190,7 +190,7 @@ func TestExportFitsTheAttachmentLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	var plain bytes.Buffer
-	if _, err := commands.WriteCSV(ctx, h.store, "100", "arrivals", &plain); err != nil {
+	if _, err := commands.ExportCSV(ctx, h.store, "100", "arrivals", commands.FormatLiaison, &plain); err != nil {
 		t.Fatal(err)
 	}
 	kind := opt("kind", "arrivals")

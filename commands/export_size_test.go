@@ -134,7 +134,7 @@ func TestExportKeepsToTheInteractionsLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	var plain, gz bytes.Buffer
-	if _, err := commands.WriteCSV(ctx, w.store, importGuild, "arrivals", &plain); err != nil {
+	if _, err := commands.ExportCSV(ctx, w.store, importGuild, "arrivals", commands.FormatLiaison, &plain); err != nil {
 		t.Fatal(err)
 	}
 	zw := gzip.NewWriter(&gz)

@@ -158,7 +158,7 @@ func TestExportNeutralisesFormulas(t *testing.T) {
 	ctx := context.Background()
 	for _, kind := range commands.ExportKinds() {
 		var buf bytes.Buffer
-		if _, err := commands.WriteCSV(ctx, h.store, "100", kind, &buf); err != nil {
+		if _, err := commands.ExportCSV(ctx, h.store, "100", kind, commands.FormatLiaison, &buf); err != nil {
 			t.Fatalf("export %s: %v", kind, err)
 		}
 		for _, line := range strings.Split(buf.String(), "\n") {

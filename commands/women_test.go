@@ -97,7 +97,7 @@ func TestFemaleColumn(t *testing.T) {
 		`/flight schedule eta:"2025-01-05 10:00" manifest:"SV 8 medical 3f; KE 20 police"`)
 	export := func(guild, kind string) string {
 		var buf bytes.Buffer
-		if _, err := commands.WriteCSV(ctx, h.store, guild, kind, &buf); err != nil {
+		if _, err := commands.ExportCSV(ctx, h.store, guild, kind, commands.FormatLiaison, &buf); err != nil {
 			t.Fatalf("export %s: %v", kind, err)
 		}
 		return buf.String()
