@@ -16,7 +16,8 @@ type Deps struct {
 	// Attachments downloads the files /import is given: from Discord's CDN, or from the host
 	// of [discord].api_base when set.
 	Attachments bot.AttachmentFetcher
-	// ExportLimit is the largest file /export attaches (AttachmentLimit when 0); tests lower it.
+	// ExportLimit lowers the largest file /export attaches below the interaction's own limit
+	// when set (0: the interaction's limit); tests lower it.
 	ExportLimit int
 }
 

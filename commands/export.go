@@ -16,11 +16,6 @@ import (
 	"liaison/mission"
 )
 
-// AttachmentLimit is the largest file of an export when the interaction did not say (the
-// floor every server has: 10 MiB). Discord sends the interaction's own limit with each
-// interaction, and the doors hand it, re-checked, in bot.Request.AttachmentLimit.
-const AttachmentLimit = bot.AttachmentFloor
-
 // exportCommand sends the guild's records as a CSV attachment, in the format `liaison import`
 // reads back (format:hxl adds HXL's tag row), keeping to the interaction's attachment limit:
 // the CSV as it is when it fits; else gzipped; else split, between records, into at most ten
@@ -98,10 +93,7 @@ func exportCommand(d Deps) *bot.Command {
 // exportLimit is the largest file of an export: the interaction's limit (the floor when it is
 // unknown), lowered by Deps.ExportLimit when that is set.
 func exportLimit(fromRequest int64, configured int) int64 {
-	limit := fromRequest
-	if limit <= 0 {
-		limit = AttachmentLimit
-	}
+	limit := bot.AttachmentLimit(fromRequest)
 	if configured > 0 && int64(configured) < limit {
 		limit = int64(configured)
 	}
