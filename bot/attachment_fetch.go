@@ -84,16 +84,26 @@ func Attachment(req *Request, option string) (*discordgo.MessageAttachment, erro
 	return res.Attachments[id], nil
 }
 
+// max is the size cap: Max, or MaxAttachment when it is not set.
+func (f *AttachmentFetcher) max() int64 {
+	if f.Max <= 0 {
+		return MaxAttachment
+	}
+	return f.Max
+}
+
+// fetchFailed refuses a download that did not succeed, saying why; the user can upload again.
+func fetchFailed(reason string) error {
+	return mission.Refuse(mission.EInvalid, "import.fetch_failed", "Reason", reason).WithExample("import.upload.example")
+}
+
 // Fetch downloads the attachment at rawURL, or refuses it.
 func (f *AttachmentFetcher) Fetch(ctx context.Context, rawURL string) ([]byte, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || !f.allowed(u) {
 		return nil, errAttachmentHost
 	}
-	limit, timeout := f.Max, f.Timeout
-	if limit <= 0 {
-		limit = MaxAttachment
-	}
+	limit, timeout := f.max(), f.Timeout
 	if timeout <= 0 {
 		timeout = AttachmentTimeout
 	}
@@ -109,18 +119,18 @@ func (f *AttachmentFetcher) Fetch(ctx context.Context, rawURL string) ([]byte, e
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, mission.Refuse(mission.EInvalid, "import.fetch_failed", "Reason", fetchReason(err)).WithExample("import.upload.example")
+		return nil, fetchFailed(fetchReason(err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, mission.Refuse(mission.EInvalid, "import.fetch_failed", "Reason", resp.Status).WithExample("import.upload.example")
+		return nil, fetchFailed(resp.Status)
 	}
 	if resp.ContentLength > limit {
 		return nil, tooBig(limit)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
-		return nil, mission.Refuse(mission.EInvalid, "import.fetch_failed", "Reason", fetchReason(err)).WithExample("import.upload.example")
+		return nil, fetchFailed(fetchReason(err))
 	}
 	if int64(len(body)) > limit {
 		return nil, tooBig(limit)
@@ -131,10 +141,7 @@ func (f *AttachmentFetcher) Fetch(ctx context.Context, rawURL string) ([]byte, e
 // CheckAttachmentSize refuses an attachment whose declared size is over the cap before it is
 // downloaded.
 func (f *AttachmentFetcher) CheckAttachmentSize(a *discordgo.MessageAttachment) error {
-	limit := f.Max
-	if limit <= 0 {
-		limit = MaxAttachment
-	}
+	limit := f.max()
 	if int64(a.Size) > limit {
 		return tooBig(limit)
 	}
