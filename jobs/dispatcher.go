@@ -38,6 +38,14 @@ type pass struct {
 	laneDone chan struct{}
 }
 
+// signal wakes the claim loop if it waits on laneDone; one pending signal is enough.
+func (p *pass) signal() {
+	select {
+	case p.laneDone <- struct{}{}:
+	default:
+	}
+}
+
 func (p *pass) guild(ctx context.Context, st *storage.Store, id string) (storage.Guild, error) {
 	p.mu.Lock()
 	g, ok := p.guilds[id]
@@ -147,13 +155,9 @@ func (s *Scheduler) DispatchDue(ctx context.Context) (int, error) {
 		}
 		// skip was taken with room: with no lane busy then, an empty claim means nothing is due.
 		// A lane that ended since has signalled laneDone, so the wait below returns at once.
+		// (On Postgres a claim skips the rows another instance is claiming at that moment, SKIP
+		// LOCKED: Run's nextWait then finds them still due and dispatches again at once.)
 		if len(skip) == 0 && got == 0 {
-			// On Postgres a claim skips the rows another instance is claiming at that moment
-			// (SKIP LOCKED): if rows are still due and free, look again.
-			now := s.now()
-			if next, ok, err := s.Store.NextDue(ctx, now); err == nil && ok && !next.After(now) {
-				continue
-			}
 			break
 		}
 		// Wait for a lane to end (its guild may have more due) or room to free up.
@@ -197,10 +201,7 @@ func (s *Scheduler) startLanes(ctx context.Context, p *pass, rows []storage.Remi
 				p.mu.Lock()
 				delete(p.busy, g)
 				p.mu.Unlock()
-				select {
-				case p.laneDone <- struct{}{}:
-				default:
-				}
+				p.signal()
 			}()
 			for i, r := range rows {
 				if ctx.Err() != nil {
@@ -275,10 +276,7 @@ func (s *Scheduler) collect(ctx context.Context, p *pass, results <-chan item) (
 			delete(p.held, it.out.Reminder.ID)
 		}
 		p.mu.Unlock()
-		select {
-		case p.laneDone <- struct{}{}:
-		default:
-		}
+		p.signal()
 		if err != nil {
 			errs = append(errs, err)
 		}
