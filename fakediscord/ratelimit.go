@@ -189,12 +189,7 @@ func (s *Server) rateLimit(w http.ResponseWriter, method, template string, param
 			writeRateLimited(w, resetAt.Sub(now), false, bucketHash(method+" "+template), limit)
 			return false
 		}
-		after := resetAt.Sub(now).Seconds()
-		h.Set("X-RateLimit-Limit", strconv.Itoa(limit))
-		h.Set("X-RateLimit-Remaining", strconv.Itoa(remaining))
-		h.Set("X-RateLimit-Reset", strconv.FormatFloat(float64(resetAt.UnixMilli())/1000, 'f', 3, 64))
-		h.Set("X-RateLimit-Reset-After", strconv.FormatFloat(after, 'f', 3, 64))
-		h.Set("X-RateLimit-Bucket", bucketHash(method+" "+template))
+		setBucketHeaders(h, limit, remaining, resetAt, resetAt.Sub(now), bucketHash(method+" "+template))
 	} else {
 		setRateLimitHeaders(h, template)
 	}
@@ -209,7 +204,8 @@ func (s *Server) rateLimit(w http.ResponseWriter, method, template string, param
 // Retry-After, and for the global limit X-RateLimit-Global (which Discord sends only then:
 // discordgo takes any value of it as global and stalls every bucket).
 func writeRateLimited(w http.ResponseWriter, wait time.Duration, global bool, bucket string, limit int) {
-	secs := math.Max(wait.Seconds(), 0.001)
+	wait = max(wait, time.Millisecond)
+	secs := wait.Seconds()
 	h := w.Header()
 	h.Set("Retry-After", strconv.Itoa(int(math.Ceil(secs))))
 	if global {
@@ -218,11 +214,7 @@ func writeRateLimited(w http.ResponseWriter, wait time.Duration, global bool, bu
 		// discordgo reads the global stall from Reset-After alone.
 		h.Set("X-RateLimit-Reset-After", strconv.FormatFloat(secs, 'f', 3, 64))
 	} else {
-		h.Set("X-RateLimit-Limit", strconv.Itoa(limit))
-		h.Set("X-RateLimit-Remaining", "0")
-		h.Set("X-RateLimit-Reset", strconv.FormatFloat(float64(time.Now().Add(wait).UnixMilli())/1000, 'f', 3, 64))
-		h.Set("X-RateLimit-Reset-After", strconv.FormatFloat(secs, 'f', 3, 64))
-		h.Set("X-RateLimit-Bucket", bucket)
+		setBucketHeaders(h, limit, 0, time.Now().Add(wait), wait, bucket)
 		h.Set("X-RateLimit-Scope", "user")
 	}
 	writeJSON(w, http.StatusTooManyRequests, map[string]any{

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
-	"math"
 	"mime"
 	"mime/multipart"
 	"net/http"
@@ -335,11 +334,17 @@ func writeError(w http.ResponseWriter, status, code int, msg string) {
 // setRateLimitHeaders sends the headers Discord puts on every answer, with
 // plenty of room left so discordgo's limiter never waits on its own.
 func setRateLimitHeaders(h http.Header, template string) {
-	h.Set("X-RateLimit-Limit", "50")
-	h.Set("X-RateLimit-Remaining", "49")
-	h.Set("X-RateLimit-Reset", strconv.FormatFloat(float64(time.Now().Add(time.Second).UnixMilli())/1000, 'f', 3, 64))
-	h.Set("X-RateLimit-Reset-After", "1.000")
-	h.Set("X-RateLimit-Bucket", bucketHash(template))
+	setBucketHeaders(h, 50, 49, time.Now().Add(time.Second), time.Second, bucketHash(template))
+}
+
+// setBucketHeaders sends a route bucket's headers: its limit, what is left of it, and when it
+// resets, as an instant and as a wait.
+func setBucketHeaders(h http.Header, limit, remaining int, resetAt time.Time, resetAfter time.Duration, bucket string) {
+	h.Set("X-RateLimit-Limit", strconv.Itoa(limit))
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(remaining))
+	h.Set("X-RateLimit-Reset", strconv.FormatFloat(float64(resetAt.UnixMilli())/1000, 'f', 3, 64))
+	h.Set("X-RateLimit-Reset-After", strconv.FormatFloat(resetAfter.Seconds(), 'f', 3, 64))
+	h.Set("X-RateLimit-Bucket", bucket)
 }
 
 // writeFault answers an injected failure. A 429 looks like Discord's
@@ -347,21 +352,8 @@ func setRateLimitHeaders(h http.Header, template string) {
 // "false": Discord sends it only for the global limit, and discordgo treats
 // any non-empty value as global and stalls every bucket.
 func writeFault(w http.ResponseWriter, f *fault, template string) {
-	h := w.Header()
 	if f.status == http.StatusTooManyRequests {
-		secs := f.retryAfter.Seconds()
-		h.Set("Retry-After", strconv.Itoa(int(math.Ceil(secs))))
-		h.Set("X-RateLimit-Limit", "5")
-		h.Set("X-RateLimit-Remaining", "0")
-		h.Set("X-RateLimit-Reset", strconv.FormatFloat(float64(time.Now().Add(f.retryAfter).UnixMilli())/1000, 'f', 3, 64))
-		h.Set("X-RateLimit-Reset-After", strconv.FormatFloat(secs, 'f', 3, 64))
-		h.Set("X-RateLimit-Bucket", bucketHash(template))
-		h.Set("X-RateLimit-Scope", "user")
-		writeJSON(w, f.status, map[string]any{
-			"message":     "You are being rate limited.",
-			"retry_after": math.Round(secs*1000) / 1000,
-			"global":      false,
-		})
+		writeRateLimited(w, f.retryAfter, false, bucketHash(template), 5)
 		return
 	}
 	msg := http.StatusText(f.status)
