@@ -180,7 +180,7 @@ func TestExportFitsTheAttachmentLimit(t *testing.T) {
 	err := h.store.Import(ctx, a, "", func(b *storage.Bulk) error {
 		for i := 0; i < 2000; i++ {
 			if _, err := b.LogArrival(ctx, a, storage.Arrival{Country: "KE", Personnel: 5, Role: "police",
-				ArrivedAt: storagetest.Start.Add(time.Duration(i) * time.Minute), Source: "press"}); err != nil {
+				ArrivedAt: storagetest.Start.Add(-time.Duration(i) * time.Minute), Source: "press"}); err != nil {
 				return err
 			}
 		}

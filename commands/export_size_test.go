@@ -124,7 +124,7 @@ func TestExportKeepsToTheInteractionsLimit(t *testing.T) {
 				note[j] = "abcdefghijklmnopqrstuvwxyz, \"\n"[rng.IntN(30)]
 			}
 			if _, err := b.LogArrival(ctx, a, storage.Arrival{Country: "KE", Personnel: 1 + rng.IntN(400), Role: "police",
-				ArrivedAt: storagetest.Start.Add(time.Duration(i) * time.Minute), Source: "press", Note: string(note)}); err != nil {
+				ArrivedAt: storagetest.Start.Add(-time.Duration(i) * time.Minute), Source: "press", Note: string(note)}); err != nil {
 				return err
 			}
 		}

@@ -3,7 +3,6 @@ package commands
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -82,13 +81,18 @@ func setMission(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, erro
 	if err := firstErr(err1, err2, err3, err4, err5, err6); err != nil {
 		return nil, err
 	}
-	if hasPlanned && (planned < 1 || planned > mission.MaxPlanned) {
+	if hasPlanned && (planned < 1 || mission.CheckPlanned(int(planned)) != nil) {
 		return nil, mission.Refuse(mission.EInvalid, "cmd.mission.planned_range", "Max", mission.MaxPlanned, "Value", planned).
 			WithExample("cmd.mission.planned.example")
 	}
 	if hasTZ {
-		if _, err := loadZone(tzName); err != nil {
+		if _, err := mission.LoadZone(tzName); err != nil {
 			return nil, err
+		}
+	}
+	if hasMandate {
+		if err := mission.CheckAhead("mandate_end", mandate, req.Now); err != nil {
+			return nil, mission.InvalidWith(err, exWhen, "Option", "mandate_end")
 		}
 	}
 	if !hasName && !hasLead && !hasPlanned && !hasMandate && !hasTZ && !hasAirport {
@@ -133,19 +137,6 @@ func setMission(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, erro
 	r := done(req, "cmd.mission.updated", "Fields", fields(langOf(req), changed))
 	r.Embeds = []*discordgo.MessageEmbed{missionEmbed(langOf(req), g)}
 	return r, nil
-}
-
-// loadZone checks an IANA time zone name.
-func loadZone(name string) (*time.Location, error) {
-	if name == "" || strings.EqualFold(name, "local") {
-		return nil, mission.Refuse(mission.EInvalid, "cmd.mission.timezone_required").WithExample("cmd.mission.timezone.example")
-	}
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return nil, mission.Refuse(mission.EInvalid, "cmd.mission.timezone_unknown", "Name", fmt.Sprintf("%q", name)).
-			WithExample("cmd.mission.timezone.example")
-	}
-	return loc, nil
 }
 
 // countryChoices answers country autocomplete: prefix matches on codes and English, French and

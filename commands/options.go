@@ -165,12 +165,11 @@ func happened(req *bot.Request, name string, def time.Time, future string) (time
 	if err != nil || !ok {
 		return t, ok, err
 	}
-	if t.After(req.Now.Add(mission.ClockLeeway)) {
-		return t, true, mission.Refuse(mission.EInvalid, "cmd.opt.future", "Option", name, "Time", stamp(t)).WithExample(future)
-	}
-	if t.Year() < mission.EarliestYear {
-		return t, true, mission.Refuse(mission.EInvalid, "cmd.opt.too_early", "Option", name, "Time", stamp(t),
-			"Year", mission.EarliestYear).WithExample(exWhen, "Option", name)
+	if err := mission.CheckHappened(name, t, req.Now); err != nil {
+		if t.After(req.Now) {
+			return t, true, mission.InvalidWith(err, future)
+		}
+		return t, true, mission.InvalidWith(err, exWhen, "Option", name)
 	}
 	return t, true, nil
 }

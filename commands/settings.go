@@ -87,7 +87,7 @@ func readModeratorRole(req *bot.Request) (func(g *storage.Guild), mission.Text, 
 
 func readTimezone(req *bot.Request) (func(g *storage.Guild), mission.Text, error) {
 	name, _ := req.String("timezone")
-	if _, err := loadZone(name); err != nil {
+	if _, err := mission.LoadZone(name); err != nil {
 		return nil, mission.Text{}, err
 	}
 	return func(g *storage.Guild) { g.Timezone = name }, mission.T("cmd.settings.timezone_set", "Zone", name), nil

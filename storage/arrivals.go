@@ -96,12 +96,11 @@ func (s *Store) logArrival(tx *gorm.DB, a Actor, in Arrival) (Arrival, error) {
 	if err := s.ensureGuild(tx, a.GuildID); err != nil {
 		return in, err
 	}
-	if err := mission.CheckFemaleOption(in.Personnel, in.Female); err != nil {
+	if err := in.normalise(s.now()); err != nil {
 		return in, err
 	}
 	in.ID = 0
 	in.GuildID = a.GuildID
-	in.ArrivedAt = utc(in.ArrivedAt)
 	if in.LoggedBy == "" {
 		in.LoggedBy = a.UserID
 	}
@@ -138,8 +137,7 @@ func (s *Store) EditArrival(ctx context.Context, a Actor, id int64, change func(
 			return err
 		}
 		cur.ID, cur.GuildID = before.ID, before.GuildID
-		cur.ArrivedAt = utc(cur.ArrivedAt)
-		if err := mission.CheckFemaleOption(cur.Personnel, cur.Female); err != nil {
+		if err := cur.normalise(s.now()); err != nil {
 			return err
 		}
 		if err := tx.Save(&cur).Error; err != nil {
@@ -193,12 +191,11 @@ func (s *Store) LogDeparture(ctx context.Context, a Actor, in Departure) (Depart
 		if err := s.ensureGuild(tx, a.GuildID); err != nil {
 			return err
 		}
-		if err := mission.CheckFemaleOption(in.Personnel, in.Female); err != nil {
+		if err := in.normalise(s.now()); err != nil {
 			return err
 		}
 		in.ID = 0
 		in.GuildID = a.GuildID
-		in.DepartedAt = utc(in.DepartedAt)
 		if in.LoggedBy == "" {
 			in.LoggedBy = a.UserID
 		}

@@ -125,9 +125,11 @@ func (b *Bulk) move(country string, role mission.Role, at time.Time, delta, wome
 
 // LogArrival queues an arrival; it is written with its batch.
 func (b *Bulk) LogArrival(_ context.Context, a Actor, in Arrival) (Arrival, error) {
+	if err := in.normalise(b.s.now()); err != nil {
+		return in, err
+	}
 	in.ID = 0
 	in.GuildID = b.a.GuildID
-	in.ArrivedAt = utc(in.ArrivedAt)
 	if in.LoggedBy == "" {
 		in.LoggedBy = a.UserID
 	}
@@ -138,9 +140,11 @@ func (b *Bulk) LogArrival(_ context.Context, a Actor, in Arrival) (Arrival, erro
 
 // LogDeparture queues a departure; the force guard checks its level once the file is in.
 func (b *Bulk) LogDeparture(_ context.Context, a Actor, in Departure) (Departure, error) {
+	if err := in.normalise(b.s.now()); err != nil {
+		return in, err
+	}
 	in.ID = 0
 	in.GuildID = b.a.GuildID
-	in.DepartedAt = utc(in.DepartedAt)
 	if in.LoggedBy == "" {
 		in.LoggedBy = a.UserID
 	}
@@ -152,9 +156,11 @@ func (b *Bulk) LogDeparture(_ context.Context, a Actor, in Departure) (Departure
 
 // SetPledge queues a pledge.
 func (b *Bulk) SetPledge(_ context.Context, a Actor, in Pledge) (Pledge, error) {
+	if err := in.normalise(b.s.now()); err != nil {
+		return in, err
+	}
 	in.ID = 0
 	in.GuildID = b.a.GuildID
-	in.AsOf = utc(in.AsOf)
 	if in.LoggedBy == "" {
 		in.LoggedBy = a.UserID
 	}
@@ -264,6 +270,9 @@ func (b *Bulk) changeFlight(id int64, action mission.AuditAction, change func(tx
 	}
 	before := f
 	if err := change(b.tx, &f); err != nil {
+		return f, err
+	}
+	if err := f.normalise(b.s.now()); err != nil {
 		return f, err
 	}
 	if err := b.tx.Omit("Manifest").Save(&f).Error; err != nil {

@@ -13,7 +13,7 @@ import (
 	"liaison/storage/storagetest"
 )
 
-var bulkAt = time.Date(2025, 1, 3, 12, 0, 0, 0, time.UTC)
+var bulkAt = time.Date(2024, 12, 29, 12, 0, 0, 0, time.UTC)
 
 // TestBulkImportOneTransaction: a bulk import spanning several batches stores every record with
 // its audit entry and moves the force totals and day changes by the sum, as row-by-row logging

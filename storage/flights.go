@@ -30,13 +30,13 @@ func (s *Store) ScheduleFlight(ctx context.Context, a Actor, f Flight) (Flight, 
 // scheduleFlight stores f with its manifest, plans its reminders and audits it inside tx: the
 // work of ScheduleFlight, which a bulk import's flights share.
 func (s *Store) scheduleFlight(tx *gorm.DB, a Actor, f Flight) (Flight, error) {
-	if len(f.Manifest) > mission.MaxManifestLines {
-		return f, mission.Refuse(mission.EConflict, "error.manifest_too_long", "Max", mission.MaxManifestLines)
+	f.Status = mission.FlightScheduled
+	f.LandedAt = nil
+	if err := f.normalise(s.now()); err != nil {
+		return f, err
 	}
 	f.ID = 0
 	f.GuildID = a.GuildID
-	f.ETA = utc(f.ETA)
-	f.Status = mission.FlightScheduled
 	if f.LoggedBy == "" {
 		f.LoggedBy = a.UserID
 	}
@@ -46,9 +46,6 @@ func (s *Store) scheduleFlight(tx *gorm.DB, a Actor, f Flight) (Flight, error) {
 		return f, fmt.Errorf("schedule flight: %w", err)
 	}
 	for i := range lines {
-		if err := mission.CheckFemaleOption(lines[i].Personnel, lines[i].Female); err != nil {
-			return f, err
-		}
 		lines[i].ID = 0
 		lines[i].GuildID = a.GuildID
 		lines[i].FlightID = f.ID
@@ -96,6 +93,9 @@ func (s *Store) changeFlight(ctx context.Context, a Actor, id int64, action miss
 		before := f
 		before.Manifest = append([]ManifestLine(nil), f.Manifest...)
 		if err := change(tx, &f); err != nil {
+			return err
+		}
+		if err := f.normalise(s.now()); err != nil {
 			return err
 		}
 		if err := tx.Omit("Manifest").Save(&f).Error; err != nil {

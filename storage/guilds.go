@@ -96,9 +96,8 @@ func (s *Store) updateGuild(tx *gorm.DB, a Actor, change func(g *Guild) error) (
 	}
 	g.ID = a.GuildID
 	g.UpdatedAt = s.now()
-	if g.MandateEnd != nil {
-		t := utc(*g.MandateEnd)
-		g.MandateEnd = &t
+	if err := g.normalise(s.now()); err != nil {
+		return g, err
 	}
 	if err := tx.Save(&g).Error; err != nil {
 		return g, fmt.Errorf("save guild: %w", err)

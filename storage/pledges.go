@@ -20,9 +20,11 @@ func (s *Store) SetPledge(ctx context.Context, a Actor, in Pledge) (Pledge, erro
 		if err := s.ensureGuild(tx, a.GuildID); err != nil {
 			return err
 		}
+		if err := in.normalise(s.now()); err != nil {
+			return err
+		}
 		in.ID = 0
 		in.GuildID = a.GuildID
-		in.AsOf = utc(in.AsOf)
 		if in.LoggedBy == "" {
 			in.LoggedBy = a.UserID
 		}

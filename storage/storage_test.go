@@ -306,13 +306,13 @@ func TestEveryChangeWritesOneAuditEntry(t *testing.T) {
 func installArrivalTrigger(t testing.TB, s *storage.Store) {
 	t.Helper()
 	stmts := []string{`CREATE TRIGGER arrivals_fail_zz BEFORE INSERT ON arrivals
-		WHEN NEW.country = 'ZZ' BEGIN SELECT RAISE(ABORT, 'test trigger: ZZ refused'); END`}
+		WHEN NEW.country = 'ZW' BEGIN SELECT RAISE(ABORT, 'test trigger: ZW refused'); END`}
 	if s.Dialect() == storage.DriverPostgres {
 		stmts = []string{
 			`CREATE FUNCTION arrivals_fail_zz() RETURNS trigger LANGUAGE plpgsql AS $$
-			BEGIN RAISE EXCEPTION 'test trigger: ZZ refused'; END $$`,
+			BEGIN RAISE EXCEPTION 'test trigger: ZW refused'; END $$`,
 			`CREATE TRIGGER arrivals_fail_zz BEFORE INSERT ON arrivals
-			FOR EACH ROW WHEN (NEW.country = 'ZZ') EXECUTE FUNCTION arrivals_fail_zz()`,
+			FOR EACH ROW WHEN (NEW.country = 'ZW') EXECUTE FUNCTION arrivals_fail_zz()`,
 		}
 	}
 	for _, stmt := range stmts {
@@ -381,7 +381,7 @@ func TestFailedChangeWritesNothing(t *testing.T) {
 		// open with its reminders, and the first arrival and its force total are rolled back.
 		{"land flight whose second arrival fails", func(t *testing.T, s *storage.Store) int64 {
 			installArrivalTrigger(t, s)
-			return mustFlight(t, s, "A", s.Now().Add(time.Hour), line("GT", 75, "military"), line("ZZ", 5, "police")).ID
+			return mustFlight(t, s, "A", s.Now().Add(time.Hour), line("GT", 75, "military"), line("ZW", 5, "police")).ID
 		}, func(t *testing.T, s *storage.Store, a storage.Actor, id int64) error {
 			_, _, err := s.LandFlight(t.Context(), a, id, s.Now())
 			return err
