@@ -200,7 +200,7 @@ func TestGatewayButtonPaging(t *testing.T) {
 	ctx := testCtx(t)
 	for n := range 12 {
 		if _, err := w.store.LogArrival(ctx, storage.Actor{GuildID: e2eGuild, UserID: e2eUser, Command: "test"},
-			storage.Arrival{GuildID: e2eGuild, Country: "KE", Personnel: n + 1, Role: "police", ArrivedAt: time.Now().Add(-time.Duration(n) * time.Hour)}); err != nil {
+			storage.Arrival{GuildID: e2eGuild, Country: "KE", Personnel: n + 1, Role: "police", ArrivedAt: w.store.Now().Add(-time.Duration(n) * time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -215,7 +215,7 @@ func TestHTTPExportDeliversCSV(t *testing.T) {
 	_, url, priv := w.endpoint(t, nil)
 	ctx := testCtx(t)
 	if _, err := w.store.LogArrival(ctx, storage.Actor{GuildID: e2eGuild, UserID: e2eUser, Command: "test"},
-		storage.Arrival{GuildID: e2eGuild, Country: "GT", Personnel: 75, Role: "military", ArrivedAt: time.Now().Add(-time.Hour)}); err != nil {
+		storage.Arrival{GuildID: e2eGuild, Country: "GT", Personnel: 75, Role: "military", ArrivedAt: w.store.Now().Add(-time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 

@@ -368,6 +368,9 @@ func strip(csv string) string {
 		f := strings.Split(line, ",")
 		if len(f) > 18 {
 			f[1], f[18] = "", ""
+			if len(f) > 22 {
+				f[22] = "" // the uid names the exporting guild's record
+			}
 			if f[0] == "arrival" {
 				f[7] = "" // flight references follow the new IDs
 			}

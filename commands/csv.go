@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -25,12 +26,30 @@ func ExportKinds() []string { return slices.Clone(exportKinds[:]) }
 // and `liaison import` reads it back, so a guild's records can be moved or restored. Columns a
 // kind does not use are left empty. The mission row (kind "mission") carries name, lead
 // (country), planned (personnel), mandate end (time), time zone and airport (destination).
+//
+// uid is the record's identity in the guild that exported it, "<guild>/<kind>/<id>" (see
+// recordUID): an import stores it with the record, so that the same file imported twice stores
+// its records once, and an arrival of a later file finds the flight it landed with.
 var csvHeader = []string{"kind", "id", "time", "country", "personnel", "female", "role", "flight", "status", "destination",
-	"aircraft", "origin", "manifest", "landed_at", "unit", "reason", "source", "note", "logged_by", "name", "timezone", "language"}
+	"aircraft", "origin", "manifest", "landed_at", "unit", "reason", "source", "note", "logged_by", "name", "timezone", "language", "uid"}
 
-// csvHeaderBefore is the header before the language column; files written then import as
-// they are.
-var csvHeaderBefore = csvHeader[:len(csvHeader)-1]
+// csvHeaderBefore is the header of files written before the language and uid columns; they
+// import as they are, the later columns read as empty.
+var csvHeaderBefore = csvHeader[:col("timezone")+1]
+
+// recordUID is a record's uid in an export of guildID.
+func recordUID(guildID, kind string, id int64) string {
+	return guildID + "/" + kind + "/" + strconv.FormatInt(id, 10)
+}
+
+// uidGuild is the guild part of a uid ("" when it has none).
+func uidGuild(uid string) string {
+	g, _, ok := strings.Cut(uid, "/")
+	if !ok {
+		return ""
+	}
+	return g
+}
 
 // csvHeaderBeforeFemale is the header written before the female column (and before the
 // language column, which a file of then may still have after it): such files import as they
@@ -105,7 +124,7 @@ var exportRows = map[string]func(ctx context.Context, s *storage.Store, guildID 
 
 func arrivalRows(ctx context.Context, s *storage.Store, guildID string, emit func(csvRow) error) error {
 	return s.EachArrival(ctx, guildID, func(a storage.Arrival) error {
-		r := newRow("arrival", a.ID).set("time", csvTime(a.ArrivedAt)).set("country", a.Country).
+		r := newRow("arrival", a.ID).set("uid", recordUID(guildID, "arrival", a.ID)).set("time", csvTime(a.ArrivedAt)).set("country", a.Country).
 			set("personnel", strconv.Itoa(a.Personnel)).set("female", strconv.Itoa(a.Female)).set("role", string(a.Role)).set("unit", a.Unit).
 			set("source", a.Source).set("note", a.Note).set("logged_by", a.LoggedBy)
 		if a.FlightID != nil {
@@ -117,7 +136,7 @@ func arrivalRows(ctx context.Context, s *storage.Store, guildID string, emit fun
 
 func departureRows(ctx context.Context, s *storage.Store, guildID string, emit func(csvRow) error) error {
 	return s.EachDeparture(ctx, guildID, func(dp storage.Departure) error {
-		return emit(newRow("departure", dp.ID).set("time", csvTime(dp.DepartedAt)).set("country", dp.Country).
+		return emit(newRow("departure", dp.ID).set("uid", recordUID(guildID, "departure", dp.ID)).set("time", csvTime(dp.DepartedAt)).set("country", dp.Country).
 			set("personnel", strconv.Itoa(dp.Personnel)).set("female", strconv.Itoa(dp.Female)).set("role", string(dp.Role)).set("reason", string(dp.Reason)).
 			set("source", dp.Source).set("note", dp.Note).set("logged_by", dp.LoggedBy))
 	})
@@ -125,7 +144,7 @@ func departureRows(ctx context.Context, s *storage.Store, guildID string, emit f
 
 func pledgeRows(ctx context.Context, s *storage.Store, guildID string, emit func(csvRow) error) error {
 	return s.EachPledge(ctx, guildID, func(p storage.Pledge) error {
-		r := newRow("pledge", p.ID).set("time", csvTime(p.AsOf)).set("country", p.Country).set("role", string(p.Role)).
+		r := newRow("pledge", p.ID).set("uid", recordUID(guildID, "pledge", p.ID)).set("time", csvTime(p.AsOf)).set("country", p.Country).set("role", string(p.Role)).
 			set("source", p.Source).set("logged_by", p.LoggedBy)
 		if p.Personnel != nil {
 			r.set("personnel", strconv.Itoa(*p.Personnel))
@@ -140,7 +159,7 @@ func flightRows(ctx context.Context, s *storage.Store, guildID string, emit func
 		for i, l := range f.Manifest {
 			m[i] = l.ManifestLine.String()
 		}
-		r := newRow("flight", f.ID).set("time", csvTime(f.ETA)).set("status", string(f.Status)).set("destination", f.Destination).
+		r := newRow("flight", f.ID).set("uid", recordUID(guildID, "flight", f.ID)).set("time", csvTime(f.ETA)).set("status", string(f.Status)).set("destination", f.Destination).
 			set("aircraft", f.Aircraft).set("origin", f.Origin).set("manifest", strings.Join(m, "; ")).
 			set("reason", f.Reason).set("source", f.Source).set("note", f.Note).set("logged_by", f.LoggedBy)
 		if f.LandedAt != nil {
@@ -159,15 +178,20 @@ func auditRow(e storage.AuditEntry) []string {
 
 // ImportResult counts what an import stored.
 type ImportResult struct {
-	Mission, Arrivals, Departures, Pledges, Flights, Skipped int
+	Mission, Arrivals, Departures, Pledges, Flights int
+	// Skipped counts the records left out because they were imported before (their uid is
+	// stored); WithLanding the arrival rows of a file without uids left out because the landing
+	// of their flight in the same file logs them.
+	Skipped, WithLanding int
 }
 
 // String is the summary `liaison import` prints for the operator, in English: the catalog's
 // words, the same as /import's Confirm answer.
 func (r ImportResult) String() string { return ImportSummary(locale.English, r) }
 
-// importOp is one validated row, ready to store.
-type importOp func(ctx context.Context, s importStore, a storage.Actor, ids map[int64]int64, res *ImportResult) error
+// importOp is one validated row, ready to store: ids maps the file's flight IDs to the ones
+// this import gave them.
+type importOp func(ctx context.Context, b *storage.Bulk, a storage.Actor, ids map[int64]int64, res *ImportResult) error
 
 // ImportCSV reads records in ExportCSV's format (with or without its HXL tag row) into
 // the actor's guild, in one transaction (see importCSV).
@@ -208,9 +232,13 @@ func errRequired(name string) error {
 	return mission.Refuse(mission.EInvalid, "import.err.required", "Column", name)
 }
 
-// importRow validates one row and returns the operation that stores it.
+// importRow validates one row and returns the operation that stores it. The checks are the
+// rules of package mission that the commands and storage apply, naming the row's columns.
 func importRow(r csvRow, loc *time.Location, now time.Time, landed map[int64]bool) (importOp, error) {
 	in := rowReader{r: r, loc: loc, now: now}
+	if err := in.texts(); err != nil {
+		return nil, err
+	}
 	switch r.get("kind") {
 	case "mission":
 		return importMission(in)
@@ -247,6 +275,39 @@ func (in rowReader) time(name string, required bool) (time.Time, error) {
 		return t, nil
 	}
 	return mission.ParseWhen(v, in.now, in.loc)
+}
+
+// happened reads a time that must have happened: not in the future, not before 1990.
+func (in rowReader) happened(name string, required bool) (time.Time, error) {
+	t, err := in.time(name, required)
+	if err != nil || t.IsZero() {
+		return t, err
+	}
+	return t, mission.CheckHappened(name, t, in.now)
+}
+
+// ahead reads a time that may lie ahead (an ETA, a mandate end), within the years a mission
+// runs and not before 1990.
+func (in rowReader) ahead(name string, required bool) (time.Time, error) {
+	t, err := in.time(name, required)
+	if err != nil || t.IsZero() {
+		return t, err
+	}
+	return t, mission.CheckAhead(name, t, in.now)
+}
+
+// textLimits are the lengths the commands allow each text column.
+var textLimits = map[string]int{"unit": mission.MaxShortText, "aircraft": mission.MaxShortText, "origin": mission.MaxShortText,
+	"reason": mission.MaxShortText, "name": mission.MaxShortText, "source": mission.MaxLongText, "note": mission.MaxLongText}
+
+// texts refuses a text column longer than its command's option allows.
+func (in rowReader) texts() error {
+	for name, max := range textLimits {
+		if err := mission.CheckLength(name, in.r.get(name), max, name == "note"); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // personnel reads a personnel count, nil when absent and allowed to be.
@@ -303,16 +364,23 @@ func (in rowReader) contingent(personnelRequired bool) (c contingent, err error)
 	if c.role, err = mission.ParseRole(in.r.get("role")); err != nil {
 		return c, err
 	}
-	c.at, err = in.time("time", true)
+	c.at, err = in.happened("time", true)
 	return c, err
 }
 
 func importMission(in rowReader) (importOp, error) {
-	mandate, err := in.time("time", false)
+	mandate, err := in.ahead("time", false)
 	if err != nil {
 		return nil, err
 	}
-	planned, _ := strconv.Atoi(in.r.get("personnel"))
+	planned := 0
+	if v := in.r.get("personnel"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || mission.CheckPlanned(n) != nil {
+			return nil, mission.Refuse(mission.EInvalid, "import.err.planned", "Max", mission.MaxPlanned, "Input", fmt.Sprintf("%q", v))
+		}
+		planned = n
+	}
 	lead := ""
 	if in.r.get("country") != "" {
 		if lead, err = in.country(); err != nil {
@@ -330,10 +398,8 @@ func importMission(in rowReader) (importOp, error) {
 		lang = l
 	}
 	if tz != "" {
-		if _, err := time.LoadLocation(tz); err != nil {
-			e := mission.Refuse(mission.EInvalid, "import.err.timezone", "Input", fmt.Sprintf("%q", tz))
-			e.Cause = err
-			return nil, e
+		if _, err := mission.LoadZone(tz); err != nil {
+			return nil, err
 		}
 	}
 	ap := ""
@@ -342,7 +408,7 @@ func importMission(in rowReader) (importOp, error) {
 			return nil, err
 		}
 	}
-	return func(ctx context.Context, s importStore, a storage.Actor, _ map[int64]int64, res *ImportResult) error {
+	return func(ctx context.Context, s *storage.Bulk, a storage.Actor, _ map[int64]int64, res *ImportResult) error {
 		_, err := s.UpdateGuild(ctx, a, func(g *storage.Guild) error {
 			setIf(&g.MissionName, name, name != "")
 			setIf(&g.MissionLead, lead, lead != "")
@@ -386,8 +452,8 @@ func importDeparture(in rowReader) (importOp, error) {
 		return nil, err
 	}
 	dp := storage.Departure{Country: c.country, Personnel: *c.personnel, Female: women, Role: c.role, DepartedAt: c.at, Reason: reason,
-		Source: in.r.get("source"), Note: in.r.get("note"), LoggedBy: in.r.get("logged_by")}
-	return func(ctx context.Context, s importStore, a storage.Actor, _ map[int64]int64, res *ImportResult) error {
+		Source: in.r.get("source"), Note: in.r.get("note"), LoggedBy: in.r.get("logged_by"), UID: in.r.get("uid")}
+	return func(ctx context.Context, s *storage.Bulk, a storage.Actor, _ map[int64]int64, res *ImportResult) error {
 		_, err := s.LogDeparture(ctx, a, dp)
 		res.Departures++
 		return err
@@ -410,13 +476,17 @@ func importArrival(in rowReader, landed map[int64]bool) (importOp, error) {
 		return nil, err
 	}
 	arr := storage.Arrival{Country: c.country, Personnel: *c.personnel, Female: women, Role: c.role, ArrivedAt: c.at, Unit: in.r.get("unit"),
-		Source: in.r.get("source"), Note: in.r.get("note"), LoggedBy: in.r.get("logged_by")}
-	return func(ctx context.Context, s importStore, a storage.Actor, ids map[int64]int64, res *ImportResult) error {
-		if flight != 0 && landed[flight] {
-			res.Skipped++
+		Source: in.r.get("source"), Note: in.r.get("note"), LoggedBy: in.r.get("logged_by"), UID: in.r.get("uid")}
+	return func(ctx context.Context, s *storage.Bulk, a storage.Actor, ids map[int64]int64, res *ImportResult) error {
+		if arr.UID == "" && landed[flight] {
+			res.WithLanding++
 			return nil
 		}
-		if nid, ok := ids[flight]; ok {
+		if flight != 0 {
+			nid, err := linkFlight(ctx, s, a, ids, flight, arr.UID)
+			if err != nil {
+				return err
+			}
 			arr.FlightID = &nid
 		}
 		_, err := s.LogArrival(ctx, a, arr)
@@ -425,14 +495,41 @@ func importArrival(in rowReader, landed map[int64]bool) (importOp, error) {
 	}, nil
 }
 
+// linkFlight finds the flight an arrival row names by its ID in the exporting guild: a flight
+// row above it in the same file, else the flight imported from the same guild's export before
+// (by its uid), else, for a file of this guild or one without uids, this guild's own flight
+// with that #ID. An arrival is never linked to a flight that is not there.
+func linkFlight(ctx context.Context, b *storage.Bulk, a storage.Actor, ids map[int64]int64, flight int64, uid string) (int64, error) {
+	if nid, ok := ids[flight]; ok {
+		return nid, nil
+	}
+	from := uidGuild(uid)
+	if from != "" {
+		f, ok, err := b.FlightByUID(ctx, recordUID(from, "flight", flight))
+		if err != nil || ok {
+			return f.ID, err
+		}
+	}
+	if from == "" || from == a.GuildID {
+		f, err := b.Flight(ctx, a.GuildID, flight)
+		if err == nil {
+			return f.ID, nil
+		}
+		if !errors.Is(err, mission.ErrNotFound) {
+			return 0, err
+		}
+	}
+	return 0, mission.Refuse(mission.EInvalid, "import.err.no_flight", "Input", fmt.Sprintf("#%d", flight))
+}
+
 func importPledge(in rowReader) (importOp, error) {
 	c, err := in.contingent(false)
 	if err != nil {
 		return nil, err
 	}
 	p := storage.Pledge{Country: c.country, Personnel: c.personnel, Role: c.role, AsOf: c.at,
-		Source: in.r.get("source"), LoggedBy: in.r.get("logged_by")}
-	return func(ctx context.Context, s importStore, a storage.Actor, _ map[int64]int64, res *ImportResult) error {
+		Source: in.r.get("source"), LoggedBy: in.r.get("logged_by"), UID: in.r.get("uid")}
+	return func(ctx context.Context, s *storage.Bulk, a storage.Actor, _ map[int64]int64, res *ImportResult) error {
 		_, err := s.SetPledge(ctx, a, p)
 		res.Pledges++
 		return err
@@ -441,7 +538,7 @@ func importPledge(in rowReader) (importOp, error) {
 
 func importFlight(in rowReader, landed map[int64]bool) (importOp, error) {
 	id, _ := strconv.ParseInt(in.r.get("id"), 10, 64)
-	eta, err := in.time("time", true)
+	eta, err := in.ahead("time", true)
 	if err != nil {
 		return nil, err
 	}
@@ -453,7 +550,7 @@ func importFlight(in rowReader, landed map[int64]bool) (importOp, error) {
 	if status == "" {
 		status = mission.FlightScheduled
 	}
-	landedAt, err := in.time("landed_at", false)
+	landedAt, err := in.happened("landed_at", false)
 	if err != nil {
 		return nil, err
 	}
@@ -463,7 +560,9 @@ func importFlight(in rowReader, landed map[int64]bool) (importOp, error) {
 		if landedAt.IsZero() {
 			landedAt = eta
 		}
-		landed[id] = true
+		if err := mission.CheckHappened("time", landedAt, in.now); err != nil {
+			return nil, err
+		}
 	default:
 		statuses := []mission.FlightStatus{mission.FlightScheduled, mission.FlightDelayed, mission.FlightLanded, mission.FlightCancelled}
 		return nil, mission.Refuse(mission.EInvalid, "import.err.status", "Input", fmt.Sprintf("%q", status),
@@ -476,12 +575,29 @@ func importFlight(in rowReader, landed map[int64]bool) (importOp, error) {
 		}
 	}
 	f := storage.Flight{ETA: eta, Destination: dest, Aircraft: in.r.get("aircraft"), Origin: in.r.get("origin"),
-		Source: in.r.get("source"), Note: in.r.get("note"), LoggedBy: in.r.get("logged_by")}
+		Source: in.r.get("source"), Note: in.r.get("note"), LoggedBy: in.r.get("logged_by"), UID: in.r.get("uid")}
+	// A row with a uid restores a landed flight of an export, whose arrivals are rows of their
+	// own (as edited since the landing). A row without one lands as /flight land does, logging
+	// its manifest; arrival rows of the same file that name it are then left out (files
+	// written before the uid column had them as well).
+	restored := f.UID != ""
+	if status == mission.FlightLanded && !restored && id != 0 {
+		landed[id] = true
+	}
 	for _, l := range lines {
 		f.Manifest = append(f.Manifest, storage.ManifestLine{ManifestLine: l})
 	}
 	reason := in.r.get("reason")
-	return func(ctx context.Context, s importStore, a storage.Actor, ids map[int64]int64, res *ImportResult) error {
+	return func(ctx context.Context, s *storage.Bulk, a storage.Actor, ids map[int64]int64, res *ImportResult) error {
+		if old, ok, err := s.FlightByUID(ctx, f.UID); err != nil || ok {
+			if ok {
+				if id != 0 {
+					ids[id] = old.ID
+				}
+				s.SkipFlight()
+			}
+			return err
+		}
 		if f.Destination == "" {
 			g, err := s.Guild(ctx, a.GuildID)
 			if err != nil {
@@ -493,16 +609,20 @@ func importFlight(in rowReader, landed map[int64]bool) (importOp, error) {
 		if err != nil {
 			return err
 		}
-		ids[id] = nf.ID
+		if id != 0 {
+			ids[id] = nf.ID
+		}
 		res.Flights++
-		switch status {
-		case mission.FlightLanded:
+		switch {
+		case status == mission.FlightLanded && restored:
+			_, err = s.RecordLanding(ctx, a, nf.ID, landedAt)
+		case status == mission.FlightLanded:
 			var landedArrivals []storage.Arrival
 			_, landedArrivals, err = s.LandFlight(ctx, a, nf.ID, landedAt)
 			res.Arrivals += len(landedArrivals)
-		case mission.FlightCancelled:
+		case status == mission.FlightCancelled:
 			_, err = s.CancelFlight(ctx, a, nf.ID, reason)
-		case mission.FlightDelayed:
+		case status == mission.FlightDelayed:
 			_, err = s.DelayFlight(ctx, a, nf.ID, nf.ETA, reason)
 		}
 		return err

@@ -161,22 +161,6 @@ func writeTable(w io.Writer, f Format, header, tags []string, each func(emit fun
 	return n, cw.Error()
 }
 
-// importStore is where an import's operations go: *storage.Bulk, the one transaction of an
-// import, which has the Store's method names and signatures.
-type importStore interface {
-	Guild(ctx context.Context, guildID string) (storage.Guild, error)
-	UpdateGuild(ctx context.Context, a storage.Actor, change func(g *storage.Guild) error) (storage.Guild, error)
-	LogArrival(ctx context.Context, a storage.Actor, in storage.Arrival) (storage.Arrival, error)
-	LogDeparture(ctx context.Context, a storage.Actor, in storage.Departure) (storage.Departure, error)
-	SetPledge(ctx context.Context, a storage.Actor, in storage.Pledge) (storage.Pledge, error)
-	ScheduleFlight(ctx context.Context, a storage.Actor, f storage.Flight) (storage.Flight, error)
-	LandFlight(ctx context.Context, a storage.Actor, id int64, at time.Time) (storage.Flight, []storage.Arrival, error)
-	CancelFlight(ctx context.Context, a storage.Actor, id int64, reason string) (storage.Flight, error)
-	DelayFlight(ctx context.Context, a storage.Actor, id int64, eta time.Time, reason string) (storage.Flight, error)
-}
-
-var _ importStore = (*storage.Bulk)(nil)
-
 // LineError is a bad line of an import file.
 type LineError struct {
 	Line int
@@ -192,7 +176,8 @@ func (e LineError) Unwrap() error { return e.Err }
 type scanner struct {
 	loc    *time.Location
 	now    time.Time
-	landed map[int64]bool // flights of this file that land: their arrivals come with the landing
+	seen   map[string]int // each record's kind and ID (or uid), with its line: a record is imported once
+	landed map[int64]bool // flights without uid that this file lands: the landing logs their arrivals
 	hxl    bool           // the file had a tag row
 }
 
@@ -248,6 +233,9 @@ func (sc *scanner) scan(in io.Reader, fn func(line int, r csvRow, op importOp, e
 		}
 		var op importOp
 		if err = checkCells(rec); err == nil {
+			err = sc.once(csvRow(rec), line)
+		}
+		if err == nil {
 			op, err = importRow(csvRow(rec), sc.loc, sc.now, sc.landed)
 		}
 		if err != nil {
@@ -261,6 +249,23 @@ func (sc *scanner) scan(in io.Reader, fn func(line int, r csvRow, op importOp, e
 			return err
 		}
 	}
+}
+
+// once refuses a record whose kind and ID, or uid, an earlier line of the file has: the same
+// record twice would be counted twice.
+func (sc *scanner) once(r csvRow, line int) error {
+	kind, key := r.get("kind"), r.get("uid")
+	if key == "" {
+		if key = r.get("id"); key == "" {
+			return nil
+		}
+		key = kind + "#" + key
+	}
+	if other, ok := sc.seen[key]; ok {
+		return mission.Refuse(mission.EInvalid, "import.err.duplicate", "Kind", kind, "ID", "#"+r.get("id"), "Other", other)
+	}
+	sc.seen[key] = line
+	return nil
 }
 
 // csvErrorKeys are the catalog texts of encoding/csv's errors (its own are English); with
@@ -293,7 +298,7 @@ func newScanner(ctx context.Context, s *storage.Store, guildID string) (*scanner
 	if err != nil {
 		return nil, err
 	}
-	return &scanner{loc: g.Location(), now: s.Now(), landed: map[int64]bool{}}, nil
+	return &scanner{loc: g.Location(), now: s.Now(), seen: map[string]int{}, landed: map[int64]bool{}}, nil
 }
 
 // importCSV checks every row of in, then reads it again and stores it in one transaction
@@ -316,16 +321,46 @@ func importCSV(ctx context.Context, s *storage.Store, a storage.Actor, preview s
 		return res, fmt.Errorf("read the file again: %w", err)
 	}
 	err = s.Import(ctx, a, preview, func(b *storage.Bulk) error {
-		ids := map[int64]int64{}
-		return sc.scan(in, func(_ int, _ csvRow, op importOp, err error) error {
-			if err != nil {
-				return err
-			}
-			return op(ctx, b, a, ids, &res)
-		})
+		res, err = sc.store(ctx, b, a, in)
+		return err
 	})
 	if err != nil {
 		return ImportResult{}, err
+	}
+	return res, nil
+}
+
+// store reads in again and stores each record through b: the work of an import, and of the
+// preview's dry run. An error names the line it concerns.
+func (sc *scanner) store(ctx context.Context, b *storage.Bulk, a storage.Actor, in io.Reader) (ImportResult, error) {
+	var res ImportResult
+	ids := map[int64]int64{}
+	clear(sc.seen)
+	err := sc.scan(in, func(line int, r csvRow, op importOp, err error) error {
+		if err != nil {
+			return err
+		}
+		b.Row = line
+		if err := op(ctx, b, a, ids, &res); err != nil {
+			return LineError{Line: line, Kind: r.get("kind"), Err: err}
+		}
+		return nil
+	})
+	if err == nil {
+		err = b.Flush()
+	}
+	var re *storage.RowError
+	if errors.As(err, &re) {
+		err = LineError{Line: re.Row, Kind: "departure", Err: re.Err}
+	}
+	if err != nil {
+		return res, err
+	}
+	res.Arrivals -= b.Skipped(mission.KindArrival)
+	res.Departures -= b.Skipped(mission.KindDeparture)
+	res.Pledges -= b.Skipped(mission.KindPledge)
+	for _, k := range mission.RecordKinds() {
+		res.Skipped += b.Skipped(k)
 	}
 	return res, nil
 }
@@ -356,7 +391,13 @@ type PreviewRow struct {
 // CheckCSV reads an import file without storing anything and says what Confirm would store.
 // Unlike the import, it goes on past a bad line, so that the uploader sees every mistake at
 // once. A file it cannot read at all (no CSV, a wrong header) is its error.
-func CheckCSV(ctx context.Context, s *storage.Store, guildID string, in io.Reader) (Preview, error) {
+//
+// A file whose every line reads well is then stored in a dry run (storage.Store.DryRun): the
+// transaction Confirm would run, rolled back. What only the whole file shows — departures that
+// together go below the strength deployed, an arrival linked to a flight that is not there — is
+// a bad line of the preview too, so the file gets no Confirm that would then be refused.
+func CheckCSV(ctx context.Context, s *storage.Store, a storage.Actor, in io.ReadSeeker) (Preview, error) {
+	guildID := a.GuildID
 	p := Preview{Counts: map[string]int{}}
 	sc, err := newScanner(ctx, s, guildID)
 	if err != nil {
@@ -382,5 +423,21 @@ func CheckCSV(ctx context.Context, s *storage.Store, guildID string, in io.Reade
 		return nil
 	})
 	p.HXL = sc.hxl
+	if err != nil || p.Bad > 0 {
+		return p, err
+	}
+	if _, err := in.Seek(0, io.SeekStart); err != nil {
+		return p, fmt.Errorf("read the file again: %w", err)
+	}
+	err = s.DryRun(ctx, a, func(b *storage.Bulk) error {
+		_, err := sc.store(ctx, b, a, in)
+		return err
+	})
+	var le LineError
+	if errors.As(err, &le) {
+		p.Bad++
+		p.Errors = append(p.Errors, le)
+		return p, nil
+	}
 	return p, err
 }

@@ -58,7 +58,7 @@ func previewImport(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, e
 	if !utf8.Valid(body) || bytes.IndexByte(body, 0) >= 0 {
 		return nil, badFile(name, locale.T(lang, "cmd.import.not_utf8"))
 	}
-	p, err := CheckCSV(ctx, d.Store, req.GuildID, bytes.NewReader(body))
+	p, err := CheckCSV(ctx, d.Store, req.Actor(), bytes.NewReader(body))
 	if err != nil {
 		// The file as a whole cannot be read (no CSV, a wrong header): the importer's words.
 		return nil, badFile(name, locale.Error(lang, err))
@@ -189,6 +189,9 @@ func ImportSummary(lang locale.Lang, r ImportResult) string {
 		"Pledges", r.Pledges, "Flights", r.Flights)
 	if r.Skipped > 0 {
 		s += "; " + locale.T(lang, "cmd.import.skipped", "Count", r.Skipped)
+	}
+	if r.WithLanding > 0 {
+		s += "; " + locale.T(lang, "cmd.import.skipped_landing", "Count", r.WithLanding)
 	}
 	return s
 }

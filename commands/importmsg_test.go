@@ -16,7 +16,7 @@ import (
 )
 
 // importHeader is the header /export writes today.
-const importHeader = "kind,id,time,country,personnel,female,role,flight,status,destination,aircraft,origin,manifest,landed_at,unit,reason,source,note,logged_by,name,timezone,language"
+const importHeader = "kind,id,time,country,personnel,female,role,flight,status,destination,aircraft,origin,manifest,landed_at,unit,reason,source,note,logged_by,name,timezone,language,uid"
 
 // importLine is a row of importHeader's columns: the named cells set, the others empty.
 func importLine(cells map[string]string) string {
@@ -30,7 +30,7 @@ func importLine(cells map[string]string) string {
 
 // arrivalCells are a valid arrival's cells, changed by the pairs given (name, value).
 func arrivalCells(kind string, pairs ...string) map[string]string {
-	m := map[string]string{"kind": kind, "id": "1", "time": "2025-01-01T10:00:00Z", "country": "GT", "personnel": "5", "role": "military"}
+	m := map[string]string{"kind": kind, "time": "2025-01-01T10:00:00Z", "country": "GT", "personnel": "5", "role": "military"}
 	for i := 0; i+1 < len(pairs); i += 2 {
 		m[pairs[i]] = pairs[i+1]
 	}
@@ -113,9 +113,9 @@ func TestImportErrorsInEveryLanguage(t *testing.T) {
 			`langue inconnue "de" (en, fr, es)`,
 			`idioma desconocido "de" (en, fr, es)`, nil},
 		{"time zone", line(map[string]string{"kind": "mission", "timezone": "Mars/Olympus"}), 2,
-			`line 2 (mission): unknown time zone "Mars/Olympus" (an IANA name such as America/Port-au-Prince)`,
-			`fuseau horaire inconnu "Mars/Olympus" (un nom IANA comme America/Port-au-Prince)`,
-			`zona horaria desconocida "Mars/Olympus" (un nombre IANA como America/Port-au-Prince)`, nil},
+			"line 2 (mission): \"Mars/Olympus\" is not an IANA time zone name\nExample: `timezone:America/Port-au-Prince` or `timezone:Africa/Nairobi`",
+			"\"Mars/Olympus\" n’est pas un nom de fuseau horaire IANA\nExemple : `timezone:America/Port-au-Prince` ou `timezone:Africa/Nairobi`",
+			"\"Mars/Olympus\" no es un nombre de zona horaria IANA\nEjemplo: `timezone:America/Port-au-Prince` o `timezone:Africa/Nairobi`", nil},
 		{"control character", line(arrivalCells("arrival", "unit", "a\x07b")), 2,
 			"line 2 (arrival): unit: character 2 is the control character U+0007, which cannot be stored",
 			"unit : le caractère 2 est le caractère de contrôle U+0007, qui ne peut être enregistré",
@@ -149,7 +149,7 @@ func TestImportErrorsInEveryLanguage(t *testing.T) {
 				}
 			}
 			// The preview reads the file as the import does, and refuses it (or its line) the same way.
-			p, err := commands.CheckCSV(ctx, store, "msg", strings.NewReader(tc.file))
+			p, err := commands.CheckCSV(ctx, store, storage.Actor{GuildID: "msg"}, strings.NewReader(tc.file))
 			switch {
 			case tc.line == 0 && (err == nil || locale.Error(locale.French, err) != tc.fr):
 				t.Errorf("preview: %v, want the file refused with %q", err, tc.fr)

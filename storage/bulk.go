@@ -1,8 +1,11 @@
 package storage
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -33,11 +36,29 @@ type Bulk struct {
 	pledges    []Pledge
 	forces     map[forceKey]move
 	daily      map[dailyKey]move
-	departed   map[forceKey]bool // the levels a departure lowered: the guard checks them at the end
+	departed   map[forceKey]int  // the levels a departure lowered, with its row: the guard checks them at the end
 	flights    map[int64]Flight  // this import's flights, as they stand
 	announce   []Change          // each flight as scheduled, then as changed: told after commit
 	planned    bool              // the mission changed: reminders may have moved
+	skipped    map[mission.RecordKind]int
+
+	// Row is the file's line the importer is storing, set before each record: a refusal that
+	// only the whole file can show (the force guard, run at the end) names the row to fix.
+	Row int
 }
+
+// RowError is a refusal of an import that names the row of the file it concerns.
+type RowError struct {
+	Row int
+	Err error
+}
+
+func (e *RowError) Error() string { return fmt.Sprintf("row %d: %v", e.Row, e.Err) }
+
+func (e *RowError) Unwrap() error { return e.Err }
+
+// errDryRun rolls back a dry run's transaction once everything in it has been checked.
+var errDryRun = errors.New("dry run: rolled back")
 
 // move is the personnel, and the women among them, a batch adds to one force level or day.
 type move struct{ personnel, women int64 }
@@ -60,10 +81,24 @@ type dailyKey struct {
 // mirror creates, then cancels or completes its event, as after the same commands), and a
 // changed mission as a reminders Change.
 func (s *Store) Import(ctx context.Context, a Actor, preview string, fn func(b *Bulk) error) error {
+	return s.runImport(ctx, a, preview, false, fn)
+}
+
+// DryRun runs fn exactly as Import would, every rule and the force guard included, and rolls
+// the transaction back: an /import preview is this dry run, so that what Confirm would refuse
+// (departures that together go below zero, a link to a flight that is not there) is shown with
+// the file, before anyone is offered a Confirm. Nothing is stored, announced or claimed.
+func (s *Store) DryRun(ctx context.Context, a Actor, fn func(b *Bulk) error) error {
+	return s.runImport(ctx, a, "", true, fn)
+}
+
+func (s *Store) runImport(ctx context.Context, a Actor, preview string, dry bool, fn func(b *Bulk) error) error {
 	var b *Bulk
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		if err := s.claim(tx, a); err != nil {
-			return err
+		if !dry {
+			if err := s.claim(tx, a); err != nil {
+				return err
+			}
 		}
 		if preview != "" {
 			if err := s.claimPreview(tx, a.GuildID, preview); err != nil {
@@ -74,7 +109,7 @@ func (s *Store) Import(ctx context.Context, a Actor, preview string, fn func(b *
 			return err
 		}
 		b = &Bulk{s: s, tx: tx, a: a, forces: map[forceKey]move{}, daily: map[dailyKey]move{},
-			departed: map[forceKey]bool{}, flights: map[int64]Flight{}}
+			departed: map[forceKey]int{}, flights: map[int64]Flight{}, skipped: map[mission.RecordKind]int{}}
 		if err := tx.Where("id = ?", a.GuildID).Take(&b.guild).Error; err != nil {
 			return fmt.Errorf("load guild: %w", err)
 		}
@@ -88,14 +123,23 @@ func (s *Store) Import(ctx context.Context, a Actor, preview string, fn func(b *
 		for k := range b.departed {
 			keys = append(keys, k)
 		}
-		if err := checkForces(tx, a.GuildID, keys...); err != nil {
-			return err
+		slices.SortFunc(keys, func(x, y forceKey) int { return cmp.Compare(b.departed[x], b.departed[y]) })
+		for _, k := range keys {
+			if err := checkForces(tx, a.GuildID, k); err != nil {
+				return &RowError{Row: b.departed[k], Err: err}
+			}
+		}
+		if dry {
+			return errDryRun
 		}
 		if len(b.flights) > 0 || b.planned {
 			return s.notifyReminders(tx)
 		}
 		return nil
 	})
+	if dry && errors.Is(err, errDryRun) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -134,7 +178,6 @@ func (b *Bulk) LogArrival(_ context.Context, a Actor, in Arrival) (Arrival, erro
 		in.LoggedBy = a.UserID
 	}
 	b.arrivals = append(b.arrivals, in)
-	b.move(in.Country, in.Role, in.ArrivedAt, int64(in.Personnel), int64(in.Female))
 	return in, b.maybeFlush()
 }
 
@@ -149,8 +192,7 @@ func (b *Bulk) LogDeparture(_ context.Context, a Actor, in Departure) (Departure
 		in.LoggedBy = a.UserID
 	}
 	b.departures = append(b.departures, in)
-	b.move(in.Country, in.Role, in.DepartedAt, -int64(in.Personnel), -int64(in.Female))
-	b.departed[forceKey{in.Country, in.Role}] = true
+	b.departed[forceKey{in.Country, in.Role}] = b.Row
 	return in, b.maybeFlush()
 }
 
@@ -175,8 +217,73 @@ func (b *Bulk) maybeFlush() error {
 	return nil
 }
 
-// flush writes the queued records, their audit entries and the force totals they move.
+// Flush writes what the import has queued, so that Skipped counts every record so far.
+func (b *Bulk) Flush() error { return b.flush() }
+
+// Skipped returns how many records of kind the import left out because their uid was stored
+// already (the same file imported twice).
+func (b *Bulk) Skipped(kind mission.RecordKind) int { return b.skipped[kind] }
+
+// storedUIDs returns which of uids model's table holds already in the guild, deleted rows
+// included: one query per batch.
+func (b *Bulk) storedUIDs(model any, uids []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(uids) == 0 {
+		return out, nil
+	}
+	var found []string
+	err := b.tx.Model(model).Unscoped().Where("guild_id = ? AND uid IN ?", b.a.GuildID, uids).Pluck("uid", &found).Error
+	if err != nil {
+		return nil, fmt.Errorf("import: look up uids: %w", err)
+	}
+	for _, u := range found {
+		out[u] = true
+	}
+	return out, nil
+}
+
+// newOnly drops the queued records whose uid is stored already, counting them as skipped.
+func newOnly[T any](b *Bulk, model any, kind mission.RecordKind, rows []T, uid func(*T) string) ([]T, error) {
+	var uids []string
+	for i := range rows {
+		if u := uid(&rows[i]); u != "" {
+			uids = append(uids, u)
+		}
+	}
+	stored, err := b.storedUIDs(model, uids)
+	if err != nil || len(stored) == 0 {
+		return rows, err
+	}
+	kept := rows[:0]
+	for i := range rows {
+		if stored[uid(&rows[i])] {
+			b.skipped[kind]++
+			continue
+		}
+		kept = append(kept, rows[i])
+	}
+	return kept, nil
+}
+
+// flush writes the queued records that are new, their audit entries and the force totals
+// they move.
 func (b *Bulk) flush() error {
+	var err error
+	if b.arrivals, err = newOnly(b, &Arrival{}, mission.KindArrival, b.arrivals, func(r *Arrival) string { return r.UID }); err != nil {
+		return err
+	}
+	if b.departures, err = newOnly(b, &Departure{}, mission.KindDeparture, b.departures, func(r *Departure) string { return r.UID }); err != nil {
+		return err
+	}
+	if b.pledges, err = newOnly(b, &Pledge{}, mission.KindPledge, b.pledges, func(r *Pledge) string { return r.UID }); err != nil {
+		return err
+	}
+	for _, r := range b.arrivals {
+		b.move(r.Country, r.Role, r.ArrivedAt, int64(r.Personnel), int64(r.Female))
+	}
+	for _, r := range b.departures {
+		b.move(r.Country, r.Role, r.DepartedAt, -int64(r.Personnel), -int64(r.Female))
+	}
 	audit := make([]AuditEntry, 0, len(b.arrivals)+len(b.departures)+len(b.pledges))
 	entry := func(kind mission.RecordKind, id int64, after any) AuditEntry {
 		return b.s.auditEntry(b.a, kind, id, mission.ActionCreate, nil, after)
@@ -247,6 +354,35 @@ func (b *Bulk) flushForces() error {
 	return nil
 }
 
+// FlightByUID returns the guild's flight imported with uid (deleted ones included), and
+// whether there is one: a flight row imported again, or the flight an arrival of a later file
+// of the same export refers to.
+func (b *Bulk) FlightByUID(_ context.Context, uid string) (Flight, bool, error) {
+	var out []Flight
+	if uid == "" {
+		return Flight{}, false, nil
+	}
+	if err := b.tx.Unscoped().Where("guild_id = ? AND uid = ?", b.a.GuildID, uid).Limit(1).Find(&out).Error; err != nil {
+		return Flight{}, false, fmt.Errorf("import: find flight %s: %w", uid, err)
+	}
+	if len(out) == 0 {
+		return Flight{}, false, nil
+	}
+	return out[0], true, nil
+}
+
+// Flight returns one flight of the guild as the import's transaction sees it: a file's
+// arrival may name a flight logged here by its #ID.
+func (b *Bulk) Flight(_ context.Context, guildID string, id int64) (Flight, error) {
+	if guildID != b.a.GuildID {
+		return Flight{}, fmt.Errorf("bulk import of guild %s asked for guild %s", b.a.GuildID, guildID)
+	}
+	return b.s.flight(b.tx, guildID, id)
+}
+
+// SkipFlight counts a flight row left out because its uid was stored already.
+func (b *Bulk) SkipFlight() { b.skipped[mission.KindFlight]++ }
+
 // ScheduleFlight writes a flight with its manifest and plans its reminders at once, as
 // Store.ScheduleFlight does, inside the import's transaction.
 func (b *Bulk) ScheduleFlight(_ context.Context, a Actor, f Flight) (Flight, error) {
@@ -302,6 +438,19 @@ func (b *Bulk) LandFlight(ctx context.Context, a Actor, id int64, at time.Time) 
 		return b.s.cancelFlightReminders(b.tx, f.GuildID, f.ID)
 	})
 	return f, arrivals, err
+}
+
+// RecordLanding marks a flight of this import landed at the given time without logging its
+// manifest as arrivals: the file restores a landing whose arrivals are rows of their own (an
+// export writes the landed flight and, apart, the arrivals it brought, as edited since), so
+// logging the manifest too would count its people twice.
+func (b *Bulk) RecordLanding(_ context.Context, _ Actor, id int64, at time.Time) (Flight, error) {
+	return b.changeFlight(id, mission.ActionLand, func(_ *gorm.DB, f *Flight) error {
+		t := utc(at)
+		f.Status = mission.FlightLanded
+		f.LandedAt = &t
+		return b.s.cancelFlightReminders(b.tx, f.GuildID, f.ID)
+	})
 }
 
 // CancelFlight cancels a flight of this import and its reminders.

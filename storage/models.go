@@ -48,6 +48,9 @@ type Arrival struct {
 	ArrivedAt time.Time
 	FlightID  *int64
 	Unit      string
+	// UID is where an imported record came from, "<guild>/<kind>/<id>" (migration 0011); ""
+	// for a record logged here.
+	UID       string `gorm:"column:uid"`
 	Source    string
 	Note      string
 	LoggedBy  string
@@ -66,12 +69,15 @@ type Departure struct {
 	Role       mission.Role
 	DepartedAt time.Time
 	Reason     mission.DepartureReason
-	Source     string
-	Note       string
-	LoggedBy   string
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
-	DeletedAt  gorm.DeletedAt
+	// UID is where an imported record came from, "<guild>/<kind>/<id>" (migration 0011); ""
+	// for a record logged here.
+	UID       string `gorm:"column:uid"`
+	Source    string
+	Note      string
+	LoggedBy  string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	DeletedAt gorm.DeletedAt
 }
 
 // Pledge is a country's promised contribution. Personnel is nil when the size was not reported.
@@ -84,6 +90,9 @@ type Pledge struct {
 	Role      mission.Role
 	Source    string
 	AsOf      time.Time
+	// UID is where an imported record came from, "<guild>/<kind>/<id>" (migration 0011); ""
+	// for a record logged here.
+	UID       string `gorm:"column:uid"`
 	LoggedBy  string
 	CreatedAt time.Time
 	UpdatedAt time.Time
@@ -103,12 +112,15 @@ type Flight struct {
 	Note        string
 	Reason      string // last delay or cancel reason
 	LandedAt    *time.Time
-	EventID     string // Discord guild scheduled event mirroring the flight, if any
-	LoggedBy    string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	DeletedAt   gorm.DeletedAt
-	Manifest    []ManifestLine `gorm:"foreignKey:FlightID"`
+	// UID is where an imported record came from, "<guild>/<kind>/<id>" (migration 0011); ""
+	// for a record logged here.
+	UID       string `gorm:"column:uid"`
+	EventID   string // Discord guild scheduled event mirroring the flight, if any
+	LoggedBy  string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	DeletedAt gorm.DeletedAt
+	Manifest  []ManifestLine `gorm:"foreignKey:FlightID"`
 }
 
 // Open reports whether the flight is still expected (neither landed nor cancelled).
