@@ -36,10 +36,10 @@ type Bulk struct {
 	pledges    []Pledge
 	forces     map[forceKey]move
 	daily      map[dailyKey]move
-	departed   map[forceKey]int  // the levels a departure lowered, with its row: the guard checks them at the end
-	flights    map[int64]Flight  // this import's flights, as they stand
-	announce   []Change          // each flight as scheduled, then as changed: told after commit
-	planned    bool              // the mission changed: reminders may have moved
+	departed   map[forceKey]int // the levels a departure lowered, with its row: the guard checks them at the end
+	flights    map[int64]Flight // this import's flights, as they stand
+	announce   []Change         // each flight as scheduled, then as changed: told after commit
+	planned    bool             // the mission changed: reminders may have moved
 	skipped    map[mission.RecordKind]int
 
 	// Row is the file's line the importer is storing, set before each record: a refusal that
