@@ -17,7 +17,12 @@ import (
 )
 
 // exportKinds are the export kinds, as /export and `liaison export` name them.
-var exportKinds = [...]string{"arrivals", "departures", "pledges", "flights", "audit", "forces"}
+var exportKinds = [...]string{"arrivals", "departures", "pledges", "flights", "audit", "forces", kindAll}
+
+// kindAll is the export of the whole guild in one file (SPEC §5): the mission, then the
+// pledges, the flights, the arrivals and the departures, in the order an import needs them
+// (an arrival names its flight; a departure needs the arrivals before it).
+const kindAll = "all"
 
 // ExportKinds returns the kinds /export and `liaison export` accept.
 func ExportKinds() []string { return slices.Clone(exportKinds[:]) }
@@ -120,6 +125,36 @@ var exportRows = map[string]func(ctx context.Context, s *storage.Store, guildID 
 	"departures": departureRows,
 	"pledges":    pledgeRows,
 	"flights":    flightRows,
+	kindAll:      allRows,
+}
+
+// allRows is every record of the guild, in the order an import reads them back.
+func allRows(ctx context.Context, s *storage.Store, guildID string, emit func(csvRow) error) error {
+	for _, rows := range []func(ctx context.Context, s *storage.Store, guildID string, emit func(csvRow) error) error{
+		missionRows, pledgeRows, flightRows, arrivalRows, departureRows} {
+		if err := rows(ctx, s, guildID, emit); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// missionRows is the guild's mission and language of posts as one "mission" row: what the
+// mission row of an import sets.
+func missionRows(ctx context.Context, s *storage.Store, guildID string, emit func(csvRow) error) error {
+	g, err := s.Guild(ctx, guildID)
+	if err != nil {
+		return err
+	}
+	r := newRow("mission", 0).set("country", g.MissionLead).set("destination", g.Airport).set("name", g.MissionName).
+		set("timezone", g.Timezone).set("language", g.Language)
+	if g.Planned > 0 {
+		r.set("personnel", strconv.Itoa(g.Planned))
+	}
+	if g.MandateEnd != nil {
+		r.set("time", csvTime(*g.MandateEnd))
+	}
+	return emit(r)
 }
 
 func arrivalRows(ctx context.Context, s *storage.Store, guildID string, emit func(csvRow) error) error {
@@ -575,7 +610,8 @@ func importFlight(in rowReader, landed map[int64]bool) (importOp, error) {
 		}
 	}
 	f := storage.Flight{ETA: eta, Destination: dest, Aircraft: in.r.get("aircraft"), Origin: in.r.get("origin"),
-		Source: in.r.get("source"), Note: in.r.get("note"), LoggedBy: in.r.get("logged_by"), UID: in.r.get("uid")}
+		Source: in.r.get("source"), Note: in.r.get("note"), LoggedBy: in.r.get("logged_by"), UID: in.r.get("uid"),
+		Reason: in.r.get("reason")} // a landed flight keeps the reason of its last delay
 	// A row with a uid restores a landed flight of an export, whose arrivals are rows of their
 	// own (as edited since the landing). A row without one lands as /flight land does, logging
 	// its manifest; arrival rows of the same file that name it are then left out (files
