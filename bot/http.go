@@ -10,7 +10,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"runtime/debug"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -204,12 +203,7 @@ func (e *Endpoint) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	go func() {
 		defer e.inflight.Done()
 		defer close(out.finished)
-		defer func() {
-			if p := recover(); p != nil {
-				e.Log.Error("http interaction panicked", "interaction", i.ID, "panic", p, "stack", string(debug.Stack()))
-			}
-		}()
-		// attachment_size_limit was read in the same decode as the interaction.
+		// Handle recovers a panic itself, answering the user, as it does for every door.
 		e.Router.Handle(WithAttachmentLimit(e.ctx, in.AttachmentLimit), i, out)
 	}()
 
@@ -325,12 +319,14 @@ type httpResponder struct {
 // Respond writes the answer as the HTTP response. Only the first answer can go that way; Discord
 // accepts no second callback for an interaction either.
 func (h *httpResponder) Respond(_ context.Context, resp *discordgo.InteractionResponse) error {
-	if !h.responded.CompareAndSwap(false, true) {
-		return errors.New("interaction already answered")
-	}
+	// Encoded before the answer is claimed: an answer that cannot be encoded (an error, or a
+	// panic the router recovers) leaves the one HTTP answer to the error reply that follows.
 	ct, body, err := encodeResponse(resp)
 	if err != nil {
 		return err
+	}
+	if !h.responded.CompareAndSwap(false, true) {
+		return errors.New("interaction already answered")
 	}
 	a := httpAnswer{contentType: ct, body: body, written: make(chan error, 1)}
 	select {
