@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 )
 
 // Attachment sizes a reply may carry. Discord sends, with each interaction, the largest file
@@ -41,19 +42,32 @@ func MessageUpload(limit int64) int64 {
 	return max(limit, MessageUploadLimit)
 }
 
-// rawLimit is the one field of an interaction payload that discordgo v0.29 does not decode.
-type rawLimit struct {
-	AttachmentSizeLimit int64 `json:"attachment_size_limit"`
+// sizeLimit is attachment_size_limit as a payload carries it. Anything but a JSON integer in
+// int64's range (a string, 1e30, null) reads as 0, no limit at all, which AttachmentLimit turns
+// into the floor: a malformed limit never costs the interaction its answer.
+type sizeLimit int64
+
+// UnmarshalJSON reads the limit leniently; it never fails.
+func (l *sizeLimit) UnmarshalJSON(b []byte) error {
+	n, err := strconv.ParseInt(string(b), 10, 64)
+	if err != nil {
+		n = 0
+	}
+	*l = sizeLimit(n)
+	return nil
 }
 
-// attachmentLimitOf reads attachment_size_limit from an interaction payload, re-checked. A
-// value that is not an integer (a string, 1e30) is no limit at all: the floor.
+// attachmentLimitOf reads attachment_size_limit alone from an interaction payload, re-checked:
+// the gateway's, whose interaction discordgo has already decoded without it. The HTTP endpoint
+// reads it in its one decode of the body (decodeInteraction).
 func attachmentLimitOf(payload []byte) int64 {
-	var l rawLimit
+	var l struct {
+		AttachmentSizeLimit sizeLimit `json:"attachment_size_limit"`
+	}
 	if err := json.Unmarshal(payload, &l); err != nil {
 		return AttachmentFloor
 	}
-	return AttachmentLimit(l.AttachmentSizeLimit)
+	return AttachmentLimit(int64(l.AttachmentSizeLimit))
 }
 
 type attachmentLimitKey struct{}

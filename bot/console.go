@@ -68,6 +68,8 @@ func (c *Console) Run(ctx context.Context) error {
 		}
 		// The console answers as an ordinary server would: files keep to Discord's floor, so an
 		// export here splits (or is refused) as it would in Discord; `liaison export` has no limit.
+		// Handle recovers a panic and answers it, so one line that breaks a command does not
+		// end the session.
 		c.Router.Handle(WithAttachmentLimit(ctx, AttachmentFloor), i, consoleResponder{c})
 	}
 	return sc.Err()

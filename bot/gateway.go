@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"runtime/debug"
 	"sync"
 
 	"github.com/bwmarrin/discordgo"
@@ -174,8 +173,9 @@ func (g *Gateway) onEvent(s *discordgo.Session, e *discordgo.Event) {
 // interactionCreate is the gateway event of an interaction.
 const interactionCreate = "INTERACTION_CREATE"
 
-// onInteraction runs in a goroutine of discordgo's, which has no recover: a panic outside the
-// router's own recovery (in an answer's encoding, say) is caught here, not in the process.
+// onInteraction runs in a goroutine of discordgo's, which has no recover; Router.Handle
+// recovers every panic of the interaction's (in a handler, in an answer's encoding) and answers
+// it, so none reaches the process.
 func (g *Gateway) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate, limit int64) {
 	g.mu.Lock()
 	if g.closed {
@@ -186,11 +186,6 @@ func (g *Gateway) onInteraction(s *discordgo.Session, ic *discordgo.InteractionC
 	g.inflight.Add(1)
 	g.mu.Unlock()
 	defer g.inflight.Done()
-	defer func() {
-		if p := recover(); p != nil {
-			g.Log.Error("gateway interaction panicked", "interaction", ic.ID, "panic", p, "stack", string(debug.Stack()))
-		}
-	}()
 	g.Router.Handle(WithAttachmentLimit(g.ctx, limit), ic.Interaction, restResponder{s: s, i: ic.Interaction})
 }
 

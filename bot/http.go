@@ -10,7 +10,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"runtime/debug"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -174,8 +173,8 @@ func (e *Endpoint) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
 	}
-	var i discordgo.Interaction
-	if err := json.Unmarshal(body, &i); err != nil {
+	in, err := decodeInteraction(body)
+	if err != nil {
 		e.Metrics.rejected("bad_json")
 		http.Error(w, "not an interaction", http.StatusBadRequest)
 		return
@@ -193,8 +192,9 @@ func (e *Endpoint) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	e.inflight.Add(1)
 	e.mu.Unlock()
 
+	i := in.Interaction
 	out := &httpResponder{
-		rest:     restResponder{s: e.Session, i: &i},
+		rest:     restResponder{s: e.Session, i: i},
 		answers:  make(chan httpAnswer),
 		gone:     make(chan struct{}),
 		finished: make(chan struct{}),
@@ -203,13 +203,8 @@ func (e *Endpoint) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	go func() {
 		defer e.inflight.Done()
 		defer close(out.finished)
-		defer func() {
-			if p := recover(); p != nil {
-				e.Log.Error("http interaction panicked", "interaction", i.ID, "panic", p, "stack", string(debug.Stack()))
-			}
-		}()
-		// discordgo does not decode attachment_size_limit; it is read from the same body.
-		e.Router.Handle(WithAttachmentLimit(e.ctx, attachmentLimitOf(body)), &i, out)
+		// Handle recovers a panic itself, answering the user, as it does for every door.
+		e.Router.Handle(WithAttachmentLimit(e.ctx, in.AttachmentLimit), i, out)
 	}()
 
 	// The router answers within its DeferAfter (a deferral when the handler is slower), so
@@ -226,6 +221,56 @@ func (e *Endpoint) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	case <-r.Context().Done():
 		// Discord hung up; whatever the router sends now has nowhere to go.
 	}
+}
+
+// inbound is an interaction as the HTTP endpoint received it, decoded once: discordgo's
+// interaction and, re-checked, the attachment limit discordgo v0.29 does not decode. It is all
+// that the steps after the decode need.
+type inbound struct {
+	Interaction     *discordgo.Interaction
+	AttachmentLimit int64
+}
+
+// plainInteraction is discordgo.Interaction without its methods, UnmarshalJSON among them, so
+// that a struct embedding it is decoded by encoding/json field by field, in the same pass as
+// the fields beside it.
+type plainInteraction discordgo.Interaction
+
+// decodeInteraction decodes a request body once, into the interaction and its attachment
+// limit. The interaction comes out as discordgo's Interaction.UnmarshalJSON makes it (the same
+// fields; "data" kept raw in the pass and then decoded by the interaction's type, the one thing
+// that cannot be known before the type is), and attachment_size_limit is read in the same pass.
+func decodeInteraction(body []byte) (inbound, error) {
+	var raw struct {
+		plainInteraction
+		// Data shadows the embedded field, an interface that encoding/json cannot fill.
+		Data  json.RawMessage `json:"data"`
+		Limit sizeLimit       `json:"attachment_size_limit"`
+	}
+	if err := json.Unmarshal(body, &raw); err != nil {
+		return inbound{}, err
+	}
+	i := discordgo.Interaction(raw.plainInteraction)
+	var err error
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand, discordgo.InteractionApplicationCommandAutocomplete:
+		i.Data, err = decodeData[discordgo.ApplicationCommandInteractionData](raw.Data)
+	case discordgo.InteractionMessageComponent:
+		i.Data, err = decodeData[discordgo.MessageComponentInteractionData](raw.Data)
+	case discordgo.InteractionModalSubmit:
+		i.Data, err = decodeData[discordgo.ModalSubmitInteractionData](raw.Data)
+	}
+	if err != nil {
+		return inbound{}, err
+	}
+	return inbound{Interaction: &i, AttachmentLimit: AttachmentLimit(int64(raw.Limit))}, nil
+}
+
+// decodeData is an interaction's data of kind T, as discordgo stores it: a value, not a pointer.
+func decodeData[T discordgo.InteractionData](raw json.RawMessage) (discordgo.InteractionData, error) {
+	var v T
+	err := json.Unmarshal(raw, &v)
+	return v, err
 }
 
 // verify checks Discord's signature and the timestamp; it returns why the request is refused,
@@ -274,12 +319,14 @@ type httpResponder struct {
 // Respond writes the answer as the HTTP response. Only the first answer can go that way; Discord
 // accepts no second callback for an interaction either.
 func (h *httpResponder) Respond(_ context.Context, resp *discordgo.InteractionResponse) error {
-	if !h.responded.CompareAndSwap(false, true) {
-		return errors.New("interaction already answered")
-	}
+	// Encoded before the answer is claimed: an answer that cannot be encoded (an error, or a
+	// panic the router recovers) leaves the one HTTP answer to the error reply that follows.
 	ct, body, err := encodeResponse(resp)
 	if err != nil {
 		return err
+	}
+	if !h.responded.CompareAndSwap(false, true) {
+		return errors.New("interaction already answered")
 	}
 	a := httpAnswer{contentType: ct, body: body, written: make(chan error, 1)}
 	select {

@@ -8,15 +8,20 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/bwmarrin/discordgo"
+
 	"liaison/bot"
 	"liaison/commands"
+	"liaison/fakediscord"
 	"liaison/storage"
 	"liaison/storage/storagetest"
 )
@@ -46,36 +51,7 @@ func BenchmarkHTTPEndpoint(b *testing.B) {
 
 // benchEndpoint is BenchmarkHTTPEndpoint on one database.
 func benchEndpoint(b *testing.B, driver string) {
-	store := storagetest.Open(b, driver)
-	demo, err := os.ReadFile("../demo/mss-haiti.csv")
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
-	if _, err := commands.ImportCSV(ctx, store, storage.Actor{GuildID: e2eGuild, UserID: "demo", Command: "bench"}, bytes.NewReader(demo)); err != nil {
-		b.Fatal(err)
-	}
-	// From here on the store's clock is the real one, as in production: snapshots age.
-	store.Now = time.Now
-	log := slog.New(slog.DiscardHandler)
-	cmds := commands.All(commands.Deps{Store: store, Log: log})
-	m := bot.NewMetrics()
-	// Wired as run.go wires it: guild settings through the snapshots, kept true on Postgres
-	// by the records listener.
-	router, err := bot.NewRouter(log, storage.CachedGuilds{Store: store}, cmds)
-	if err != nil {
-		b.Fatal(err)
-	}
-	router.Observe = m.Observe
-	listenCtx, stopListen := context.WithCancel(ctx)
-	listened := make(chan error, 1)
-	go func() { listened <- store.ListenRecords(listenCtx, func(err error) { b.Log(err) }) }()
-	defer func() { stopListen(); <-listened }()
-	for deadline := time.Now().Add(10 * time.Second); !store.CacheLive(); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			b.Fatal("the records listener did not connect")
-		}
-	}
+	router, m, log := demoRouter(b, driver)
 	pub, priv, _ := ed25519.GenerateKey(nil)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -170,6 +146,87 @@ func benchEndpoint(b *testing.B, driver string) {
 			b.ReportMetric(rps/(float64(pings)/pingTime.Seconds()), "of-ping")
 		}
 	})
+}
+
+// BenchmarkHTTPHandler is the door itself without the network: signed requests handed to the
+// endpoint's ServeHTTP in the benchmark's goroutine, PING and /forces (on the demo timeline,
+// SQLite) in one run. Its allocations are the door's and the router's, not a client's or a
+// socket's, so a change to how a body is read shows in B/op and allocs/op. The bodies carry
+// attachment_size_limit as Discord's do.
+//
+//	go test ./bot/ -run '^$' -bench HTTPHandler -benchmem -count 5
+func BenchmarkHTTPHandler(b *testing.B) {
+	router, m, log := demoRouter(b, storage.DriverSQLite)
+	pub, priv, _ := ed25519.GenerateKey(nil)
+	e := &bot.Endpoint{Router: router, PublicKey: pub, Metrics: m, Log: log}
+	pingI := &discordgo.Interaction{ID: "1400000000000000001", AppID: "1100000000000000001", Type: discordgo.InteractionPing, Token: "dG9rZW4", Version: 1}
+	forcesI := slash(everyonePerms, "forces")
+	forcesI.ID, forcesI.Token = "1400000000000000002", "dG9rZW4"
+	for _, tc := range []struct {
+		name string
+		i    *discordgo.Interaction
+		want string // in the answer
+	}{
+		{"ping", pingI, `"type":1`},
+		{"forces", forcesI, "Haiti"},
+	} {
+		body, err := fakediscord.InteractionPayload(tc.i, fakediscord.DefaultAttachmentSizeLimit)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			// Signed once per run: the signature is Discord's work, and the timestamp stays
+			// within the endpoint's 5 minutes.
+			signed, _ := http.NewRequest(http.MethodPost, "/interactions", nil)
+			sign(signed, priv, time.Now(), body)
+			for b.Loop() {
+				req := httptest.NewRequest(http.MethodPost, "/interactions", bytes.NewReader(body))
+				req.Header = signed.Header
+				rec := httptest.NewRecorder()
+				e.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), tc.want) {
+					b.Fatalf("answer %d %s, want 200 with %q", rec.Code, rec.Body, tc.want)
+				}
+			}
+		})
+	}
+}
+
+// demoRouter is Liaison's router over the demo timeline on driver, wired as run.go wires it,
+// with its metrics and a silent log. The records listener runs until the benchmark ends.
+func demoRouter(b *testing.B, driver string) (*bot.Router, *bot.Metrics, *slog.Logger) {
+	store := storagetest.Open(b, driver)
+	demo, err := os.ReadFile("../demo/mss-haiti.csv")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := commands.ImportCSV(ctx, store, storage.Actor{GuildID: e2eGuild, UserID: "demo", Command: "bench"}, bytes.NewReader(demo)); err != nil {
+		b.Fatal(err)
+	}
+	// From here on the store's clock is the real one, as in production: snapshots age.
+	store.Now = time.Now
+	log := slog.New(slog.DiscardHandler)
+	cmds := commands.All(commands.Deps{Store: store, Log: log})
+	m := bot.NewMetrics()
+	// Wired as run.go wires it: guild settings through the snapshots, kept true on Postgres
+	// by the records listener.
+	router, err := bot.NewRouter(log, storage.CachedGuilds{Store: store}, cmds)
+	if err != nil {
+		b.Fatal(err)
+	}
+	router.Observe = m.Observe
+	listenCtx, stopListen := context.WithCancel(ctx)
+	listened := make(chan error, 1)
+	go func() { listened <- store.ListenRecords(listenCtx, func(err error) { b.Log(err) }) }()
+	b.Cleanup(func() { stopListen(); <-listened })
+	for deadline := time.Now().Add(10 * time.Second); !store.CacheLive(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			b.Fatal("the records listener did not connect")
+		}
+	}
+	return router, m, log
 }
 
 func boolInt(v bool) int {

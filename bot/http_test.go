@@ -378,3 +378,54 @@ func TestHealthzAndMetrics(t *testing.T) {
 		}
 	}
 }
+
+// TestHTTPDecodesTheBodyOnce: the endpoint reads a body in one decode, the attachment limit
+// included. Two PINGs of the same length differ only in how deeply an unknown field nests; each
+// reading of a body (a decode into the interaction, or of the limit alone) costs the deep one
+// the same handful of allocations more, for the JSON scanner's stack. The door must cost it
+// what one reading costs, not twice that.
+func TestHTTPDecodesTheBodyOnce(t *testing.T) {
+	pub, priv, _ := ed25519.GenerateKey(nil)
+	router, err := bot.NewRouter(slog.New(slog.DiscardHandler), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &bot.Endpoint{Router: router, PublicKey: pub, Now: func() time.Time { return signatureNow }}
+	const depth = 2000
+	ping := `{"id":"1400000000000000001","application_id":"1100000000000000001","type":1,"token":"dG9rZW4","version":1,"attachment_size_limit":10485760,"x":%s}`
+	deep := []byte(fmt.Sprintf(ping, strings.Repeat("[", depth)+strings.Repeat("]", depth)))
+	flat := []byte(fmt.Sprintf(ping, `"`+strings.Repeat("a", 2*depth-2)+`"`))
+	if len(flat) != len(deep) {
+		t.Fatalf("bodies of %d and %d bytes, want the same length", len(flat), len(deep))
+	}
+	// One reading: a decode that keeps nothing. (discordgo's own UnmarshalJSON reads a body
+	// twice: once for encoding/json to find the value's end, once more inside.)
+	read := func(body []byte) float64 {
+		return testing.AllocsPerRun(50, func() {
+			var nothing struct{}
+			if err := json.Unmarshal(body, &nothing); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	door := func(body []byte) float64 {
+		signed, _ := http.NewRequest(http.MethodPost, "/interactions", nil)
+		sign(signed, priv, signatureNow, body)
+		return testing.AllocsPerRun(50, func() {
+			req := httptest.NewRequest(http.MethodPost, "/interactions", bytes.NewReader(body))
+			req.Header = signed.Header
+			rec := httptest.NewRecorder()
+			e.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK {
+				t.Fatalf("PING = %d %s", rec.Code, rec.Body)
+			}
+		})
+	}
+	once := read(deep) - read(flat)
+	if once < 4 {
+		t.Fatalf("a deep body costs one reading %.0f allocations more; the test needs a measurable difference", once)
+	}
+	if got := door(deep) - door(flat); got > once*3/2 {
+		t.Errorf("the deep body costs the endpoint %.0f allocations more, one reading %.0f: the body is read more than once", got, once)
+	}
+}

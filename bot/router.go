@@ -148,15 +148,28 @@ type result struct {
 
 // Handle answers one interaction through out. It never panics and always answers: within
 // DeferAfter inline, or with a deferral followed by an edit.
+//
+// It is where the doors' panics are recovered, all of them: the gateway's goroutines (which
+// discordgo starts without a recover), the HTTP endpoint's and the console's loop call Handle
+// and recover nothing themselves. A panic in a handler becomes the handler's error (see run); a
+// panic of Handle's own work — routing a malformed interaction, encoding an answer, a
+// responder — is answered here (see recovered). Either way the user gets "Something went wrong
+// (ref …)" in their language, the panic is logged once with that reference, and the bot goes on.
 func (r *Router) Handle(ctx context.Context, i *discordgo.Interaction, out Responder) {
 	r.inflight.Add(1)
 	defer r.inflight.Done()
 	start := time.Now()
+	st := handling{name: "unknown", lang: locale.Pick(string(i.Locale), "")}
+	defer func() {
+		if p := recover(); p != nil {
+			r.recovered(ctx, i, out, &st, start, p)
+		}
+	}()
 	if i.Type == discordgo.InteractionPing {
 		_ = out.Respond(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong})
 		return
 	}
-	name := interactionName(i)
+	st.name = interactionName(i)
 	// The handler's work must outlive an HTTP request that is answered with a deferral.
 	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.HandlerTimeout)
 	defer cancel()
@@ -166,20 +179,57 @@ func (r *Router) Handle(ctx context.Context, i *discordgo.Interaction, out Respo
 	timer := time.NewTimer(r.DeferAfter)
 	defer timer.Stop()
 	var res result
-	deferred := false
 	select {
 	case res = <-done:
 	case <-timer.C:
-		deferred = true
+		st.deferred = true
 		if err := out.Respond(ctx, deferral(i)); err != nil {
-			r.Log.Warn("defer failed", "command", name, "err", err)
+			r.Log.Warn("defer failed", "command", st.name, "err", err)
 		}
 		res = <-done
 	}
-	outcome := r.answer(ctx, i, name, res, deferred, out)
+	st.lang = res.lang
+	outcome := r.answer(ctx, i, st.name, res, st.deferred, out)
+	st.answered = true
 	if r.Observe != nil {
-		r.Observe(name, outcome, time.Since(start))
+		r.Observe(st.name, outcome, time.Since(start))
 	}
+}
+
+// handling is how far Handle has gone with an interaction: what its recovery needs to answer a
+// panic as the interaction stands.
+type handling struct {
+	name     string      // for logs and metrics
+	lang     locale.Lang // of the answer: the reader's, and the server's once the handler ran
+	deferred bool        // the first answer was a deferral
+	answered bool        // the final answer has gone out
+}
+
+// recovered answers a panic of Handle's own work: through the one place that turns errors into
+// replies, as a deferral's follow-up when the interaction was deferred. After the final answer
+// it is only logged. An answer to the panic that panics in turn (a responder broken for good) is
+// logged, and the bot still goes on.
+func (r *Router) recovered(ctx context.Context, i *discordgo.Interaction, out Responder, st *handling, start time.Time, p any) {
+	err := panicked(p)
+	if st.answered {
+		r.errorReply(st.name, st.lang, err) // logs it with a reference; the user has their answer
+		return
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			r.Log.Error("the answer to a panic panicked", "command", st.name, "panic", p, "first", err)
+		}
+	}()
+	outcome := r.answer(ctx, i, st.name, result{lang: st.lang, err: err}, st.deferred, out)
+	if r.Observe != nil {
+		r.Observe(st.name, outcome, time.Since(start))
+	}
+}
+
+// panicked is a recovered panic as an error, with the stack it was raised on; the router
+// answers and logs it as any other internal error.
+func panicked(p any) error {
+	return fmt.Errorf("panic: %v\n%s", p, debug.Stack())
 }
 
 // deferral is the "thinking…" answer that buys 15 minutes.
@@ -282,14 +332,16 @@ var (
 	errUnknownRoute  = mission.Refuse(mission.EInvalid, "error.unknown_route").WithExample("error.unknown_route.example")
 )
 
-// run finds the route, checks access and calls the handler, recovering a panic.
+// run finds the route, checks access and calls the handler. It runs in a goroutine of its own,
+// beyond the reach of Handle's recover, so a panic here is recovered here, into the handler's
+// error, which Handle answers like any other.
 func (r *Router) run(ctx context.Context, i *discordgo.Interaction) (res result) {
 	// Until the server's language is known, the reader's own (or English) answers.
 	req := &Request{Interaction: i, GuildID: i.GuildID, UserID: userID(i), Now: r.Now(), Lang: locale.Pick(string(i.Locale), ""),
 		AttachmentLimit: attachmentLimitFrom(ctx)}
 	defer func() {
 		if p := recover(); p != nil {
-			res = result{err: fmt.Errorf("panic: %v\n%s", p, debug.Stack())}
+			res = result{err: panicked(p)}
 		}
 		res.lang = req.Lang
 	}()
