@@ -324,7 +324,7 @@ func importCSV(ctx context.Context, s *storage.Store, a storage.Actor, preview s
 		res, err = sc.store(ctx, b, a, in)
 		return err
 	})
-	if err != nil {
+	if err = withLine(err); err != nil {
 		return ImportResult{}, err
 	}
 	return res, nil
@@ -349,10 +349,6 @@ func (sc *scanner) store(ctx context.Context, b *storage.Bulk, a storage.Actor, 
 	if err == nil {
 		err = b.Flush()
 	}
-	var re *storage.RowError
-	if errors.As(err, &re) {
-		err = LineError{Line: re.Row, Kind: "departure", Err: re.Err}
-	}
 	if err != nil {
 		return res, err
 	}
@@ -363,6 +359,16 @@ func (sc *scanner) store(ctx context.Context, b *storage.Bulk, a storage.Actor, 
 		res.Skipped += b.Skipped(k)
 	}
 	return res, nil
+}
+
+// withLine turns the refusal of a row that only the whole file showed (the force guard, run
+// at the end of an import) into the LineError of that row.
+func withLine(err error) error {
+	var re *storage.RowError
+	if errors.As(err, &re) {
+		return LineError{Line: re.Row, Kind: "departure", Err: re.Err}
+	}
+	return err
 }
 
 // previewRows and previewErrors bound what a preview lists.
@@ -429,10 +435,10 @@ func CheckCSV(ctx context.Context, s *storage.Store, a storage.Actor, in io.Read
 	if _, err := in.Seek(0, io.SeekStart); err != nil {
 		return p, fmt.Errorf("read the file again: %w", err)
 	}
-	err = s.DryRun(ctx, a, func(b *storage.Bulk) error {
+	err = withLine(s.DryRun(ctx, a, func(b *storage.Bulk) error {
 		_, err := sc.store(ctx, b, a, in)
 		return err
-	})
+	}))
 	var le LineError
 	if errors.As(err, &le) {
 		p.Bad++
