@@ -33,6 +33,7 @@ import (
 	"liaison/bot"
 	"liaison/chart"
 	"liaison/commands"
+	"liaison/exchange"
 	"liaison/jobs"
 	"liaison/locale"
 	"liaison/mission"
@@ -205,17 +206,17 @@ func runVerb(ctx context.Context, a cliArgs, cfg Config, store *storage.Store, a
 		}
 		return importFile(ctx, cfg, store, log, a.guild, file, stdout)
 	case verbExport:
-		kind, err := one("liaison export KIND [--format hxl] [--guild ID] (KIND: " + strings.Join(commands.ExportKinds(), ", ") + ")")
+		kind, err := one("liaison export KIND [--format hxl] [--guild ID] (KIND: " + strings.Join(exchange.ExportKinds(), ", ") + ")")
 		if err != nil {
 			return err
 		}
-		format, err := commands.ParseFormat(a.format)
+		format, err := exchange.ParseFormat(a.format)
 		if err != nil {
 			return err
 		}
 		// Rows stream from the database to stdout: no size limit, flat memory.
 		w := bufio.NewWriterSize(stdout, 64<<10)
-		if _, err := commands.ExportCSV(ctx, store, a.guild, kind, format, w); err != nil {
+		if _, err := exchange.ExportCSV(ctx, store, a.guild, kind, format, w); err != nil {
 			return err
 		}
 		return w.Flush()
@@ -257,7 +258,7 @@ func importFile(ctx context.Context, cfg Config, store *storage.Store, log *slog
 		mirror.Start()
 		defer mirror.Close(ctx)
 	}
-	res, err := commands.ImportCSV(ctx, store, storage.Actor{GuildID: guild, UserID: "import", Command: "liaison import"}, f)
+	res, err := exchange.ImportCSV(ctx, store, storage.Actor{GuildID: guild, UserID: "import", Command: "liaison import"}, f)
 	if err != nil {
 		return fmt.Errorf("%s: %w (nothing was stored)", path, err)
 	}
@@ -346,11 +347,11 @@ func runConsole(ctx context.Context, cfg Config, store *storage.Store, log *slog
 			guild = fmt.Sprintf("demo-%d", time.Now().Unix())
 			fmt.Fprintln(out, locale.T(lang, "console.demo_guild", "Guild", guild))
 		}
-		res, err := commands.ImportCSV(ctx, store, storage.Actor{GuildID: guild, UserID: "demo", Command: "console --demo"}, bytes.NewReader(demoTimeline))
+		res, err := exchange.ImportCSV(ctx, store, storage.Actor{GuildID: guild, UserID: "demo", Command: "console --demo"}, bytes.NewReader(demoTimeline))
 		if err != nil {
 			return fmt.Errorf("load demo: %w", err)
 		}
-		fmt.Fprintln(out, locale.T(lang, "console.demo_loaded", "Summary", commands.ImportSummary(lang, res)))
+		fmt.Fprintln(out, locale.T(lang, "console.demo_loaded", "Summary", exchange.ImportSummary(lang, res)))
 	}
 	router, err := bot.NewRouter(log, store, commands.All(commands.Deps{Store: store, Log: log}))
 	if err != nil {

@@ -13,7 +13,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"liaison/commands"
+	"liaison/exchange"
 	"liaison/fakediscord"
 	"liaison/storage"
 	"liaison/storage/storagetest"
@@ -125,7 +125,7 @@ func TestForcesExportEndToEnd(t *testing.T) {
 	}
 	// The CLI writes the same table.
 	out.Reset()
-	if _, err := commands.ExportCSV(ctx, store, guild, "forces", commands.FormatLiaison, &out); err != nil || out.String() != string(r.Files[0].Data) {
+	if _, err := exchange.ExportCSV(ctx, store, guild, "forces", exchange.FormatLiaison, &out); err != nil || out.String() != string(r.Files[0].Data) {
 		t.Errorf("liaison export forces = %q, %v; want what /export sent", out.String(), err)
 	}
 	stop()

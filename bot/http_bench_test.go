@@ -21,6 +21,7 @@ import (
 
 	"liaison/bot"
 	"liaison/commands"
+	"liaison/exchange"
 	"liaison/fakediscord"
 	"liaison/storage"
 	"liaison/storage/storagetest"
@@ -202,7 +203,7 @@ func demoRouter(b *testing.B, driver string) (*bot.Router, *bot.Metrics, *slog.L
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	if _, err := commands.ImportCSV(ctx, store, storage.Actor{GuildID: e2eGuild, UserID: "demo", Command: "bench"}, bytes.NewReader(demo)); err != nil {
+	if _, err := exchange.ImportCSV(ctx, store, storage.Actor{GuildID: e2eGuild, UserID: "demo", Command: "bench"}, bytes.NewReader(demo)); err != nil {
 		b.Fatal(err)
 	}
 	// From here on the store's clock is the real one, as in production: snapshots age.

@@ -17,6 +17,7 @@ import (
 
 	"liaison/bot"
 	"liaison/commands"
+	"liaison/exchange"
 	"liaison/locale"
 	"liaison/mission"
 	"liaison/storage"
@@ -126,7 +127,7 @@ func TestDemoForces(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := commands.ImportCSV(context.Background(), h.store, storage.Actor{GuildID: "100", UserID: "demo"}, bytes.NewReader(demo)); err != nil {
+			if _, err := exchange.ImportCSV(context.Background(), h.store, storage.Actor{GuildID: "100", UserID: "demo"}, bytes.NewReader(demo)); err != nil {
 				t.Fatalf("import demo: %v", err)
 			}
 			out := h.run("/forces")
@@ -336,24 +337,24 @@ func TestExportImportRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	for _, kind := range []string{"arrivals", "flights", "pledges"} {
 		var buf bytes.Buffer
-		if _, err := commands.ExportCSV(ctx, h.store, "100", kind, commands.FormatLiaison, &buf); err != nil {
+		if _, err := exchange.ExportCSV(ctx, h.store, "100", kind, exchange.FormatLiaison, &buf); err != nil {
 			t.Fatalf("export %s: %v", kind, err)
 		}
-		if _, err := commands.ImportCSV(ctx, h.store, storage.Actor{GuildID: "300"}, bytes.NewReader(buf.Bytes())); err != nil {
+		if _, err := exchange.ImportCSV(ctx, h.store, storage.Actor{GuildID: "300"}, bytes.NewReader(buf.Bytes())); err != nil {
 			t.Fatalf("import %s: %v", kind, err)
 		}
 	}
 	for _, kind := range []string{"arrivals", "flights", "pledges"} {
 		var a, b bytes.Buffer
-		_, _ = commands.ExportCSV(ctx, h.store, "100", kind, commands.FormatLiaison, &a)
-		_, _ = commands.ExportCSV(ctx, h.store, "300", kind, commands.FormatLiaison, &b)
+		_, _ = exchange.ExportCSV(ctx, h.store, "100", kind, exchange.FormatLiaison, &a)
+		_, _ = exchange.ExportCSV(ctx, h.store, "300", kind, exchange.FormatLiaison, &b)
 		if strip(a.String()) != strip(b.String()) {
 			t.Errorf("%s after a round trip:\n%s\nwant\n%s", kind, b.String(), a.String())
 		}
 	}
 	bad := "kind,id,time,country,personnel,role,flight,status,destination,aircraft,origin,manifest,landed_at,unit,reason,source,note,logged_by,name,timezone\n" +
 		"arrival,1,2025-01-01,GT,5,military,,,,,,,,,,,,,,\narrival,2,2025-01-01,XX,5,military,,,,,,,,,,,,,,\n"
-	if _, err := commands.ImportCSV(ctx, h.store, storage.Actor{GuildID: "400"}, strings.NewReader(bad)); err == nil || !strings.Contains(err.Error(), "line 3") {
+	if _, err := exchange.ImportCSV(ctx, h.store, storage.Actor{GuildID: "400"}, strings.NewReader(bad)); err == nil || !strings.Contains(err.Error(), "line 3") {
 		t.Errorf("import of a bad line: err = %v, want one naming line 3", err)
 	}
 	if _, total, _ := h.store.FindArrivals(ctx, "400", storage.ArrivalFilter{}); total != 0 {

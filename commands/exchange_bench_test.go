@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"liaison/commands"
+	"liaison/exchange"
 	"liaison/mission"
 	"liaison/storage"
 	"liaison/storage/storagetest"
@@ -60,7 +60,7 @@ func BenchmarkImport(b *testing.B) {
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				a := storage.Actor{GuildID: "bench" + strconv.Itoa(i), UserID: "import", Command: "liaison import"}
-				res, err := commands.ImportCSV(ctx, s, a, bytes.NewReader(file))
+				res, err := exchange.ImportCSV(ctx, s, a, bytes.NewReader(file))
 				if err != nil || res.Arrivals != n {
 					b.Fatalf("import: %v (%d arrivals)", err, res.Arrivals)
 				}
@@ -122,11 +122,11 @@ func heapPeak() func() float64 {
 func BenchmarkExport(b *testing.B) {
 	n := benchRows(b)
 	for _, driver := range storagetest.Drivers() {
-		for _, f := range []commands.Format{commands.FormatLiaison, commands.FormatHXL} {
+		for _, f := range []exchange.Format{exchange.FormatLiaison, exchange.FormatHXL} {
 			b.Run(driver+"/"+string(f)+"/rows="+strconv.Itoa(n), func(b *testing.B) {
 				s := storagetest.Open(b, driver)
 				ctx := context.Background()
-				if _, err := commands.ImportCSV(ctx, s, storage.Actor{GuildID: "bench", UserID: "import"}, bytes.NewReader(arrivalsCSV(n))); err != nil {
+				if _, err := exchange.ImportCSV(ctx, s, storage.Actor{GuildID: "bench", UserID: "import"}, bytes.NewReader(arrivalsCSV(n))); err != nil {
 					b.Fatal(err)
 				}
 				b.ReportAllocs()
@@ -134,7 +134,7 @@ func BenchmarkExport(b *testing.B) {
 				peak := heapPeak()
 				b.ResetTimer()
 				for i := 0; i < b.N; i++ {
-					got, err := commands.ExportCSV(ctx, s, "bench", "arrivals", f, io.Discard)
+					got, err := exchange.ExportCSV(ctx, s, "bench", "arrivals", f, io.Discard)
 					if err != nil || got != n {
 						b.Fatalf("export: %v (%d rows)", err, got)
 					}

@@ -17,6 +17,7 @@ import (
 
 	"liaison/bot"
 	"liaison/commands"
+	"liaison/exchange"
 	"liaison/storage"
 	"liaison/storage/storagetest"
 )
@@ -60,7 +61,7 @@ func loadDemo(t *testing.T, h *harness) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := commands.ImportCSV(context.Background(), h.store, storage.Actor{GuildID: "100", UserID: "demo"}, bytes.NewReader(demo)); err != nil {
+	if _, err := exchange.ImportCSV(context.Background(), h.store, storage.Actor{GuildID: "100", UserID: "demo"}, bytes.NewReader(demo)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -75,9 +76,9 @@ func TestExportHXL(t *testing.T) {
 	ctx := context.Background()
 	want := map[string]string{"kind": "#meta+kind", "id": "#meta+id", "time": "#date+occurred", "country": "#country+code+v_iso3",
 		"personnel": "#indicator+num+personnel", "source": "#meta+source", "status": "#status"}
-	for _, kind := range commands.ExportKinds() {
+	for _, kind := range exchange.ExportKinds() {
 		var buf bytes.Buffer
-		n, err := commands.ExportCSV(ctx, h.store, "100", kind, commands.FormatHXL, &buf)
+		n, err := exchange.ExportCSV(ctx, h.store, "100", kind, exchange.FormatHXL, &buf)
 		if err != nil {
 			t.Fatalf("export %s: %v", kind, err)
 		}
@@ -108,10 +109,10 @@ func TestExportHXL(t *testing.T) {
 	// logs no arrivals of its own: they are in the arrivals export).
 	for _, kind := range []string{"flights", "arrivals", "pledges"} {
 		var buf bytes.Buffer
-		if _, err := commands.ExportCSV(ctx, h.store, "100", kind, commands.FormatHXL, &buf); err != nil {
+		if _, err := exchange.ExportCSV(ctx, h.store, "100", kind, exchange.FormatHXL, &buf); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := commands.ImportCSV(ctx, h.store, storage.Actor{GuildID: "300"}, bytes.NewReader(buf.Bytes())); err != nil {
+		if _, err := exchange.ImportCSV(ctx, h.store, storage.Actor{GuildID: "300"}, bytes.NewReader(buf.Bytes())); err != nil {
 			t.Fatalf("import the HXL %s export: %v", kind, err)
 		}
 	}
@@ -147,7 +148,7 @@ func TestImportTagRowAndComments(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t, storage.DriverSQLite)
-			_, err := commands.ImportCSV(context.Background(), h.store, storage.Actor{GuildID: "100"}, strings.NewReader(tc.file))
+			_, err := exchange.ImportCSV(context.Background(), h.store, storage.Actor{GuildID: "100"}, strings.NewReader(tc.file))
 			if tc.err == "" && err != nil || tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {
 				t.Errorf("import = %v, want error %q", err, tc.err)
 			}
@@ -190,7 +191,7 @@ func TestExportFitsTheAttachmentLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	var plain bytes.Buffer
-	if _, err := commands.ExportCSV(ctx, h.store, "100", "arrivals", commands.FormatLiaison, &plain); err != nil {
+	if _, err := exchange.ExportCSV(ctx, h.store, "100", "arrivals", exchange.FormatLiaison, &plain); err != nil {
 		t.Fatal(err)
 	}
 	kind := opt("kind", "arrivals")

@@ -2,7 +2,6 @@ package commands
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +11,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"liaison/bot"
+	"liaison/exchange"
 	"liaison/locale"
 	"liaison/mission"
 )
@@ -30,19 +30,19 @@ import (
 func exportCommand(d Deps) *bot.Command {
 	return &bot.Command{Name: "export", Description: "desc.export", Routes: []bot.Route{{
 		Access: bot.Moderator,
-		Options: []*discordgo.ApplicationCommandOption{optChoice("kind", "desc.export.kind", true, ExportKinds()...),
-			optChoice("format", "cmd.export.format.desc", false, Formats()...)},
+		Options: []*discordgo.ApplicationCommandOption{optChoice("kind", "desc.export.kind", true, exchange.ExportKinds()...),
+			optChoice("format", "cmd.export.format.desc", false, exchange.Formats()...)},
 		Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 			kind, _ := req.String("kind")
-			if !slices.Contains(ExportKinds(), kind) {
+			if !slices.Contains(exchange.ExportKinds(), kind) {
 				return nil, mission.Refuse(mission.EInvalid, "cmd.history.unknown_kind", "Kind", fmt.Sprintf("%q", kind),
-					"Kinds", strings.Join(ExportKinds(), ", ")).WithExample("cmd.export.example")
+					"Kinds", strings.Join(exchange.ExportKinds(), ", ")).WithExample("cmd.export.example")
 			}
 			fv, _ := req.String("format")
-			format, err := ParseFormat(fv)
+			format, err := exchange.ParseFormat(fv)
 			if err != nil {
 				return nil, mission.Refuse(mission.EInvalid, "cmd.export.format.unknown", "Format", fmt.Sprintf("%q", fv),
-					"Formats", strings.Join(Formats(), ", ")).WithExample("cmd.export.format.example")
+					"Formats", strings.Join(exchange.Formats(), ", ")).WithExample("cmd.export.format.example")
 			}
 			limit := exportLimit(req.AttachmentLimit, d.ExportLimit)
 			ex, err := fitExport(ctx, d, req.GuildID, kind, format, limit)
@@ -59,7 +59,7 @@ func exportCommand(d Deps) *bot.Command {
 			// importer reads them.
 			name := strings.TrimSuffix(locale.T(lang, "cmd.export.file."+kind, "Date", req.Now.In(req.Location()).Format("2006-01-02")), ".csv")
 			ext := ".csv"
-			if format == FormatHXL {
+			if format == exchange.FormatHXL {
 				ext = ".hxl.csv"
 			}
 			ctype := "text/csv"
@@ -110,13 +110,13 @@ type fitted struct {
 
 // fitExport writes the export into the first shape that fits one message of files of at most
 // limit bytes: one file, one gzipped file, parts, gzipped parts.
-func fitExport(ctx context.Context, d Deps, guildID, kind string, format Format, limit int64) (fitted, error) {
-	one := &fitWriter{limit: int(limit)}
-	n, err := ExportCSV(ctx, d.Store, guildID, kind, format, one)
+func fitExport(ctx context.Context, d Deps, guildID, kind string, format exchange.Format, limit int64) (fitted, error) {
+	one := exchange.NewFitWriter(int(limit))
+	n, err := exchange.ExportCSV(ctx, d.Store, guildID, kind, format, one)
 	if err != nil {
 		return fitted{}, err
 	}
-	data, gzipped, err := one.finish()
+	data, gzipped, err := one.Finish()
 	if err != nil {
 		return fitted{}, err
 	}
@@ -125,23 +125,23 @@ func fitExport(ctx context.Context, d Deps, guildID, kind string, format Format,
 	}
 	total := bot.MessageUpload(limit)
 	headRows := 1
-	if format == FormatHXL {
+	if format == exchange.FormatHXL {
 		headRows = 2
 	}
 	for _, gz := range []bool{false, true} {
-		if !gz && one.written > min(total, bot.MaxMessageFiles*limit) {
+		if !gz && one.Written() > min(total, bot.MaxMessageFiles*limit) {
 			continue // plain parts cannot carry it
 		}
-		sp := &splitter{limit: limit, total: total, maxParts: bot.MaxMessageFiles, headRows: headRows, gz: gz}
-		n, err := ExportCSV(ctx, d.Store, guildID, kind, format, sp)
-		if errors.Is(err, errOverMessage) {
+		sp := exchange.NewSplitter(limit, total, bot.MaxMessageFiles, headRows, gz)
+		n, err := exchange.ExportCSV(ctx, d.Store, guildID, kind, format, sp)
+		if errors.Is(err, exchange.ErrOverMessage) {
 			continue
 		}
 		if err != nil {
 			return fitted{}, err
 		}
-		parts, err := sp.finish()
-		if errors.Is(err, errOverMessage) {
+		parts, err := sp.Finish()
+		if errors.Is(err, exchange.ErrOverMessage) {
 			continue
 		}
 		if err != nil {
@@ -150,231 +150,4 @@ func fitExport(ctx context.Context, d Deps, guildID, kind string, format Format,
 		return fitted{files: parts, gzipped: gz, rows: n}, nil
 	}
 	return fitted{rows: n}, nil
-}
-
-// errOverMessage stops an export's writing once what it writes cannot fit one message.
-var errOverMessage = errors.New("the export does not fit one message")
-
-// splitter cuts a CSV stream into parts of at most limit bytes each (gzipped when gz), never
-// inside a record, each beginning with the stream's first headRows records (the header, and
-// HXL's tag row). More than maxParts parts, or more than total bytes in all, is
-// errOverMessage. Records are told apart as encoding/csv writes them: a newline outside
-// double quotes ends one (a quote inside a field is doubled, so toggling on every quote is
-// exact).
-type splitter struct {
-	limit, total int64
-	maxParts     int
-	headRows     int
-	gz           bool
-
-	head    bytes.Buffer // the header records
-	heads   int          // header records seen
-	rec     bytes.Buffer // the record being read
-	inQuote bool
-	done    [][]byte // finished parts
-	sum     int64    // their size
-	cur     *splitPart
-}
-
-// splitPart is the part being filled.
-type splitPart struct {
-	buf bytes.Buffer
-	gz  *gzip.Writer
-	// pending is what was written to gz since its last flush, whose compressed size is not
-	// yet in buf.
-	pending int64
-}
-
-// gzipBound is the most that n bytes can take once deflated and flushed, header and
-// trailer included: deflate falls back to stored blocks (5 bytes of framing per 64 KiB)
-// when compressing would grow the data.
-func gzipBound(n int64) int64 { return n + n/8192 + 64 }
-
-func (s *splitter) Write(p []byte) (int, error) {
-	n := len(p)
-	for len(p) > 0 {
-		i := bytes.IndexAny(p, "\"\n")
-		if i < 0 {
-			s.rec.Write(p)
-			break
-		}
-		s.rec.Write(p[:i+1])
-		c := p[i]
-		p = p[i+1:]
-		if c == '"' {
-			s.inQuote = !s.inQuote
-			continue
-		}
-		if s.inQuote {
-			continue
-		}
-		if err := s.record(); err != nil {
-			return 0, err
-		}
-	}
-	return n, nil
-}
-
-// record places the record just read: in the header, in the current part, or in a new one.
-func (s *splitter) record() error {
-	defer s.rec.Reset()
-	if s.heads < s.headRows {
-		s.heads++
-		s.head.Write(s.rec.Bytes())
-		return nil
-	}
-	if s.cur != nil && s.fits(s.cur, int64(s.rec.Len())) {
-		return s.cur.write(s.rec.Bytes())
-	}
-	if s.cur != nil {
-		if err := s.close(); err != nil {
-			return err
-		}
-	}
-	if len(s.done) >= s.maxParts {
-		return errOverMessage
-	}
-	s.cur = &splitPart{}
-	if s.gz {
-		s.cur.gz = gzip.NewWriter(&s.cur.buf)
-	}
-	if err := s.cur.write(s.head.Bytes()); err != nil {
-		return err
-	}
-	if !s.fits(s.cur, int64(s.rec.Len())) {
-		return errOverMessage // one record with the header is over the limit
-	}
-	return s.cur.write(s.rec.Bytes())
-}
-
-// fits reports whether n more bytes keep the part within the limit and the message within its
-// total. A gzipped part's size is known only after a flush; flushing is left until the bound
-// of what is pending says it might be needed, so as not to cost the compression ratio.
-func (s *splitter) fits(p *splitPart, n int64) bool {
-	room := min(s.limit, s.total-s.sum)
-	if !s.gz {
-		return int64(p.buf.Len())+n <= room
-	}
-	if int64(p.buf.Len())+gzipBound(p.pending+n) <= room {
-		return true
-	}
-	if p.pending > 0 {
-		if err := p.gz.Flush(); err != nil {
-			return false
-		}
-		p.pending = 0
-	}
-	return int64(p.buf.Len())+gzipBound(n) <= room
-}
-
-func (p *splitPart) write(b []byte) error {
-	if p.gz == nil {
-		_, err := p.buf.Write(b)
-		return err
-	}
-	p.pending += int64(len(b))
-	_, err := p.gz.Write(b)
-	return err
-}
-
-// close finishes the current part.
-func (s *splitter) close() error {
-	p := s.cur
-	s.cur = nil
-	if p.gz != nil {
-		if err := p.gz.Close(); err != nil {
-			return err
-		}
-	}
-	size := int64(p.buf.Len())
-	if size > s.limit || s.sum+size > s.total {
-		return errOverMessage // not expected: fits keeps to both
-	}
-	s.done = append(s.done, p.buf.Bytes())
-	s.sum += size
-	return nil
-}
-
-// finish returns the parts; errOverMessage when they do not fit one message.
-func (s *splitter) finish() ([][]byte, error) {
-	if s.rec.Len() > 0 { // a last record without its newline
-		if err := s.record(); err != nil {
-			return nil, err
-		}
-	}
-	if s.cur != nil {
-		if err := s.close(); err != nil {
-			return nil, err
-		}
-	}
-	if len(s.done) == 0 {
-		return nil, errOverMessage // the header alone, which the single file would have carried
-	}
-	return s.done, nil
-}
-
-// fitWriter keeps an export that fits in one attachment: the CSV as it is while it stays
-// within limit, then, from the first byte over, the same bytes gzipped; once the gzipped file
-// is over the limit too, nothing more is kept. Its memory is bounded by the limit, whatever
-// the size of the export.
-type fitWriter struct {
-	limit int
-	// written counts every byte of the CSV, kept or not.
-	written int64
-	plain   bytes.Buffer
-	gz      *gzip.Writer
-	gzBuf   capped
-}
-
-// capped is a buffer that drops its content and remembers it overflowed once past max.
-type capped struct {
-	buf  bytes.Buffer
-	max  int
-	over bool
-}
-
-func (c *capped) Write(p []byte) (int, error) {
-	if c.over {
-		return len(p), nil
-	}
-	if c.buf.Len()+len(p) > c.max {
-		c.over = true
-		c.buf = bytes.Buffer{}
-		return len(p), nil
-	}
-	return c.buf.Write(p)
-}
-
-func (w *fitWriter) Write(p []byte) (int, error) {
-	w.written += int64(len(p))
-	if w.gz == nil {
-		if w.plain.Len()+len(p) <= w.limit {
-			return w.plain.Write(p)
-		}
-		w.gzBuf.max = w.limit
-		w.gz = gzip.NewWriter(&w.gzBuf)
-		if _, err := w.gz.Write(w.plain.Bytes()); err != nil {
-			return 0, err
-		}
-		w.plain = bytes.Buffer{}
-	}
-	if w.gzBuf.over {
-		return len(p), nil
-	}
-	return w.gz.Write(p)
-}
-
-// finish returns the file to attach and whether it is gzipped; nil when even gzipped it is over
-// the limit.
-func (w *fitWriter) finish() ([]byte, bool, error) {
-	if w.gz == nil {
-		return w.plain.Bytes(), false, nil
-	}
-	if err := w.gz.Close(); err != nil {
-		return nil, false, err
-	}
-	if w.gzBuf.over {
-		return nil, false, nil
-	}
-	return w.gzBuf.buf.Bytes(), true, nil
 }

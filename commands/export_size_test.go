@@ -21,7 +21,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"liaison/bot"
-	"liaison/commands"
+	"liaison/exchange"
 	"liaison/fakediscord"
 	"liaison/storage"
 	"liaison/storage/storagetest"
@@ -134,7 +134,7 @@ func TestExportKeepsToTheInteractionsLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	var plain, gz bytes.Buffer
-	if _, err := commands.ExportCSV(ctx, w.store, importGuild, "arrivals", commands.FormatLiaison, &plain); err != nil {
+	if _, err := exchange.ExportCSV(ctx, w.store, importGuild, "arrivals", exchange.FormatLiaison, &plain); err != nil {
 		t.Fatal(err)
 	}
 	zw := gzip.NewWriter(&gz)
@@ -180,7 +180,7 @@ func TestExportKeepsToTheInteractionsLimit(t *testing.T) {
 			}
 			guilds++
 			guild := fmt.Sprintf("19000000000000%05d", guilds)
-			if _, err := commands.ImportCSV(ctx, w.store, storage.Actor{GuildID: guild}, bytes.NewReader(data)); err != nil {
+			if _, err := exchange.ImportCSV(ctx, w.store, storage.Actor{GuildID: guild}, bytes.NewReader(data)); err != nil {
 				t.Fatalf("%s: part %d does not import on its own: %v", name, n+1, err)
 			}
 			_, got, err := w.store.FindArrivals(ctx, guild, storage.ArrivalFilter{})

@@ -8,7 +8,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"liaison/commands"
+	"liaison/exchange"
 	"liaison/storage"
 	"liaison/storage/storagetest"
 )
@@ -156,9 +156,9 @@ func TestExportNeutralisesFormulas(t *testing.T) {
 		h.run(`/arrival log country:GT personnel:5 source:"` + strings.ReplaceAll(v, `"`, `\"`) + `"`)
 	}
 	ctx := context.Background()
-	for _, kind := range commands.ExportKinds() {
+	for _, kind := range exchange.ExportKinds() {
 		var buf bytes.Buffer
-		if _, err := commands.ExportCSV(ctx, h.store, "100", kind, commands.FormatLiaison, &buf); err != nil {
+		if _, err := exchange.ExportCSV(ctx, h.store, "100", kind, exchange.FormatLiaison, &buf); err != nil {
 			t.Fatalf("export %s: %v", kind, err)
 		}
 		for _, line := range strings.Split(buf.String(), "\n") {
@@ -173,7 +173,7 @@ func TestExportNeutralisesFormulas(t *testing.T) {
 			continue
 		}
 		h2 := newHarness(t, storage.DriverSQLite)
-		if _, err := commands.ImportCSV(ctx, h2.store, storage.Actor{GuildID: "100", UserID: "import"}, bytes.NewReader(buf.Bytes())); err != nil {
+		if _, err := exchange.ImportCSV(ctx, h2.store, storage.Actor{GuildID: "100", UserID: "import"}, bytes.NewReader(buf.Bytes())); err != nil {
 			t.Fatalf("import: %v", err)
 		}
 		got, _, _ := h2.store.FindArrivals(ctx, "100", storage.ArrivalFilter{})
@@ -194,7 +194,7 @@ func TestExportNeutralisesFormulas(t *testing.T) {
 	// And a hostile file is refused whole.
 	bad := "kind,id,time,country,personnel,role,flight,status,destination,aircraft,origin,manifest,landed_at,unit,reason,source,note,logged_by,name,timezone\n" +
 		"arrival,1,2025-01-03T12:00:00Z,GT,5,military,,,,,,,,,,press\x00,,,,\n"
-	if _, err := commands.ImportCSV(ctx, h.store, storage.Actor{GuildID: "100", UserID: "import"}, strings.NewReader(bad)); err == nil ||
+	if _, err := exchange.ImportCSV(ctx, h.store, storage.Actor{GuildID: "100", UserID: "import"}, strings.NewReader(bad)); err == nil ||
 		!strings.Contains(err.Error(), "U+0000") {
 		t.Errorf("import of a NUL: error %v, want one naming U+0000", err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"liaison/bot"
 	"liaison/discordtext"
+	"liaison/exchange"
 	"liaison/locale"
 	"liaison/mission"
 	"liaison/storage"
@@ -58,7 +59,7 @@ func previewImport(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, e
 	if !utf8.Valid(body) || bytes.IndexByte(body, 0) >= 0 {
 		return nil, badFile(name, locale.T(lang, "cmd.import.not_utf8"))
 	}
-	p, err := CheckCSV(ctx, d.Store, req.Actor(), bytes.NewReader(body))
+	p, err := exchange.CheckCSV(ctx, d.Store, req.Actor(), bytes.NewReader(body))
 	if err != nil {
 		// The file as a whole cannot be read (no CSV, a wrong header): the importer's words.
 		return nil, badFile(name, locale.Error(lang, err))
@@ -120,7 +121,7 @@ func badFile(name, reason string) error {
 // previewCounts is "arrivals 3 · pledges 2", in the kinds' order.
 func previewCounts(lang locale.Lang, counts map[string]int) string {
 	var parts []string
-	for _, k := range importKinds {
+	for _, k := range exchange.ImportKinds() {
 		if n := counts[k]; n > 0 {
 			parts = append(parts, locale.T(lang, "cmd.import.kind."+k, "N", locale.Number(lang, int64(n))))
 		}
@@ -130,12 +131,11 @@ func previewCounts(lang locale.Lang, counts map[string]int) string {
 
 // previewLine shows one record as the file has it: its line, kind and main columns, as code
 // (the file's words stay as written).
-func previewLine(r PreviewRow) string {
-	row := csvRow(r.Row)
+func previewLine(r exchange.PreviewRow) string {
 	var cells []string
 	for _, name := range []string{"kind", "time", "country", "personnel", "role", "status", "manifest", "name"} {
-		if i := col(name); i < len(row) && strings.TrimSpace(row[i]) != "" {
-			cells = append(cells, discordtext.Truncate(row.get(name), 40))
+		if v := r.Get(name); v != "" {
+			cells = append(cells, discordtext.Truncate(v, 40))
 		}
 	}
 	return fmt.Sprintf("`%d` `%s`", r.Line, strings.ReplaceAll(strings.Join(cells, " · "), "`", "'"))
@@ -169,9 +169,9 @@ func answerImport(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, er
 	}
 	a := req.Actor()
 	a.Command = "/import"
-	res, err := importCSV(ctx, d.Store, a, token, bytes.NewReader([]byte(p.Body)))
+	res, err := exchange.Import(ctx, d.Store, a, token, bytes.NewReader([]byte(p.Body)))
 	if err != nil {
-		var le LineError
+		var le exchange.LineError
 		if errors.As(err, &le) {
 			// The file changed meaning since the preview (the guild's time zone, say).
 			return nil, badFile(p.Filename, locale.T(lang, "cmd.import.line", "Line", le.Line, "Error", locale.Error(lang, le.Err)))
@@ -179,19 +179,5 @@ func answerImport(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, er
 		return nil, err
 	}
 	return &bot.Reply{Update: true, Content: "📥 " + locale.T(lang, "cmd.import.done", "File", p.Filename, "User", user(lang, req.UserID),
-		"Result", ImportSummary(lang, res))}, nil
-}
-
-// ImportSummary says what an import stored, in lang: the console's --demo and /import's
-// Confirm answer write it alike.
-func ImportSummary(lang locale.Lang, r ImportResult) string {
-	s := locale.T(lang, "cmd.import.result", "Mission", r.Mission, "Arrivals", r.Arrivals, "Departures", r.Departures,
-		"Pledges", r.Pledges, "Flights", r.Flights)
-	if r.Skipped > 0 {
-		s += "; " + locale.T(lang, "cmd.import.skipped", "Count", r.Skipped)
-	}
-	if r.WithLanding > 0 {
-		s += "; " + locale.T(lang, "cmd.import.skipped_landing", "Count", r.WithLanding)
-	}
-	return s
+		"Result", exchange.ImportSummary(lang, res))}, nil
 }

@@ -9,7 +9,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"liaison/commands"
+	"liaison/exchange"
 	"liaison/locale"
 	"liaison/storage"
 	"liaison/storage/storagetest"
@@ -122,7 +122,7 @@ func TestImportErrorsInEveryLanguage(t *testing.T) {
 			"unit: el carácter 2 es el carácter de control U+0007, que no se puede guardar", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := commands.ImportCSV(ctx, store, storage.Actor{GuildID: "msg"}, strings.NewReader(tc.file))
+			_, err := exchange.ImportCSV(ctx, store, storage.Actor{GuildID: "msg"}, strings.NewReader(tc.file))
 			if err == nil {
 				t.Fatal("import succeeded, want a refusal")
 			}
@@ -130,7 +130,7 @@ func TestImportErrorsInEveryLanguage(t *testing.T) {
 				t.Errorf("English:\n got %q\nwant %q", got, tc.en)
 			}
 			own := err
-			var le commands.LineError
+			var le exchange.LineError
 			if errors.As(err, &le) {
 				own = le.Err
 			}
@@ -149,7 +149,7 @@ func TestImportErrorsInEveryLanguage(t *testing.T) {
 				}
 			}
 			// The preview reads the file as the import does, and refuses it (or its line) the same way.
-			p, err := commands.CheckCSV(ctx, store, storage.Actor{GuildID: "msg"}, strings.NewReader(tc.file))
+			p, err := exchange.CheckCSV(ctx, store, storage.Actor{GuildID: "msg"}, strings.NewReader(tc.file))
 			switch {
 			case tc.line == 0 && (err == nil || locale.Error(locale.French, err) != tc.fr):
 				t.Errorf("preview: %v, want the file refused with %q", err, tc.fr)

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"liaison/commands"
+	"liaison/exchange"
 	"liaison/mission"
 	"liaison/storage"
 	"liaison/storage/storagetest"
@@ -33,13 +33,13 @@ func TestRoundTripChangesNothing(t *testing.T) {
 
 			all := export(t, s, src, "all")
 			dst := fmt.Sprintf("all%d", seed)
-			if _, err := commands.ImportCSV(ctx, s, storage.Actor{GuildID: dst, UserID: "import"}, strings.NewReader(all)); err != nil {
+			if _, err := exchange.ImportCSV(ctx, s, storage.Actor{GuildID: dst, UserID: "import"}, strings.NewReader(all)); err != nil {
 				t.Fatalf("seed %d: import all: %v", seed, err)
 			}
 			if got := ledger(t, s, dst, true); got != want {
 				t.Errorf("seed %d: after export all and import:\n%s", seed, diffLines(want, got))
 			}
-			res, err := commands.ImportCSV(ctx, s, storage.Actor{GuildID: dst, UserID: "import"}, strings.NewReader(all))
+			res, err := exchange.ImportCSV(ctx, s, storage.Actor{GuildID: dst, UserID: "import"}, strings.NewReader(all))
 			if err != nil {
 				t.Fatalf("seed %d: import all again: %v", seed, err)
 			}
@@ -52,7 +52,7 @@ func TestRoundTripChangesNothing(t *testing.T) {
 
 			kinds := fmt.Sprintf("kinds%d", seed)
 			for _, kind := range []string{"flights", "pledges", "arrivals", "departures"} {
-				if _, err := commands.ImportCSV(ctx, s, storage.Actor{GuildID: kinds, UserID: "import"},
+				if _, err := exchange.ImportCSV(ctx, s, storage.Actor{GuildID: kinds, UserID: "import"},
 					strings.NewReader(export(t, s, src, kind))); err != nil {
 					t.Fatalf("seed %d: import %s: %v", seed, kind, err)
 				}
@@ -112,11 +112,11 @@ func TestRoundTripOfTheReportedScenario(t *testing.T) {
 		if got := deployed("src"); got != 264 {
 			t.Fatalf("the scenario deploys %d, want 264", got)
 		}
-		if _, err := commands.ImportCSV(ctx, s, storage.Actor{GuildID: "one"}, strings.NewReader(export(t, s, "src", "all"))); err != nil {
+		if _, err := exchange.ImportCSV(ctx, s, storage.Actor{GuildID: "one"}, strings.NewReader(export(t, s, "src", "all"))); err != nil {
 			t.Fatal(err)
 		}
 		for _, kind := range []string{"flights", "arrivals", "departures"} {
-			if _, err := commands.ImportCSV(ctx, s, storage.Actor{GuildID: "kinds"}, strings.NewReader(export(t, s, "src", kind))); err != nil {
+			if _, err := exchange.ImportCSV(ctx, s, storage.Actor{GuildID: "kinds"}, strings.NewReader(export(t, s, "src", kind))); err != nil {
 				t.Fatalf("import %s: %v", kind, err)
 			}
 		}
@@ -134,7 +134,7 @@ func TestRoundTripOfTheReportedScenario(t *testing.T) {
 func export(t *testing.T, s *storage.Store, guild, kind string) string {
 	t.Helper()
 	var buf bytes.Buffer
-	if _, err := commands.ExportCSV(context.Background(), s, guild, kind, commands.FormatLiaison, &buf); err != nil {
+	if _, err := exchange.ExportCSV(context.Background(), s, guild, kind, exchange.FormatLiaison, &buf); err != nil {
 		t.Fatalf("export %s of %s: %v", kind, guild, err)
 	}
 	return buf.String()

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"liaison/commands"
+	"liaison/exchange"
 	"liaison/locale"
 	"liaison/mission"
 	"liaison/storage"
@@ -125,11 +125,11 @@ func TestEachRuleAtEachDoor(t *testing.T) {
 					}
 				}
 				a := storage.Actor{GuildID: "100", UserID: "import"}
-				p, err := commands.CheckCSV(ctx, h.store, a, strings.NewReader(tc.file))
+				p, err := exchange.CheckCSV(ctx, h.store, a, strings.NewReader(tc.file))
 				if err != nil || len(p.Errors) != 1 || !strings.Contains(locale.Error(locale.English, p.Errors[0]), tc.want) {
 					t.Errorf("%s: preview = %v, %v; want one bad line containing %q", driver, p.Errors, err, tc.want)
 				}
-				if _, err := commands.ImportCSV(ctx, h.store, a, strings.NewReader(tc.file)); err == nil ||
+				if _, err := exchange.ImportCSV(ctx, h.store, a, strings.NewReader(tc.file)); err == nil ||
 					!strings.Contains(locale.Error(locale.English, err), tc.want) {
 					t.Errorf("%s: import = %v; want a refusal containing %q", driver, err, tc.want)
 				}
@@ -177,12 +177,12 @@ func TestPreviewIsADryRun(t *testing.T) {
 					t.Fatal(err)
 				}
 				file := importHeader + "\n" + tc.file
-				p, err := commands.CheckCSV(ctx, h.store, a, strings.NewReader(file))
+				p, err := exchange.CheckCSV(ctx, h.store, a, strings.NewReader(file))
 				if err != nil || p.Bad != 1 || len(p.Errors) != 1 || p.Errors[0].Line != tc.line ||
 					!strings.Contains(locale.Error(locale.English, p.Errors[0]), tc.want) {
 					t.Errorf("%s: preview = %+v, %v; want line %d refused with %q", driver, p.Errors, err, tc.line, tc.want)
 				}
-				if _, err := commands.ImportCSV(ctx, h.store, a, strings.NewReader(file)); err == nil || !strings.Contains(err.Error(), "line "+strconv.Itoa(tc.line)) {
+				if _, err := exchange.ImportCSV(ctx, h.store, a, strings.NewReader(file)); err == nil || !strings.Contains(err.Error(), "line "+strconv.Itoa(tc.line)) {
 					t.Errorf("%s: import = %v, want the refusal of line %d", driver, err, tc.line)
 				}
 				totals, _ := h.store.ForceTotals(ctx, "100")

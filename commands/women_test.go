@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"liaison/commands"
+	"liaison/exchange"
 	"liaison/locale"
 	"liaison/mission"
 	"liaison/render"
@@ -97,7 +97,7 @@ func TestFemaleColumn(t *testing.T) {
 		`/flight schedule eta:"2025-01-05 10:00" manifest:"SV 8 medical 3f; KE 20 police"`)
 	export := func(guild, kind string) string {
 		var buf bytes.Buffer
-		if _, err := commands.ExportCSV(ctx, h.store, guild, kind, commands.FormatLiaison, &buf); err != nil {
+		if _, err := exchange.ExportCSV(ctx, h.store, guild, kind, exchange.FormatLiaison, &buf); err != nil {
 			t.Fatalf("export %s: %v", kind, err)
 		}
 		return buf.String()
@@ -116,7 +116,7 @@ func TestFemaleColumn(t *testing.T) {
 		t.Errorf("flights export lacks the manifest's women:\n%s", f)
 	}
 	for _, kind := range []string{"arrivals", "departures", "flights"} {
-		if _, err := commands.ImportCSV(ctx, h.store, storage.Actor{GuildID: "300"}, strings.NewReader(export("100", kind))); err != nil {
+		if _, err := exchange.ImportCSV(ctx, h.store, storage.Actor{GuildID: "300"}, strings.NewReader(export("100", kind))); err != nil {
 			t.Fatalf("import %s: %v", kind, err)
 		}
 		if a, b := strip(export("100", kind)), strip(export("300", kind)); a != b {
@@ -129,7 +129,7 @@ func TestFemaleColumn(t *testing.T) {
 	for _, head := range []string{old, old + ",language"} {
 		guild := "old" + head[len(head)-3:]
 		file := head + "\narrival,1,2025-01-01T10:00:00Z,KE,200,police,,,,,,,,,,press,a note,,,\n"
-		if _, err := commands.ImportCSV(ctx, h.store, storage.Actor{GuildID: guild}, strings.NewReader(file)); err != nil {
+		if _, err := exchange.ImportCSV(ctx, h.store, storage.Actor{GuildID: guild}, strings.NewReader(file)); err != nil {
 			t.Fatalf("import of an older file: %v", err)
 		}
 		got, _, _ := h.store.FindArrivals(ctx, guild, storage.ArrivalFilter{})
@@ -143,12 +143,12 @@ func TestFemaleColumn(t *testing.T) {
 		{"arrival,1,2025-01-01T10:00:00Z,GT,5,x,military", `female must be a whole number from 0 to the personnel, not "x"`},
 		{"departure,1,2025-01-01T10:00:00Z,GT,5,-1,military", "cannot be negative"},
 	} {
-		_, err := commands.ImportCSV(ctx, h.store, storage.Actor{GuildID: "bad"}, strings.NewReader(header+"\n"+bad.row+"\n"))
+		_, err := exchange.ImportCSV(ctx, h.store, storage.Actor{GuildID: "bad"}, strings.NewReader(header+"\n"+bad.row+"\n"))
 		if err == nil || !strings.Contains(err.Error()+englishOf(err), bad.want) || !strings.Contains(err.Error(), "line 2") {
 			t.Errorf("import of %q: error %v, want line 2 and %q", bad.row, err, bad.want)
 		}
 	}
-	if _, err := commands.ImportCSV(ctx, h.store, storage.Actor{GuildID: "bad"}, strings.NewReader(export("100", "forces"))); err == nil ||
+	if _, err := exchange.ImportCSV(ctx, h.store, storage.Actor{GuildID: "bad"}, strings.NewReader(export("100", "forces"))); err == nil ||
 		!strings.Contains(englishOf(err), "not records to import") {
 		t.Errorf("import of a forces export: %v, want a refusal", err)
 	}
@@ -170,7 +170,7 @@ func TestForceRows(t *testing.T) {
 		{Country: "BJ", Role: mission.RoleMilitary, Deployed: 0},
 		{Country: "TD", Role: mission.RoleOther, Deployed: 2, Women: 2},
 	}
-	rows := commands.ForceRows("2025-01-03", "MSS", totals, map[string]mission.PersonnelType{"KE": mission.TypeIndividualPolice})
+	rows := exchange.ForceRows("2025-01-03", "MSS", totals, map[string]mission.PersonnelType{"KE": mission.TypeIndividualPolice})
 	var got []string
 	for _, r := range rows {
 		got = append(got, strings.Join([]string{r.Contributor, r.ISO3, string(r.PersonnelType), strconv.FormatInt(r.Women, 10),

@@ -1,4 +1,4 @@
-package commands
+package exchange
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"liaison/locale"
 	"liaison/mission"
 	"liaison/storage"
 )
@@ -301,13 +302,13 @@ func newScanner(ctx context.Context, s *storage.Store, guildID string) (*scanner
 	return &scanner{loc: g.Location(), now: s.Now(), seen: map[string]int{}, landed: map[int64]bool{}}, nil
 }
 
-// importCSV checks every row of in, then reads it again and stores it in one transaction
+// Import checks every row of in, then reads it again and stores it in one transaction
 // (storage.Store.Import): a file with a bad row stores nothing and the error names the line.
 // preview, when set, is the pending /import upload the transaction claims, so that a file is
 // stored once however often Confirm is pressed. Memory is bounded by the batch: the first pass
 // keeps only which flights land, the second writes every storage.ImportBatchSize records.
 // IDs in the file are the exporting guild's: new IDs are given, and flight references follow.
-func importCSV(ctx context.Context, s *storage.Store, a storage.Actor, preview string, in io.ReadSeeker) (ImportResult, error) {
+func Import(ctx context.Context, s *storage.Store, a storage.Actor, preview string, in io.ReadSeeker) (ImportResult, error) {
 	var res ImportResult
 	sc, err := newScanner(ctx, s, a.GuildID)
 	if err != nil {
@@ -394,6 +395,9 @@ type PreviewRow struct {
 	Row  []string
 }
 
+// Get is the row's cell of column name, as the import reads it.
+func (r PreviewRow) Get(name string) string { return csvRow(r.Row).get(name) }
+
 // CheckCSV reads an import file without storing anything and says what Confirm would store.
 // Unlike the import, it goes on past a bad line, so that the uploader sees every mistake at
 // once. A file it cannot read at all (no CSV, a wrong header) is its error.
@@ -446,4 +450,18 @@ func CheckCSV(ctx context.Context, s *storage.Store, a storage.Actor, in io.Read
 		return p, nil
 	}
 	return p, err
+}
+
+// ImportSummary says what an import stored, in lang: the console's --demo and /import's
+// Confirm answer write it alike.
+func ImportSummary(lang locale.Lang, r ImportResult) string {
+	s := locale.T(lang, "cmd.import.result", "Mission", r.Mission, "Arrivals", r.Arrivals, "Departures", r.Departures,
+		"Pledges", r.Pledges, "Flights", r.Flights)
+	if r.Skipped > 0 {
+		s += "; " + locale.T(lang, "cmd.import.skipped", "Count", r.Skipped)
+	}
+	if r.WithLanding > 0 {
+		s += "; " + locale.T(lang, "cmd.import.skipped_landing", "Count", r.WithLanding)
+	}
+	return s
 }

@@ -1,4 +1,4 @@
-package commands
+package exchange
 
 import (
 	"context"
@@ -231,7 +231,7 @@ type importOp func(ctx context.Context, b *storage.Bulk, a storage.Actor, ids ma
 // ImportCSV reads records in ExportCSV's format (with or without its HXL tag row) into
 // the actor's guild, in one transaction (see importCSV).
 func ImportCSV(ctx context.Context, s *storage.Store, a storage.Actor, in io.ReadSeeker) (ImportResult, error) {
-	return importCSV(ctx, s, a, "", in)
+	return Import(ctx, s, a, "", in)
 }
 
 // hasPrefix reports whether the header begins with want.
@@ -261,6 +261,9 @@ func checkCells(rec []string) error {
 // importKinds are the values of the kind column, in the order an unknown kind's refusal and a
 // preview's counts list them.
 var importKinds = [...]string{"mission", "arrival", "departure", "pledge", "flight"}
+
+// ImportKinds returns the values of the kind column, in the order a preview counts them.
+func ImportKinds() []string { return slices.Clone(importKinds[:]) }
 
 // errRequired refuses a row whose column name is empty but must not be.
 func errRequired(name string) error {

@@ -1,4 +1,4 @@
-package commands
+package exchange
 
 import (
 	"bytes"
@@ -29,15 +29,15 @@ func TestSplitterKeepsRecordsWhole(t *testing.T) {
 		err          error
 	}{
 		{"fits", 200, 10000, 10, nil},
-		{"too many parts", 120, 10000, 3, errOverMessage},
+		{"too many parts", 120, 10000, 3, ErrOverMessage},
 		// At 90 bytes a part holds the header and one record: twelve parts, exactly.
 		{"as many parts as allowed", 90, 10000, 12, nil},
-		{"one part too many", 90, 10000, 11, errOverMessage},
-		{"over the message total", 200, 500, 10, errOverMessage},
-		{"a record over the limit", 60, 10000, 10, errOverMessage},
+		{"one part too many", 90, 10000, 11, ErrOverMessage},
+		{"over the message total", 200, 500, 10, ErrOverMessage},
+		{"a record over the limit", 60, 10000, 10, ErrOverMessage},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			sp := &splitter{limit: tc.limit, total: tc.total, maxParts: tc.maxParts, headRows: 1}
+			sp := &Splitter{limit: tc.limit, total: tc.total, maxParts: tc.maxParts, headRows: 1}
 			// Write in small pieces, as csv.Writer's buffer would not, to cut inside records.
 			var err error
 			for b := src.Bytes(); len(b) > 0 && err == nil; {
@@ -47,7 +47,7 @@ func TestSplitterKeepsRecordsWhole(t *testing.T) {
 			}
 			var parts [][]byte
 			if err == nil {
-				parts, err = sp.finish()
+				parts, err = sp.Finish()
 			}
 			if !errors.Is(err, tc.err) {
 				t.Fatalf("split = %d parts, %v; want %v", len(parts), err, tc.err)
@@ -105,7 +105,7 @@ func BenchmarkSplitter(b *testing.B) {
 			b.SetBytes(int64(src.Len()))
 			b.ReportAllocs()
 			for b.Loop() {
-				sp := &splitter{limit: 1 << 20, total: 64 << 20, maxParts: 1000, headRows: 1, gz: gz}
+				sp := &Splitter{limit: 1 << 20, total: 64 << 20, maxParts: 1000, headRows: 1, gz: gz}
 				for p := src.Bytes(); len(p) > 0; {
 					n := min(len(p), 4096) // as csv.Writer hands its buffer on
 					if _, err := sp.Write(p[:n]); err != nil {
@@ -113,7 +113,7 @@ func BenchmarkSplitter(b *testing.B) {
 					}
 					p = p[n:]
 				}
-				if _, err := sp.finish(); err != nil {
+				if _, err := sp.Finish(); err != nil {
 					b.Fatal(err)
 				}
 			}
