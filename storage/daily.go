@@ -70,8 +70,8 @@ type ForceChange struct {
 
 // ForceHistory returns the guild's force level as daily net changes, by day. With country ""
 // the changes are per country, summed over roles; with a country, they are that country's per
-// role. It reads daily_forces, so its cost grows with the days and countries of the history,
-// not with the number of arrivals.
+// role. It reads daily_forces, so its cost grows with the days that changed and the countries
+// of the history, not with the number of arrivals, nor with the days between changes.
 func (s *Store) ForceHistory(ctx context.Context, guildID, country string) ([]ForceChange, error) {
 	var out []ForceChange
 	var err error
