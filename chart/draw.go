@@ -205,29 +205,43 @@ func stepArea(st Steps, start int64, x func(int64) float64, end float64) plotter
 	return append(pts, plotter.XY{X: end, Y: 0}, plotter.XY{X: x(start), Y: 0})
 }
 
-// monthTicks marks the time axis (Unix seconds) at the first of every month, or of every
-// second, third, sixth or twelfth month, whichever keeps at most ten labels.
+// monthTicks marks the time axis (Unix seconds) at the first of a month. Labels go every 1,
+// 2, 3, 6 or 12 months, or every 2, 5, 10, 20, 50, 100… years, whichever keeps at most ten;
+// unlabelled marks go every month between labels a year apart or less, every year between
+// labels up to ten years apart, and at tenths beyond. So an axis has about a hundred marks at
+// most, whether it spans months or, with a record dated year 1, two thousand years.
 type monthTicks struct{ lang render.Lang }
+
+// labelMonths are the steps between labels, in months, smallest first.
+var labelMonths = []int{1, 2, 3, 6, 12, 24, 60, 120, 240, 600, 1200, 2400, 6000, 12000, 24000}
 
 // Ticks implements plot.Ticker.
 func (m monthTicks) Ticks(lo, hi float64) []plot.Tick {
 	from, to := time.Unix(int64(lo), 0).UTC(), time.Unix(int64(hi), 0).UTC()
-	months := (to.Year()-from.Year())*12 + int(to.Month()-from.Month()) + 1
-	step := 12
-	for _, s := range []int{1, 2, 3, 6} {
+	index := func(t time.Time) int { return t.Year()*12 + int(t.Month()) - 1 } // months since year 0
+	months := index(to) - index(from) + 1
+	step := labelMonths[len(labelMonths)-1]
+	for _, s := range labelMonths {
 		if months/s <= 10 {
 			step = s
 			break
 		}
 	}
-	first := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
+	minor := 1
+	switch {
+	case step >= 240:
+		minor = step / 10
+	case step > 12:
+		minor = 12
+	}
 	var ticks []plot.Tick
-	for t := first; !t.After(to); t = t.AddDate(0, 1, 0) {
-		if t.Before(from) {
+	for i := (index(from) + minor - 1) / minor * minor; i <= index(to); i += minor {
+		t := time.Date(i/12, time.Month(i%12+1), 1, 0, 0, 0, 0, time.UTC)
+		if t.Before(from) || t.After(to) {
 			continue
 		}
 		label := ""
-		if (int(t.Month())-1)%step == 0 {
+		if i%step == 0 {
 			label = render.ChartMonth(m.lang, t)
 		}
 		ticks = append(ticks, plot.Tick{Value: float64(t.Unix()), Label: label})

@@ -2,6 +2,8 @@ package chart
 
 import (
 	"math/rand/v2"
+	"runtime"
+	"slices"
 	"testing"
 	"time"
 
@@ -44,6 +46,10 @@ func TestLinesBoundedByWidth(t *testing.T) {
 	for _, oldest := range []int{mission.EarliestYear, 1} {
 		hist, pledges := spanHistory(oldest, now)
 		for _, country := range []string{"", "KE"} {
+			hist := hist
+			if country != "" { // what ForceHistory gives for one country
+				hist = slices.DeleteFunc(slices.Clone(hist), func(h storage.ForceChange) bool { return h.Country != country })
+			}
 			s := Build(render.English, g, country, hist, pledges, now)
 			bounded := func(name string, st Steps) {
 				t.Helper()
@@ -69,6 +75,69 @@ func TestLinesBoundedByWidth(t *testing.T) {
 				bounded("the stack up to "+l.Name, s.stack()[i])
 			}
 			bounded("the pledged total", s.Pledged)
+		}
+	}
+}
+
+// TestCostIndependentOfSpan: building and drawing the chart of a history allocates about as
+// much when its oldest arrival is in year 1 as when it is in 1990, and under 20 MB: the cost
+// follows the changes and the picture's width, not the days between the first and today. Not
+// parallel: it reads the process's allocation counter.
+func TestCostIndependentOfSpan(t *testing.T) {
+	now := time.Date(2025, 1, 3, 20, 0, 0, 0, time.UTC)
+	g := storage.Guild{ID: "g", Planned: 2500}
+	cost := func(oldest int) uint64 {
+		hist, pledges := spanHistory(oldest, now)
+		if _, err := Draw(Build(render.English, g, "", hist, pledges, now)); err != nil { // fonts and caches filled once
+			t.Fatal(err)
+		}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		if _, err := Draw(Build(render.English, g, "", hist, pledges, now)); err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	recent, ancient := cost(mission.EarliestYear), cost(1)
+	t.Logf("from %d: %.1f MB; from year 1: %.1f MB", mission.EarliestYear, float64(recent)/(1<<20), float64(ancient)/(1<<20))
+	if ancient > recent+recent/4 {
+		t.Errorf("a chart from year 1 allocates %.1f MB, from %d %.1f MB: the cost grows with the span", float64(ancient)/(1<<20),
+			mission.EarliestYear, float64(recent)/(1<<20))
+	}
+	if ancient > 20<<20 {
+		t.Errorf("a chart from year 1 allocates %.1f MB, want under 20 MB", float64(ancient)/(1<<20))
+	}
+}
+
+// TestMonthTicksBounded: the time axis has at most ten labels and about a hundred marks,
+// however long it is, and a two-year axis keeps a mark every month and a label every quarter.
+func TestMonthTicksBounded(t *testing.T) {
+	to := time.Date(2025, 10, 2, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		from                time.Time
+		ticks, labels, step int // step: months between labels
+	}{
+		{time.Date(2023, 10, 2, 0, 0, 0, 0, time.UTC), 24, 8, 3},
+		{time.Date(mission.EarliestYear, 1, 1, 0, 0, 0, 0, time.UTC), 36, 8, 60},
+		{time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), 101, 10, 2400},
+	} {
+		ticks := monthTicks{lang: render.English}.Ticks(float64(c.from.Unix()), float64(to.Unix()))
+		var labels []time.Time
+		for _, tk := range ticks {
+			if tk.Label != "" {
+				labels = append(labels, time.Unix(int64(tk.Value), 0).UTC())
+			}
+		}
+		if len(ticks) != c.ticks || len(labels) != c.labels {
+			t.Errorf("ticks from %d: %d marks and %d labels, want %d and %d", c.from.Year(), len(ticks), len(labels), c.ticks, c.labels)
+		}
+		for i := 1; i < len(labels); i++ {
+			if got := (labels[i].Year()-labels[i-1].Year())*12 + int(labels[i].Month()-labels[i-1].Month()); got != c.step {
+				t.Errorf("ticks from %d: labels %s and %s are %d months apart, want %d", c.from.Year(), labels[i-1].Format("2006-01"),
+					labels[i].Format("2006-01"), got, c.step)
+				break
+			}
 		}
 	}
 }
