@@ -8,12 +8,15 @@
 // anti-aliased PNGs through vgimg, and already has what a chart needs — axes, custom ticks,
 // filled polygons, step lines and a legend — so this package holds only the mission's part.
 //
-// The data comes from storage.ForceHistory, one row per day and country, so the cost of a
-// chart grows with the days it shows, not with the number of arrivals logged. Every word on
-// the picture comes from render, in the reader's language.
+// The data comes from storage.ForceHistory, one row per day and country that changed, and
+// each line keeps at most one step per pixel column, so the cost of a chart grows with the
+// changes and the picture's width: not with the number of arrivals logged, nor with how far
+// back the first one lies. Every word on the picture comes from render, in the reader's
+// language.
 package chart
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"image/color"
@@ -52,14 +55,16 @@ type Chart struct {
 	Description string
 }
 
-// Series is what a chart shows, one value per day from Start: the stacked layers, the pledged
-// total, the planned strength and the mandate's end.
+// Series is what a chart shows: the stacked layers, the pledged total, the planned strength
+// and the mandate's end. Each line is a step function with at most one step per column of the
+// picture, so that a series costs what the picture can show, however long its history.
 type Series struct {
 	Lang       render.Lang
 	Text       render.ChartText
 	Start      int64   // first day shown, as storage.DayOf numbers it
+	Today      int64   // last day with data: the layers and the pledged line end with it
 	Layers     []Layer // stacked bottom first
-	Pledged    []int64 // the pledged total per day; nil when nothing is pledged
+	Pledged    Steps   // the pledged total; nil when nothing is pledged
 	Planned    int64   // 0 when not set
 	MandateEnd *time.Time
 	// End is the last day on the time axis: today, or the mandate's end when that is later.
@@ -68,17 +73,87 @@ type Series struct {
 
 // Layer is one band of the stack: a country (or "others"), or a role.
 type Layer struct {
-	Name   string
-	Values []int64 // strength per day from Series.Start
+	Name  string
+	Steps Steps // strength
 }
 
-// Days is the number of days with data (from Start to the last day of the layers).
-func (s Series) Days() int {
-	n := len(s.Pledged)
-	for _, l := range s.Layers {
-		n = max(n, len(l.Values))
+// Step is where a step function takes a new value: from Day on, until the next step.
+type Step struct {
+	Day   int64 // as storage.DayOf numbers it
+	Value int64
+}
+
+// Steps is a step function over days, in day order: 0 before its first step, then each step's
+// value from its day on.
+type Steps []Step
+
+// At is the value on day.
+func (st Steps) At(day int64) int64 {
+	i, found := slices.BinarySearchFunc(st, day, func(s Step, d int64) int { return cmp.Compare(s.Day, d) })
+	switch {
+	case found:
+		return st[i].Value
+	case i == 0:
+		return 0
 	}
-	return n
+	return st[i-1].Value
+}
+
+// Last is the value after the last step.
+func (st Steps) Last() int64 {
+	if len(st) == 0 {
+		return 0
+	}
+	return st[len(st)-1].Value
+}
+
+// edge is the first day after the time axis: a margin after End, so that the mandate's mark
+// stands clear of the frame.
+func (s Series) edge() int64 { return s.End + 1 + (s.End-s.Start)/40 }
+
+// column is the column of the picture that day falls in: the time axis from Start to edge cut
+// in Width columns. The plot is narrower than the picture, so a column is at most a pixel wide
+// and merging the steps of one column changes nothing the eye can see. Two years of days are
+// two columns each or more, so a normal chart keeps every step.
+func (s Series) column(day int64) int64 {
+	return (day - s.Start) * Width / max(s.edge()-s.Start, 1)
+}
+
+// step appends to st the value v taken on day, in day order, keeping at most one step per
+// column: a step in the column of the last one replaces its value (the column shows the value
+// it ends with, from its first change), and a step to the value already held is no step.
+func (s Series) step(st Steps, day, v int64) Steps {
+	if n := len(st); n > 0 && s.column(st[n-1].Day) == s.column(day) {
+		day, st = st[n-1].Day, st[:n-1]
+	}
+	if v == st.Last() {
+		return st
+	}
+	return append(st, Step{Day: day, Value: v})
+}
+
+// sum is the step function of a + b, with at most one step per column as step keeps it.
+func (s Series) sum(a, b Steps) Steps {
+	out := make(Steps, 0, max(len(a), len(b)))
+	var i, j int
+	var va, vb int64
+	for i < len(a) || j < len(b) {
+		var day int64
+		switch {
+		case j == len(b) || (i < len(a) && a[i].Day < b[j].Day):
+			day = a[i].Day
+		default:
+			day = b[j].Day
+		}
+		for ; i < len(a) && a[i].Day == day; i++ {
+			va = a[i].Value
+		}
+		for ; j < len(b) && b[j].Day == day; j++ {
+			vb = b[j].Value
+		}
+		out = s.step(out, day, va+vb)
+	}
+	return out
 }
 
 // Forces reads the guild's history and draws its chart as of now: the whole force when
@@ -101,10 +176,11 @@ func Forces(ctx context.Context, src Source, lang render.Lang, g storage.Guild, 
 }
 
 // Build turns daily changes and the pledge history into a chart's series, from the first day
-// anything was logged or pledged to now.
+// anything was logged or pledged to now. Its cost grows with the changes and the picture's
+// width, not with the days between the first change and today.
 func Build(lang render.Lang, g storage.Guild, country string, hist []storage.ForceChange, pledges []storage.Pledge, now time.Time) Series {
 	today := storage.DayOf(now)
-	s := Series{Lang: lang, Text: render.ForceChartText(lang, g.MissionName, country), Start: today, End: today, MandateEnd: g.MandateEnd}
+	s := Series{Lang: lang, Text: render.ForceChartText(lang, g.MissionName, country), Start: today, Today: today, End: today, MandateEnd: g.MandateEnd}
 	if country == "" {
 		s.Planned = int64(g.Planned)
 	}
@@ -123,50 +199,61 @@ func Build(lang render.Lang, g storage.Guild, country string, hist []storage.For
 	if g.MandateEnd != nil {
 		s.End = max(s.End, storage.DayOf(*g.MandateEnd))
 	}
-	days := int(today-s.Start) + 1
 
-	// Cumulative strength per key (country, or role for one country), day by day.
-	levels := map[string][]int64{}
+	// Cumulative strength per key (country, or role for one country), change by change.
+	if !slices.IsSortedFunc(hist, byDay) {
+		hist = slices.SortedStableFunc(slices.Values(hist), byDay)
+	}
+	levels := map[string]*level{}
 	for _, h := range hist {
+		if h.Day > today {
+			break // not yet: a chart as of now ends today
+		}
 		key := h.Country
 		if country != "" {
 			key = string(h.Role)
 		}
-		if levels[key] == nil {
-			levels[key] = make([]int64, days)
+		l := levels[key]
+		if l == nil {
+			l = &level{}
+			levels[key] = l
 		}
-		if i := int(h.Day - s.Start); i >= 0 && i < days {
-			levels[key][i] += h.Delta
-		}
-	}
-	for _, v := range levels {
-		for i := 1; i < days; i++ {
-			v[i] += v[i-1]
-		}
+		l.now += h.Delta
+		l.peak = max(l.peak, l.now)
+		l.steps = s.step(l.steps, h.Day, l.now)
 	}
 	if country == "" {
-		s.Layers = countryLayers(lang, levels, s.Text.Others)
+		s.Layers = countryLayers(s, levels)
 	} else {
 		for _, r := range mission.Roles() {
-			if v := levels[string(r)]; v != nil {
-				s.Layers = append(s.Layers, Layer{Name: render.ChartRole(lang, r), Values: v})
+			if l := levels[string(r)]; l != nil {
+				s.Layers = append(s.Layers, Layer{Name: render.ChartRole(lang, r), Steps: l.steps})
 			}
 		}
 	}
-	s.Pledged = pledgedSeries(pledges, s.Start, days)
+	s.Pledged = pledgedSeries(s, pledges)
 	return s
+}
+
+func byDay(a, b storage.ForceChange) int { return cmp.Compare(a.Day, b.Day) }
+
+// level is one key's strength as Build runs through the changes: now, its highest, and its
+// steps so far.
+type level struct {
+	now, peak int64
+	steps     Steps
 }
 
 // countryLayers ranks the countries by today's strength (then peak, then code) and keeps the
 // largest MaxCountries by name, largest at the bottom; the rest are summed as others.
-func countryLayers(lang render.Lang, levels map[string][]int64, others string) []Layer {
+func countryLayers(s Series, levels map[string]*level) []Layer {
 	type ranked struct {
 		code       string
 		last, peak int64
 	}
 	var rs []ranked
-	for c, v := range levels {
-		rs = append(rs, ranked{c, v[len(v)-1], slices.Max(v)})
+	for c, l := range levels {
+		rs = append(rs, ranked{c, l.now, l.peak})
 	}
 	slices.SortFunc(rs, func(a, b ranked) int {
 		switch {
@@ -175,48 +262,31 @@ func countryLayers(lang render.Lang, levels map[string][]int64, others string) [
 		case a.peak != b.peak:
 			return int(b.peak - a.peak)
 		}
-		return cmpString(a.code, b.code)
+		return cmp.Compare(a.code, b.code)
 	})
 	var out []Layer
-	var rest []int64
+	var rest Steps
+	others := false
 	for i, r := range rs {
-		if r.peak == 0 {
-			continue // a country that only ever had zero: nothing to draw
+		if r.peak <= 0 {
+			continue // a country that never had anyone deployed: nothing to draw
 		}
 		if i < MaxCountries {
-			out = append(out, Layer{Name: render.ChartCountry(lang, r.code), Values: levels[r.code]})
+			out = append(out, Layer{Name: render.ChartCountry(s.Lang, r.code), Steps: levels[r.code].steps})
 			continue
 		}
-		if rest == nil {
-			rest = make([]int64, len(levels[r.code]))
-		}
-		for d, n := range levels[r.code] {
-			rest[d] += n
-		}
+		rest, others = s.sum(rest, levels[r.code].steps), true
 	}
-	if rest != nil {
-		out = append(out, Layer{Name: others, Values: rest})
+	if others {
+		out = append(out, Layer{Name: s.Text.Others, Steps: rest})
 	}
 	return out
 }
 
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-// pledgedSeries is the pledged total on each day: the sum of the latest pledge of known size
-// per (country, role) as of that day. A pledge whose size is not reported counts nothing, and
+// pledgedSeries is the pledged total up to s.Today: the sum of the latest pledge of known size
+// per (country, role) as of each day. A pledge whose size is not reported counts nothing, and
 // replaces an earlier sized one, as /forces counts it. It returns nil when no size is known.
-func pledgedSeries(pledges []storage.Pledge, start int64, days int) []int64 {
-	if len(pledges) == 0 {
-		return nil
-	}
+func pledgedSeries(s Series, pledges []storage.Pledge) Steps {
 	ps := slices.Clone(pledges)
 	slices.SortStableFunc(ps, func(a, b storage.Pledge) int {
 		if c := a.AsOf.Compare(b.AsOf); c != 0 {
@@ -230,21 +300,22 @@ func pledgedSeries(pledges []storage.Pledge, start int64, days int) []int64 {
 	}
 	current := map[key]int64{}
 	var total int64
-	out := make([]int64, days)
-	j := 0
-	for d := range days {
-		for ; j < len(ps) && storage.DayOf(ps[j].AsOf) <= start+int64(d); j++ {
-			k := key{ps[j].Country, ps[j].Role}
-			total -= current[k]
-			current[k] = 0
-			if ps[j].Personnel != nil {
-				current[k] = int64(*ps[j].Personnel)
-			}
-			total += current[k]
+	var out Steps
+	for _, p := range ps {
+		d := storage.DayOf(p.AsOf)
+		if d > s.Today {
+			break
 		}
-		out[d] = total
+		k := key{p.Country, p.Role}
+		total -= current[k]
+		current[k] = 0
+		if p.Personnel != nil {
+			current[k] = int64(*p.Personnel)
+		}
+		total += current[k]
+		out = s.step(out, d, total)
 	}
-	if slices.Max(out) == 0 {
+	if !slices.ContainsFunc(out, func(st Step) bool { return st.Value > 0 }) {
 		return nil // only pledges of unknown size: no figure to draw, rather than a line at zero
 	}
 	return out
@@ -255,13 +326,11 @@ func Describe(lang render.Lang, s Series, now time.Time) string {
 	var deployed, pledged int64
 	var shares []render.ChartShare
 	for _, l := range s.Layers {
-		last := l.Values[len(l.Values)-1]
+		last := l.Steps.Last()
 		deployed += last
 		shares = append(shares, render.ChartShare{Name: l.Name, Deployed: last})
 	}
-	if len(s.Pledged) > 0 {
-		pledged = s.Pledged[len(s.Pledged)-1]
-	}
+	pledged = s.Pledged.Last()
 	return render.ForceChartDescription(lang, s.Text.Title, now, deployed, s.Planned, pledged, shares)
 }
 

@@ -72,7 +72,7 @@ func TestBuildSeries(t *testing.T) {
 	if s.Start != day(2024, 6, 1) {
 		t.Errorf("Start = %v, want the first pledge's day", storage.DayStart(s.Start))
 	}
-	value := func(l int, y int, m time.Month, d int) int64 { return s.Layers[l].Values[day(y, m, d)-s.Start] }
+	value := func(l int, y int, m time.Month, d int) int64 { return s.Layers[l].Steps.At(day(y, m, d)) }
 	for _, c := range []struct {
 		layer   int
 		y       int
@@ -86,7 +86,7 @@ func TestBuildSeries(t *testing.T) {
 			t.Errorf("%s on %d-%02d-%02d = %d, want %d", s.Layers[c.layer].Name, c.y, c.m, c.d, got, c.want)
 		}
 	}
-	pledged := func(y int, m time.Month, d int) int64 { return s.Pledged[day(y, m, d)-s.Start] }
+	pledged := func(y int, m time.Month, d int) int64 { return s.Pledged.At(day(y, m, d)) }
 	for _, c := range []struct {
 		y    int
 		m    time.Month
@@ -111,7 +111,7 @@ func TestBuildSeries(t *testing.T) {
 	if len(one.Layers) != 2 || one.Layers[0].Name != "police" || one.Layers[1].Name != "medical" || one.Planned != 0 {
 		t.Errorf("Kenya's layers = %+v, planned %d; want police then medical, no planned line", one.Layers, one.Planned)
 	}
-	if got := one.Pledged[len(one.Pledged)-1]; got != 600 {
+	if got := one.Pledged.Last(); got != 600 {
 		t.Errorf("Kenya's pledge today = %d, want its own latest, 600", got)
 	}
 }

@@ -52,34 +52,29 @@ func drawOn(s Series, c *vgimg.Canvas) ([]byte, error) {
 		st.Font.Variant = "Sans"
 	}
 
-	x := func(d int) float64 { return float64(storage.DayStart(s.Start + int64(d)).Unix()) }
-	days := s.Days()
+	x := func(day int64) float64 { return float64(storage.DayStart(day).Unix()) }
+	// The layers and the pledged line end with today: the day after it is where they stop.
+	last := x(s.Today + 1)
 	top := 0.0
 
 	// Stacked layers, painted from the top band down: each polygon fills from zero up to the
 	// sum of its layer and those below, and the next one paints over its lower part.
-	cum := make([][]int64, len(s.Layers))
-	for i, l := range s.Layers {
-		cum[i] = make([]int64, days)
-		for d := range days {
-			v := valueAt(l.Values, d)
-			if i > 0 {
-				v += cum[i-1][d]
-			}
-			cum[i][d] = v
-			top = max(top, float64(v))
+	cum := s.stack()
+	for _, c := range cum {
+		for _, st := range c {
+			top = max(top, float64(st.Value))
 		}
 	}
 	polys := make([]*plotter.Polygon, len(s.Layers))
 	for i := len(s.Layers) - 1; i >= 0; i-- {
-		ring := stepArea(cum[i], x, x(days))
+		ring := stepArea(cum[i], s.Start, x, last)
 		poly, err := plotter.NewPolygon(ring)
 		if err != nil {
 			return nil, fmt.Errorf("chart layer %s: %w", s.Layers[i].Name, err)
 		}
 		poly.Color = layerColour(s, i)
 		poly.LineStyle.Width = 0
-		p.Add(poly)
+		p.Add(area{poly})
 		polys[i] = poly
 	}
 	// The legend reads top to bottom as the stack does.
@@ -88,7 +83,7 @@ func drawOn(s Series, c *vgimg.Canvas) ([]byte, error) {
 	}
 
 	if len(s.Pledged) > 0 {
-		pts := stepLine(s.Pledged, x, x(days))
+		pts := stepLine(s.Pledged, s.Start, x, last)
 		line, err := plotter.NewLine(pts)
 		if err != nil {
 			return nil, fmt.Errorf("chart pledged line: %w", err)
@@ -96,12 +91,13 @@ func drawOn(s Series, c *vgimg.Canvas) ([]byte, error) {
 		line.Color, line.Width = color.Black, vg.Points(2)
 		p.Add(line)
 		p.Legend.Add(s.Text.Pledged, line)
-		top = max(top, float64(slicesMax(s.Pledged)))
+		for _, st := range s.Pledged {
+			top = max(top, float64(st.Value))
+		}
 	}
-	// A margin after the last day, so that the mandate's mark stands clear of the frame.
-	end := float64(storage.DayStart(s.End + 1 + (s.End-s.Start)/40).Unix())
+	end := x(s.edge())
 	if s.Planned > 0 {
-		line, err := plotter.NewLine(plotter.XYs{{X: x(0), Y: float64(s.Planned)}, {X: end, Y: float64(s.Planned)}})
+		line, err := plotter.NewLine(plotter.XYs{{X: x(s.Start), Y: float64(s.Planned)}, {X: end, Y: float64(s.Planned)}})
 		if err != nil {
 			return nil, err
 		}
@@ -133,7 +129,7 @@ func drawOn(s Series, c *vgimg.Canvas) ([]byte, error) {
 		p.Add(labels)
 	}
 	if len(s.Layers) == 0 && len(s.Pledged) == 0 {
-		labels, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: (x(0) + end) / 2, Y: top / 2}}, Labels: []string{s.Text.Nothing}})
+		labels, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: (x(s.Start) + end) / 2, Y: top / 2}}, Labels: []string{s.Text.Nothing}})
 		if err != nil {
 			return nil, err
 		}
@@ -141,7 +137,7 @@ func drawOn(s Series, c *vgimg.Canvas) ([]byte, error) {
 		labels.TextStyle[0].Font.Variant = "Sans"
 		p.Add(labels)
 	}
-	p.X.Min, p.X.Max = x(0), end
+	p.X.Min, p.X.Max = x(s.Start), end
 	p.Y.Min, p.Y.Max = 0, top
 
 	p.Draw(draw.New(c))
@@ -176,66 +172,103 @@ func layerColour(s Series, i int) color.Color {
 	return Palette[i%len(Palette)]
 }
 
-// valueAt is v's value on day d; a series shorter than the chart holds its last value.
-func valueAt(v []int64, d int) int64 {
-	switch {
-	case len(v) == 0:
-		return 0
-	case d < len(v):
-		return v[d]
+// area is a filled polygon without an outline. plotter.Polygon clips and builds its outline
+// even when the line has no width (vgimg then draws nothing), which doubled what a layer of a
+// thousand steps allocates.
+type area struct{ *plotter.Polygon }
+
+// Plot implements plot.Plotter: the polygon's first ring filled as plotter.Polygon fills it,
+// and no outline.
+func (a area) Plot(c draw.Canvas, plt *plot.Plot) {
+	trX, trY := plt.Transforms(&c)
+	ring := make([]vg.Point, len(a.XYs[0]))
+	for i, p := range a.XYs[0] {
+		ring[i] = vg.Point{X: trX(p.X), Y: trY(p.Y)}
 	}
-	return v[len(v)-1]
+	ring = c.ClipPolygonXY(ring)
+	if len(ring) == 0 {
+		return
+	}
+	path := make(vg.Path, 0, len(ring)+1)
+	path.Move(ring[0])
+	for _, p := range ring[1:] {
+		path.Line(p)
+	}
+	path.Close()
+	c.SetColor(a.Color)
+	c.Fill(path)
 }
 
-// stepLine is v as steps: a vertex only where the value changes, so that two years of days
-// make as many points as there were changes.
-func stepLine(v []int64, x func(int) float64, end float64) plotter.XYs {
-	pts := plotter.XYs{{X: x(0), Y: float64(v[0])}}
-	for d := 1; d < len(v); d++ {
-		if v[d] != v[d-1] {
-			pts = append(pts, plotter.XY{X: x(d), Y: float64(v[d-1])}, plotter.XY{X: x(d), Y: float64(v[d])})
+// stack is the top of each layer of the stack: the sum of the layer and those below it. Each
+// sum keeps at most one step per column, as its layers do.
+func (s Series) stack() []Steps {
+	cum := make([]Steps, len(s.Layers))
+	for i, l := range s.Layers {
+		cum[i] = l.Steps
+		if i > 0 {
+			cum[i] = s.sum(cum[i-1], l.Steps)
 		}
 	}
-	return append(pts, plotter.XY{X: end, Y: float64(v[len(v)-1])})
+	return cum
 }
 
-// stepArea is the region under v's steps, closed along zero.
-func stepArea(v []int64, x func(int) float64, end float64) plotter.XYs {
-	pts := stepLine(v, x, end)
-	return append(pts, plotter.XY{X: end, Y: 0}, plotter.XY{X: x(0), Y: 0})
-}
-
-func slicesMax(v []int64) int64 {
-	m := v[0]
-	for _, n := range v {
-		m = max(m, n)
+// stepLine is st's steps from day start to the instant end: a vertex only where the value
+// changes, so that a line has as many points as it has steps, at most two per column.
+func stepLine(st Steps, start int64, x func(int64) float64, end float64) plotter.XYs {
+	v := st.At(start)
+	pts := plotter.XYs{{X: x(start), Y: float64(v)}}
+	for _, s := range st {
+		if s.Day > start {
+			pts = append(pts, plotter.XY{X: x(s.Day), Y: float64(v)}, plotter.XY{X: x(s.Day), Y: float64(s.Value)})
+			v = s.Value
+		}
 	}
-	return m
+	return append(pts, plotter.XY{X: end, Y: float64(v)})
 }
 
-// monthTicks marks the time axis (Unix seconds) at the first of every month, or of every
-// second, third, sixth or twelfth month, whichever keeps at most ten labels.
+// stepArea is the region under st's steps, closed along zero.
+func stepArea(st Steps, start int64, x func(int64) float64, end float64) plotter.XYs {
+	pts := stepLine(st, start, x, end)
+	return append(pts, plotter.XY{X: end, Y: 0}, plotter.XY{X: x(start), Y: 0})
+}
+
+// monthTicks marks the time axis (Unix seconds) at the first of a month. Labels go every 1,
+// 2, 3, 6 or 12 months, or every 2, 5, 10, 20, 50, 100… years, whichever keeps at most ten;
+// unlabelled marks go every month between labels a year apart or less, every year between
+// labels up to ten years apart, and at tenths beyond. So an axis has about a hundred marks at
+// most, whether it spans months or, with a record dated year 1, two thousand years.
 type monthTicks struct{ lang render.Lang }
+
+// labelMonths are the steps between labels, in months, smallest first.
+var labelMonths = []int{1, 2, 3, 6, 12, 24, 60, 120, 240, 600, 1200, 2400, 6000, 12000, 24000}
 
 // Ticks implements plot.Ticker.
 func (m monthTicks) Ticks(lo, hi float64) []plot.Tick {
 	from, to := time.Unix(int64(lo), 0).UTC(), time.Unix(int64(hi), 0).UTC()
-	months := (to.Year()-from.Year())*12 + int(to.Month()-from.Month()) + 1
-	step := 12
-	for _, s := range []int{1, 2, 3, 6} {
+	index := func(t time.Time) int { return t.Year()*12 + int(t.Month()) - 1 } // months since year 0
+	months := index(to) - index(from) + 1
+	step := labelMonths[len(labelMonths)-1]
+	for _, s := range labelMonths {
 		if months/s <= 10 {
 			step = s
 			break
 		}
 	}
-	first := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
+	minor := 1
+	switch {
+	case step >= 240:
+		minor = step / 10
+	case step > 12:
+		minor = 12
+	}
 	var ticks []plot.Tick
-	for t := first; !t.After(to); t = t.AddDate(0, 1, 0) {
-		if t.Before(from) {
+	for i := (index(from) + minor - 1) / minor * minor; i <= index(to); i += minor {
+		t := time.Date(i/12, time.Month(i%12+1), 1, 0, 0, 0, 0, time.UTC)
+		if t.Before(from) || t.After(to) {
 			continue
 		}
 		label := ""
-		if (int(t.Month())-1)%step == 0 {
+		if i%step == 0 {
 			label = render.ChartMonth(m.lang, t)
 		}
 		ticks = append(ticks, plot.Tick{Value: float64(t.Unix()), Label: label})

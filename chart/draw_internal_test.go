@@ -18,12 +18,12 @@ import (
 // mandate's end.
 func TestCanvasDrawsAsVgimg(t *testing.T) {
 	end := time.Date(2026, 10, 2, 0, 0, 0, 0, time.UTC)
-	s := Series{Lang: render.Lang("fr"), Text: render.ForceChartText(render.Lang("fr"), "MSS", ""), Start: 20000, End: 20400,
+	s := Series{Lang: render.Lang("fr"), Text: render.ForceChartText(render.Lang("fr"), "MSS", ""), Start: 20000, Today: 20007, End: 20400,
 		Layers: []Layer{
-			{Name: "Kenya", Values: []int64{0, 200, 200, 400, 400, 800, 800, 800}},
-			{Name: "Guatemala", Values: []int64{0, 0, 75, 75, 150, 150, 150, 150}},
+			{Name: "Kenya", Steps: Steps{{20001, 200}, {20003, 400}, {20005, 800}}},
+			{Name: "Guatemala", Steps: Steps{{20002, 75}, {20004, 150}}},
 		},
-		Pledged: []int64{1000, 1000, 1500, 1500, 1500, 2500, 2500, 2500}, Planned: 2500, MandateEnd: &end}
+		Pledged: Steps{{20000, 1000}, {20002, 1500}, {20005, 2500}}, Planned: 2500, MandateEnd: &end}
 	got, err := Draw(s)
 	if err != nil {
 		t.Fatal(err)
@@ -43,8 +43,8 @@ func TestCanvasDrawsAsVgimg(t *testing.T) {
 // process's allocation counter.
 func TestDrawAllocatesOnePicture(t *testing.T) {
 	end := time.Date(2026, 10, 2, 0, 0, 0, 0, time.UTC)
-	s := Series{Lang: render.English, Text: render.ForceChartText(render.English, "MSS", ""), Start: 20000, End: 20400,
-		Layers: []Layer{{Name: "Kenya", Values: []int64{0, 200, 200, 400}}}, Planned: 2500, MandateEnd: &end}
+	s := Series{Lang: render.English, Text: render.ForceChartText(render.English, "MSS", ""), Start: 20000, Today: 20003, End: 20400,
+		Layers: []Layer{{Name: "Kenya", Steps: Steps{{20001, 200}, {20003, 400}}}}, Planned: 2500, MandateEnd: &end}
 	if _, err := Draw(s); err != nil { // fonts and caches filled once, as in a running bot
 		t.Fatal(err)
 	}

@@ -32,8 +32,9 @@ func wantsChart(req *bot.Request) (bool, error) {
 
 // forcesChart is /forces with chart:true: the same answer as without, whole force or one
 // country (c, when given), with the chart attached as forces.png and shown in its embed. The
-// chart reads one row per day and country, so it costs the same however many arrivals the
-// history holds; a slow render is covered by the router's deferral.
+// chart reads one row per day and country that changed, and keeps at most one step per pixel
+// column, so it costs the same however many arrivals the history holds and however far back
+// the oldest lies; a slow render is covered by the router's deferral.
 func forcesChart(ctx context.Context, d Deps, req *bot.Request, c string, given bool) (*bot.Reply, error) {
 	var reply *bot.Reply
 	var err error
