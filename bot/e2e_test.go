@@ -69,6 +69,9 @@ func newWorld(t testing.TB, cmds ...*bot.Command) *world {
 	t.Helper()
 	fake := fakediscord.New(t) // skips the test when Discord's OpenAPI document is absent
 	store, _ := storagetest.OpenClock(t, storage.DriverSQLite)
+	// The router reads the real clock (Discord's timestamps are real); so must the store, whose
+	// rules refuse an arrival later than its now.
+	store.Now = time.Now
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	if cmds == nil {
