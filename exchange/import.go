@@ -68,6 +68,7 @@ var hxlTags = map[string]string{
 	"name":        "#meta+mission+name",
 	"timezone":    "#meta+timezone",
 	"language":    "#meta+lang",
+	"uid":         "#meta+uid",
 }
 
 // auditTags are the audit export's HXL hashtags, column by column of auditHeader.
