@@ -36,10 +36,11 @@ func arrivalsCSV(n int) []byte {
 	buf.WriteString("kind,id,time,country,personnel,role,flight,status,destination,aircraft,origin,manifest,landed_at,unit,reason,source,note,logged_by,name,timezone,language\n")
 	countries := []string{"KE", "GT", "SV", "JM", "BJ", "TD", "BS", "BZ"}
 	roles := mission.Roles()
-	start := time.Date(2024, 6, 25, 12, 0, 0, 0, time.UTC)
+	// Back from the store's clock: an arrival is refused when later than now.
+	end := storagetest.Start.UTC()
 	for i := 0; i < n; i++ {
 		fmt.Fprintf(&buf, "arrival,%d,%s,%s,%d,%s,,,,,,,,unit %d,,press,,bench,,,\n", i+1,
-			start.Add(time.Duration(i)*7*time.Minute).Format(time.RFC3339), countries[i%len(countries)], 1+i%50, roles[i%len(roles)], i%20)
+			end.Add(-time.Duration(n-i)*7*time.Minute).Format(time.RFC3339), countries[i%len(countries)], 1+i%50, roles[i%len(roles)], i%20)
 	}
 	return buf.Bytes()
 }
