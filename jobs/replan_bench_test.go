@@ -35,6 +35,7 @@ func BenchmarkFlightChange10000Guilds(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.Logf("planned the digests of %d guilds in %v", guilds, time.Since(start))
+		defer st.Subscribe(s.heard)() // as Run does
 		a := storage.Actor{GuildID: "G00000", UserID: "bench"}
 		f, err := st.ScheduleFlight(ctx, a, storage.Flight{ETA: now.Add(72 * time.Hour), Destination: "PAP"})
 		if err != nil {
@@ -51,11 +52,9 @@ func BenchmarkFlightChange10000Guilds(b *testing.B) {
 	})
 }
 
-// react is what Run did on the wake-up of any committed change: plan every guild's digests
-// (throttled to once per replanEvery in Run; here every time, as after a quiet spell).
+// react is what Run does on the wake-up of a committed change, before it dispatches: plan the
+// digests of the guilds whose settings changed (none, for a flight change). Until the change
+// that made it so, Run planned every guild's digests here, at most once per 2 s.
 func react(ctx context.Context, s *Scheduler) {
-	s.planMu.Lock()
-	s.lastPlan = time.Time{}
-	s.planMu.Unlock()
-	s.planIfStale(ctx)
+	s.planChanged(ctx)
 }

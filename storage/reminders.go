@@ -85,7 +85,7 @@ func (s *Store) insertReminder(tx *gorm.DB, r Reminder) error {
 // PlanReminder adds a pending reminder unless one with the same dedupe key exists; the scheduler
 // uses it for digests, whose key names the local day so that a day is never posted twice.
 func (s *Store) PlanReminder(ctx context.Context, r Reminder) error {
-	return s.txPlanning(ctx, func() Change { return remindersChange(r.GuildID) }, func(tx *gorm.DB) error {
+	return s.write(ctx, Change{GuildID: r.GuildID, Effects: EffectReminders}, func(tx *gorm.DB, _ *Change) error {
 		if err := s.ensureGuild(tx, r.GuildID); err != nil {
 			return err
 		}
