@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"liaison/mission"
 	"liaison/storage"
 	"liaison/storage/storagetest"
 )
@@ -25,7 +26,7 @@ func BenchmarkFlightChange10000Guilds(b *testing.B) {
 		rows := make([]storage.Guild, guilds)
 		for i := range rows {
 			rows[i] = storage.Guild{ID: fmt.Sprintf("G%05d", i), Timezone: "America/Port-au-Prince", Airport: "PAP",
-				ReminderOffsets: "24h,1h,0", Digest: "0 8 * * *", CreatedAt: now, UpdatedAt: now}
+				ReminderOffsets: mission.Offsets{24 * time.Hour, time.Hour, 0}, Digest: "0 8 * * *", CreatedAt: now, UpdatedAt: now}
 		}
 		if err := st.DB().CreateInBatches(rows, 500).Error; err != nil {
 			b.Fatal(err)

@@ -37,7 +37,7 @@ var ErrNotFound = mission.ErrNotFound
 type Defaults struct {
 	Timezone        string
 	Airport         string
-	ReminderOffsets string
+	ReminderOffsets mission.Offsets
 	Digest          string
 }
 
@@ -66,7 +66,7 @@ type Config struct {
 // Open connects to the database. It does not migrate; call Migrate.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
 	s := &Store{dialect: cfg.Driver, dsn: cfg.DSN, Now: time.Now, Defaults: Defaults{
-		Timezone: "America/Port-au-Prince", Airport: "PAP", ReminderOffsets: "24h,1h,0", Digest: "0 8 * * *",
+		Timezone: "America/Port-au-Prince", Airport: "PAP", ReminderOffsets: mission.Offsets{24 * time.Hour, time.Hour, 0}, Digest: "0 8 * * *",
 	}}
 	gcfg := &gorm.Config{
 		Logger:         logger.Discard,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -105,7 +106,7 @@ func (s *Store) UpdateGuild(ctx context.Context, a Actor, change func(g *Guild) 
 
 // replansFlights reports whether a settings change moves the reminders of upcoming flights.
 func replansFlights(before, after Guild) bool {
-	return before.ReminderOffsets != after.ReminderOffsets || before.Timezone != after.Timezone
+	return !slices.Equal(before.ReminderOffsets, after.ReminderOffsets) || before.Timezone != after.Timezone
 }
 
 // replansDigests reports whether a settings change moves the guild's digests.
