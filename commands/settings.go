@@ -150,7 +150,7 @@ func settingsEmbed(lang render.Lang, g storage.Guild) *discordgo.MessageEmbed {
 	if g.ModeratorRoleID != "" {
 		role = "<@&" + g.ModeratorRoleID + ">"
 	}
-	return &discordgo.MessageEmbed{Title: locale.T(lang, "cmd.settings.title"), Color: colourInfo, Fields: []*discordgo.MessageEmbedField{
+	return &discordgo.MessageEmbed{Title: locale.T(lang, "cmd.settings.title"), Color: render.ColourInfo, Fields: []*discordgo.MessageEmbedField{
 		{Name: locale.T(lang, "cmd.field.channel"), Value: channel, Inline: true},
 		{Name: locale.T(lang, "cmd.field.moderator_role"), Value: role, Inline: true},
 		{Name: locale.T(lang, "cmd.field.timezone"), Value: g.Timezone, Inline: true},
