@@ -231,10 +231,8 @@ func (c *Config) check() error {
 	if c.parsed.airport, err = mission.ParseAirport(c.Defaults.Airport); err != nil {
 		return &configError{"defaults.airport", englishError(err)}
 	}
-	if c.Defaults.Digest != "off" {
-		if _, err := mission.ParseDigest(c.Defaults.Digest); err != nil || len(strings.Fields(c.Defaults.Digest)) != 5 {
-			return &configError{"defaults.digest", fmt.Sprintf("%q is not a 5-field cron expression or \"off\"", c.Defaults.Digest)}
-		}
+	if _, err := mission.ParseDigest(c.Defaults.Digest); err != nil || strings.TrimSpace(c.Defaults.Digest) == "" {
+		return &configError{"defaults.digest", fmt.Sprintf("%q is not a 5-field cron expression or \"off\"", c.Defaults.Digest)}
 	}
 	if c.parsed.lateGrace, err = parseLateGrace(c.Defaults.LateGrace); err != nil {
 		return &configError{"defaults.late_grace", englishError(err)}
@@ -324,7 +322,7 @@ func parseLogLevel(s string) (slog.Level, error) {
 // storageDefaults are the guild defaults as storage needs them, in canonical form.
 func (c Config) storageDefaults() storage.Defaults {
 	return storage.Defaults{Timezone: c.Defaults.Timezone, Airport: c.parsed.airport,
-		ReminderOffsets: mission.FormatOffsets(c.parsed.reminderOffsets), Digest: c.Defaults.Digest}
+		ReminderOffsets: c.parsed.reminderOffsets, Digest: c.Defaults.Digest}
 }
 
 // decodePublicKey parses the application's hex Ed25519 public key.

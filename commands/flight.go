@@ -202,31 +202,13 @@ func scheduleFlight(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, 
 	return flightChanged(req, f, "cmd.flight.scheduled", "ETA", stamp(f.ETA)), nil
 }
 
-// flightEmbed shows a flight in full, in lang.
+// flightEmbed shows a flight in full, in lang, as render.FlightEmbed does for every flight.
 func flightEmbed(lang render.Lang, f storage.Flight) *discordgo.MessageEmbed {
 	dest := f.Destination
 	if dest == "" {
 		dest = locale.T(lang, "render.no_destination")
 	}
-	e := &discordgo.MessageEmbed{Title: locale.T(lang, "cmd.flight.title", "ID", f.ID, "Destination", dest), Color: colourInfo,
-		Fields: []*discordgo.MessageEmbedField{
-			{Name: locale.T(lang, "cmd.flight.field.status"), Value: statusIcon(lang, f.Status), Inline: true},
-			{Name: locale.T(lang, "cmd.flight.field.eta"), Value: stamp(f.ETA), Inline: true},
-		}}
-	if f.LandedAt != nil {
-		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: locale.T(lang, "cmd.flight.field.landed"), Value: stamp(*f.LandedAt), Inline: true})
-		e.Color = colourSuccess
-	}
-	if f.Status == mission.FlightCancelled || f.Status == mission.FlightDelayed {
-		e.Color = colourWarning
-	}
-	for _, kv := range [][2]string{{"aircraft", f.Aircraft}, {"origin", f.Origin}, {"reason", f.Reason}, {"source", f.Source}, {"note", f.Note}} {
-		if kv[1] != "" {
-			e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: locale.T(lang, "cmd.flight.field."+kv[0]), Value: kv[1], Inline: kv[0] != "note"})
-		}
-	}
-	e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: locale.T(lang, "cmd.flight.field.manifest"), Value: render.Manifest(lang, f.Manifest)})
-	return e
+	return render.FlightEmbed(lang, f, dest)
 }
 
 // flightChoices autocompletes a flight #ID from the guild's own flights.

@@ -97,12 +97,12 @@ func allForces(ctx context.Context, d Deps, req *bot.Request, page int) (*bot.Re
 	}
 	footer := &discordgo.MessageEmbedFooter{Text: locale.T(lang, "cmd.forces.footer")}
 	if page > 0 {
-		e := &discordgo.MessageEmbed{Title: title, Color: colourInfo, Footer: footer,
+		e := &discordgo.MessageEmbed{Title: title, Color: render.ColourInfo, Footer: footer,
 			Description: render.ByCountry(lang) + "\n" + strings.Join(pages[page], "\n")}
 		return &bot.Reply{Embeds: []*discordgo.MessageEmbed{e}, Components: pager(lang, "forces", v, "")}, nil
 	}
 	recent := view.Recent
-	e := &discordgo.MessageEmbed{Title: title, Color: colourInfo, Description: render.ForceSummary(lang, g, shown, deployed, len(shown)),
+	e := &discordgo.MessageEmbed{Title: title, Color: render.ColourInfo, Description: render.ForceSummary(lang, g, shown, deployed, len(shown)),
 		Fields: []*discordgo.MessageEmbedField{{Name: locale.T(lang, "cmd.forces.recent"), Value: locale.T(lang, "cmd.forces.personnel", "Count", recent), Inline: true},
 			womenTotal(lang, rows, deployed)}}
 	e.Fields = append(e.Fields, nextFlight(lang, view))
@@ -213,7 +213,7 @@ func countryForces(ctx context.Context, d Deps, req *bot.Request, c string) (*bo
 	if tl.Len() == 0 {
 		tl.WriteString(locale.T(lang, "cmd.forces.nothing_logged"))
 	}
-	e := &discordgo.MessageEmbed{Title: locale.T(lang, "cmd.forces.country_title", "Country", render.Country(lang, c)), Color: colourInfo,
+	e := &discordgo.MessageEmbed{Title: locale.T(lang, "cmd.forces.country_title", "Country", render.Country(lang, c)), Color: render.ColourInfo,
 		Description: locale.T(lang, "cmd.forces.deployed", "Deployed", num(lang, deployed)) + render.WomenShare(lang, women, deployed),
 		Fields: []*discordgo.MessageEmbedField{
 			{Name: locale.T(lang, "cmd.forces.by_role"), Value: roles.String(), Inline: true},

@@ -29,7 +29,7 @@ func helpCommand(d Deps) *bot.Command {
 					fmt.Fprintf(&b, "`/%s` — %s%s\n", bot.RouteKey(cmd.Name, r.Name), locale.T(lang, desc), who(lang, r.Access))
 				}
 			}
-			e := &discordgo.MessageEmbed{Title: locale.T(lang, "cmd.help.title"), Color: colourInfo,
+			e := &discordgo.MessageEmbed{Title: locale.T(lang, "cmd.help.title"), Color: render.ColourInfo,
 				Description: b.String(),
 				Footer:      &discordgo.MessageEmbedFooter{Text: locale.T(lang, "cmd.help.footer")}}
 			return &bot.Reply{Embeds: []*discordgo.MessageEmbed{e}, Ephemeral: true}, nil

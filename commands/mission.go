@@ -62,7 +62,7 @@ func missionEmbed(lang render.Lang, g storage.Guild) *discordgo.MessageEmbed {
 	if g.MandateEnd != nil {
 		mandate = stamp(*g.MandateEnd)
 	}
-	return &discordgo.MessageEmbed{Title: name, Color: colourInfo, Fields: []*discordgo.MessageEmbedField{
+	return &discordgo.MessageEmbed{Title: name, Color: render.ColourInfo, Fields: []*discordgo.MessageEmbedField{
 		{Name: locale.T(lang, "cmd.field.lead"), Value: lead, Inline: true},
 		{Name: locale.T(lang, "cmd.field.planned"), Value: planned, Inline: true},
 		{Name: locale.T(lang, "cmd.field.mandate_end"), Value: mandate},

@@ -186,7 +186,7 @@ func listEmbed(lang render.Lang, title string, v listView, empty string) *discor
 // pageEmbed is the embed of one part of any paged list: its lines with the footer, or the
 // empty text without one.
 func pageEmbed(title string, lines []string, empty, footer string) *discordgo.MessageEmbed {
-	e := &discordgo.MessageEmbed{Title: title, Color: colourInfo}
+	e := &discordgo.MessageEmbed{Title: title, Color: render.ColourInfo}
 	if len(lines) == 0 {
 		e.Description = empty
 		return e

@@ -47,14 +47,13 @@ func setOffsets(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, erro
 	if err != nil {
 		return nil, mission.InvalidWith(err, "cmd.reminders.offsets.example")
 	}
-	canon := mission.FormatOffsets(offs)
 	if _, err := d.Store.UpdateGuild(ctx, req.Actor(), func(g *storage.Guild) error {
-		g.ReminderOffsets = canon
+		g.ReminderOffsets = offs
 		return nil
 	}); err != nil {
 		return nil, err
 	}
-	return done(req, "cmd.reminders.offsets_set", "Offsets", canon), nil
+	return done(req, "cmd.reminders.offsets_set", "Offsets", mission.FormatOffsets(offs)), nil
 }
 
 // noChannel warns in lang, under the list, that reminders have nowhere to go.

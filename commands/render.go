@@ -10,18 +10,8 @@ import (
 	"liaison/render"
 )
 
-// Embed colours.
-const (
-	colourInfo    = 0x2B6CB0
-	colourSuccess = 0x2F855A
-	colourWarning = 0xC05621
-)
-
-// stamp renders an instant as Discord timestamps, full date and relative, so that every reader
-// sees it in their own time zone.
-func stamp(t time.Time) string {
-	return discordtext.Timestamp(t, "F") + " (" + discordtext.Timestamp(t, "R") + ")"
-}
+// stamp renders an instant as Discord timestamps, full date and relative (render.Stamp).
+func stamp(t time.Time) string { return render.Stamp(t) }
 
 // shortStamp renders an instant as a short Discord date-time.
 func shortStamp(t time.Time) string { return discordtext.Timestamp(t, "f") }
@@ -41,17 +31,9 @@ func user(lang render.Lang, id string) string {
 // langOf is the language a reply to req is written in (the router chose it).
 func langOf(req *bot.Request) render.Lang { return req.Lang }
 
-// statusIcons mark the flight statuses in lists and embeds.
-var statusIcons = map[mission.FlightStatus]string{mission.FlightScheduled: "🛫", mission.FlightDelayed: "⏳",
-	mission.FlightLanded: "🛬", mission.FlightCancelled: "✖️"}
-
-// statusIcon marks a flight status, in lang.
+// statusIcon marks a flight status, in lang (render.FlightStatus).
 func statusIcon(lang render.Lang, status mission.FlightStatus) string {
-	icon := statusIcons[status]
-	if icon == "" {
-		return string(status)
-	}
-	return icon + " " + locale.T(lang, "cmd.flight.status."+string(status))
+	return render.FlightStatus(lang, status)
 }
 
 // updated marks a page reply as replacing the message its button belongs to.

@@ -122,23 +122,22 @@ func readDigest(req *bot.Request) (func(g *storage.Guild), mission.Text, error) 
 	return func(g *storage.Guild) { g.Digest = s }, mission.T("cmd.settings.digest_set", "Schedule", "`"+s+"`"), nil
 }
 
-// checkDigest validates a digest schedule: "off" or a 5-field cron expression, parsed by the
-// scheduler's own parser so that what is accepted here is what it can plan.
+// checkDigest validates a digest schedule with the scheduler's own parser (mission.ParseDigest:
+// "off" or five cron fields), so that what is accepted here is what it can plan.
 func checkDigest(s string) (string, error) {
 	s = strings.Join(strings.Fields(s), " ")
 	if strings.EqualFold(s, "off") {
 		return "off", nil
 	}
 	const ex = "cmd.settings.digest.example"
-	if len(strings.Fields(s)) != 5 {
-		return "", mission.Refuse(mission.EInvalid, "cmd.settings.digest_fields", "Schedule", fmt.Sprintf("%q", s)).WithExample(ex)
-	}
 	if _, err := mission.ParseDigest(s); err != nil {
-		if inner := errors.Unwrap(err); inner != nil {
-			err = inner // the parser's own words, without the schedule quoted twice
+		inner := errors.Unwrap(err)
+		if inner == nil {
+			return "", mission.InvalidWith(err, ex)
 		}
-		// The cron parser's words are English; they name the field that is wrong.
-		return "", mission.Refuse(mission.EInvalid, "cmd.settings.digest_invalid", "Schedule", fmt.Sprintf("%q", s), "Reason", err.Error()).WithExample(ex)
+		// The cron parser's words, without the schedule quoted twice; they are English, and
+		// name the field that is wrong.
+		return "", mission.Refuse(mission.EInvalid, "cmd.settings.digest_invalid", "Schedule", fmt.Sprintf("%q", s), "Reason", inner.Error()).WithExample(ex)
 	}
 	return s, nil
 }
@@ -151,12 +150,12 @@ func settingsEmbed(lang render.Lang, g storage.Guild) *discordgo.MessageEmbed {
 	if g.ModeratorRoleID != "" {
 		role = "<@&" + g.ModeratorRoleID + ">"
 	}
-	return &discordgo.MessageEmbed{Title: locale.T(lang, "cmd.settings.title"), Color: colourInfo, Fields: []*discordgo.MessageEmbedField{
+	return &discordgo.MessageEmbed{Title: locale.T(lang, "cmd.settings.title"), Color: render.ColourInfo, Fields: []*discordgo.MessageEmbedField{
 		{Name: locale.T(lang, "cmd.field.channel"), Value: channel, Inline: true},
 		{Name: locale.T(lang, "cmd.field.moderator_role"), Value: role, Inline: true},
 		{Name: locale.T(lang, "cmd.field.timezone"), Value: g.Timezone, Inline: true},
 		{Name: locale.T(lang, "cmd.field.airport"), Value: orNotSet(lang, g.Airport), Inline: true},
-		{Name: locale.T(lang, "cmd.field.offsets"), Value: g.ReminderOffsets, Inline: true},
+		{Name: locale.T(lang, "cmd.field.offsets"), Value: g.ReminderOffsets.String(), Inline: true},
 		{Name: locale.T(lang, "cmd.field.digest"), Value: "`" + g.Digest + "`", Inline: true},
 		{Name: locale.T(lang, "cmd.field.language"), Value: locale.Pick("", locale.Lang(g.Language)).Name(), Inline: true},
 	}}

@@ -167,7 +167,7 @@ func BenchmarkOnTimeLateness(b *testing.B) {
 		}
 		ctx := context.Background()
 		if _, err := st.UpdateGuild(ctx, storage.Actor{GuildID: "G", UserID: "a"}, func(g *storage.Guild) error {
-			g.ChannelID, g.Digest, g.ReminderOffsets = "C1", "off", "0"
+			g.ChannelID, g.Digest, g.ReminderOffsets = "C1", "off", mission.Offsets{0}
 			return nil
 		}); err != nil {
 			b.Fatal(err)

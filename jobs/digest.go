@@ -27,17 +27,24 @@ func (s *Scheduler) wantDigests(g storage.Guild, now time.Time) ([]storage.Remin
 // PlanDigests plans every guild's digests for the next PlanAhead as reminder rows, so that no
 // schedule lives only in memory: it reads the guilds and the recent digest rows once, and writes
 // only for a guild whose rows differ from its schedule (new days, a changed schedule or time
-// zone, a digest switched on or off).
+// zone, a digest switched on or off). Housekeeping runs it; a settings change plans only its
+// guild's (planChanged).
 func (s *Scheduler) PlanDigests(ctx context.Context) error {
 	s.init()
-	now := s.now()
 	guilds, err := s.Store.Guilds(ctx)
 	if err != nil {
 		return fmt.Errorf("plan digests: %w", err)
 	}
+	return s.planDigests(ctx, guilds, "")
+}
+
+// planDigests plans the digests of guilds, reading their recent digest rows in one query (of
+// guildID alone when it is not "").
+func (s *Scheduler) planDigests(ctx context.Context, guilds []storage.Guild, guildID string) error {
+	now := s.now()
 	// A key's row is due within its local day, which began at most ~26 h before now (UTC
 	// offsets reach ±14 h), so rows since then cover every key the plan can name.
-	rows, err := s.Store.RecentDigests(ctx, now.Add(-40*time.Hour))
+	rows, err := s.Store.RecentDigests(ctx, storage.DigestFilter{Since: now.Add(-40 * time.Hour), GuildID: guildID})
 	if err != nil {
 		return fmt.Errorf("plan digests: %w", err)
 	}
@@ -68,6 +75,34 @@ func (s *Scheduler) PlanDigests(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
+// planChanged plans the digests of the guilds whose settings changed since it last ran (of
+// every guild after a change it could not place). A failure is logged: housekeeping plans
+// every guild's again within its schedule.
+func (s *Scheduler) planChanged(ctx context.Context) {
+	s.planMu.Lock()
+	ids, all := s.replan, s.planAll
+	s.replan, s.planAll = nil, false
+	s.planMu.Unlock()
+	var err error
+	switch {
+	case all:
+		err = s.PlanDigests(ctx)
+	default:
+		for id := range ids {
+			var g storage.Guild
+			if g, err = s.Store.Guild(ctx, id); err != nil {
+				break
+			}
+			if err = s.planDigests(ctx, []storage.Guild{g}, id); err != nil {
+				break
+			}
+		}
+	}
+	if err != nil && ctx.Err() == nil {
+		s.Log.Warn("plan digests after a settings change", "err", err)
+	}
+}
+
 // digestsDiffer reports whether the guild's digest rows need writing to match want.
 func digestsDiffer(want []storage.Reminder, have map[string]storage.Reminder, now time.Time) bool {
 	wanted := map[string]bool{}
@@ -90,27 +125,4 @@ func digestsDiffer(want []storage.Reminder, have map[string]storage.Reminder, no
 		}
 	}
 	return false
-}
-
-// planIfStale runs PlanDigests unless it ran less than replanEvery ago, and returns how long
-// until it may run again (0 when it ran).
-func (s *Scheduler) planIfStale(ctx context.Context) time.Duration {
-	s.planMu.Lock()
-	if left := replanEvery - time.Since(s.lastPlan); left > 0 {
-		s.planMu.Unlock()
-		return left
-	}
-	s.lastPlan = time.Now()
-	s.planMu.Unlock()
-	if err := s.PlanDigests(ctx); err != nil && ctx.Err() == nil {
-		s.Log.Warn("plan digests", "err", err)
-	}
-	return 0
-}
-
-// planWait is how long until planIfStale may run again.
-func (s *Scheduler) planWait() time.Duration {
-	s.planMu.Lock()
-	defer s.planMu.Unlock()
-	return max(replanEvery-time.Since(s.lastPlan), 0)
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"time"
 
 	"github.com/robfig/cron/v3"
 
@@ -33,9 +32,6 @@ func (s *Scheduler) newCron(spec string, job func()) (*cron.Cron, error) {
 func (s *Scheduler) Housekeep(ctx context.Context) error {
 	s.init()
 	var errs []error
-	s.planMu.Lock()
-	s.lastPlan = time.Now() // real time: it only throttles planning on wake-ups
-	s.planMu.Unlock()
 	if err := s.PlanDigests(ctx); err != nil {
 		errs = append(errs, err)
 	}

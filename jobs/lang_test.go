@@ -66,7 +66,7 @@ func TestPostsInFrenchAndSpanish(t *testing.T) {
 	}{
 		{"fr", map[string][]string{
 			"flight": {"⏰ *Publié en retard : prévu <t:", "✈️ **Vol n° %[1]d** à destination de **PAP** : arrivée <t:%[2]d:R>, prévue <t:%[2]d:F>.",
-				"Vol n° %[1]d · PAP", "Arrivée prévue", "Appareil", "Manifeste", "🇸🇻 Salvador — 8 personnels médicaux", "Source : press"},
+				"Vol n° %[1]d → PAP", "Arrivée prévue", "Appareil", "Manifeste", "🇸🇻 Salvador — 8 personnels médicaux", "Source\npress"},
 			"due":       {"🛬 **Vol n° %[1]d** attendu maintenant à **PAP** : arrivée prévue <t:%[2]d:F> (<t:%[2]d:R>)."},
 			"overdue":   {"⚠️ <@&R1> : le **vol n° %[1]d** à destination de **PAP** était attendu <t:%[2]d:F>", "n’est ni arrivé ni annulé", "Vol n° %[1]d en retard"},
 			"countdown": {"📅 **7 jours** avant la fin du mandat de **MSS** : <t:"},
@@ -76,7 +76,7 @@ func TestPostsInFrenchAndSpanish(t *testing.T) {
 		}},
 		{"es", map[string][]string{
 			"flight": {"⏰ *Publicado con retraso: estaba previsto <t:", "✈️ **Vuelo n.º %[1]d** con destino **PAP**: llegada <t:%[2]d:R>, prevista <t:%[2]d:F>.",
-				"Vuelo n.º %[1]d · PAP", "Llegada prevista", "Aeronave", "Manifiesto", "🇸🇻 El Salvador — 8 sanitarios", "Fuente: press"},
+				"Vuelo n.º %[1]d → PAP", "Llegada prevista", "Aeronave", "Manifiesto", "🇸🇻 El Salvador — 8 sanitarios", "Fuente\npress"},
 			"due":       {"🛬 **Vuelo n.º %[1]d** previsto ahora en **PAP**: llegada prevista <t:%[2]d:F> (<t:%[2]d:R>)."},
 			"overdue":   {"⚠️ <@&R1>: el **vuelo n.º %[1]d** con destino **PAP** estaba previsto <t:%[2]d:F>", "Vuelo n.º %[1]d con retraso"},
 			"countdown": {"📅 **7 días** para el fin del mandato de **MSS**: <t:"},

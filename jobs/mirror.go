@@ -75,9 +75,10 @@ func (m *EventMirror) Start() {
 	m.unsubscribe = m.Changes.Subscribe(m.changed)
 }
 
-// changed queues a flight change; it never blocks, since it runs on the writer's goroutine.
+// changed queues the flights a change committed, in order; it never blocks, since it runs on
+// the writer's goroutine.
 func (m *EventMirror) changed(c storage.Change) {
-	if c.Kind != storage.ChangeFlight || c.Flight == nil {
+	if len(c.Flights) == 0 {
 		return
 	}
 	m.mu.Lock()
@@ -85,10 +86,12 @@ func (m *EventMirror) changed(c storage.Change) {
 	if m.closed {
 		return
 	}
-	select {
-	case m.queue <- *c.Flight:
-	default:
-		m.Log.Warn("scheduled-event mirror is behind; change not mirrored", "guild", c.GuildID, "flight", c.Flight.ID)
+	for _, f := range c.Flights {
+		select {
+		case m.queue <- f:
+		default:
+			m.Log.Warn("scheduled-event mirror is behind; change not mirrored", "guild", c.GuildID, "flight", f.ID)
+		}
 	}
 }
 

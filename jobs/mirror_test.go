@@ -124,8 +124,8 @@ func TestEventMirrorSkipsStaleChanges(t *testing.T) {
 	f := storage.Flight{ID: 7, GuildID: "G", ETA: now.Add(time.Hour), Status: mission.FlightScheduled, EventID: "E1", UpdatedAt: now}
 	later := f
 	later.Status, later.UpdatedAt = mission.FlightCancelled, now.Add(time.Second)
-	src.fn(storage.Change{Kind: storage.ChangeFlight, GuildID: "G", Flight: &later})
-	src.fn(storage.Change{Kind: storage.ChangeFlight, GuildID: "G", Flight: &f})
+	src.fn(storage.Change{Effects: storage.EffectFlights, GuildID: "G", Flights: []storage.Flight{later}})
+	src.fn(storage.Change{Effects: storage.EffectFlights, GuildID: "G", Flights: []storage.Flight{f}})
 	m.Close(t.Context())
 	if want := []string{"status E1 4"}; !slices.Equal(client.calls, want) {
 		t.Errorf("calls = %q, want %q", client.calls, want)

@@ -26,14 +26,6 @@ const (
 	digestBack = 24 * time.Hour
 )
 
-// Embed colours.
-const (
-	colourFlight    = 0x2b6cb0
-	colourDigest    = 0x2f855a
-	colourCountdown = 0x805ad5
-	colourOverdue   = 0xc05621
-)
-
 // compose builds the post for r, or a *verdict when r should not be posted any more: its
 // flight landed, was cancelled or moved, the mandate end changed, the digest was switched off
 // or a later digest supersedes it.
@@ -103,32 +95,7 @@ func (s *Scheduler) composeFlight(ctx context.Context, g storage.Guild, r storag
 		key = "post.flight_due_now"
 	}
 	head := locale.T(lang, key, "ID", f.ID, "Destination", dest, "ETA", eta, "Relative", rel)
-	e := &discordgo.MessageEmbed{
-		Title: locale.T(lang, "post.flight_title", "ID", f.ID, "Destination", dest),
-		Color: colourFlight,
-		Fields: []*discordgo.MessageEmbedField{
-			{Name: locale.T(lang, "post.field_eta"), Value: eta + "\n" + rel, Inline: true},
-			{Name: locale.T(lang, "post.field_destination"), Value: dest, Inline: true},
-		},
-	}
-	if f.Status == mission.FlightDelayed {
-		v := locale.T(lang, "post.delayed")
-		if f.Reason != "" {
-			v = locale.T(lang, "post.delayed_reason", "Reason", f.Reason)
-		}
-		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: locale.T(lang, "post.field_status"), Value: v, Inline: true})
-	}
-	if f.Aircraft != "" {
-		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: locale.T(lang, "post.field_aircraft"), Value: f.Aircraft, Inline: true})
-	}
-	if f.Origin != "" {
-		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: locale.T(lang, "post.field_origin"), Value: f.Origin, Inline: true})
-	}
-	e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: locale.T(lang, "post.field_manifest"), Value: render.Manifest(lang, f.Manifest)})
-	if f.Source != "" {
-		e.Footer = &discordgo.MessageEmbedFooter{Text: locale.T(lang, "post.source", "Source", f.Source)}
-	}
-	return Message{Content: head, Embeds: []*discordgo.MessageEmbed{e}}, nil
+	return Message{Content: head, Embeds: []*discordgo.MessageEmbed{render.FlightEmbed(lang, f, dest)}}, nil
 }
 
 // composeOverdue nudges the moderators about a flight whose ETA passed OverdueAfter ago.
@@ -148,7 +115,7 @@ func (s *Scheduler) composeOverdue(ctx context.Context, g storage.Guild, r stora
 	}
 	content := locale.T(lang, "post.overdue", "Who", who, "ID", f.ID, "Destination", destination(f, g),
 		"ETA", discordtext.Timestamp(f.ETA, "F"), "Relative", discordtext.Timestamp(f.ETA, "R"))
-	e := &discordgo.MessageEmbed{Title: locale.T(lang, "post.overdue_title", "ID", f.ID), Color: colourOverdue,
+	e := &discordgo.MessageEmbed{Title: locale.T(lang, "post.overdue_title", "ID", f.ID), Color: render.ColourWarning,
 		Fields: []*discordgo.MessageEmbedField{{Name: locale.T(lang, "post.field_manifest"), Value: render.Manifest(lang, f.Manifest)}}}
 	return Message{Content: content, Embeds: []*discordgo.MessageEmbed{e}, AllowedMentions: am}, nil
 }
@@ -195,7 +162,7 @@ func (s *Scheduler) composeDigest(ctx context.Context, g storage.Guild, r storag
 	if err != nil {
 		return Message{}, err
 	}
-	e := &discordgo.MessageEmbed{Title: title, Color: colourDigest,
+	e := &discordgo.MessageEmbed{Title: title, Color: render.ColourSuccess,
 		Description: render.ForceSummary(lang, g, levels, deployed, digestCountries)}
 	for _, section := range []func(context.Context, storage.Guild, time.Time) (*discordgo.MessageEmbedField, error){
 		s.digestFlights, s.digestArrivals, s.digestMissed,

@@ -35,7 +35,9 @@ type Metrics struct {
 }
 
 // Scheduler plans and delivers scheduled posts. Build it with New, adjust the fields, then call
-// Run, which subscribes Wake to the store's changes. Fields must not change once Run has started.
+// Run, which subscribes to the store's changes. Unset fields take their defaults at the first
+// use (Run, DispatchDue, PlanDigests, Housekeep), those derived from the lease (Heartbeat,
+// AttemptTimeout) from Lease as it is set then. Fields must not change after that.
 type Scheduler struct {
 	Store  *storage.Store
 	Poster Poster
@@ -51,8 +53,8 @@ type Scheduler struct {
 	// LateAfter: a post made later than this after its time is marked and labelled late.
 	LateAfter time.Duration
 	// Lease is how long a claim keeps other senders off a row. A heartbeat extends the leases
-	// of the rows a pass holds every Heartbeat (a quarter of the lease by default), so the
-	// lease only bounds how long a crashed sender's rows wait: 6 s by default, so that a killed
+	// of the rows a pass holds every Heartbeat (a quarter of Lease unless set), so the lease
+	// only bounds how long a crashed sender's rows wait: 6 s by default, so that a killed
 	// instance's posts go out within 10 s of their time, well inside Discord's nonce window.
 	Lease     time.Duration
 	Heartbeat time.Duration
@@ -67,7 +69,8 @@ type Scheduler struct {
 	ChannelWindow time.Duration
 	// MaxAttempts bounds the tries of one post (5xx, network errors, short 429s), each bounded by
 	// AttemptTimeout (below the lease, so that an attempt started with that much lease left
-	// ends inside it), with exponential backoff from BackoffBase up to BackoffMax, with jitter.
+	// ends inside it: unless set, DefaultAttemptTimeout or two thirds of Lease, whichever is
+	// shorter), with exponential backoff from BackoffBase up to BackoffMax, with jitter.
 	MaxAttempts    int
 	AttemptTimeout time.Duration
 	BackoffBase    time.Duration
@@ -76,7 +79,7 @@ type Scheduler struct {
 	// safety net, not the mechanism: the dispatcher sleeps until the next row becomes claimable
 	// (a due time, or a lease end: a retry, a crashed sender's claim), Wake rouses it when this
 	// process changes reminders, and on Postgres a LISTEN connection rouses it when another
-	// instance does (Store.ListenReminders).
+	// instance does (Store.ListenChanges).
 	Recheck time.Duration
 	// PlanAhead is how far ahead digest rows are planned.
 	PlanAhead time.Duration
@@ -90,6 +93,7 @@ type Scheduler struct {
 	Metrics Metrics
 
 	initOnce sync.Once
+	wakeOnce sync.Once
 	wake     chan struct{}
 	seq      atomic.Int64
 	reported sync.Map // keys already logged once (a broken channel, a bad schedule)
@@ -97,14 +101,19 @@ type Scheduler struct {
 	hintMu sync.Mutex
 	hint   time.Time // the earliest RetryAt this instance set, so it wakes for its own retries
 
-	planMu   sync.Mutex
-	lastPlan time.Time
+	// planMu guards the guilds whose settings changed since Run last planned their digests;
+	// planAll asks for every guild's (a change whose guild is unknown).
+	planMu  sync.Mutex
+	replan  map[string]bool
+	planAll bool
 }
 
-// New returns a scheduler with the default settings.
+// New returns a scheduler over store and poster with the default settings. The timings derived
+// from the lease (Heartbeat, AttemptTimeout) are left unset until the first use, so that they
+// follow the lease the caller sets in between (the configured one), not the default.
 func New(store *storage.Store, poster Poster, log *slog.Logger) *Scheduler {
 	s := &Scheduler{Store: store, Poster: poster, Log: log}
-	s.init()
+	s.defaults()
 	return s
 }
 
@@ -126,14 +135,10 @@ const (
 	DefaultHousekeeping   = "@every 1m"
 )
 
-// replanEvery bounds how often wake-ups (every committed flight or settings change) re-plan
-// the digests; housekeeping plans them every minute anyway.
-const replanEvery = 2 * time.Second
-
-// init fills unset fields with defaults; it runs once, from New or from the first use.
+// init fills unset fields with defaults; it runs once, at the first use. The timings derived
+// from the lease are derived from Lease as the caller set it, the default only when unset.
 func (s *Scheduler) init() {
 	s.initOnce.Do(func() {
-		s.wake = make(chan struct{}, 1)
 		if s.Log == nil {
 			s.Log = slog.New(slog.DiscardHandler)
 		}
@@ -146,24 +151,29 @@ func (s *Scheduler) init() {
 			_, _ = rand.Read(b)
 			s.Owner = fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b))
 		}
-		setDefault(&s.LateGrace, DefaultLateGrace)
-		setDefault(&s.LateAfter, DefaultLateAfter)
-		setDefault(&s.Lease, DefaultLease)
+		s.defaults()
 		setDefault(&s.Heartbeat, s.Lease/4)
-		setDefault(&s.Batch, DefaultBatch)
-		setDefault(&s.ChannelBurst, DefaultChannelBurst)
-		setDefault(&s.ChannelWindow, DefaultChannelWindow)
-		setDefault(&s.Workers, DefaultWorkers)
-		setDefault(&s.MaxAttempts, DefaultMaxAttempts)
 		setDefault(&s.AttemptTimeout, min(DefaultAttemptTimeout, s.Lease*2/3))
-		setDefault(&s.BackoffBase, DefaultBackoffBase)
-		setDefault(&s.BackoffMax, DefaultBackoffMax)
-		setDefault(&s.Recheck, DefaultRecheck)
-		setDefault(&s.PlanAhead, DefaultPlanAhead)
-		if s.Housekeeping == "" {
-			s.Housekeeping = DefaultHousekeeping
-		}
 	})
+}
+
+// defaults fills the unset settings that depend on no other.
+func (s *Scheduler) defaults() {
+	setDefault(&s.LateGrace, DefaultLateGrace)
+	setDefault(&s.LateAfter, DefaultLateAfter)
+	setDefault(&s.Lease, DefaultLease)
+	setDefault(&s.Batch, DefaultBatch)
+	setDefault(&s.ChannelBurst, DefaultChannelBurst)
+	setDefault(&s.ChannelWindow, DefaultChannelWindow)
+	setDefault(&s.Workers, DefaultWorkers)
+	setDefault(&s.MaxAttempts, DefaultMaxAttempts)
+	setDefault(&s.BackoffBase, DefaultBackoffBase)
+	setDefault(&s.BackoffMax, DefaultBackoffMax)
+	setDefault(&s.Recheck, DefaultRecheck)
+	setDefault(&s.PlanAhead, DefaultPlanAhead)
+	if s.Housekeeping == "" {
+		s.Housekeeping = DefaultHousekeeping
+	}
 }
 
 func setDefault[T int | time.Duration](v *T, def T) {
@@ -174,12 +184,40 @@ func setDefault[T int | time.Duration](v *T, def T) {
 
 // Wake tells the dispatcher that reminders changed, so that it looks at the next due time again
 // now rather than at its next re-check. It never blocks, as a store subscriber must not; Run
-// calls it for every Change the store commits (each kind may have moved reminders).
+// calls it for every Change with EffectReminders, from this process or, on Postgres, another.
 func (s *Scheduler) Wake() {
-	s.init()
 	select {
-	case s.wake <- struct{}{}:
+	case s.wakeCh() <- struct{}{}:
 	default: // a wake-up is already pending; one is enough
+	}
+}
+
+// wakeCh is the channel Wake signals on, made at its first use: Wake may come before init.
+func (s *Scheduler) wakeCh() chan struct{} {
+	s.wakeOnce.Do(func() { s.wake = make(chan struct{}, 1) })
+	return s.wake
+}
+
+// heard is Run's subscriber to the store's changes (and, on Postgres, to other instances'): a
+// change of reminders wakes the dispatcher; a change of a guild's settings has that guild's
+// digests planned again before the next dispatch. Nothing else concerns the scheduler: a new
+// arrival or manifest line moves no reminder. It never blocks.
+func (s *Scheduler) heard(c storage.Change) {
+	if c.Has(storage.EffectSettings) {
+		s.planMu.Lock()
+		if c.GuildID == "" {
+			s.planAll = true
+		} else {
+			if s.replan == nil {
+				s.replan = map[string]bool{}
+			}
+			s.replan[c.GuildID] = true
+		}
+		s.planMu.Unlock()
+		s.Wake()
+	}
+	if c.Has(storage.EffectReminders) {
+		s.Wake()
 	}
 }
 
@@ -199,16 +237,16 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		return err
 	}
 	// This process's changes wake the dispatcher as they commit.
-	defer s.Store.Subscribe(func(storage.Change) { s.Wake() })()
+	defer s.Store.Subscribe(s.heard)()
 	s.housekeep(ctx)
 	c.Start()
 	defer func() { <-c.Stop().Done() }()
-	// Other instances' changes (Postgres) wake this one too; the listener ends with ctx.
+	// Other instances' changes (Postgres) reach this one too; the listener ends with ctx.
 	listening := make(chan struct{})
 	go func() {
 		defer close(listening)
-		_ = s.Store.ListenReminders(ctx, s.Wake, func(err error) {
-			s.Log.Warn("listening for other instances' reminders", "err", err)
+		_ = s.Store.ListenChanges(ctx, s.heard, func(err error) {
+			s.Log.Warn("listening for other instances' changes", "err", err)
 		})
 	}()
 	defer func() { <-listening }()
@@ -218,13 +256,9 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	failures := 0
-	replan := false // a wake-up asked for the digests to be planned again
 	for {
-		if replan {
-			// A settings change may have moved a digest: plan before dispatching, at most
-			// every few seconds however busy the store is.
-			replan = s.planIfStale(ctx) > 0
-		}
+		// A settings change may have moved a digest: plan that guild's before dispatching.
+		s.planChanged(ctx)
 		_, err := s.dispatchSafe(ctx)
 		if ctx.Err() != nil {
 			return nil
@@ -238,9 +272,6 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		} else {
 			failures = 0
 		}
-		if replan {
-			wait = min(wait, s.planWait())
-		}
 		if wait <= 0 {
 			continue
 		}
@@ -248,8 +279,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-s.wake:
-			replan = true
+		case <-s.wakeCh():
 		case <-timer.C:
 		}
 		// Since Go 1.23 Reset discards a pending fire, so the timer needs no draining.

@@ -20,8 +20,8 @@ var parseErrors = []struct {
 	{"country_missing", func() error { _, err := mission.LookupCountry(" "); return err }},
 	{"country_unknown", func() error { _, err := mission.LookupCountry("XX"); return err }},
 	{"digest_zone", func() error { _, err := mission.ParseDigest("CRON_TZ=Europe/Paris 0 8 * * *"); return err }},
-	{"digest_cron", func() error { _, err := mission.ParseDigest("0 8 * *"); return err }},
-	{"digest_time", func() error { _, err := mission.ParseDigest("@every 1h"); return err }},
+	{"digest_cron", func() error { _, err := mission.ParseDigest("0 25 * * *"); return err }},
+	{"digest_fields", func() error { _, err := mission.ParseDigest("@every 1h"); return err }},
 	{"duration_missing", func() error { _, err := mission.ParseDuration(""); return err }},
 	{"duration_negative", func() error { _, err := mission.ParseDuration("-1h"); return err }},
 	{"duration_bad", func() error { _, err := mission.ParseDuration("2x"); return err }},
@@ -119,10 +119,10 @@ func TestParseErrorsRead(t *testing.T) {
 			`"PAPX1" is not an airport code (3 letters IATA like PAP, or 4 letters ICAO like MTPP)`,
 			`"PAPX1" n’est pas un code d’aéroport (3 lettres IATA comme PAP, ou 4 lettres OACI comme MTPP)`,
 			`"PAPX1" no es un código de aeropuerto (3 letras IATA como PAP, o 4 letras OACI como MTPP)`},
-		{"digest_cron",
-			`digest schedule "0 8 * *": expected exactly 5 fields, found 4: [0 8 * *]`,
-			`programme du point quotidien "0 8 * *" : expected exactly 5 fields, found 4: [0 8 * *]`,
-			`programación del resumen "0 8 * *": expected exactly 5 fields, found 4: [0 8 * *]`},
+		{"digest_fields",
+			`"@every 1h" must have 5 fields: minute hour day-of-month month day-of-week`,
+			`"@every 1h" doit comporter 5 champs : minute heure jour-du-mois mois jour-de-la-semaine`,
+			`"@every 1h" debe tener 5 campos: minuto hora día-del-mes mes día-de-la-semana`},
 	}
 	errs := map[string]error{}
 	for _, tc := range parseErrors {

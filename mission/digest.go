@@ -1,6 +1,7 @@
 package mission
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -19,9 +20,10 @@ import (
 // or day of week is "*", a day must match both fields, otherwise either.
 const starBit = 1 << 63
 
-// ParseDigest parses a guild's digest schedule, a 5-field cron expression (or a descriptor such
-// as @daily) read in the guild's time zone. "off" (or empty) returns nil and no error.
-// A schedule that is not a calendar one (@every 1h) is an error: digests are daily.
+// ParseDigest parses a guild's digest schedule, a 5-field cron expression (minute hour
+// day-of-month month day-of-week) read in the guild's time zone. "off" (or empty) returns nil
+// and no error. Descriptors (@daily, @every 1h) are refused: five fields say exactly when, and
+// it is the one rule of /settings digest, the configuration and the scheduler alike.
 func ParseDigest(spec string) (*cron.SpecSchedule, error) {
 	spec = strings.TrimSpace(spec)
 	if spec == "" || strings.EqualFold(spec, "off") {
@@ -29,6 +31,9 @@ func ParseDigest(spec string) (*cron.SpecSchedule, error) {
 	}
 	if strings.HasPrefix(spec, "TZ=") || strings.HasPrefix(spec, "CRON_TZ=") {
 		return nil, Refuse(EInvalid, "parse.digest_zone", "Schedule", strconv.Quote(spec))
+	}
+	if len(strings.Fields(spec)) != 5 {
+		return nil, Refuse(EInvalid, "parse.digest_fields", "Schedule", strconv.Quote(spec))
 	}
 	sch, err := cron.ParseStandard(spec)
 	if err != nil {
@@ -38,8 +43,8 @@ func ParseDigest(spec string) (*cron.SpecSchedule, error) {
 		return nil, e
 	}
 	ss, ok := sch.(*cron.SpecSchedule)
-	if !ok {
-		return nil, Refuse(EInvalid, "parse.digest_time", "Schedule", strconv.Quote(spec))
+	if !ok { // five fields always make a SpecSchedule
+		return nil, fmt.Errorf("digest schedule %q: cron returned a %T", spec, sch)
 	}
 	return ss, nil
 }

@@ -122,13 +122,15 @@ func TestParseDigest(t *testing.T) {
 		errPart string
 	}{
 		{"0 8 * * *", false, ""},
-		{"@daily", false, ""},
+		{"@daily", false, "must have 5 fields"},
 		{"0 8 * * 1-5", false, ""},
 		{"off", true, ""},
 		{" OFF ", true, ""},
 		{"", true, ""},
-		{"@every 1h", false, "want a time of day"},
-		{"0 8 * *", false, "expected exactly 5 fields"},
+		{"@every 1h", false, "must have 5 fields"},
+		{"0 8 * *", false, "must have 5 fields"},
+		{"0 8 * * * *", false, "must have 5 fields"},
+		{"61 8 * * *", false, "end of range"},
 		{"CRON_TZ=Europe/Berlin 0 8 * * *", false, "/settings timezone"},
 	}
 	for _, tt := range tests {

@@ -134,6 +134,27 @@ func ParseOffsets(s string) ([]time.Duration, error) {
 	return out, nil
 }
 
+// Offsets are a guild's reminder offsets as ParseOffsets returns them, largest first. Their
+// text, in JSON, the database and on screen, is what FormatOffsets writes, and reading it back
+// is ParseOffsets: there is no other parser of offsets.
+type Offsets []time.Duration
+
+// String is FormatOffsets(o).
+func (o Offsets) String() string { return FormatOffsets(o) }
+
+// MarshalText writes o as FormatOffsets does.
+func (o Offsets) MarshalText() ([]byte, error) { return []byte(FormatOffsets(o)), nil }
+
+// UnmarshalText reads offsets with ParseOffsets.
+func (o *Offsets) UnmarshalText(b []byte) error {
+	v, err := ParseOffsets(string(b))
+	if err != nil {
+		return err
+	}
+	*o = v
+	return nil
+}
+
 // FormatOffsets renders offsets back in the syntax ParseOffsets reads
 // ("24h,1h,0", "2d,90m,20s") so /settings show and /reminders list echo what
 // the moderator can type. Each value uses the largest unit that divides it

@@ -81,7 +81,7 @@ func checkForces(tx *gorm.DB, guildID string, keys ...forceKey) error {
 
 // LogArrival records an arrival and raises the force level.
 func (s *Store) LogArrival(ctx context.Context, a Actor, in Arrival) (Arrival, error) {
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := s.write(ctx, Change{GuildID: a.GuildID, Effects: EffectRecords}, func(tx *gorm.DB, _ *Change) error {
 		if err := s.claim(tx, a); err != nil {
 			return err
 		}
@@ -124,7 +124,7 @@ func (s *Store) Arrival(ctx context.Context, guildID string, id int64) (Arrival,
 // the difference, in one transaction.
 func (s *Store) EditArrival(ctx context.Context, a Actor, id int64, change func(*Arrival) error) (Arrival, error) {
 	var after Arrival
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := s.write(ctx, Change{GuildID: a.GuildID, Effects: EffectRecords}, func(tx *gorm.DB, _ *Change) error {
 		if err := s.claim(tx, a); err != nil {
 			return err
 		}
@@ -161,7 +161,7 @@ func (s *Store) EditArrival(ctx context.Context, a Actor, id int64, change func(
 // DeleteArrival soft-deletes an arrival and lowers the force level it had raised.
 func (s *Store) DeleteArrival(ctx context.Context, a Actor, id int64) (Arrival, error) {
 	var cur Arrival
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := s.write(ctx, Change{GuildID: a.GuildID, Effects: EffectRecords}, func(tx *gorm.DB, _ *Change) error {
 		if err := s.claim(tx, a); err != nil {
 			return err
 		}
@@ -184,7 +184,7 @@ func (s *Store) DeleteArrival(ctx context.Context, a Actor, id int64) (Arrival, 
 
 // LogDeparture records a departure and lowers the force level.
 func (s *Store) LogDeparture(ctx context.Context, a Actor, in Departure) (Departure, error) {
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := s.write(ctx, Change{GuildID: a.GuildID, Effects: EffectRecords}, func(tx *gorm.DB, _ *Change) error {
 		if err := s.claim(tx, a); err != nil {
 			return err
 		}

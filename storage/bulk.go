@@ -76,10 +76,10 @@ type dailyKey struct {
 // empty, the pending upload of that token is claimed in the same transaction: the first import
 // that commits deletes it, and any other finds it gone and stores nothing, so a file is imported
 // exactly once however often Confirm is pressed. The force guard (no level below zero) is
-// checked once, after every record of the file. After commit, each imported flight is announced
-// as a Change when scheduled and again for each change the file makes (so that the Events-tab
-// mirror creates, then cancels or completes its event, as after the same commands), and a
-// changed mission as a reminders Change.
+// checked once, after every record of the file. After commit, one Change announces the import:
+// its records, each imported flight when scheduled and again for each change the file makes (so
+// that the Events-tab mirror creates, then cancels or completes its event, as after the same
+// commands), and a changed mission.
 func (s *Store) Import(ctx context.Context, a Actor, preview string, fn func(b *Bulk) error) error {
 	return s.runImport(ctx, a, preview, false, fn)
 }
@@ -94,7 +94,7 @@ func (s *Store) DryRun(ctx context.Context, a Actor, fn func(b *Bulk) error) err
 
 func (s *Store) runImport(ctx context.Context, a Actor, preview string, dry bool, fn func(b *Bulk) error) error {
 	var b *Bulk
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := s.write(ctx, Change{GuildID: a.GuildID}, func(tx *gorm.DB, c *Change) error {
 		if !dry {
 			if err := s.claim(tx, a); err != nil {
 				return err
@@ -132,24 +132,24 @@ func (s *Store) runImport(ctx context.Context, a Actor, preview string, dry bool
 		if dry {
 			return errDryRun
 		}
-		if len(b.flights) > 0 || b.planned {
-			return s.notifyReminders(tx)
+		// What the file changed, announced once after commit: its records, each flight as
+		// scheduled and then as changed, and a changed mission.
+		c.Effects |= EffectRecords
+		for _, f := range b.announce {
+			c.merge(f)
+		}
+		if len(b.flights) > 0 {
+			c.Effects |= EffectReminders // planned, moved or cancelled with the flights
+		}
+		if b.planned {
+			c.Effects |= EffectSettings | EffectReminders
 		}
 		return nil
 	})
 	if dry && errors.Is(err, errDryRun) {
 		return nil
 	}
-	if err != nil {
-		return err
-	}
-	for _, c := range b.announce {
-		s.publish(c)
-	}
-	if b.planned {
-		s.publish(remindersChange(a.GuildID))
-	}
-	return nil
+	return err
 }
 
 // Guild returns the guild's settings as the import's transaction sees them.

@@ -81,12 +81,10 @@ func TestBulkImportOneTransaction(t *testing.T) {
 		}
 		flights := 0
 		for _, c := range changes {
-			if c.Kind == storage.ChangeFlight {
-				flights++
-			}
+			flights += len(c.Flights)
 		}
-		if flights != 2 {
-			t.Errorf("flight changes announced = %d, want 2 (scheduled, landed)", flights)
+		if len(changes) != 1 || flights != 2 {
+			t.Errorf("import announced %d changes with %d flights, want one change with 2 (scheduled, landed)", len(changes), flights)
 		}
 
 		// A failure after several batches rolls everything back, totals included.

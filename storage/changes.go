@@ -1,43 +1,88 @@
 package storage
 
 import (
+	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 )
 
-// ChangeKind says what a committed change touched.
-type ChangeKind int
+// Effect is one kind of thing a committed write changed. A write declares its effects where it
+// makes them (see Store.write); nothing is guessed afterwards from the SQL it ran.
+type Effect uint8
 
-// The kinds of Change. Every kind means that reminders may have been added, moved or removed:
-// a flight change plans or cancels its reminders in the same transaction, so a subscriber that
-// only cares about reminders (the dispatcher's wake-up) can treat every Change alike.
+// The effects a write can declare. Records, Flights and Settings are what the snapshots are
+// read from (see snapshot.go); Reminders is what the dispatchers wait on.
 const (
-	// ChangeReminders: reminders or the settings that plan them changed (a settings or mission
-	// change, a digest or countdown planned).
-	ChangeReminders ChangeKind = iota + 1
-	// ChangeFlight: a flight was scheduled, changed (manifest line, delay), landed or cancelled.
-	// Change.Flight holds it as committed.
-	ChangeFlight
+	// EffectRecords: arrivals, departures, pledges, the force totals they move, police types.
+	EffectRecords Effect = 1 << iota
+	// EffectFlights: a flight or its manifest. Change.Flights holds each flight as committed,
+	// unless the write was the bot's own bookkeeping (SetFlightEvent).
+	EffectFlights
+	// EffectSettings: the guild's row, its settings and mission. A guild's digests follow its
+	// settings, so the scheduler plans them again on this effect, and on no other.
+	EffectSettings
+	// EffectReminders: reminders planned, moved, cancelled or given back to be claimed. The
+	// scheduler wakes on this effect, and on no other.
+	EffectReminders
 )
 
-func (k ChangeKind) String() string {
-	switch k {
-	case ChangeReminders:
-		return "reminders"
-	case ChangeFlight:
-		return "flight"
+// snapshotEffects are the effects that make a guild's snapshot stale.
+const snapshotEffects = EffectRecords | EffectFlights | EffectSettings
+
+func (e Effect) String() string {
+	var parts []string
+	for _, n := range []struct {
+		e    Effect
+		name string
+	}{{EffectRecords, "records"}, {EffectFlights, "flights"}, {EffectSettings, "settings"}, {EffectReminders, "reminders"}} {
+		if e&n.e != 0 {
+			parts = append(parts, n.name)
+		}
 	}
-	return "unknown"
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, "+")
 }
 
-// Change is announced to subscribers after a transaction commits, never after a rollback. One
-// committed transaction announces one Change.
+// Change is what one committed transaction changed, as it declared it: its guild and its
+// effects. It is announced once, after commit, never after a rollback.
 type Change struct {
-	Kind    ChangeKind
+	// GuildID is the guild written; "" only for the dispatcher's bookkeeping of reminders, which
+	// may span guilds (Settle).
 	GuildID string
-	// Flight, for ChangeFlight, is the flight as it was committed, with its manifest. It is
-	// shared by every subscriber: read it, copy it, never modify it.
-	Flight *Flight
+	Effects Effect
+	// Flights holds, for EffectFlights, each flight the transaction wrote as it was committed
+	// with its manifest, in order (an import may schedule a flight and then land it). They are
+	// shared by every subscriber: read them, copy them, never modify them.
+	Flights []Flight
+}
+
+// Has reports whether the change has any of the effects e.
+func (c Change) Has(e Effect) bool { return c.Effects&e != 0 }
+
+// flight adds f, as committed, to the change's flights: a copy, manifest included, so that what
+// subscribers see cannot move when the caller changes the flight it got back.
+func (c *Change) flight(f Flight) {
+	f.Manifest = slices.Clone(f.Manifest)
+	c.Effects |= EffectFlights
+	c.Flights = append(c.Flights, f)
+}
+
+// payload is the change as other instances hear it (see notify.go): "<effects>:<guild>". The
+// flights stay here; the other instances only need to know what to drop and whom to wake.
+func (c Change) payload() string { return strconv.Itoa(int(c.Effects)) + ":" + c.GuildID }
+
+// parsePayload reads a payload back.
+func parsePayload(p string) (Change, error) {
+	e, guild, ok := strings.Cut(p, ":")
+	n, err := strconv.ParseUint(e, 10, 8)
+	if !ok || err != nil {
+		return Change{}, fmt.Errorf("change notification %q: want <effects>:<guild>", p)
+	}
+	return Change{GuildID: guild, Effects: Effect(n)}, nil
 }
 
 // changes is the list of subscribers; the zero value has none.
@@ -56,7 +101,7 @@ type subscriber struct {
 // called. It is safe for concurrent use. fn runs on the writer's goroutine right after commit
 // (a command handler waits for it), so it must not block: hand the change to a queue or a
 // buffered channel and return. Changes committed by other processes are not seen here; on
-// Postgres ListenReminders hears of their reminders.
+// Postgres ListenChanges hears of them.
 func (s *Store) Subscribe(fn func(Change)) (unsubscribe func()) {
 	c := &s.changes
 	c.mu.Lock()
@@ -84,14 +129,16 @@ func (s *Store) publish(ch Change) {
 	}
 }
 
-// remindersChange is the Change of a transaction that planned reminders of the guild.
-func remindersChange(guildID string) Change {
-	return Change{Kind: ChangeReminders, GuildID: guildID}
+// flightChange is the Change of a write of flight f alone; an import gathers its flights'
+// changes into its own with merge.
+func flightChange(f Flight) Change {
+	c := Change{GuildID: f.GuildID}
+	c.flight(f)
+	return c
 }
 
-// flightChange is the Change of a transaction that wrote f. It takes a copy, manifest included,
-// so that what subscribers see cannot move when the caller changes the flight it got back.
-func flightChange(f Flight) Change {
-	f.Manifest = slices.Clone(f.Manifest)
-	return Change{Kind: ChangeFlight, GuildID: f.GuildID, Flight: &f}
+// merge adds o's effects and flights to c, both of c's guild.
+func (c *Change) merge(o Change) {
+	c.Effects |= o.Effects
+	c.Flights = append(c.Flights, o.Flights...)
 }

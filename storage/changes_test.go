@@ -37,7 +37,8 @@ func (l *changeLog) take() []storage.Change {
 }
 
 // TestCommittedFlightChangeAnnouncesTheFlight: each committed flight change announces exactly
-// one ChangeFlight carrying the flight as it was committed, manifest included.
+// one Change of its guild carrying the flight as it was committed, manifest included, and the
+// reminders effect when it planned or cancelled reminders.
 func TestCommittedFlightChangeAnnouncesTheFlight(t *testing.T) {
 	storagetest.ForEachDriver(t, func(t *testing.T, s *storage.Store) {
 		ctx, a := t.Context(), actorIn("G")
@@ -45,27 +46,28 @@ func TestCommittedFlightChangeAnnouncesTheFlight(t *testing.T) {
 		eta := s.Now().Add(24 * time.Hour)
 		id := int64(0)
 		tests := []struct {
-			name   string
-			change func() (storage.Flight, error)
-			status mission.FlightStatus
-			lines  int
+			name    string
+			change  func() (storage.Flight, error)
+			status  mission.FlightStatus
+			lines   int
+			effects storage.Effect
 		}{
 			{"schedule", func() (storage.Flight, error) {
 				f, err := s.ScheduleFlight(ctx, a, storage.Flight{ETA: eta, Destination: "PAP",
 					Manifest: []storage.ManifestLine{{ManifestLine: mission.ManifestLine{Country: "KE", Personnel: 200, Role: "police"}}}})
 				id = f.ID
 				return f, err
-			}, mission.FlightScheduled, 1},
+			}, mission.FlightScheduled, 1, storage.EffectFlights | storage.EffectReminders},
 			{"add manifest line", func() (storage.Flight, error) {
 				return s.AddManifestLine(ctx, a, id, mission.ManifestLine{Country: "JM", Personnel: 20, Role: "military"})
-			}, mission.FlightScheduled, 2},
+			}, mission.FlightScheduled, 2, storage.EffectFlights},
 			{"delay", func() (storage.Flight, error) {
 				return s.DelayFlight(ctx, a, id, eta.Add(time.Hour), "weather")
-			}, mission.FlightDelayed, 2},
+			}, mission.FlightDelayed, 2, storage.EffectFlights | storage.EffectReminders},
 			{"land", func() (storage.Flight, error) {
 				f, _, err := s.LandFlight(ctx, a, id, s.Now())
 				return f, err
-			}, mission.FlightLanded, 2},
+			}, mission.FlightLanded, 2, storage.EffectRecords | storage.EffectFlights | storage.EffectReminders},
 		}
 		for _, tt := range tests {
 			want, err := tt.change()
@@ -77,10 +79,10 @@ func TestCommittedFlightChangeAnnouncesTheFlight(t *testing.T) {
 				t.Fatalf("%s announced %d changes, want 1: %+v", tt.name, len(got), got)
 			}
 			c := got[0]
-			if c.Kind != storage.ChangeFlight || c.GuildID != "G" || c.Flight == nil {
-				t.Fatalf("%s announced %+v, want a flight change in G", tt.name, c)
+			if c.Effects != tt.effects || c.GuildID != "G" || len(c.Flights) != 1 {
+				t.Fatalf("%s announced %+v (%s), want one flight in G with %s", tt.name, c, c.Effects, tt.effects)
 			}
-			if f := c.Flight; f.ID != want.ID || f.Status != tt.status || !f.ETA.Equal(want.ETA) || len(f.Manifest) != tt.lines {
+			if f := c.Flights[0]; f.ID != want.ID || f.Status != tt.status || !f.ETA.Equal(want.ETA) || len(f.Manifest) != tt.lines {
 				t.Errorf("%s announced flight #%d %s ETA %v with %d lines, want #%d %s ETA %v with %d lines",
 					tt.name, f.ID, f.Status, f.ETA, len(f.Manifest), want.ID, tt.status, want.ETA, tt.lines)
 			}
@@ -92,20 +94,20 @@ func TestCommittedFlightChangeAnnouncesTheFlight(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.Manifest[0].Personnel = 99
-		if got := log.take(); len(got) != 1 || got[0].Flight.Manifest[0].Personnel != 1 {
+		if got := log.take(); len(got) != 1 || got[0].Flights[0].Manifest[0].Personnel != 1 {
 			t.Errorf("schedule: changing the returned flight changed the announced one: %+v", got)
 		}
 		if _, err := s.CancelFlight(ctx, a, f.ID, "no aircraft"); err != nil {
 			t.Fatal(err)
 		}
-		if got := log.take(); len(got) != 1 || got[0].Flight.Status != mission.FlightCancelled {
+		if got := log.take(); len(got) != 1 || got[0].Flights[0].Status != mission.FlightCancelled {
 			t.Errorf("cancel announced %+v, want one cancelled flight", got)
 		}
 	})
 }
 
 // TestRolledBackChangeAnnouncesNothing: a change that fails, and so rolls back, announces
-// nothing; bookkeeping and changes that plan no reminders announce nothing either.
+// nothing; a committed one announces what it declared, and nothing more.
 func TestRolledBackChangeAnnouncesNothing(t *testing.T) {
 	storagetest.ForEachDriver(t, func(t *testing.T, s *storage.Store) {
 		ctx, a := t.Context(), actorIn("G")
@@ -148,22 +150,34 @@ func TestRolledBackChangeAnnouncesNothing(t *testing.T) {
 				t.Errorf("%s (rolled back) announced %+v, want nothing", tt.name, got)
 			}
 		}
+		// The mirror's bookkeeping drops the snapshot but carries no flight to mirror again.
 		if err := s.SetFlightEvent(ctx, "G", landed.ID, "E1"); err != nil {
 			t.Fatal(err)
+		}
+		if got := log.take(); len(got) != 1 || got[0].Effects != storage.EffectFlights || len(got[0].Flights) != 0 {
+			t.Errorf("SetFlightEvent announced %+v, want one flights change with no flight", got)
 		}
 		if _, err := s.LogArrival(ctx, a, storage.Arrival{Country: "KE", Personnel: 5, Role: "police", ArrivedAt: s.Now()}); err != nil {
 			t.Fatal(err)
 		}
-		if got := log.take(); len(got) != 0 {
-			t.Errorf("SetFlightEvent and LogArrival announced %+v, want nothing", got)
+		if got := log.take(); len(got) != 1 || got[0].Effects != storage.EffectRecords || got[0].GuildID != "G" {
+			t.Errorf("LogArrival announced %+v, want one records change in G", got)
+		}
+		// A settings change that moves no reminder does not wake the dispatcher.
+		if _, err := s.UpdateGuild(ctx, a, func(g *storage.Guild) error { g.MissionName = "MSS"; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if got := log.take(); len(got) != 1 || got[0].Effects != storage.EffectSettings {
+			t.Errorf("UpdateGuild of the mission's name announced %+v, want one settings change", got)
 		}
 
-		// A settings change announces reminders; after unsubscribing, nothing more arrives.
+		// A digest switched off is a settings change that moves reminders; after unsubscribing,
+		// nothing more arrives.
 		if _, err := s.UpdateGuild(ctx, a, func(g *storage.Guild) error { g.Digest = "off"; return nil }); err != nil {
 			t.Fatal(err)
 		}
-		if got := log.take(); len(got) != 1 || got[0].Kind != storage.ChangeReminders || got[0].GuildID != "G" || got[0].Flight != nil {
-			t.Errorf("UpdateGuild announced %+v, want one reminders change in G", got)
+		if got := log.take(); len(got) != 1 || got[0].Effects != storage.EffectSettings|storage.EffectReminders || got[0].GuildID != "G" || got[0].Flights != nil {
+			t.Errorf("UpdateGuild announced %+v, want one settings and reminders change in G", got)
 		}
 		unsubscribe()
 		if _, err := s.UpdateGuild(ctx, a, func(g *storage.Guild) error { g.Digest = "0 8 * * *"; return nil }); err != nil {

@@ -37,7 +37,7 @@ var ErrNotFound = mission.ErrNotFound
 type Defaults struct {
 	Timezone        string
 	Airport         string
-	ReminderOffsets string
+	ReminderOffsets mission.Offsets
 	Digest          string
 }
 
@@ -66,7 +66,7 @@ type Config struct {
 // Open connects to the database. It does not migrate; call Migrate.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
 	s := &Store{dialect: cfg.Driver, dsn: cfg.DSN, Now: time.Now, Defaults: Defaults{
-		Timezone: "America/Port-au-Prince", Airport: "PAP", ReminderOffsets: "24h,1h,0", Digest: "0 8 * * *",
+		Timezone: "America/Port-au-Prince", Airport: "PAP", ReminderOffsets: mission.Offsets{24 * time.Hour, time.Hour, 0}, Digest: "0 8 * * *",
 	}}
 	gcfg := &gorm.Config{
 		Logger:         logger.Discard,
@@ -136,10 +136,6 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		s.db, s.read = db, db
 	default:
 		return nil, fmt.Errorf("unknown database driver %q (want %q or %q)", cfg.Driver, DriverSQLite, DriverPostgres)
-	}
-	if err := s.registerWriteCallbacks(s.db); err != nil {
-		_ = s.Close()
-		return nil, fmt.Errorf("register write callbacks: %w", err)
 	}
 	if err := s.Ping(ctx); err != nil {
 		_ = s.Close()
@@ -240,43 +236,54 @@ type Actor struct {
 	InteractionID string
 }
 
-// tx runs fn in one write transaction; changes that plan reminders use txPlanning instead. It
-// keeps the snapshots true (see snapshot.go): the guilds whose rows fn wrote are announced to
-// the other instances by NOTIFY in the same transaction (Postgres delivers it on commit, never
-// after a rollback), and their snapshots here are dropped once it has committed, before tx
-// returns, so the caller's next read sees the change.
-func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	w := &writes{}
-	err := s.db.WithContext(withWrites(ctx, w)).Transaction(func(tx *gorm.DB) error {
-		if err := fn(tx); err != nil {
+// write runs fn in one write transaction and then carries out what the transaction declared
+// it changed: c names the guild and the effects known beforehand, and fn adds those it learns
+// as it goes (the flight as committed, reminders planned). This is the one place where a write
+// has consequences beyond its rows:
+//
+//   - inside the transaction, once fn has succeeded, other instances are told (notify): on
+//     Postgres the NOTIFY is delivered on commit and dropped on rollback;
+//   - after commit, this instance drops the guild's snapshot (so the caller's next read sees
+//     the change) and announces the Change to its subscribers (the scheduler, the Events-tab
+//     mirror).
+//
+// A change that rolls back announces nothing. Its guild's snapshot is still dropped: a failed
+// commit may have committed, and a drop costs one read.
+func (s *Store) write(ctx context.Context, c Change, fn func(tx *gorm.DB, c *Change) error) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := fn(tx, &c); err != nil {
 			return err
 		}
-		return s.notifyRecords(tx, w.touched())
-	})
-	// Dropped even on error: a failed commit may still have committed, and a drop costs one
-	// read.
-	if guilds := w.touched(); len(guilds) > 0 {
-		s.snap.drop(guilds...)
-	}
-	return err
-}
-
-// txPlanning is tx for changes that may add or move reminders. After commit, and only then, it
-// announces the Change that change returns to this process's subscribers (see Subscribe); on
-// Postgres, NOTIFY wakes every other instance's dispatcher too. change is a function because a
-// flight's Change holds the flight as committed, known only once fn has run.
-func (s *Store) txPlanning(ctx context.Context, change func() Change, fn func(tx *gorm.DB) error) error {
-	err := s.tx(ctx, func(tx *gorm.DB) error {
-		if err := fn(tx); err != nil {
-			return err
-		}
-		return s.notifyReminders(tx)
+		return s.notify(tx, c)
 	})
 	if err != nil {
+		s.dropSnapshot(c)
 		return err
 	}
-	s.publish(change())
+	s.committed(c)
 	return nil
+}
+
+// dropSnapshot drops the snapshot of c's guild if c touched what it holds (every guild's when c
+// names none).
+func (s *Store) dropSnapshot(c Change) {
+	if !c.Has(snapshotEffects) {
+		return
+	}
+	if c.GuildID == "" {
+		s.snap.drop(allGuilds)
+		return
+	}
+	s.snap.drop(c.GuildID)
+}
+
+// committed is write's step after commit: the guild's snapshot dropped when the change touched
+// what it holds, then the Change announced when it has any effect.
+func (s *Store) committed(c Change) {
+	s.dropSnapshot(c)
+	if c.Effects != 0 {
+		s.publish(c)
+	}
 }
 
 // notFound maps GORM's not-found error to a not-found error naming what was looked for.

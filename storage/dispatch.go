@@ -147,10 +147,13 @@ func (s *Store) Settle(ctx context.Context, outs []Outcome) (lost []int64, err e
 	// sender that lost a lease and the one that took it) lock them in the same order.
 	outs = slices.Clone(outs)
 	slices.SortFunc(outs, func(a, b Outcome) int { return cmp.Compare(a.Reminder.ID, b.Reminder.ID) })
-	err = s.tx(ctx, func(tx *gorm.DB) error {
+	// The outcomes may be of several guilds' rows, none of which a snapshot holds: the change
+	// names no guild, and has an effect only when rows were given back, which other instances
+	// may claim at once.
+	err = s.write(ctx, Change{}, func(tx *gorm.DB, c *Change) error {
 		lost = lost[:0]
 		now := s.now()
-		released := false // rows given back: other instances may take them at once
+		c.Effects = 0
 		for _, o := range outs {
 			set := map[string]any{"updated_at": now, "lease_until": nil}
 			switch o.Status {
@@ -165,7 +168,7 @@ func (s *Store) Settle(ctx context.Context, outs []Outcome) (lost []int64, err e
 					set["last_error"] = o.Error
 				}
 				if o.RetryAt.IsZero() {
-					released = true
+					c.Effects |= EffectReminders
 					// The claim counted an attempt that never reached Discord; give it back.
 					set["lease_owner"] = ""
 					set["attempts"] = gorm.Expr("CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END")
@@ -185,9 +188,6 @@ func (s *Store) Settle(ctx context.Context, outs []Outcome) (lost []int64, err e
 			if res.RowsAffected == 0 {
 				lost = append(lost, o.Reminder.ID)
 			}
-		}
-		if released {
-			return s.notifyReminders(tx)
 		}
 		return nil
 	})
@@ -395,13 +395,22 @@ func (s *Store) LaterDue(ctx context.Context, r Reminder, now time.Time) (bool, 
 	return n > 0, nil
 }
 
-// RecentDigests returns every digest row, whatever its status, due at or after since, across
-// guilds, for the housekeeping that reconciles them with each guild's schedule without writing
-// when nothing changed.
-func (s *Store) RecentDigests(ctx context.Context, since time.Time) ([]Reminder, error) {
+// DigestFilter narrows RecentDigests.
+type DigestFilter struct {
+	Since   time.Time // due at or after
+	GuildID string    // of this guild only; "" for every guild
+}
+
+// RecentDigests returns every digest row, whatever its status, that f selects, for the planning
+// that reconciles them with each guild's schedule without writing when nothing changed:
+// housekeeping reads every guild's, a settings change one guild's.
+func (s *Store) RecentDigests(ctx context.Context, f DigestFilter) ([]Reminder, error) {
 	var out []Reminder
-	err := s.read.WithContext(ctx).Where("kind = ? AND due_at >= ?", mission.ReminderDigest, utc(since)).
-		Order("guild_id, due_at").Find(&out).Error
+	q := s.read.WithContext(ctx).Where("kind = ? AND due_at >= ?", mission.ReminderDigest, utc(f.Since))
+	if f.GuildID != "" {
+		q = q.Where("guild_id = ?", f.GuildID)
+	}
+	err := q.Order("guild_id, due_at").Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("find recent digests: %w", err)
 	}
@@ -414,7 +423,7 @@ func (s *Store) RecentDigests(ctx context.Context, since time.Time) ([]Reminder,
 // never planned again, so a local day gets at most one digest whatever the schedule does.
 // Rows that are due (at or before since) are left to the dispatcher.
 func (s *Store) PlanDigests(ctx context.Context, guildID string, since time.Time, want []Reminder) error {
-	return s.txPlanning(ctx, func() Change { return remindersChange(guildID) }, func(tx *gorm.DB) error {
+	return s.write(ctx, Change{GuildID: guildID, Effects: EffectReminders}, func(tx *gorm.DB, _ *Change) error {
 		if err := s.ensureGuild(tx, guildID); err != nil {
 			return err
 		}

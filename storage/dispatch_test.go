@@ -272,9 +272,12 @@ func TestPlanDigestsReconciles(t *testing.T) {
 		if got, want := pending(), []string(nil); !slices.Equal(got, want) {
 			t.Errorf("after the day was posted: pending digests = %q, want %q", got, want)
 		}
-		all, err := s.RecentDigests(ctx, now)
+		all, err := s.RecentDigests(ctx, storage.DigestFilter{Since: now})
 		if err != nil || len(all) != 2 {
 			t.Errorf("RecentDigests = %d rows, %v; want 2 (one sent, one cancelled)", len(all), err)
+		}
+		if other, err := s.RecentDigests(ctx, storage.DigestFilter{Since: now, GuildID: "B"}); err != nil || len(other) != 0 {
+			t.Errorf("RecentDigests of guild B = %d rows, %v; want none (the rows are A's)", len(other), err)
 		}
 	})
 }

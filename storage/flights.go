@@ -13,7 +13,7 @@ import (
 
 // ScheduleFlight records a flight with its manifest and plans its reminders, in one transaction.
 func (s *Store) ScheduleFlight(ctx context.Context, a Actor, f Flight) (Flight, error) {
-	err := s.txPlanning(ctx, func() Change { return flightChange(f) }, func(tx *gorm.DB) error {
+	err := s.write(ctx, Change{GuildID: a.GuildID, Effects: EffectReminders}, func(tx *gorm.DB, c *Change) error {
 		if err := s.claim(tx, a); err != nil {
 			return err
 		}
@@ -21,8 +21,11 @@ func (s *Store) ScheduleFlight(ctx context.Context, a Actor, f Flight) (Flight, 
 			return err
 		}
 		var err error
-		f, err = s.scheduleFlight(tx, a, f)
-		return err
+		if f, err = s.scheduleFlight(tx, a, f); err != nil {
+			return err
+		}
+		c.flight(f)
+		return nil
 	})
 	return f, err
 }
@@ -74,11 +77,12 @@ func (s *Store) flight(db *gorm.DB, guildID string, id int64) (Flight, error) {
 	return f, notFound(err, "flight", id)
 }
 
-// changeFlight loads an open flight of the actor's guild inside a planning transaction, lets
-// change modify it, saves it and writes the audit entry.
-func (s *Store) changeFlight(ctx context.Context, a Actor, id int64, action mission.AuditAction, change func(tx *gorm.DB, f *Flight) error) (Flight, error) {
+// changeFlight loads an open flight of the actor's guild inside a write transaction, lets change
+// modify it, saves it and writes the audit entry. effects are what change does beside the
+// flight itself (reminders re-planned, arrivals logged).
+func (s *Store) changeFlight(ctx context.Context, a Actor, id int64, action mission.AuditAction, effects Effect, change func(tx *gorm.DB, f *Flight) error) (Flight, error) {
 	var after Flight
-	err := s.txPlanning(ctx, func() Change { return flightChange(after) }, func(tx *gorm.DB) error {
+	err := s.write(ctx, Change{GuildID: a.GuildID, Effects: effects}, func(tx *gorm.DB, c *Change) error {
 		if err := s.claim(tx, a); err != nil {
 			return err
 		}
@@ -102,6 +106,7 @@ func (s *Store) changeFlight(ctx context.Context, a Actor, id int64, action miss
 			return fmt.Errorf("%s flight: %w", action, err)
 		}
 		after = f
+		c.flight(f)
 		return s.audit(tx, a, mission.KindFlight, id, action, before, f)
 	})
 	return after, err
@@ -109,7 +114,8 @@ func (s *Store) changeFlight(ctx context.Context, a Actor, id int64, action miss
 
 // AddManifestLine appends one line to an open flight's manifest.
 func (s *Store) AddManifestLine(ctx context.Context, a Actor, id int64, ml mission.ManifestLine) (Flight, error) {
-	return s.changeFlight(ctx, a, id, mission.ActionAdd, func(tx *gorm.DB, f *Flight) error {
+	// The reminders stay as they are: a reminder's text is written from the flight when posted.
+	return s.changeFlight(ctx, a, id, mission.ActionAdd, 0, func(tx *gorm.DB, f *Flight) error {
 		if len(f.Manifest) >= mission.MaxManifestLines {
 			return mission.Refuse(mission.EConflict, "error.manifest_full", "ID", id, "Max", mission.MaxManifestLines).
 				WithExample("error.manifest_full.example")
@@ -128,7 +134,7 @@ func (s *Store) AddManifestLine(ctx context.Context, a Actor, id int64, ml missi
 
 // DelayFlight moves an open flight's ETA and re-plans its pending reminders.
 func (s *Store) DelayFlight(ctx context.Context, a Actor, id int64, eta time.Time, reason string) (Flight, error) {
-	return s.changeFlight(ctx, a, id, mission.ActionDelay, s.delay(eta, reason))
+	return s.changeFlight(ctx, a, id, mission.ActionDelay, EffectReminders, s.delay(eta, reason))
 }
 
 // delay is DelayFlight's change of a flight inside tx, which a bulk import's flights share: the
@@ -147,7 +153,7 @@ func (s *Store) delay(eta time.Time, reason string) func(tx *gorm.DB, f *Flight)
 
 // CancelFlight cancels an open flight and removes its pending reminders.
 func (s *Store) CancelFlight(ctx context.Context, a Actor, id int64, reason string) (Flight, error) {
-	return s.changeFlight(ctx, a, id, mission.ActionCancel, s.cancel(reason))
+	return s.changeFlight(ctx, a, id, mission.ActionCancel, EffectReminders, s.cancel(reason))
 }
 
 // cancel is CancelFlight's change of a flight inside tx, which a bulk import's flights share.
@@ -163,7 +169,7 @@ func (s *Store) cancel(reason string) func(tx *gorm.DB, f *Flight) error {
 // arrival, all in one transaction: the force level never shows a landed flight half counted.
 func (s *Store) LandFlight(ctx context.Context, a Actor, id int64, at time.Time) (Flight, []Arrival, error) {
 	var arrivals []Arrival
-	f, err := s.changeFlight(ctx, a, id, mission.ActionLand, func(tx *gorm.DB, f *Flight) error {
+	f, err := s.changeFlight(ctx, a, id, mission.ActionLand, EffectRecords|EffectReminders, func(tx *gorm.DB, f *Flight) error {
 		t := utc(at)
 		f.Status = mission.FlightLanded
 		f.LandedAt = &t
@@ -182,18 +188,20 @@ func (s *Store) LandFlight(ctx context.Context, a Actor, id int64, at time.Time)
 }
 
 // SetFlightEvent stores the ID of the Discord scheduled event that mirrors the flight. It is
-// bookkeeping of the bot's own, not a user's change, so it writes no audit entry and announces
-// no Change: the mirror that calls it would otherwise hear of its own write and mirror again.
+// bookkeeping of the bot's own, not a user's change, so it writes no audit entry, and its Change
+// carries EffectFlights with no flight in Flights: the snapshot holding the flight is dropped,
+// but the mirror that calls it does not hear of its own write and mirror again.
 func (s *Store) SetFlightEvent(ctx context.Context, guildID string, id int64, eventID string) error {
-	res := s.db.WithContext(ctx).Model(&Flight{}).Where("guild_id = ? AND id = ?", guildID, id).
-		Update("event_id", eventID)
-	if res.Error != nil {
-		return fmt.Errorf("set flight event: %w", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return mission.NotFound("flight", id)
-	}
-	return nil
+	return s.write(ctx, Change{GuildID: guildID, Effects: EffectFlights}, func(tx *gorm.DB, _ *Change) error {
+		res := tx.Model(&Flight{}).Where("guild_id = ? AND id = ?", guildID, id).Update("event_id", eventID)
+		if res.Error != nil {
+			return fmt.Errorf("set flight event: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return mission.NotFound("flight", id)
+		}
+		return nil
+	})
 }
 
 // Flight list selections for FindFlights.

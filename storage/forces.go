@@ -81,7 +81,9 @@ func (s *Store) SetPoliceType(ctx context.Context, a Actor, country string, t mi
 	if _, ok := mission.CountryByAlpha2(country); !ok {
 		return row, mission.Refuse(mission.EInvalid, "women.error.unknown_country", "Input", fmt.Sprintf("%q", country))
 	}
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	// Police types are records of the guild's contributors, not its settings: the digests do
+	// not depend on them.
+	err := s.write(ctx, Change{GuildID: a.GuildID, Effects: EffectRecords}, func(tx *gorm.DB, _ *Change) error {
 		if err := s.claim(tx, a); err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -22,37 +23,55 @@ func (s *Store) Guild(ctx context.Context, guildID string) (Guild, error) {
 	if !errors.Is(err, gorm.ErrRecordNotFound) {
 		return g, fmt.Errorf("load guild: %w", err)
 	}
-	if err := s.ensureGuild(s.db.WithContext(ctx), guildID); err != nil {
-		return g, err
-	}
-	err = s.db.WithContext(ctx).Where("id = ?", guildID).Take(&g).Error
+	// A guild seen for the first time gets its settings: the scheduler plans its digests.
+	err = s.write(ctx, Change{GuildID: guildID}, func(tx *gorm.DB, c *Change) error {
+		created, err := s.createGuild(tx, guildID)
+		if created {
+			c.Effects |= EffectSettings
+		}
+		if err != nil {
+			return err
+		}
+		return tx.Where("id = ?", guildID).Take(&g).Error
+	})
 	return g, err
 }
 
 // ensureGuild inserts the guild's row if it is missing; concurrent callers race harmlessly.
 func (s *Store) ensureGuild(db *gorm.DB, guildID string) error {
+	_, err := s.createGuild(db, guildID)
+	return err
+}
+
+// createGuild is ensureGuild that also tells whether it created the row.
+func (s *Store) createGuild(db *gorm.DB, guildID string) (bool, error) {
 	if guildID == "" {
-		return fmt.Errorf("empty guild id")
+		return false, fmt.Errorf("empty guild id")
 	}
 	now := s.now()
 	g := Guild{ID: guildID, Timezone: s.Defaults.Timezone, Airport: s.Defaults.Airport,
 		ReminderOffsets: s.Defaults.ReminderOffsets, Digest: s.Defaults.Digest, CreatedAt: now, UpdatedAt: now}
-	if err := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&g).Error; err != nil {
-		return fmt.Errorf("create guild: %w", err)
+	res := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&g)
+	if res.Error != nil {
+		return false, fmt.Errorf("create guild: %w", res.Error)
 	}
-	return nil
+	return res.RowsAffected > 0, nil
 }
 
 // AdoptLanguage sets the guild's language of posts to lang if none was chosen yet: the first
 // interaction's guild_locale stands in for /settings language until an admin uses it. It is a
 // default, not a change anyone made, so it writes no audit entry.
 func (s *Store) AdoptLanguage(ctx context.Context, guildID, lang string) error {
-	err := s.db.WithContext(ctx).Model(&Guild{}).Where("id = ? AND language = ''", guildID).
-		Update("language", lang).Error
-	if err != nil {
-		return fmt.Errorf("adopt guild language: %w", err)
-	}
-	return nil
+	return s.write(ctx, Change{GuildID: guildID}, func(tx *gorm.DB, c *Change) error {
+		res := tx.Model(&Guild{}).Where("id = ? AND language = ''", guildID).Update("language", lang)
+		if res.Error != nil {
+			return fmt.Errorf("adopt guild language: %w", res.Error)
+		}
+		if res.RowsAffected > 0 {
+			c.Effects |= EffectSettings // a language chosen already leaves everything as it was
+		}
+		return nil
+	})
 }
 
 // Guilds lists every guild the bot knows, for the scheduler.
@@ -67,8 +86,8 @@ func (s *Store) Guilds(ctx context.Context) ([]Guild, error) {
 // reminder offsets or the time zone change, the pending reminders of every upcoming flight are
 // planned again in the same transaction; a new mandate end re-plans its countdown.
 func (s *Store) UpdateGuild(ctx context.Context, a Actor, change func(g *Guild) error) (Guild, error) {
-	var after Guild
-	err := s.txPlanning(ctx, func() Change { return remindersChange(a.GuildID) }, func(tx *gorm.DB) error {
+	var before, after Guild
+	err := s.write(ctx, Change{GuildID: a.GuildID, Effects: EffectSettings}, func(tx *gorm.DB, c *Change) error {
 		if err := s.claim(tx, a); err != nil {
 			return err
 		}
@@ -76,10 +95,23 @@ func (s *Store) UpdateGuild(ctx context.Context, a Actor, change func(g *Guild) 
 			return err
 		}
 		var err error
-		after, err = s.updateGuild(tx, a, change)
+		after, err = s.updateGuild(tx, a, func(g *Guild) error { before = *g; return change(g) })
+		if err == nil && (replansFlights(before, after) || replansDigests(before, after) || !sameTime(before.MandateEnd, after.MandateEnd)) {
+			c.Effects |= EffectReminders
+		}
 		return err
 	})
 	return after, err
+}
+
+// replansFlights reports whether a settings change moves the reminders of upcoming flights.
+func replansFlights(before, after Guild) bool {
+	return !slices.Equal(before.ReminderOffsets, after.ReminderOffsets) || before.Timezone != after.Timezone
+}
+
+// replansDigests reports whether a settings change moves the guild's digests.
+func replansDigests(before, after Guild) bool {
+	return before.Digest != after.Digest || before.Timezone != after.Timezone
 }
 
 // updateGuild is UpdateGuild's work inside tx, which a bulk import's mission row shares: the
@@ -102,12 +134,12 @@ func (s *Store) updateGuild(tx *gorm.DB, a Actor, change func(g *Guild) error) (
 	if err := tx.Save(&g).Error; err != nil {
 		return g, fmt.Errorf("save guild: %w", err)
 	}
-	if before.ReminderOffsets != g.ReminderOffsets || before.Timezone != g.Timezone {
+	if replansFlights(before, g) {
 		if err := s.replanGuildFlights(tx, g); err != nil {
 			return g, err
 		}
 	}
-	if before.Digest != g.Digest || before.Timezone != g.Timezone {
+	if replansDigests(before, g) {
 		// The scheduler plans the next digest from the new schedule.
 		err := tx.Model(&Reminder{}).Where("guild_id = ? AND kind = ? AND status = ?", g.ID, mission.ReminderDigest, mission.ReminderPending).
 			Updates(map[string]any{"status": mission.ReminderCancelled, "updated_at": s.now()}).Error

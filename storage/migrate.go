@@ -53,8 +53,11 @@ func Migrations() ([]Migration, error) {
 }
 
 // Migrate applies every migration not yet recorded, each in its own transaction, and returns the
-// names of those it applied. Running it again applies nothing.
+// names of those it applied. Running it again applies nothing. A migration may rewrite any
+// guild's rows, so every snapshot of this instance is dropped afterwards (instances migrate
+// as they start, before they serve).
 func (s *Store) Migrate(ctx context.Context) (applied []string, err error) {
+	defer s.snap.drop(allGuilds)
 	if s.dialect != DriverPostgres {
 		// SQLite: the immediate transactions below already serialize concurrent migrators.
 		return s.migrate(s.db.WithContext(ctx))

@@ -14,11 +14,11 @@ type Guild struct {
 	ID              string `gorm:"primaryKey"`
 	ChannelID       string // announcements and reminders
 	ModeratorRoleID string
-	Timezone        string // IANA name
-	Airport         string // default destination
-	ReminderOffsets string // "24h,1h,0"
-	Digest          string // 5-field cron in Timezone, or "off"
-	Language        string // of posts: "en", "fr", "es"; "" until chosen or adopted
+	Timezone        string          // IANA name
+	Airport         string          // default destination
+	ReminderOffsets mission.Offsets `gorm:"serializer:offsets"` // stored as "24h,1h,0"
+	Digest          string          // 5-field cron in Timezone, or "off"
+	Language        string          // of posts: "en", "fr", "es"; "" until chosen or adopted
 	MissionName     string
 	MissionLead     string // alpha-2
 	Planned         int

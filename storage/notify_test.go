@@ -31,25 +31,25 @@ func TestNextDueIncludesLeaseEnds(t *testing.T) {
 	})
 }
 
-// TestListenRemindersAcrossInstances: on Postgres a change committed by one instance wakes the
-// scheduler of another at once.
-func TestListenRemindersAcrossInstances(t *testing.T) {
+// TestListenChangesAcrossInstances: on Postgres a change committed by one instance reaches
+// another at once, with its guild and effects.
+func TestListenChangesAcrossInstances(t *testing.T) {
 	cfg := storagetest.EmptyDatabase(t, storage.DriverPostgres)
 	a, _ := storagetest.OpenConfig(t, cfg)
 	if _, err := a.Migrate(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	b, _ := storagetest.OpenConfig(t, cfg)
-	woken := make(chan struct{}, 16)
+	woken := make(chan storage.Change, 16)
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() {
-		done <- b.ListenReminders(ctx, func() { woken <- struct{}{} }, func(err error) { t.Logf("listener: %v", err) })
+		done <- b.ListenChanges(ctx, func(c storage.Change) { woken <- c }, func(err error) { t.Logf("listener: %v", err) })
 	}()
 	defer func() {
 		cancel()
 		if err := <-done; err != nil {
-			t.Errorf("ListenReminders: %v", err)
+			t.Errorf("ListenChanges: %v", err)
 		}
 	}()
 
@@ -58,7 +58,10 @@ func TestListenRemindersAcrossInstances(t *testing.T) {
 	for i := 0; ; i++ {
 		planAt(t, a, "G", fmt.Sprintf("k%d", i), a.Now().Add(time.Hour))
 		select {
-		case <-woken:
+		case c := <-woken:
+			if c.GuildID != "G" || c.Effects != storage.EffectReminders {
+				t.Errorf("B heard %+v (%s), want reminders of G", c, c.Effects)
+			}
 			return
 		case <-time.After(200 * time.Millisecond):
 		case <-deadline:

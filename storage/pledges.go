@@ -13,7 +13,7 @@ import (
 // SetPledge records a pledge. Earlier pledges of the same country and role stay in the history;
 // CurrentPledges picks the latest.
 func (s *Store) SetPledge(ctx context.Context, a Actor, in Pledge) (Pledge, error) {
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := s.write(ctx, Change{GuildID: a.GuildID, Effects: EffectRecords}, func(tx *gorm.DB, _ *Change) error {
 		if err := s.claim(tx, a); err != nil {
 			return err
 		}

@@ -44,7 +44,9 @@ var errPreviewGone = mission.Refuse(mission.EConflict, "import.preview_gone").Wi
 func (s *Store) SavePreview(ctx context.Context, p ImportPreview) (ImportPreview, error) {
 	now := s.now()
 	p.CreatedAt, p.ExpiresAt = now, now.Add(PreviewLife)
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	// A pending upload is seen by no reader but its own Confirm: the write has no effect to
+	// announce.
+	err := s.write(ctx, Change{GuildID: p.GuildID}, func(tx *gorm.DB, _ *Change) error {
 		if err := s.ensureGuild(tx, p.GuildID); err != nil {
 			return err
 		}
@@ -77,7 +79,9 @@ func (s *Store) Preview(ctx context.Context, guildID, token string) (ImportPrevi
 // DropPreview removes the guild's pending upload of token (Cancel); a refusal when it was
 // already confirmed, cancelled or expired.
 func (s *Store) DropPreview(ctx context.Context, guildID, token string) error {
-	return s.claimPreview(s.db.WithContext(ctx), guildID, token)
+	return s.write(ctx, Change{GuildID: guildID}, func(tx *gorm.DB, _ *Change) error {
+		return s.claimPreview(tx, guildID, token)
+	})
 }
 
 // claimPreview deletes the pending upload inside the import's transaction: of two Confirms, the

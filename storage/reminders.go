@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -17,35 +16,6 @@ import (
 
 // OverdueAfter is how long after its ETA an open flight earns a nudge to moderators.
 const OverdueAfter = 2 * time.Hour
-
-// ParseOffsetList reads a guild's stored reminder offsets ("24h,1h,0"; "d" means 24 hours). The
-// commands package validates what users type; this only reads what was stored.
-func ParseOffsetList(s string) ([]time.Duration, error) {
-	var out []time.Duration
-	for _, part := range strings.Split(s, ",") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		var d time.Duration
-		if days, ok := strings.CutSuffix(part, "d"); ok {
-			n, err := strconv.Atoi(days)
-			if err != nil {
-				return nil, fmt.Errorf("offset %q: %w", part, err)
-			}
-			d = time.Duration(n) * 24 * time.Hour
-		} else if part == "0" {
-			d = 0
-		} else {
-			var err error
-			if d, err = time.ParseDuration(part); err != nil {
-				return nil, fmt.Errorf("offset %q: %w", part, err)
-			}
-		}
-		out = append(out, d)
-	}
-	return out, nil
-}
 
 // newNonce makes the per-reminder nonce Discord uses to drop a duplicate post (at most 25 chars).
 func newNonce() string {
@@ -85,7 +55,7 @@ func (s *Store) insertReminder(tx *gorm.DB, r Reminder) error {
 // PlanReminder adds a pending reminder unless one with the same dedupe key exists; the scheduler
 // uses it for digests, whose key names the local day so that a day is never posted twice.
 func (s *Store) PlanReminder(ctx context.Context, r Reminder) error {
-	return s.txPlanning(ctx, func() Change { return remindersChange(r.GuildID) }, func(tx *gorm.DB) error {
+	return s.write(ctx, Change{GuildID: r.GuildID, Effects: EffectReminders}, func(tx *gorm.DB, _ *Change) error {
 		if err := s.ensureGuild(tx, r.GuildID); err != nil {
 			return err
 		}
@@ -100,11 +70,7 @@ func (s *Store) planFlight(tx *gorm.DB, f Flight) error {
 	if err := tx.Where("id = ?", f.GuildID).Take(&g).Error; err != nil {
 		return fmt.Errorf("plan flight #%d: %w", f.ID, err)
 	}
-	offsets, err := ParseOffsetList(g.ReminderOffsets)
-	if err != nil {
-		return err
-	}
-	for _, r := range flightReminders(f, offsets, s.now()) {
+	for _, r := range flightReminders(f, g.ReminderOffsets, s.now()) {
 		if err := s.insertReminder(tx, r); err != nil {
 			return err
 		}
@@ -159,10 +125,6 @@ func (s *Store) cancelFlightReminders(tx *gorm.DB, guildID string, flightID int6
 // minutes. Due times and keys are computed in Go by flightReminders, not in SQL: SQLite keeps
 // times as text in the driver's format, and a time computed by SQL would compare wrongly.
 func (s *Store) replanGuildFlights(tx *gorm.DB, g Guild) error {
-	offsets, err := ParseOffsetList(g.ReminderOffsets)
-	if err != nil {
-		return err
-	}
 	open := []mission.FlightStatus{mission.FlightScheduled, mission.FlightDelayed}
 	var flights []Flight
 	if err := tx.Select("id", "guild_id", "eta").Where("guild_id = ? AND status IN ?", g.ID, open).
@@ -172,7 +134,7 @@ func (s *Store) replanGuildFlights(tx *gorm.DB, g Guild) error {
 	now := s.now()
 	// An offset already posted for this ETA keeps its sent row (the dedupe key), so it is not
 	// posted twice; a cancelled one, including one cancelled here, is revived by the upsert.
-	err = tx.Model(&Reminder{}).
+	err := tx.Model(&Reminder{}).
 		Where("guild_id = ? AND kind = ? AND status = ?", g.ID, mission.ReminderFlight, mission.ReminderPending).
 		Where("flight_id IN (?)", tx.Model(&Flight{}).Select("id").Where("guild_id = ? AND status IN ?", g.ID, open)).
 		Updates(map[string]any{"status": mission.ReminderCancelled, "updated_at": now}).Error
@@ -181,7 +143,7 @@ func (s *Store) replanGuildFlights(tx *gorm.DB, g Guild) error {
 	}
 	var rs []Reminder
 	for _, f := range flights {
-		rs = append(rs, flightReminders(f, offsets, now)...)
+		rs = append(rs, flightReminders(f, g.ReminderOffsets, now)...)
 	}
 	return s.upsertReminders(tx, rs)
 }

@@ -25,12 +25,12 @@ func BenchmarkReplan(b *testing.B) {
 			b.Logf("%s: %d flights and their reminders populated in %v", driver, flights, time.Since(start).Round(time.Millisecond))
 
 			ctx := b.Context()
-			offsets := []string{"48h,2h,0", "24h,1h,0"}
+			values := []string{"48h,2h,0", "24h,1h,0"}
 			i := 0
 			for b.Loop() {
-				v := offsets[i%len(offsets)]
+				v := values[i%len(values)]
 				i++
-				if _, err := s.UpdateGuild(ctx, actorIn("bench"), func(g *storage.Guild) error { g.ReminderOffsets = v; return nil }); err != nil {
+				if _, err := s.UpdateGuild(ctx, actorIn("bench"), func(g *storage.Guild) error { g.ReminderOffsets = offsets(b, v); return nil }); err != nil {
 					b.Fatal(err)
 				}
 			}

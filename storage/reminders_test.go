@@ -49,7 +49,7 @@ func TestReplanGuildMatchesPerFlightPlanning(t *testing.T) {
 		s.Now = func() time.Time { return start.Add(90 * time.Minute) }
 		now := s.Now()
 
-		if _, err := s.UpdateGuild(ctx, actorIn("A"), func(g *storage.Guild) error { g.ReminderOffsets = "2h,1h"; return nil }); err != nil {
+		if _, err := s.UpdateGuild(ctx, actorIn("A"), func(g *storage.Guild) error { g.ReminderOffsets = offsets(t, "2h,1h"); return nil }); err != nil {
 			t.Fatal(err)
 		}
 		for _, f := range []struct {
@@ -90,7 +90,7 @@ func TestReplanGuildMatchesPerFlightPlanning(t *testing.T) {
 		}
 
 		// Back to the defaults: the 24h reminder stays sent, the others are planned again.
-		if _, err := s.UpdateGuild(ctx, actorIn("A"), func(g *storage.Guild) error { g.ReminderOffsets = "24h,1h,0,1h"; return nil }); err != nil {
+		if _, err := s.UpdateGuild(ctx, actorIn("A"), func(g *storage.Guild) error { g.ReminderOffsets = offsets(t, "24h,1h,0,1h"); return nil }); err != nil {
 			t.Fatal(err)
 		}
 		if got, want := reminderLines(t, s, "A", scheduled.ID, mission.ReminderPending), flightPlan(now, start.Add(48*h), h, 0); !slices.Equal(got, want) {

@@ -3,34 +3,27 @@ package storage
 import (
 	"context"
 	"errors"
-	"reflect"
-	"regexp"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
-	"gorm.io/gorm/schema"
 )
 
 // The snapshots: every interaction reads its guild's settings, and /forces reads the force
 // levels, pledges, recent arrivals and the next flight, four or five queries that dominate its
 // cost. A per-guild snapshot in memory answers them instead, and is dropped whenever something
-// it was read from may have changed:
+// it was read from changed. Every write declares its guild and its effects (see Store.write
+// and Effect); a change with EffectRecords, EffectFlights or EffectSettings drops the guild's
+// snapshot:
 //
-//   - on this instance, at once: a GORM callback notes the guild of every row written (its
-//     guild_id, the guild of the audit entry written in the same transaction, or "every guild"
-//     when it cannot tell), and Store.tx drops those guilds' snapshots right after commit. A
-//     write therefore shows on the next read of the same instance (read-your-writes), whichever
-//     storage function made it, including ones written after this file;
-//   - on other instances sharing a Postgres database: the same transaction sends NOTIFY on
-//     recordsChannel naming the guilds, and ListenRecords drops them on receipt. Snapshots are
-//     served on Postgres only while that listener is connected (see CacheLive);
+//   - on this instance, at once: Store.write drops it right after commit, before the write
+//     returns, so the caller's next read sees the change (read-your-writes);
+//   - on other instances sharing a Postgres database: the same transaction sends the Change by
+//     NOTIFY (see notify.go), and ListenRecords drops the guild's snapshot on receipt.
+//     Snapshots are served on Postgres only while that listener is connected (see CacheLive);
 //   - whatever was missed (a notification lost with its connection, a second process writing
-//     the same SQLite file): no snapshot is served older than snapshotMaxAge.
+//     the same SQLite file, rows changed by hand): no snapshot is served older than
+//     snapshotMaxAge.
 //
 // A read that started before a drop must not store what it read after it: each drop bumps an
 // epoch, and a read keeps its result only if the epoch has not moved since it began.
@@ -49,11 +42,7 @@ const snapshotMaxAge = 3 * time.Second
 // maxSnapshots is the most guilds whose snapshots are kept at once.
 const maxSnapshots = 2048
 
-// recordsChannel is the Postgres NOTIFY channel on which a committed write is announced to
-// every instance, with the guild IDs it touched as the payload (allGuilds when unknown).
-const recordsChannel = "liaison_records"
-
-// allGuilds is the payload meaning "any guild may have changed".
+// allGuilds, given to drop, means "any guild may have changed".
 const allGuilds = "*"
 
 // ForcesView is what /forces reads, as of At: the force levels (as ForceLevels returns them),
@@ -280,182 +269,4 @@ func (c *snapshots) drop(guildIDs ...string) {
 func (c *snapshots) setLive(on bool) {
 	c.live.Store(on)
 	c.drop(allGuilds)
-}
-
-// writes collects, during one Store.tx, the guilds whose rows it wrote.
-type writes struct {
-	mu     sync.Mutex
-	guilds []string
-	// unknown: a row was written whose guild could not be told; unless the transaction names
-	// its guild some other way (its audit entry), every guild is dropped.
-	unknown bool
-}
-
-func (w *writes) add(guildID string) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if guildID == "" {
-		w.unknown = true
-		return
-	}
-	if !slices.Contains(w.guilds, guildID) {
-		w.guilds = append(w.guilds, guildID)
-	}
-}
-
-// touched returns the guilds to drop after commit: those named, or allGuilds when a write's
-// guild was unknown and none was named (every change of one command is one guild's, and its
-// audit entry names it); nil when nothing was written.
-func (w *writes) touched() []string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if len(w.guilds) > 0 {
-		return slices.Clone(w.guilds)
-	}
-	if w.unknown {
-		return []string{allGuilds}
-	}
-	return nil
-}
-
-type writesKey struct{}
-
-// withWrites returns ctx carrying w, where the write callback records what a transaction wrote.
-func withWrites(ctx context.Context, w *writes) context.Context {
-	return context.WithValue(ctx, writesKey{}, w)
-}
-
-// untrackedTables hold nothing a snapshot is read from: writing them drops no snapshot.
-var untrackedTables = map[string]bool{
-	"reminders": true, "handled_interactions": true, "schema_migrations": true,
-}
-
-// registerWriteCallbacks has every create, update, delete and raw statement on db report the
-// guild it wrote (see noteWrite).
-func (s *Store) registerWriteCallbacks(db *gorm.DB) error {
-	cb := db.Callback()
-	return errors.Join(
-		cb.Create().After("gorm:create").Register("liaison:snapshots", s.noteWrite),
-		cb.Update().After("gorm:update").Register("liaison:snapshots", s.noteWrite),
-		cb.Delete().After("gorm:delete").Register("liaison:snapshots", s.noteWrite),
-		cb.Raw().After("gorm:raw").Register("liaison:snapshots", s.noteWrite),
-	)
-}
-
-// noteWrite runs after each write statement. Inside Store.tx it records the guild for the drop
-// after commit; outside (a statement that commits by itself, such as AdoptLanguage) it drops at
-// once and, on Postgres, tells the other instances.
-func (s *Store) noteWrite(db *gorm.DB) {
-	st := db.Statement
-	if db.Error != nil || st.RowsAffected == 0 {
-		return // nothing changed
-	}
-	guildID, tracked := writtenGuild(st)
-	if !tracked {
-		return
-	}
-	if w, ok := st.Context.Value(writesKey{}).(*writes); ok {
-		w.add(guildID)
-		return
-	}
-	if guildID == "" {
-		guildID = allGuilds
-	}
-	s.snap.drop(guildID)
-	if s.dialect == DriverPostgres {
-		// A separate statement, after this one committed; a failure only delays the other
-		// instances until snapshotMaxAge.
-		_ = s.db.Session(&gorm.Session{NewDB: true, Context: context.WithoutCancel(st.Context)}).
-			Exec("SELECT pg_notify(?, ?)", recordsChannel, guildID).Error
-	}
-}
-
-// rawWrite finds the table a raw statement writes.
-var rawWrite = regexp.MustCompile(`(?is)^\s*(?:insert\s+into|update|delete\s+from)\s+"?(\w+)`)
-
-// writtenGuild tells whether st wrote a table snapshots are read from, and the guild whose row
-// it wrote ("" when it cannot tell).
-func writtenGuild(st *gorm.Statement) (guildID string, tracked bool) {
-	if st.Schema == nil {
-		sql := st.SQL.String()
-		m := rawWrite.FindStringSubmatch(sql)
-		if m == nil {
-			// SELECT pg_notify, VACUUM INTO and the like write nothing read here; anything
-			// else (a migration's DDL) may change everything.
-			head := strings.ToUpper(strings.TrimSpace(sql))
-			return "", !strings.HasPrefix(head, "SELECT") && !strings.HasPrefix(head, "VACUUM")
-		}
-		return "", !untrackedTables[strings.ToLower(m[1])]
-	}
-	if untrackedTables[st.Schema.Table] {
-		return "", false
-	}
-	field := "GuildID"
-	if st.Schema.Table == "guilds" {
-		field = "ID"
-	}
-	if f := st.Schema.LookUpField(field); f != nil {
-		if id := modelGuild(st, f); id != "" {
-			return id, true
-		}
-	}
-	return whereGuild(st, field), true
-}
-
-// modelGuild is the guild field of the written model (the first row's, and only if every row
-// has the same).
-func modelGuild(st *gorm.Statement, f *schema.Field) string {
-	rv := reflect.Indirect(st.ReflectValue)
-	switch rv.Kind() {
-	case reflect.Slice, reflect.Array:
-		id := ""
-		for i := range rv.Len() {
-			v, zero := f.ValueOf(st.Context, rv.Index(i))
-			s, _ := v.(string)
-			if zero || (id != "" && s != id) {
-				return ""
-			}
-			id = s
-		}
-		return id
-	case reflect.Struct:
-		v, zero := f.ValueOf(st.Context, rv)
-		if s, _ := v.(string); !zero {
-			return s
-		}
-	}
-	return ""
-}
-
-// whereGuild is the guild a WHERE "<column> = ?" condition of st names, "" if none.
-func whereGuild(st *gorm.Statement, field string) string {
-	col := "guild_id"
-	if field == "ID" {
-		col = "id"
-	}
-	c, ok := st.Clauses["WHERE"]
-	if !ok {
-		return ""
-	}
-	where, ok := c.Expression.(clause.Where)
-	if !ok {
-		return ""
-	}
-	for _, e := range where.Exprs {
-		switch e := e.(type) {
-		case clause.Expr:
-			if strings.HasPrefix(strings.TrimSpace(e.SQL), col+" = ?") && len(e.Vars) > 0 {
-				if s, ok := e.Vars[0].(string); ok {
-					return s
-				}
-			}
-		case clause.Eq:
-			if c, ok := e.Column.(clause.Column); ok && c.Name == col {
-				if s, ok := e.Value.(string); ok {
-					return s
-				}
-			}
-		}
-	}
-	return ""
 }

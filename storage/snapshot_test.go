@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"gorm.io/gorm"
-
 	"liaison/mission"
 	"liaison/storage"
 	"liaison/storage/storagetest"
@@ -367,39 +365,4 @@ func TestSnapshotsPerGuild(t *testing.T) {
 	if got := read("H"); got != 100 {
 		t.Errorf("H after G's write = %d, want its snapshot's 100: a write dropped another guild's snapshot", got)
 	}
-}
-
-// TestSnapshotsUnknownGuild: a write whose guild cannot be told (raw SQL with no audit entry
-// beside it), inside a transaction or on its own, drops every guild's snapshot.
-func TestSnapshotsUnknownGuild(t *testing.T) {
-	storagetest.ForEachDriver(t, func(t *testing.T, s *storage.Store) {
-		listen(t, s)
-		ctx := t.Context()
-		if _, err := s.LogArrival(ctx, storage.Actor{GuildID: "G", UserID: "U", Command: "test"},
-			storage.Arrival{Country: "KE", Personnel: 100, Role: mission.RolePolice, ArrivedAt: s.Now()}); err != nil {
-			t.Fatal(err)
-		}
-		for _, w := range []struct {
-			name  string
-			write func() error
-		}{
-			{"in a transaction", func() error {
-				return s.Tx(ctx, func(tx *gorm.DB) error {
-					return tx.Exec("UPDATE force_totals SET deployed = deployed + 5 WHERE guild_id = ?", "G").Error
-				})
-			}},
-			{"on its own", func() error {
-				return s.DB().Exec("UPDATE force_totals SET deployed = deployed + 5 WHERE guild_id = ?", "G").Error
-			}},
-		} {
-			before := view(t, s).Deployed
-			view(t, s)
-			if err := w.write(); err != nil {
-				t.Fatal(err)
-			}
-			if got := view(t, s).Deployed; got != before+5 {
-				t.Errorf("Deployed after a raw write %s = %d, want %d", w.name, got, before+5)
-			}
-		}
-	})
 }

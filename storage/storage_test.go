@@ -27,6 +27,16 @@ func actorIn(guild string) storage.Actor {
 
 func intp(n int) *int { return &n }
 
+// offsets parses reminder offsets as a moderator would type them.
+func offsets(t testing.TB, text string) mission.Offsets {
+	t.Helper()
+	o, err := mission.ParseOffsets(text)
+	if err != nil {
+		t.Fatalf("ParseOffsets(%q): %v", text, err)
+	}
+	return o
+}
+
 // dbSnapshot dumps every table, soft-deleted rows included, as sorted printed rows: two equal
 // snapshots mean nothing at all was written in between.
 func dbSnapshot(t testing.TB, s *storage.Store) map[string][]string {
@@ -371,10 +381,14 @@ func TestFailedChangeWritesNothing(t *testing.T) {
 			_, err := s.UpdateGuild(t.Context(), a, func(g *storage.Guild) error { g.Planned = 1; return errRefused })
 			return err
 		}, errRefused},
-		// The guild row is saved before the open flights are re-planned with the new offsets;
-		// the re-planning fails, so the saved row must be rolled back with it.
-		{"update guild to unreadable offsets", flight, func(t *testing.T, s *storage.Store, a storage.Actor, _ int64) error {
-			_, err := s.UpdateGuild(t.Context(), a, func(g *storage.Guild) error { g.ReminderOffsets = "soon"; g.Planned = 7; return nil })
+		// Offsets that mission.ParseOffsets would not read back are refused as the row is saved,
+		// with an open flight to re-plan: nothing of the change stays.
+		{"update guild to offsets beyond 30 days", flight, func(t *testing.T, s *storage.Store, a storage.Actor, _ int64) error {
+			_, err := s.UpdateGuild(t.Context(), a, func(g *storage.Guild) error {
+				g.ReminderOffsets = mission.Offsets{31 * 24 * time.Hour}
+				g.Planned = 7
+				return nil
+			})
 			return err
 		}, nil},
 		// The first manifest line becomes an arrival, the second one fails: the flight stays
@@ -760,7 +774,7 @@ func TestScheduleFlightPlansReminders(t *testing.T) {
 			t.Run(tt.name, func(t *testing.T) {
 				guild := fmt.Sprintf("G%d", i)
 				if tt.offsets != "" {
-					if _, err := s.UpdateGuild(t.Context(), actorIn(guild), func(g *storage.Guild) error { g.ReminderOffsets = tt.offsets; return nil }); err != nil {
+					if _, err := s.UpdateGuild(t.Context(), actorIn(guild), func(g *storage.Guild) error { g.ReminderOffsets = offsets(t, tt.offsets); return nil }); err != nil {
 						t.Fatal(err)
 					}
 				}
@@ -829,7 +843,7 @@ func TestUpdateGuildReplansReminders(t *testing.T) {
 		}
 		setOffsets := func(v string) {
 			t.Helper()
-			if _, err := s.UpdateGuild(ctx, actorIn("A"), func(g *storage.Guild) error { g.ReminderOffsets = v; return nil }); err != nil {
+			if _, err := s.UpdateGuild(ctx, actorIn("A"), func(g *storage.Guild) error { g.ReminderOffsets = offsets(t, v); return nil }); err != nil {
 				t.Fatalf("set offsets %q: %v", v, err)
 			}
 		}
