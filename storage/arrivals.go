@@ -96,13 +96,8 @@ func (s *Store) logArrival(tx *gorm.DB, a Actor, in Arrival) (Arrival, error) {
 	if err := s.ensureGuild(tx, a.GuildID); err != nil {
 		return in, err
 	}
-	if err := in.normalise(s.now()); err != nil {
+	if err := in.prepare(a, s.now()); err != nil {
 		return in, err
-	}
-	in.ID = 0
-	in.GuildID = a.GuildID
-	if in.LoggedBy == "" {
-		in.LoggedBy = a.UserID
 	}
 	if err := tx.Create(&in).Error; err != nil {
 		return in, fmt.Errorf("log arrival: %w", err)
@@ -191,13 +186,8 @@ func (s *Store) LogDeparture(ctx context.Context, a Actor, in Departure) (Depart
 		if err := s.ensureGuild(tx, a.GuildID); err != nil {
 			return err
 		}
-		if err := in.normalise(s.now()); err != nil {
+		if err := in.prepare(a, s.now()); err != nil {
 			return err
-		}
-		in.ID = 0
-		in.GuildID = a.GuildID
-		if in.LoggedBy == "" {
-			in.LoggedBy = a.UserID
 		}
 		if err := tx.Create(&in).Error; err != nil {
 			return fmt.Errorf("log departure: %w", err)

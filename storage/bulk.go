@@ -169,13 +169,8 @@ func (b *Bulk) move(country string, role mission.Role, at time.Time, delta, wome
 
 // LogArrival queues an arrival; it is written with its batch.
 func (b *Bulk) LogArrival(_ context.Context, a Actor, in Arrival) (Arrival, error) {
-	if err := in.normalise(b.s.now()); err != nil {
+	if err := in.prepare(Actor{GuildID: b.a.GuildID, UserID: a.UserID}, b.s.now()); err != nil {
 		return in, err
-	}
-	in.ID = 0
-	in.GuildID = b.a.GuildID
-	if in.LoggedBy == "" {
-		in.LoggedBy = a.UserID
 	}
 	b.arrivals = append(b.arrivals, in)
 	return in, b.maybeFlush()
@@ -183,13 +178,8 @@ func (b *Bulk) LogArrival(_ context.Context, a Actor, in Arrival) (Arrival, erro
 
 // LogDeparture queues a departure; the force guard checks its level once the file is in.
 func (b *Bulk) LogDeparture(_ context.Context, a Actor, in Departure) (Departure, error) {
-	if err := in.normalise(b.s.now()); err != nil {
+	if err := in.prepare(Actor{GuildID: b.a.GuildID, UserID: a.UserID}, b.s.now()); err != nil {
 		return in, err
-	}
-	in.ID = 0
-	in.GuildID = b.a.GuildID
-	if in.LoggedBy == "" {
-		in.LoggedBy = a.UserID
 	}
 	b.departures = append(b.departures, in)
 	b.departed[forceKey{in.Country, in.Role}] = b.Row
@@ -198,13 +188,8 @@ func (b *Bulk) LogDeparture(_ context.Context, a Actor, in Departure) (Departure
 
 // SetPledge queues a pledge.
 func (b *Bulk) SetPledge(_ context.Context, a Actor, in Pledge) (Pledge, error) {
-	if err := in.normalise(b.s.now()); err != nil {
+	if err := in.prepare(Actor{GuildID: b.a.GuildID, UserID: a.UserID}, b.s.now()); err != nil {
 		return in, err
-	}
-	in.ID = 0
-	in.GuildID = b.a.GuildID
-	if in.LoggedBy == "" {
-		in.LoggedBy = a.UserID
 	}
 	b.pledges = append(b.pledges, in)
 	return in, b.maybeFlush()
@@ -422,20 +407,10 @@ func (b *Bulk) changeFlight(id int64, action mission.AuditAction, change func(tx
 // LandFlight lands a flight of this import and queues its manifest as arrivals.
 func (b *Bulk) LandFlight(ctx context.Context, a Actor, id int64, at time.Time) (Flight, []Arrival, error) {
 	var arrivals []Arrival
-	f, err := b.changeFlight(id, mission.ActionLand, func(_ *gorm.DB, f *Flight) error {
-		t := utc(at)
-		f.Status = mission.FlightLanded
-		f.LandedAt = &t
-		for _, l := range f.Manifest {
-			fid := f.ID
-			arr, err := b.LogArrival(ctx, a, Arrival{Country: l.Country, Personnel: l.Personnel, Female: l.Female, Role: l.Role,
-				ArrivedAt: t, FlightID: &fid, Source: f.Source, Note: fmt.Sprintf("landed with flight #%d", f.ID)})
-			if err != nil {
-				return err
-			}
-			arrivals = append(arrivals, arr)
-		}
-		return b.s.cancelFlightReminders(b.tx, f.GuildID, f.ID)
+	f, err := b.changeFlight(id, mission.ActionLand, func(tx *gorm.DB, f *Flight) error {
+		var err error
+		arrivals, err = b.s.land(tx, f, at, func(in Arrival) (Arrival, error) { return b.LogArrival(ctx, a, in) })
+		return err
 	})
 	return f, arrivals, err
 }
@@ -445,11 +420,9 @@ func (b *Bulk) LandFlight(ctx context.Context, a Actor, id int64, at time.Time) 
 // export writes the landed flight and, apart, the arrivals it brought, as edited since), so
 // logging the manifest too would count its people twice.
 func (b *Bulk) RecordLanding(_ context.Context, _ Actor, id int64, at time.Time) (Flight, error) {
-	return b.changeFlight(id, mission.ActionLand, func(_ *gorm.DB, f *Flight) error {
-		t := utc(at)
-		f.Status = mission.FlightLanded
-		f.LandedAt = &t
-		return b.s.cancelFlightReminders(b.tx, f.GuildID, f.ID)
+	return b.changeFlight(id, mission.ActionLand, func(tx *gorm.DB, f *Flight) error {
+		_, err := b.s.land(tx, f, at, nil)
+		return err
 	})
 }
 

@@ -170,21 +170,35 @@ func (s *Store) cancel(reason string) func(tx *gorm.DB, f *Flight) error {
 func (s *Store) LandFlight(ctx context.Context, a Actor, id int64, at time.Time) (Flight, []Arrival, error) {
 	var arrivals []Arrival
 	f, err := s.changeFlight(ctx, a, id, mission.ActionLand, EffectRecords|EffectReminders, func(tx *gorm.DB, f *Flight) error {
-		t := utc(at)
-		f.Status = mission.FlightLanded
-		f.LandedAt = &t
-		for _, l := range f.Manifest {
-			fid := f.ID
-			arr, err := s.logArrival(tx, a, Arrival{Country: l.Country, Personnel: l.Personnel, Female: l.Female, Role: l.Role,
-				ArrivedAt: t, FlightID: &fid, Source: f.Source, Note: fmt.Sprintf("landed with flight #%d", f.ID)})
-			if err != nil {
-				return err
-			}
-			arrivals = append(arrivals, arr)
-		}
-		return s.cancelFlightReminders(tx, f.GuildID, f.ID)
+		var err error
+		arrivals, err = s.land(tx, f, at, func(in Arrival) (Arrival, error) { return s.logArrival(tx, a, in) })
+		return err
 	})
 	return f, arrivals, err
+}
+
+// land is the one landing, which /flight land, its button and an import share: f marked landed
+// at at, its pending reminders cancelled, and each manifest line logged as an arrival by log
+// (the store at once, an import with its batch). A nil log logs none: an import restoring a
+// landing whose arrivals are rows of their own, as edited since.
+func (s *Store) land(tx *gorm.DB, f *Flight, at time.Time, log func(Arrival) (Arrival, error)) ([]Arrival, error) {
+	t := utc(at)
+	f.Status = mission.FlightLanded
+	f.LandedAt = &t
+	var arrivals []Arrival
+	for _, l := range f.Manifest {
+		if log == nil {
+			break
+		}
+		fid := f.ID
+		arr, err := log(Arrival{Country: l.Country, Personnel: l.Personnel, Female: l.Female, Role: l.Role,
+			ArrivedAt: t, FlightID: &fid, Source: f.Source, Note: fmt.Sprintf("landed with flight #%d", f.ID)})
+		if err != nil {
+			return nil, err
+		}
+		arrivals = append(arrivals, arr)
+	}
+	return arrivals, s.cancelFlightReminders(tx, f.GuildID, f.ID)
 }
 
 // SetFlightEvent stores the ID of the Discord scheduled event that mirrors the flight. It is

@@ -20,13 +20,8 @@ func (s *Store) SetPledge(ctx context.Context, a Actor, in Pledge) (Pledge, erro
 		if err := s.ensureGuild(tx, a.GuildID); err != nil {
 			return err
 		}
-		if err := in.normalise(s.now()); err != nil {
+		if err := in.prepare(a, s.now()); err != nil {
 			return err
-		}
-		in.ID = 0
-		in.GuildID = a.GuildID
-		if in.LoggedBy == "" {
-			in.LoggedBy = a.UserID
 		}
 		if err := tx.Create(&in).Error; err != nil {
 			return fmt.Errorf("set pledge: %w", err)

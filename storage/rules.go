@@ -196,3 +196,40 @@ func (g *Guild) normalise(now time.Time) error {
 	}
 	return checkTexts(short("name", g.MissionName))
 }
+
+// owned sets what every new record carries, whatever door it came through: no ID until the
+// database gives one, the actor's guild, and who logged it (an import's logged_by column, else
+// the actor).
+func owned(id *int64, guild, loggedBy *string, a Actor) {
+	*id, *guild = 0, a.GuildID
+	if *loggedBy == "" {
+		*loggedBy = a.UserID
+	}
+}
+
+// prepare is a new arrival as every door stores it: checked, normalised and owned.
+func (in *Arrival) prepare(a Actor, now time.Time) error {
+	if err := in.normalise(now); err != nil {
+		return err
+	}
+	owned(&in.ID, &in.GuildID, &in.LoggedBy, a)
+	return nil
+}
+
+// prepare is a new departure as every door stores it: checked, normalised and owned.
+func (in *Departure) prepare(a Actor, now time.Time) error {
+	if err := in.normalise(now); err != nil {
+		return err
+	}
+	owned(&in.ID, &in.GuildID, &in.LoggedBy, a)
+	return nil
+}
+
+// prepare is a new pledge as every door stores it: checked, normalised and owned.
+func (in *Pledge) prepare(a Actor, now time.Time) error {
+	if err := in.normalise(now); err != nil {
+		return err
+	}
+	owned(&in.ID, &in.GuildID, &in.LoggedBy, a)
+	return nil
+}
