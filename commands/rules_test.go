@@ -193,3 +193,20 @@ func TestPreviewIsADryRun(t *testing.T) {
 		})
 	}
 }
+
+// TestArrivalWithoutFlightStaysWithout: a flight row without an id does not become "flight 0",
+// which every arrival without a flight would then name.
+func TestArrivalWithoutFlightStaysWithout(t *testing.T) {
+	h := newHarness(t, storage.DriverSQLite)
+	ctx := context.Background()
+	file := importHeader + "\n" +
+		importLine(map[string]string{"kind": "flight", "time": "2025-01-05T10:00:00Z", "manifest": "GT 5 military"}) + "\n" +
+		importLine(map[string]string{"kind": "arrival", "time": "2025-01-02T10:00:00Z", "country": "KE", "personnel": "20", "role": "police"}) + "\n"
+	if _, err := exchange.ImportCSV(ctx, h.store, storage.Actor{GuildID: "100"}, strings.NewReader(file)); err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := h.store.FindArrivals(ctx, "100", storage.ArrivalFilter{})
+	if err != nil || len(got) != 1 || got[0].FlightID != nil {
+		t.Errorf("arrivals = %+v, %v; want one with no flight", got, err)
+	}
+}
