@@ -79,9 +79,11 @@ const (
 	KindPledge    RecordKind = "pledge"
 	KindFlight    RecordKind = "flight"
 	KindSettings  RecordKind = "settings"
+	// KindReport is a reported figure: what a source said, kept beside the ledger.
+	KindReport RecordKind = "report"
 )
 
-var recordKinds = [...]RecordKind{KindArrival, KindDeparture, KindPledge, KindFlight, KindSettings}
+var recordKinds = [...]RecordKind{KindArrival, KindDeparture, KindPledge, KindFlight, KindSettings, KindReport}
 
 // RecordKinds returns the kinds /history accepts, in the order it offers them.
 func RecordKinds() [len(recordKinds)]RecordKind { return recordKinds }

@@ -446,3 +446,25 @@ func (b *Bulk) UpdateGuild(_ context.Context, _ Actor, change func(g *Guild) err
 	b.guild, b.planned = g, true
 	return g, nil
 }
+
+// LogReport writes a reported figure at once, as Store.LogReport does, inside the import's
+// transaction; a figure whose uid the guild holds already is left out and counted as skipped.
+func (b *Bulk) LogReport(_ context.Context, a Actor, in Report) (Report, error) {
+	if err := in.prepare(Actor{GuildID: b.a.GuildID, UserID: a.UserID}, b.s.now()); err != nil {
+		return in, err
+	}
+	if in.UID != "" {
+		stored, err := b.storedUIDs(&Report{}, []string{in.UID})
+		if err != nil {
+			return in, err
+		}
+		if stored[in.UID] {
+			b.skipped[mission.KindReport]++
+			return in, nil
+		}
+	}
+	if err := b.tx.Create(&in).Error; err != nil {
+		return in, fmt.Errorf("import report: %w", err)
+	}
+	return in, b.s.audit(b.tx, b.a, mission.KindReport, in.ID, mission.ActionCreate, nil, in)
+}

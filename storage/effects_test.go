@@ -19,12 +19,12 @@ import (
 var notWrites = []string{
 	"AllPledges", "ArrivedSince", "Arrival", "Backup", "CacheLive", "CachedGuild", "Close",
 	"CountArrivals", "CountAudit", "CountFlights", "CountReminders", "CurrentPledges", "DB",
-	"Dialect", "DryRun", "EachArrival", "EachAudit", "EachDeparture", "EachFlight", "EachPledge",
-	"FindArrivals", "FindAudit", "FindDepartures", "FindFlights", "FindReminders", "Flight",
+	"Dialect", "DryRun", "EachArrival", "EachAudit", "EachDeparture", "EachFlight", "EachPledge", "EachReport",
+	"FindArrivals", "FindAudit", "FindDepartures", "FindFlights", "FindReminders", "Flight", "LatestReports", "Ledger",
 	"ForceHistory", "ForceLevels", "ForceTotals", "ForcesView", "GuildIsEmpty", "Guilds",
 	"LastSent", "LaterDue", "ListenChanges", "ListenRecords", "MissedSince", "NextDue",
 	"NextFlight", "PageArrivals", "PageAudit", "PageFlights", "PageReminders", "Ping",
-	"PoliceTypes", "Preview", "RecentDigests", "Reminder", "Subscribe",
+	"PoliceTypes", "Preview", "RecentDigests", "Reminder", "Report", "ReportsByDisagreement", "Subscribe",
 }
 
 // effectStep is one call of a write method of the store.
@@ -51,7 +51,7 @@ func TestEveryWriteDeclaresItsEffects(t *testing.T) {
 		ctx := t.Context()
 		now := s.Now()
 		a := actorIn("G")
-		var arrivalID, spareID, flightID int64
+		var arrivalID, spareID, flightID, reportID int64
 		var claimed []storage.Reminder
 		const (
 			records, flights, settings, reminders = storage.EffectRecords, storage.EffectFlights, storage.EffectSettings, storage.EffectReminders
@@ -84,6 +84,16 @@ func TestEveryWriteDeclaresItsEffects(t *testing.T) {
 				_, err := s.SetPledge(ctx, a, storage.Pledge{Country: "JM", Personnel: intp(300), Role: mission.RoleMilitary, AsOf: now})
 				return err
 			}, effects: records},
+			{method: "LogReport", write: func(*testing.T) error {
+				in, err := s.LogReport(ctx, a, storage.Report{Value: 400, Source: "press", AsOf: now.Add(-time.Hour)})
+				reportID = in.ID
+				return err
+			}, effects: records},
+			{method: "EditReport", write: func(*testing.T) error {
+				_, err := s.EditReport(ctx, a, reportID, func(r *storage.Report) error { r.Value = 410; return nil })
+				return err
+			}, effects: records},
+			{method: "DeleteReport", write: func(*testing.T) error { _, err := s.DeleteReport(ctx, a, reportID); return err }, effects: records},
 			{method: "SetPoliceType", write: func(*testing.T) error {
 				_, err := s.SetPoliceType(ctx, a, "KE", mission.TypeIndividualPolice)
 				return err

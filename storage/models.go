@@ -199,3 +199,24 @@ type HandledInteraction struct {
 	Command       string // what the repeat is told was already carried out
 	CreatedAt     time.Time
 }
+
+// Report is a reported figure (migration 0012): what a source said about the force, kept beside
+// the ledger and compared with it as of the same day, never mixed into it. Country "" is the
+// whole mission; Role "" is every role.
+type Report struct {
+	ID        int64 `gorm:"primaryKey"`
+	GuildID   string
+	Figure    mission.Figure
+	Value     int
+	Qualifier mission.Qualifier
+	Country   string
+	Role      mission.Role
+	AsOf      time.Time
+	Source    string
+	Note      string
+	LoggedBy  string
+	UID       string `gorm:"column:uid"` // as Arrival's
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	DeletedAt gorm.DeletedAt
+}

@@ -233,3 +233,49 @@ func (in *Pledge) prepare(a Actor, now time.Time) error {
 	owned(&in.ID, &in.GuildID, &in.LoggedBy, a)
 	return nil
 }
+
+// normalise checks a reported figure: a known figure and qualifier (deployed and exact when
+// left out), a value from 0 to MaxPlanned, a known country and role when given (none: the whole
+// mission, every role), an as-of that has happened, a source (required: a figure without one
+// cannot be weighed) and a note within their lengths.
+func (in *Report) normalise(now time.Time) error {
+	var err error
+	if in.Figure, err = mission.ParseFigure(string(in.Figure)); err != nil {
+		return err
+	}
+	if in.Qualifier, err = mission.ParseQualifier(string(in.Qualifier)); err != nil {
+		return err
+	}
+	if in.Value < 0 || in.Value > mission.MaxPlanned {
+		return mission.Refuse(mission.EInvalid, "report.err.value", "Max", mission.MaxPlanned, "Value", in.Value)
+	}
+	if in.Country != "" {
+		c, err := mission.LookupCountry(in.Country)
+		if err != nil {
+			return err
+		}
+		in.Country = c.Alpha2
+	}
+	if in.Role != "" && !in.Role.Valid() {
+		if in.Role, err = mission.ParseRole(string(in.Role)); err != nil {
+			return err
+		}
+	}
+	in.AsOf = utc(in.AsOf)
+	if err := mission.CheckHappened("as_of", in.AsOf, now); err != nil {
+		return err
+	}
+	if strings.TrimSpace(in.Source) == "" {
+		return mission.Refuse(mission.EInvalid, "report.err.source")
+	}
+	return checkTexts(long("source", in.Source), long("note", in.Note))
+}
+
+// prepare is a new reported figure as every door stores it: checked, normalised and owned.
+func (in *Report) prepare(a Actor, now time.Time) error {
+	if err := in.normalise(now); err != nil {
+		return err
+	}
+	owned(&in.ID, &in.GuildID, &in.LoggedBy, a)
+	return nil
+}

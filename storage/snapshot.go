@@ -56,7 +56,13 @@ type ForcesView struct {
 	// Next is the flight NextFlight returns at At, nil when none is open; Overdue as it says.
 	Next    *Flight
 	Overdue bool
+	// Reports are the latest reported figures (LatestReports, at most LatestReportsShown),
+	// each beside the ledger of its day.
+	Reports []ReportView
 }
+
+// LatestReportsShown is how many reported figures /forces shows under the total.
+const LatestReportsShown = 3
 
 // ForcesView returns the guild's ForcesView at now with the given recent window, from the
 // guild's snapshot when a fresh one is held, else from the database (and keeps it). What it
@@ -82,6 +88,9 @@ func (s *Store) ForcesView(ctx context.Context, guildID string, now time.Time, w
 		return ForcesView{}, err
 	default:
 		v.Next, v.Overdue = &f, overdue
+	}
+	if v.Reports, err = s.LatestReports(ctx, guildID, "", LatestReportsShown); err != nil {
+		return ForcesView{}, err
 	}
 	s.snap.put(guildID, ticket, func(e *guildSnap) { e.forces, e.forcesLoaded = v.clone(), loaded })
 	return v, nil
@@ -124,6 +133,7 @@ func (c CachedGuilds) AdoptLanguage(ctx context.Context, guildID, lang string) e
 
 func (v ForcesView) clone() ForcesView {
 	v.Levels = slices.Clone(v.Levels)
+	v.Reports = slices.Clone(v.Reports)
 	if v.Next != nil {
 		f := *v.Next
 		f.Manifest = slices.Clone(f.Manifest)

@@ -50,6 +50,9 @@ func directView(t *testing.T, s *storage.Store, guildID string, now time.Time) s
 	if f, overdue, err := s.NextFlight(ctx, guildID, now); err == nil {
 		v.Next, v.Overdue = &f, overdue
 	}
+	if v.Reports, err = s.LatestReports(ctx, guildID, "", storage.LatestReportsShown); err != nil {
+		t.Fatal(err)
+	}
 	return v
 }
 
