@@ -19,6 +19,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"liaison/commands"
 	"liaison/fakediscord"
 	"liaison/storage"
 	"liaison/storage/storagetest"
@@ -88,8 +89,8 @@ func TestRunServesAndStopsCleanly(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	if got := len(fake.Commands(fakediscord.DefaultGuildID)); got != 14 {
-		t.Errorf("commands registered in the guild = %d, want 14", got)
+	if got, want := len(fake.Commands(fakediscord.DefaultGuildID)), len(commands.All(commands.Deps{})); got != want {
+		t.Errorf("commands registered in the guild = %d, want %d", got, want)
 	}
 
 	// A signed /forces over HTTP.
@@ -255,8 +256,8 @@ func TestRegisterVerb(t *testing.T) {
 	if err := registerOnly(context.Background(), cfg, store, slog.New(slog.DiscardHandler)); err != nil {
 		t.Fatal(err)
 	}
-	if got := len(fake.Commands("")); got != 14 {
-		t.Errorf("global commands = %d, want 14", got)
+	if got, want := len(fake.Commands("")), len(commands.All(commands.Deps{})); got != want {
+		t.Errorf("global commands = %d, want %d", got, want)
 	}
 	puts := 0
 	for _, r := range fake.Requests() {

@@ -30,6 +30,8 @@ func All(d Deps) []*bot.Command {
 		arrivalsCommand(d),
 		departureCommand(d),
 		pledgeCommand(d),
+		reportCommand(d),
+		reportsCommand(d),
 		flightCommand(d),
 		flightsCommand(d),
 		remindersCommand(d),

@@ -106,6 +106,9 @@ func allForces(ctx context.Context, d Deps, req *bot.Request, page int) (*bot.Re
 		Fields: []*discordgo.MessageEmbedField{{Name: locale.T(lang, "cmd.forces.recent"), Value: locale.T(lang, "cmd.forces.personnel", "Count", recent), Inline: true},
 			womenTotal(lang, rows, deployed)}}
 	e.Fields = append(e.Fields, nextFlight(lang, view))
+	if f := reportsField(lang, view.Reports); f != nil {
+		e.Fields = append(e.Fields, f)
+	}
 	e.Footer = footer
 	return &bot.Reply{Embeds: []*discordgo.MessageEmbed{e}, Components: pager(lang, "forces", v, "")}, nil
 }
@@ -220,7 +223,28 @@ func countryForces(ctx context.Context, d Deps, req *bot.Request, c string) (*bo
 			{Name: locale.T(lang, "cmd.forces.pledges"), Value: pl.String()},
 			{Name: locale.T(lang, "cmd.forces.timeline"), Value: tl.String()},
 		}}
+	reports, err := d.Store.LatestReports(ctx, req.GuildID, c, storage.LatestReportsShown)
+	if err != nil {
+		return nil, err
+	}
+	if f := reportsField(lang, reports); f != nil {
+		e.Fields = append(e.Fields, f)
+	}
 	return &bot.Reply{Embeds: []*discordgo.MessageEmbed{e}}, nil
+}
+
+// reportsField lists the latest reported figures under the force level, newest first, each
+// beside the ledger of its day; nil when there are none. Each line is cut so that three fit a
+// field, and /reports has them whole.
+func reportsField(lang render.Lang, reports []storage.ReportView) *discordgo.MessageEmbedField {
+	if len(reports) == 0 {
+		return nil
+	}
+	lines := make([]string, len(reports))
+	for i, r := range reports {
+		lines[i] = discordtext.Truncate(render.ReportLine(lang, r), discordtext.MaxFieldValue/storage.LatestReportsShown-1)
+	}
+	return &discordgo.MessageEmbedField{Name: locale.T(lang, "report.heading"), Value: strings.Join(lines, "\n")}
 }
 
 // orDash is a record's source, or says in lang that none was given.

@@ -16,7 +16,7 @@ import (
 )
 
 // importHeader is the header /export writes today.
-const importHeader = "kind,id,time,country,personnel,female,role,flight,status,destination,aircraft,origin,manifest,landed_at,unit,reason,source,note,logged_by,name,timezone,language,uid"
+const importHeader = "kind,id,time,country,personnel,female,role,flight,status,destination,aircraft,origin,manifest,landed_at,unit,reason,source,note,logged_by,name,timezone,language,uid,figure,qualifier"
 
 // importLine is a row of importHeader's columns: the named cells set, the others empty.
 func importLine(cells map[string]string) string {
@@ -77,9 +77,9 @@ func TestImportErrorsInEveryLanguage(t *testing.T) {
 			`ligne 2, colonne 28 : un guillemet " manque ou est en trop dans une cellule entre guillemets`,
 			`línea 2, columna 28: faltan o sobran comillas " en una celda entre comillas`, csv.ErrQuote},
 		{"unknown kind", line(arrivalCells("parade")), 2,
-			`line 2 (parade): unknown kind "parade" (mission, arrival, departure, pledge, flight)`,
-			`type d’enregistrement inconnu "parade" (mission, arrival, departure, pledge, flight)`,
-			`tipo de registro desconocido "parade" (mission, arrival, departure, pledge, flight)`, nil},
+			`line 2 (parade): unknown kind "parade" (mission, arrival, departure, pledge, flight, report)`,
+			`type d’enregistrement inconnu "parade" (mission, arrival, departure, pledge, flight, report)`,
+			`tipo de registro desconocido "parade" (mission, arrival, departure, pledge, flight, report)`, nil},
 		{"time missing", line(arrivalCells("arrival", "time", "")), 2,
 			"line 2 (arrival): time is required",
 			"la colonne time est obligatoire",

@@ -43,7 +43,7 @@ func TestRoundTripChangesNothing(t *testing.T) {
 			if err != nil {
 				t.Fatalf("seed %d: import all again: %v", seed, err)
 			}
-			if res.Arrivals+res.Departures+res.Pledges+res.Flights != 0 || res.Skipped == 0 {
+			if res.Arrivals+res.Departures+res.Pledges+res.Flights+res.Reports != 0 || res.Skipped == 0 {
 				t.Errorf("seed %d: the same file again stored %+v, want everything skipped", seed, res)
 			}
 			if got := ledger(t, s, dst, true); got != want {
@@ -51,7 +51,7 @@ func TestRoundTripChangesNothing(t *testing.T) {
 			}
 
 			kinds := fmt.Sprintf("kinds%d", seed)
-			for _, kind := range []string{"flights", "pledges", "arrivals", "departures"} {
+			for _, kind := range []string{"flights", "pledges", "arrivals", "departures", "reports"} {
 				if _, err := exchange.ImportCSV(ctx, s, storage.Actor{GuildID: kinds, UserID: "import"},
 					strings.NewReader(export(t, s, src, kind))); err != nil {
 					t.Fatalf("seed %d: import %s: %v", seed, kind, err)
@@ -173,7 +173,7 @@ func buildHistory(t *testing.T, s *storage.Store, guild string, seed uint64) {
 	var arrivals []int64
 	var flights []int64
 	for range 60 {
-		switch rng.IntN(9) {
+		switch rng.IntN(10) {
 		case 0, 1:
 			n := 1 + rng.IntN(300)
 			arr, err := s.LogArrival(ctx, a, storage.Arrival{Country: countries[rng.IntN(len(countries))], Personnel: n, Female: rng.IntN(n/3 + 1),
@@ -237,6 +237,14 @@ func buildHistory(t *testing.T, s *storage.Store, guild string, seed uint64) {
 			}
 			_, err := s.SetPledge(ctx, a, storage.Pledge{Country: countries[rng.IntN(len(countries))], Personnel: n,
 				Role: roles[rng.IntN(len(roles))], AsOf: past(), Source: "statement"})
+			ok(err)
+		case 9:
+			r := storage.Report{Value: rng.IntN(3000), Source: "spokesperson", AsOf: past(), Note: "as reported",
+				Figure: mission.Figures()[rng.IntN(3)], Qualifier: mission.Qualifiers()[rng.IntN(4)]}
+			if rng.IntN(2) == 0 {
+				r.Country, r.Role = countries[rng.IntN(len(countries))], roles[rng.IntN(len(roles))]
+			}
+			_, err := s.LogReport(ctx, a, r)
 			ok(err)
 		}
 	}
@@ -331,6 +339,12 @@ func ledger(t *testing.T, s *storage.Store, guild string, withMission bool) stri
 			n = fmt.Sprint(*p.Personnel)
 		}
 		lines = append(lines, fmt.Sprintf("pledge %s %s %s %s %q", p.Country, p.Role, n, ts(p.AsOf), p.Source))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.EachReport(ctx, guild, func(r storage.Report) error {
+		lines = append(lines, fmt.Sprintf("report %s %s %d %s %q %q %q %q", ts(r.AsOf), r.Figure, r.Value, r.Qualifier, r.Country, r.Role, r.Source, r.Note))
 		return nil
 	}); err != nil {
 		t.Fatal(err)

@@ -17,11 +17,11 @@ import (
 )
 
 // exportKinds are the export kinds, as /export and `liaison export` name them.
-var exportKinds = [...]string{"arrivals", "departures", "pledges", "flights", "audit", "forces", kindAll}
+var exportKinds = [...]string{"arrivals", "departures", "pledges", "flights", "reports", "audit", "forces", kindAll}
 
 // kindAll is the export of the whole guild in one file (SPEC §5): the mission, then the
-// pledges, the flights, the arrivals and the departures, in the order an import needs them
-// (an arrival names its flight; a departure needs the arrivals before it).
+// pledges, the flights, the arrivals, the departures and the reported figures, in the order an
+// import needs them (an arrival names its flight; a departure needs the arrivals before it).
 const kindAll = "all"
 
 // ExportKinds returns the kinds /export and `liaison export` accept.
@@ -32,11 +32,15 @@ func ExportKinds() []string { return slices.Clone(exportKinds[:]) }
 // kind does not use are left empty. The mission row (kind "mission") carries name, lead
 // (country), planned (personnel), mandate end (time), time zone and airport (destination).
 //
+// A reported figure (kind "report") carries its value in personnel, with figure and qualifier;
+// its country and role are empty when it is about the whole mission or every role.
+//
 // uid is the record's identity in the guild that exported it, "<guild>/<kind>/<id>" (see
 // recordUID): an import stores it with the record, so that the same file imported twice stores
 // its records once, and an arrival of a later file finds the flight it landed with.
 var csvHeader = []string{"kind", "id", "time", "country", "personnel", "female", "role", "flight", "status", "destination",
-	"aircraft", "origin", "manifest", "landed_at", "unit", "reason", "source", "note", "logged_by", "name", "timezone", "language", "uid"}
+	"aircraft", "origin", "manifest", "landed_at", "unit", "reason", "source", "note", "logged_by", "name", "timezone", "language", "uid",
+	"figure", "qualifier"}
 
 // csvHeaderBefore is the header of files written before the language and uid columns; they
 // import as they are, the later columns read as empty.
@@ -125,13 +129,14 @@ var exportRows = map[string]func(ctx context.Context, s *storage.Store, guildID 
 	"departures": departureRows,
 	"pledges":    pledgeRows,
 	"flights":    flightRows,
+	"reports":    reportRows,
 	kindAll:      allRows,
 }
 
 // allRows is every record of the guild, in the order an import reads them back.
 func allRows(ctx context.Context, s *storage.Store, guildID string, emit func(csvRow) error) error {
 	for _, rows := range []func(ctx context.Context, s *storage.Store, guildID string, emit func(csvRow) error) error{
-		missionRows, pledgeRows, flightRows, arrivalRows, departureRows} {
+		missionRows, pledgeRows, flightRows, arrivalRows, departureRows, reportRows} {
 		if err := rows(ctx, s, guildID, emit); err != nil {
 			return err
 		}
@@ -177,6 +182,15 @@ func departureRows(ctx context.Context, s *storage.Store, guildID string, emit f
 	})
 }
 
+func reportRows(ctx context.Context, s *storage.Store, guildID string, emit func(csvRow) error) error {
+	return s.EachReport(ctx, guildID, func(r storage.Report) error {
+		return emit(newRow("report", r.ID).set("uid", recordUID(guildID, "report", r.ID)).set("time", csvTime(r.AsOf)).
+			set("country", r.Country).set("personnel", strconv.Itoa(r.Value)).set("role", string(r.Role)).
+			set("figure", string(r.Figure)).set("qualifier", string(r.Qualifier)).
+			set("source", r.Source).set("note", r.Note).set("logged_by", r.LoggedBy))
+	})
+}
+
 func pledgeRows(ctx context.Context, s *storage.Store, guildID string, emit func(csvRow) error) error {
 	return s.EachPledge(ctx, guildID, func(p storage.Pledge) error {
 		r := newRow("pledge", p.ID).set("uid", recordUID(guildID, "pledge", p.ID)).set("time", csvTime(p.AsOf)).set("country", p.Country).set("role", string(p.Role)).
@@ -213,7 +227,7 @@ func auditRow(e storage.AuditEntry) []string {
 
 // ImportResult counts what an import stored.
 type ImportResult struct {
-	Mission, Arrivals, Departures, Pledges, Flights int
+	Mission, Arrivals, Departures, Pledges, Flights, Reports int
 	// Skipped counts the records left out because they were imported before (their uid is
 	// stored); WithLanding the arrival rows of a file without uids left out because the landing
 	// of their flight in the same file logs them.
@@ -260,7 +274,7 @@ func checkCells(rec []string) error {
 
 // importKinds are the values of the kind column, in the order an unknown kind's refusal and a
 // preview's counts list them.
-var importKinds = [...]string{"mission", "arrival", "departure", "pledge", "flight"}
+var importKinds = [...]string{"mission", "arrival", "departure", "pledge", "flight", "report"}
 
 // ImportKinds returns the values of the kind column, in the order a preview counts them.
 func ImportKinds() []string { return slices.Clone(importKinds[:]) }
@@ -288,6 +302,8 @@ func importRow(r csvRow, loc *time.Location, now time.Time, landed map[int64]boo
 		return importPledge(in)
 	case "flight":
 		return importFlight(in, landed)
+	case "report":
+		return importReport(in)
 	}
 	return nil, mission.Refuse(mission.EInvalid, "import.err.kind", "Kind", fmt.Sprintf("%q", r.get("kind")),
 		"Kinds", strings.Join(importKinds[:], ", "))
@@ -558,6 +574,46 @@ func linkFlight(ctx context.Context, b *storage.Bulk, a storage.Actor, ids map[i
 		}
 	}
 	return 0, mission.Refuse(mission.EInvalid, "import.err.no_flight", "Input", fmt.Sprintf("#%d", flight))
+}
+
+// importReport reads a reported figure: its value in personnel (0 and up), figure and
+// qualifier (deployed and exact when empty), an optional country and role, the date it refers
+// to, and its source, which is required.
+func importReport(in rowReader) (importOp, error) {
+	r := storage.Report{Source: in.r.get("source"), Note: in.r.get("note"), LoggedBy: in.r.get("logged_by"), UID: in.r.get("uid")}
+	v := in.r.get("personnel")
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 || n > mission.MaxPlanned {
+		return nil, mission.Refuse(mission.EInvalid, "report.err.value", "Max", mission.MaxPlanned, "Value", fmt.Sprintf("%q", v))
+	}
+	r.Value = n
+	if r.Figure, err = mission.ParseFigure(in.r.get("figure")); err != nil {
+		return nil, err
+	}
+	if r.Qualifier, err = mission.ParseQualifier(in.r.get("qualifier")); err != nil {
+		return nil, err
+	}
+	if in.r.get("country") != "" {
+		if r.Country, err = in.country(); err != nil {
+			return nil, err
+		}
+	}
+	if v := in.r.get("role"); v != "" {
+		if r.Role, err = mission.ParseRole(v); err != nil {
+			return nil, err
+		}
+	}
+	if r.AsOf, err = in.happened("time", true); err != nil {
+		return nil, err
+	}
+	if r.Source == "" {
+		return nil, errRequired("source")
+	}
+	return func(ctx context.Context, s *storage.Bulk, a storage.Actor, _ map[int64]int64, res *ImportResult) error {
+		_, err := s.LogReport(ctx, a, r)
+		res.Reports++
+		return err
+	}, nil
 }
 
 func importPledge(in rowReader) (importOp, error) {

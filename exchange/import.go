@@ -69,6 +69,8 @@ var hxlTags = map[string]string{
 	"timezone":    "#meta+timezone",
 	"language":    "#meta+lang",
 	"uid":         "#meta+uid",
+	"figure":      "#meta+figure",
+	"qualifier":   "#meta+qualifier",
 }
 
 // auditTags are the audit export's HXL hashtags, column by column of auditHeader.
@@ -357,6 +359,7 @@ func (sc *scanner) store(ctx context.Context, b *storage.Bulk, a storage.Actor, 
 	res.Arrivals -= b.Skipped(mission.KindArrival)
 	res.Departures -= b.Skipped(mission.KindDeparture)
 	res.Pledges -= b.Skipped(mission.KindPledge)
+	res.Reports -= b.Skipped(mission.KindReport)
 	for _, k := range mission.RecordKinds() {
 		res.Skipped += b.Skipped(k)
 	}
@@ -457,7 +460,7 @@ func CheckCSV(ctx context.Context, s *storage.Store, a storage.Actor, in io.Read
 // Confirm answer write it alike.
 func ImportSummary(lang locale.Lang, r ImportResult) string {
 	s := locale.T(lang, "cmd.import.result", "Mission", r.Mission, "Arrivals", r.Arrivals, "Departures", r.Departures,
-		"Pledges", r.Pledges, "Flights", r.Flights)
+		"Pledges", r.Pledges, "Flights", r.Flights, "Reports", r.Reports)
 	if r.Skipped > 0 {
 		s += "; " + locale.T(lang, "cmd.import.skipped", "Count", r.Skipped)
 	}

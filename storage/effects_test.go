@@ -20,7 +20,7 @@ var notWrites = []string{
 	"AllPledges", "ArrivedSince", "Arrival", "Backup", "CacheLive", "CachedGuild", "Close",
 	"CountArrivals", "CountAudit", "CountFlights", "CountReminders", "CurrentPledges", "DB",
 	"Dialect", "DryRun", "EachArrival", "EachAudit", "EachDeparture", "EachFlight", "EachPledge", "EachReport",
-	"FindArrivals", "FindAudit", "FindDepartures", "FindFlights", "FindReminders", "Flight", "LatestReports", "Ledger",
+	"FindArrivals", "FindAudit", "FindDepartures", "FindFlights", "FindReminders", "FindReports", "Flight", "LatestReports", "Ledger",
 	"ForceHistory", "ForceLevels", "ForceTotals", "ForcesView", "GuildIsEmpty", "Guilds",
 	"LastSent", "LaterDue", "ListenChanges", "ListenRecords", "MissedSince", "NextDue",
 	"NextFlight", "PageArrivals", "PageAudit", "PageFlights", "PageReminders", "Ping",

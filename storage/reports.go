@@ -295,3 +295,17 @@ func (l *Ledger) Value(f mission.Figure, at time.Time, country string, role miss
 func (l *Ledger) View(r Report) ReportView {
 	return ReportView{Report: r, Agreement: mission.Compare(r.Qualifier, int64(r.Value), l.Value(r.Figure, r.AsOf, r.Country, r.Role))}
 }
+
+// FindReports returns the guild's reported figures whose #ID starts with idPrefix ("" any),
+// newest first, at most limit: the #ID autocomplete of /report edit and delete.
+func (s *Store) FindReports(ctx context.Context, guildID, idPrefix string, limit int) ([]Report, error) {
+	q := s.read.WithContext(ctx).Where("guild_id = ?", guildID)
+	if idPrefix != "" {
+		q = q.Where("CAST(id AS TEXT) LIKE ?", idPrefix+"%")
+	}
+	var out []Report
+	if err := q.Order("as_of DESC, id DESC").Limit(limit).Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("find reports: %w", err)
+	}
+	return out, nil
+}
