@@ -450,6 +450,14 @@ func TestDigestContent(t *testing.T) {
 	if _, err := f.store.SetPledge(ctx, a, storage.Pledge{Country: "KE", Personnel: intp(1000), Role: "police", AsOf: f.clock.Now()}); err != nil {
 		t.Fatal(err)
 	}
+	for _, r := range []storage.Report{
+		{Value: 400, Source: "press", AsOf: f.clock.Now().Add(-time.Hour)},      // the ledger says 475: named
+		{Value: 475, Source: "UN mission", AsOf: f.clock.Now().Add(-time.Hour)}, // agrees: not news
+	} {
+		if _, err := f.store.LogReport(ctx, a, r); err != nil {
+			t.Fatal(err)
+		}
+	}
 	fl := f.flight(t, 20*time.Hour)
 	if err := f.sched.Housekeep(ctx); err != nil {
 		t.Fatal(err)
@@ -470,10 +478,16 @@ func TestDigestContent(t *testing.T) {
 		fmt.Sprintf("#%d · <t:%d:f>", fl.ID, fl.ETA.Unix()),
 		"GT 75, SV 8",
 		"**75** personnel in 1 arrival",
+		"Reported figures of the past day that disagree with the ledger",
+		"400 deployed — press",
+		"ledger 475, +75 / +18.8 %",
 	} {
 		if !strings.Contains(digest, want) {
 			t.Errorf("digest lacks %q:\n%s", want, digest)
 		}
+	}
+	if strings.Contains(digest, "UN mission") {
+		t.Errorf("digest names a reported figure that agrees with the ledger:\n%s", digest)
 	}
 }
 

@@ -165,7 +165,7 @@ func (s *Scheduler) composeDigest(ctx context.Context, g storage.Guild, r storag
 	e := &discordgo.MessageEmbed{Title: title, Color: render.ColourSuccess,
 		Description: render.ForceSummary(lang, g, levels, deployed, digestCountries)}
 	for _, section := range []func(context.Context, storage.Guild, time.Time) (*discordgo.MessageEmbedField, error){
-		s.digestFlights, s.digestArrivals, s.digestMissed,
+		s.digestFlights, s.digestArrivals, s.digestReports, s.digestMissed,
 	} {
 		f, err := section(ctx, g, now)
 		if err != nil {
@@ -222,6 +222,35 @@ func (s *Scheduler) digestArrivals(ctx context.Context, g storage.Guild, now tim
 		head = locale.T(lang, "post.arrived", "Count", sum, "Arrivals", locale.T(lang, "count.arrivals", "Count", total)) + "\n"
 	}
 	return &discordgo.MessageEmbedField{Name: locale.T(lang, "post.arrivals_back"), Value: head + listOr(lang, lines, locale.T(lang, "post.none"))}, nil
+}
+
+// digestReports names the reported figures logged in the last 24 hours that disagree with the
+// ledger of their day, read with their qualifiers; nil when there are none. A figure that
+// agrees is no news: the digest is for what the cell must look at.
+func (s *Scheduler) digestReports(ctx context.Context, g storage.Guild, now time.Time) (*discordgo.MessageEmbedField, error) {
+	reports, err := s.Store.ReportsLoggedSince(ctx, g.ID, now.Add(-digestBack))
+	if err != nil {
+		return nil, err
+	}
+	lang := postLang(g)
+	var lines []string
+	more := 0
+	for _, r := range reports {
+		switch {
+		case r.Agrees:
+		case len(lines) == maxListed:
+			more++
+		default:
+			lines = append(lines, discordtext.Truncate(render.ReportLine(lang, r), discordtext.MaxFieldValue/(maxListed+1)))
+		}
+	}
+	if len(lines) == 0 {
+		return nil, nil
+	}
+	if more > 0 {
+		lines = append(lines, locale.T(lang, "post.more", "Count", more))
+	}
+	return &discordgo.MessageEmbedField{Name: locale.T(lang, "report.digest_heading"), Value: strings.Join(lines, "\n")}, nil
 }
 
 // digestMissed lists the posts missed since the previous digest (at most a week back); nil

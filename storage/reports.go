@@ -309,3 +309,25 @@ func (s *Store) FindReports(ctx context.Context, guildID, idPrefix string, limit
 	}
 	return out, nil
 }
+
+// ReportsLoggedSince returns the reported figures logged at or after since, oldest first, each
+// beside the ledger of its day: the digest names those of the past day that disagree.
+func (s *Store) ReportsLoggedSince(ctx context.Context, guildID string, since time.Time) ([]ReportView, error) {
+	var rows []Report
+	if err := s.read.WithContext(ctx).Where("guild_id = ? AND created_at >= ?", guildID, utc(since)).
+		Order("created_at, id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("reports since: %w", err)
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	l, err := s.Ledger(ctx, guildID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ReportView, len(rows))
+	for i, r := range rows {
+		out[i] = l.View(r)
+	}
+	return out, nil
+}
