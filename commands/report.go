@@ -218,16 +218,15 @@ func reportsCommand(d Deps) *bot.Command {
 
 // reportsPage is one page of /reports; country ("" for all) travels in the buttons' state.
 func reportsPage(ctx context.Context, d Deps, req *bot.Request, country string, page pageKey) (*bot.Reply, error) {
-	all, err := d.Store.ReportsByDisagreement(ctx, req.GuildID, country)
-	if err != nil {
-		return nil, err
-	}
 	lang := langOf(req)
-	lines := make([]string, len(all))
-	for i, r := range all {
-		lines[i] = render.ReportLine(lang, r)
-	}
-	v, err := pageOf(page, discordtext.MaxDescription, slicePage(lines))
+	v, err := pageOf(page, discordtext.MaxDescription, func(offset, limit int) ([]string, int64, error) {
+		shown, total, err := d.Store.ReportsPage(ctx, req.GuildID, country, offset, limit)
+		lines := make([]string, len(shown))
+		for i, r := range shown {
+			lines[i] = render.ReportLine(lang, r)
+		}
+		return lines, total, err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -236,7 +235,7 @@ func reportsPage(ctx context.Context, d Deps, req *bot.Request, country string, 
 		title += " — " + render.Country(lang, country)
 	}
 	e := listEmbed(lang, title, v, locale.T(lang, "report.empty"))
-	if len(all) > 0 {
+	if v.total > 0 {
 		footer := locale.T(lang, "report.footer")
 		if e.Footer != nil && e.Footer.Text != "" {
 			footer = e.Footer.Text + " · " + footer

@@ -41,6 +41,7 @@ type Bulk struct {
 	announce   []Change         // each flight as scheduled, then as changed: told after commit
 	planned    bool             // the mission changed: reminders may have moved
 	skipped    map[mission.RecordKind]int
+	ledger     *Ledger // as the import has written it so far; nil once a flush moves it
 
 	// Row is the file's line the importer is storing, set before each record: a refusal that
 	// only the whole file can show (the force guard, run at the end) names the row to fix.
@@ -263,6 +264,9 @@ func (b *Bulk) flush() error {
 	if b.pledges, err = newOnly(b, &Pledge{}, mission.KindPledge, b.pledges, func(r *Pledge) string { return r.UID }); err != nil {
 		return err
 	}
+	if len(b.arrivals)+len(b.departures)+len(b.pledges) > 0 {
+		b.ledger = nil
+	}
 	for _, r := range b.arrivals {
 		b.move(r.Country, r.Role, r.ArrivedAt, int64(r.Personnel), int64(r.Female))
 	}
@@ -292,6 +296,15 @@ func (b *Bulk) flush() error {
 	if len(b.pledges) > 0 {
 		if err := b.tx.Create(&b.pledges).Error; err != nil {
 			return fmt.Errorf("import pledges: %w", err)
+		}
+		first := b.pledges[0].AsOf
+		for _, p := range b.pledges {
+			if p.AsOf.Before(first) {
+				first = p.AsOf
+			}
+		}
+		if err := markReports(b.tx, b.a.GuildID, DayOf(first)); err != nil {
+			return err
 		}
 		for _, r := range b.pledges {
 			audit = append(audit, entry(mission.KindPledge, r.ID, r))
@@ -443,6 +456,7 @@ func (b *Bulk) UpdateGuild(_ context.Context, _ Actor, change func(g *Guild) err
 	if err != nil {
 		return g, err
 	}
+	b.ledger = nil // the planned strength may have changed
 	b.guild, b.planned = g, true
 	return g, nil
 }
@@ -463,8 +477,23 @@ func (b *Bulk) LogReport(_ context.Context, a Actor, in Report) (Report, error) 
 			return in, nil
 		}
 	}
+	if err := b.flush(); err != nil { // the ledger this figure is compared with, as the file has it so far
+		return in, err
+	}
+	if b.ledger == nil {
+		l, err := ledgerFrom(b.tx, b.a.GuildID)
+		if err != nil {
+			return in, err
+		}
+		b.ledger = l
+	}
+	v := b.ledger.View(in)
+	in.StoredLedger, in.StoredGap = v.Ledger, v.Gap()
 	if err := b.tx.Create(&in).Error; err != nil {
 		return in, fmt.Errorf("import report: %w", err)
+	}
+	if err := countReports(b.tx, b.a.GuildID, in.Country, 1); err != nil {
+		return in, err
 	}
 	return in, b.s.audit(b.tx, b.a, mission.KindReport, in.ID, mission.ActionCreate, nil, in)
 }

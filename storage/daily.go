@@ -57,6 +57,18 @@ func upsertDaily(tx *gorm.DB, rows []DailyForce) error {
 	if err != nil {
 		return fmt.Errorf("update daily forces: %w", err)
 	}
+	// The ledger moved on these days: the reported figures from the earliest are compared again.
+	first := map[string]int64{}
+	for _, r := range rows {
+		if d, ok := first[r.GuildID]; !ok || r.Day < d {
+			first[r.GuildID] = r.Day
+		}
+	}
+	for guild, day := range first {
+		if err := markReports(tx, guild, day); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -24,7 +24,7 @@ var notWrites = []string{
 	"ForceHistory", "ForceLevels", "ForceTotals", "ForcesView", "GuildIsEmpty", "Guilds",
 	"LastSent", "LaterDue", "ListenChanges", "ListenRecords", "MissedSince", "NextDue",
 	"NextFlight", "PageArrivals", "PageAudit", "PageFlights", "PageReminders", "Ping",
-	"PoliceTypes", "Preview", "RecentDigests", "Reminder", "Report", "ReportsByDisagreement", "ReportsLoggedSince", "Subscribe",
+	"PoliceTypes", "Preview", "RecentDigests", "Reminder", "Report", "ReportsPage", "ReportsLoggedSince", "Subscribe",
 }
 
 // effectStep is one call of a write method of the store.

@@ -131,6 +131,12 @@ func (s *Store) updateGuild(tx *gorm.DB, a Actor, change func(g *Guild) error) (
 	if err := g.normalise(s.now()); err != nil {
 		return g, err
 	}
+	if before.Planned != g.Planned {
+		// Reported figures of the planned strength are compared with it.
+		if err := markReports(tx, g.ID, 0); err != nil {
+			return g, err
+		}
+	}
 	if err := tx.Save(&g).Error; err != nil {
 		return g, fmt.Errorf("save guild: %w", err)
 	}

@@ -216,7 +216,26 @@ type Report struct {
 	Note      string
 	LoggedBy  string
 	UID       string `gorm:"column:uid"` // as Arrival's
-	CreatedAt time.Time
-	UpdatedAt time.Time
-	DeletedAt gorm.DeletedAt
+	// StoredLedger and StoredGap are the ledger's figure on AsOf's day and the disagreement
+	// (mission.Agreement.Gap) as last computed: /reports pages by them (see migration 0012).
+	StoredLedger int64 `gorm:"column:ledger_value"`
+	StoredGap    int64 `gorm:"column:disagreement"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	DeletedAt    gorm.DeletedAt
+}
+
+// ReportCount is how many live reports a guild holds (Country "") or holds for one country
+// (migration 0012).
+type ReportCount struct {
+	GuildID string `gorm:"primaryKey"`
+	Country string `gorm:"primaryKey"`
+	N       int64
+}
+
+// ReportMark says that a guild's reported figures from day StaleFrom on must be compared with
+// the ledger again: a write moved the ledger on that day (migration 0012).
+type ReportMark struct {
+	GuildID   string `gorm:"primaryKey"`
+	StaleFrom int64
 }

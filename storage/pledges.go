@@ -26,6 +26,9 @@ func (s *Store) SetPledge(ctx context.Context, a Actor, in Pledge) (Pledge, erro
 		if err := tx.Create(&in).Error; err != nil {
 			return fmt.Errorf("set pledge: %w", err)
 		}
+		if err := markReports(tx, a.GuildID, DayOf(in.AsOf)); err != nil {
+			return err
+		}
 		return s.audit(tx, a, mission.KindPledge, in.ID, mission.ActionCreate, nil, in)
 	})
 	return in, err

@@ -3,11 +3,11 @@ package storage
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sort"
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"liaison/mission"
 )
@@ -25,8 +25,14 @@ func (s *Store) LogReport(ctx context.Context, a Actor, in Report) (Report, erro
 		if err := in.prepare(a, s.now()); err != nil {
 			return err
 		}
+		if err := compareReport(tx, &in); err != nil {
+			return err
+		}
 		if err := tx.Create(&in).Error; err != nil {
 			return fmt.Errorf("log report: %w", err)
+		}
+		if err := countReports(tx, a.GuildID, in.Country, 1); err != nil {
+			return err
 		}
 		return s.audit(tx, a, mission.KindReport, in.ID, mission.ActionCreate, nil, in)
 	})
@@ -60,8 +66,19 @@ func (s *Store) EditReport(ctx context.Context, a Actor, id int64, change func(*
 		if err := cur.normalise(s.now()); err != nil {
 			return err
 		}
+		if err := compareReport(tx, &cur); err != nil {
+			return err
+		}
 		if err := tx.Save(&cur).Error; err != nil {
 			return fmt.Errorf("edit report: %w", err)
+		}
+		if cur.Country != before.Country {
+			if err := countReports(tx, a.GuildID, before.Country, -1); err != nil {
+				return err
+			}
+			if err := countReports(tx, a.GuildID, cur.Country, 1); err != nil {
+				return err
+			}
 		}
 		after = cur
 		return s.audit(tx, a, mission.KindReport, id, mission.ActionUpdate, before, cur)
@@ -81,6 +98,9 @@ func (s *Store) DeleteReport(ctx context.Context, a Actor, id int64) (Report, er
 		}
 		if err := tx.Where("guild_id = ?", a.GuildID).Delete(&Report{}, id).Error; err != nil {
 			return fmt.Errorf("delete report: %w", err)
+		}
+		if err := countReports(tx, a.GuildID, cur.Country, -1); err != nil {
+			return err
 		}
 		return s.audit(tx, a, mission.KindReport, id, mission.ActionDelete, cur, nil)
 	})
@@ -124,43 +144,121 @@ func (s *Store) LatestReports(ctx context.Context, guildID, country string, limi
 	return out, nil
 }
 
-// ReportsByDisagreement returns the guild's reported figures (country "" for all, else that
-// country's) beside the ledger of their days, the largest disagreement first, then the newest.
-// Every figure is read once and the ledger once, so a page costs the number of reports plus
-// the guild's per-day totals, whatever the number of arrivals.
-func (s *Store) ReportsByDisagreement(ctx context.Context, guildID, country string) ([]ReportView, error) {
-	q := s.read.WithContext(ctx).Where("guild_id = ?", guildID)
+// ReportsPage returns one page of the guild's reported figures (country "" for all, else that
+// country's) beside the ledger of their days, the largest disagreement first, then the newest,
+// and how many there are in all. The comparison is kept with each figure and read through an
+// index, so a page costs the same with 100 figures or 10,000; figures whose day's ledger a
+// write has moved since are compared again first (refreshReports).
+func (s *Store) ReportsPage(ctx context.Context, guildID, country string, offset, limit int) ([]ReportView, int64, error) {
+	if err := s.refreshReports(ctx, guildID); err != nil {
+		return nil, 0, err
+	}
+	q := s.read.WithContext(ctx).Model(&Report{}).Where("guild_id = ?", guildID)
 	if country != "" {
 		q = q.Where("country = ?", country)
 	}
+	var counts []ReportCount
+	if err := s.read.WithContext(ctx).Where("guild_id = ? AND country = ?", guildID, country).Limit(1).Find(&counts).Error; err != nil {
+		return nil, 0, fmt.Errorf("count reports: %w", err)
+	}
+	var total int64
+	if len(counts) > 0 {
+		total = counts[0].N
+	}
 	var rows []Report
-	if err := q.Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("reports: %w", err)
-	}
-	if len(rows) == 0 {
-		return nil, nil
-	}
-	l, err := s.Ledger(ctx, guildID)
-	if err != nil {
-		return nil, err
+	if err := q.Order("disagreement DESC, as_of DESC, id DESC").Offset(offset).Limit(limit).Find(&rows).Error; err != nil {
+		return nil, 0, fmt.Errorf("reports: %w", err)
 	}
 	out := make([]ReportView, len(rows))
 	for i, r := range rows {
-		out[i] = l.View(r)
+		out[i] = ReportView{Report: r, Agreement: mission.Compare(r.Qualifier, int64(r.Value), r.StoredLedger)}
 	}
-	slices.SortFunc(out, func(a, b ReportView) int {
-		if ga, gb := a.Gap(), b.Gap(); ga != gb {
-			if ga > gb {
-				return -1
+	return out, total, nil
+}
+
+// countReports moves the guild's count of live reports, and country's when it has one, by
+// delta, inside the transaction that creates, deletes or moves the report.
+func countReports(tx *gorm.DB, guildID, country string, delta int64) error {
+	rows := []ReportCount{{GuildID: guildID, Country: "", N: delta}}
+	if country != "" {
+		rows = append(rows, ReportCount{GuildID: guildID, Country: country, N: delta})
+	}
+	err := tx.Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "guild_id"}, {Name: "country"}},
+		DoUpdates: clause.Assignments(map[string]any{"n": gorm.Expr("report_counts.n + excluded.n")}),
+	}).Create(&rows).Error
+	if err != nil {
+		return fmt.Errorf("count reports: %w", err)
+	}
+	return nil
+}
+
+// markReports marks the guild's reported figures from day on for comparing again, inside the
+// transaction that moved the ledger on that day: the earliest day marked wins.
+func markReports(tx *gorm.DB, guildID string, day int64) error {
+	err := tx.Clauses(clause.OnConflict{
+		Columns: []clause.Column{{Name: "guild_id"}},
+		DoUpdates: clause.Assignments(map[string]any{"stale_from": gorm.Expr(
+			"CASE WHEN excluded.stale_from < report_marks.stale_from THEN excluded.stale_from ELSE report_marks.stale_from END")}),
+	}).Create(&ReportMark{GuildID: guildID, StaleFrom: day}).Error
+	if err != nil {
+		return fmt.Errorf("mark reports: %w", err)
+	}
+	return nil
+}
+
+// refreshReports compares again, in one transaction, the guild's reported figures of the days
+// a write has marked, and clears the mark. It changes what no reader sees (the comparison is
+// the same whether computed now or on read), so it announces nothing.
+func (s *Store) refreshReports(ctx context.Context, guildID string) error {
+	var marks []ReportMark
+	if err := s.read.WithContext(ctx).Where("guild_id = ?", guildID).Limit(1).Find(&marks).Error; err != nil {
+		return fmt.Errorf("report marks: %w", err)
+	}
+	if len(marks) == 0 {
+		return nil
+	}
+	return s.write(ctx, Change{GuildID: guildID}, func(tx *gorm.DB, _ *Change) error {
+		var m []ReportMark
+		if err := tx.Clauses(forUpdate).Where("guild_id = ?", guildID).Limit(1).Find(&m).Error; err != nil {
+			return fmt.Errorf("report marks: %w", err)
+		}
+		if len(m) == 0 {
+			return nil // another reader refreshed them meanwhile
+		}
+		l, err := ledgerFrom(tx, guildID)
+		if err != nil {
+			return err
+		}
+		var stale []Report
+		if err := tx.Select("id, figure, value, qualifier, country, role, as_of, ledger_value, disagreement").
+			Where("guild_id = ? AND as_of >= ?", guildID, DayStart(m[0].StaleFrom)).Find(&stale).Error; err != nil {
+			return fmt.Errorf("stale reports: %w", err)
+		}
+		for _, r := range stale {
+			v := l.View(r)
+			if v.Ledger == r.StoredLedger && v.Gap() == r.StoredGap {
+				continue
 			}
-			return 1
+			if err := tx.Model(&Report{}).Where("id = ?", r.ID).
+				UpdateColumns(map[string]any{"ledger_value": v.Ledger, "disagreement": v.Gap()}).Error; err != nil {
+				return fmt.Errorf("compare report #%d again: %w", r.ID, err)
+			}
 		}
-		if !a.AsOf.Equal(b.AsOf) {
-			return b.AsOf.Compare(a.AsOf)
-		}
-		return int(b.ID - a.ID)
+		return tx.Where("guild_id = ?", guildID).Delete(&ReportMark{}).Error
 	})
-	return out, nil
+}
+
+// compareReport keeps with r the ledger of its day and its disagreement, inside the
+// transaction that writes r.
+func compareReport(tx *gorm.DB, r *Report) error {
+	l, err := ledgerFrom(tx, r.GuildID)
+	if err != nil {
+		return err
+	}
+	v := l.View(*r)
+	r.StoredLedger, r.StoredGap = v.Ledger, v.Gap()
+	return nil
 }
 
 // Ledger is what the guild's records said on any day: the deployed strength from the per-day
@@ -169,7 +267,7 @@ func (s *Store) ReportsByDisagreement(ctx context.Context, guildID, country stri
 // against what was logged for last January, not against today.
 type Ledger struct {
 	deployed map[forceKey]*daySeries // by (country, role); "" in either stands for all
-	pledges  []Pledge
+	pledged  map[forceKey]*daySeries // the known sizes of the pledges in force, keyed alike
 	planned  int64
 }
 
@@ -204,7 +302,11 @@ func (d *daySeries) at(day int64) int64 {
 // Ledger loads the guild's ledger: its per-day totals (one row per country, role and day
 // that changed, whatever the number of arrivals), its pledges and its mission.
 func (s *Store) Ledger(ctx context.Context, guildID string) (*Ledger, error) {
-	db := s.read.WithContext(ctx)
+	return ledgerFrom(s.read.WithContext(ctx), guildID)
+}
+
+// ledgerFrom loads the guild's ledger as db sees it (a transaction sees its own writes).
+func ledgerFrom(db *gorm.DB, guildID string) (*Ledger, error) {
 	rows, err := db.Model(&DailyForce{}).Select("country, role, day, delta").
 		Where("guild_id = ?", guildID).Order("day").Rows()
 	if err != nil {
@@ -234,9 +336,11 @@ func (s *Store) Ledger(ctx context.Context, guildID string) (*Ledger, error) {
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("ledger: %w", err)
 	}
-	if l.pledges, err = s.AllPledges(ctx, guildID); err != nil {
-		return nil, err
+	var pledges []Pledge
+	if err := db.Where("guild_id = ?", guildID).Order("as_of, id").Find(&pledges).Error; err != nil {
+		return nil, fmt.Errorf("ledger: %w", err)
 	}
+	l.pledged = pledgedSeries(pledges)
 	var g Guild
 	if err := db.Where("id = ?", guildID).Limit(1).Find(&g).Error; err != nil {
 		return nil, fmt.Errorf("ledger: %w", err)
@@ -258,24 +362,36 @@ func (l *Ledger) Deployed(at time.Time, country string, role mission.Role) int64
 // Pledged is the sum of the pledges of known size in force at the end of at's day: for each
 // country and role, the latest pledge made by then.
 func (l *Ledger) Pledged(at time.Time, country string, role mission.Role) int64 {
-	day := DayOf(at)
-	latest := map[forceKey]Pledge{}
-	for _, p := range l.pledges {
-		if DayOf(p.AsOf) > day || (country != "" && p.Country != country) || (role != "" && p.Role != role) {
-			continue
-		}
+	d, ok := l.pledged[forceKey{country, role}]
+	if !ok {
+		return 0
+	}
+	return d.at(DayOf(at))
+}
+
+// pledgedSeries walks the pledges oldest first, each replacing the one before it of its country
+// and role, and keeps the sum in force after each day for every country, role and both.
+func pledgedSeries(pledges []Pledge) map[forceKey]*daySeries {
+	out := map[forceKey]*daySeries{}
+	inForce := map[forceKey]int64{}
+	for _, p := range pledges {
 		k := forceKey{p.Country, p.Role}
-		if cur, ok := latest[k]; !ok || p.AsOf.After(cur.AsOf) || (p.AsOf.Equal(cur.AsOf) && p.ID > cur.ID) {
-			latest[k] = p
-		}
-	}
-	var n int64
-	for _, p := range latest {
+		size := int64(0)
 		if p.Personnel != nil {
-			n += int64(*p.Personnel)
+			size = int64(*p.Personnel)
+		}
+		delta := size - inForce[k]
+		inForce[k] = size
+		for _, key := range [...]forceKey{k, {p.Country, ""}, {"", p.Role}, {"", ""}} {
+			d, ok := out[key]
+			if !ok {
+				d = &daySeries{}
+				out[key] = d
+			}
+			d.add(DayOf(p.AsOf), delta)
 		}
 	}
-	return n
+	return out
 }
 
 // Value is the ledger's figure f at at. Planned is the mission's planned strength: Liaison

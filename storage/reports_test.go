@@ -69,9 +69,9 @@ func TestReportsBesideTheLedger(t *testing.T) {
 		if err != nil || len(latest) != 3 || latest[0].AsOf.Before(latest[1].AsOf) || latest[1].AsOf.Before(latest[2].AsOf) {
 			t.Errorf("LatestReports = %+v, %v; want three, newest first", latest, err)
 		}
-		all, err := s.ReportsByDisagreement(ctx, "R", "")
-		if err != nil || len(all) != 9 {
-			t.Fatalf("ReportsByDisagreement = %d, %v", len(all), err)
+		all, total, err := s.ReportsPage(ctx, "R", "", 0, 100)
+		if err != nil || len(all) != 9 || total != 9 {
+			t.Fatalf("ReportsPage = %d of %d, %v", len(all), total, err)
 		}
 		for i := 1; i < len(all); i++ {
 			if all[i].Gap() > all[i-1].Gap() {
@@ -81,9 +81,59 @@ func TestReportsBesideTheLedger(t *testing.T) {
 		if all[0].Gap() != 200 || all[len(all)-1].Gap() != 0 {
 			t.Errorf("largest gap first = %d, last = %d; want 200 and 0", all[0].Gap(), all[len(all)-1].Gap())
 		}
-		ke, _ := s.ReportsByDisagreement(ctx, "R", "KE")
-		if len(ke) != 1 || ke[0].Country != "KE" {
-			t.Errorf("Kenya's reports = %+v", ke)
+		ke, kn, _ := s.ReportsPage(ctx, "R", "KE", 0, 10)
+		if len(ke) != 1 || kn != 1 || ke[0].Country != "KE" {
+			t.Errorf("Kenya's reports = %+v (%d)", ke, kn)
+		}
+		// A page is a window of the same order.
+		page2, _, _ := s.ReportsPage(ctx, "R", "", 3, 3)
+		if len(page2) != 3 || page2[0].ID != all[3].ID || page2[2].ID != all[5].ID {
+			t.Errorf("page of 3 from offset 3 = %+v, want #%d…#%d", page2, all[3].ID, all[5].ID)
+		}
+		// The kept comparison follows the ledger: an arrival dated before a figure's day, a
+		// pledge, a new planned strength.
+		if _, err := s.LogArrival(ctx, a, storage.Arrival{Country: "JM", Personnel: 17, Role: mission.RoleMilitary, ArrivedAt: day(2024, 12, 1)}); err != nil {
+			t.Fatal(err)
+		}
+		m := 250
+		if _, err := s.SetPledge(ctx, a, storage.Pledge{Country: "JM", Personnel: &m, Role: mission.RoleMilitary, AsOf: day(2025, 1, 2)}); err != nil {
+			t.Fatal(err)
+		}
+		planned, err := s.LogReport(ctx, a, storage.Report{Value: 2500, Figure: mission.FigurePlanned, Source: "UN", AsOf: day(2025, 1, 3)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.UpdateGuild(ctx, a, func(g *storage.Guild) error { g.Planned = 2600; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		fresh, err := s.Ledger(ctx, "R")
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, _, err := s.ReportsPage(ctx, "R", "", 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range again {
+			if want := fresh.View(v.Report); v.Ledger != want.Ledger || v.Agrees != want.Agrees || v.StoredGap != want.Gap() {
+				t.Errorf("#%d kept ledger %d (gap %d), the ledger now says %d (gap %d)", v.ID, v.Ledger, v.StoredGap, want.Ledger, want.Gap())
+			}
+			if v.ID == planned.ID && v.Ledger != 2600 {
+				t.Errorf("planned figure compared with %d, want the new planned strength 2600", v.Ledger)
+			}
+		}
+		// The kept counts follow creates, moves between countries and deletes.
+		if _, err := s.EditReport(ctx, a, planned.ID, func(r *storage.Report) error { r.Country = "KE"; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DeleteReport(ctx, a, all[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		for country, want := range map[string]int{"": 9, "KE": 2, "JM": 1} { // the largest gap was JM's pledge, deleted
+			page, n, err := s.ReportsPage(ctx, "R", country, 0, 100)
+			if err != nil || n != int64(want) || len(page) != want {
+				t.Errorf("ReportsPage(%q) = %d shown of %d, %v; want %d", country, len(page), n, err, want)
+			}
 		}
 		// The rules hold for a reported figure too: no source, a negative value, the future.
 		for _, bad := range []storage.Report{
