@@ -20,6 +20,7 @@ func TestCompareReadsTheQualifier(t *testing.T) {
 		{QualifierAbout, 400, 359, false, -41, -10.25},
 		{QualifierAtLeast, 400, 483, true, 83, 20.75},
 		{QualifierAtLeast, 500, 483, false, -17, -3.4},
+		{QualifierAtLeast, 483, 483, true, 0, 0},
 		{QualifierAtMost, 500, 483, true, -17, -3.4},
 		{QualifierAtMost, 400, 483, false, 83, 20.75},
 		{QualifierAtMost, 400, 400, true, 0, 0},
