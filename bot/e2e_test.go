@@ -379,6 +379,8 @@ var spec3 = map[string]map[string][]string{
 	"arrivals":  {"": nil},
 	"departure": {"log": {"country", "personnel"}},
 	"pledge":    {"set": {"country"}, "list": nil},
+	"report":    {"log": {"value", "source"}, "edit": {"id"}, "delete": {"id"}},
+	"reports":   {"": nil},
 	"flight": {"schedule": {"eta"}, "add": {"flight", "country", "personnel"}, "delay": {"flight", "eta"},
 		"land": {"flight"}, "cancel": {"flight"}, "show": {"flight"}},
 	"flights":   {"": nil},
