@@ -223,6 +223,14 @@ func countryForces(ctx context.Context, d Deps, req *bot.Request, c string) (*bo
 	return &bot.Reply{Embeds: []*discordgo.MessageEmbed{e}}, nil
 }
 
+// sourceText is "source: X" in lang, or that no source was given, never "source: no source".
+func sourceText(lang render.Lang, s string) string {
+	if s == "" {
+		return locale.T(lang, "cmd.no_source")
+	}
+	return locale.T(lang, "cmd.source", "Source", s)
+}
+
 // orDash is a record's source, or says in lang that none was given.
 func orDash(lang render.Lang, s string) string {
 	if s == "" {

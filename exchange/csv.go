@@ -289,7 +289,7 @@ func importRow(r csvRow, loc *time.Location, now time.Time, landed map[int64]boo
 	case "flight":
 		return importFlight(in, landed)
 	}
-	return nil, mission.Refuse(mission.EInvalid, "import.err.kind", "Kind", fmt.Sprintf("%q", r.get("kind")),
+	return nil, mission.Refuse(mission.EInvalid, "import.err.kind", "Kind", mission.Quote(r.get("kind")),
 		"Kinds", strings.Join(importKinds[:], ", "))
 }
 
@@ -360,7 +360,7 @@ func (in rowReader) personnel(name string, required bool) (*int, error) {
 	n, err := strconv.Atoi(v)
 	if err != nil || n < mission.MinPersonnel || n > mission.MaxPersonnel {
 		return nil, mission.Refuse(mission.EInvalid, "import.err.personnel", "Column", name,
-			"Min", mission.MinPersonnel, "Max", mission.MaxPersonnel, "Input", fmt.Sprintf("%q", v))
+			"Min", mission.MinPersonnel, "Max", mission.MaxPersonnel, "Input", mission.Quote(v))
 	}
 	return &n, nil
 }
@@ -374,7 +374,7 @@ func (in rowReader) female(personnel int) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil {
-		return 0, mission.Refuse(mission.EInvalid, "import.err.female", "Input", fmt.Sprintf("%q", v))
+		return 0, mission.Refuse(mission.EInvalid, "import.err.female", "Input", mission.Quote(v))
 	}
 	return n, mission.CheckFemale(personnel, n)
 }
@@ -415,7 +415,7 @@ func importMission(in rowReader) (importOp, error) {
 	if v := in.r.get("personnel"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || mission.CheckPlanned(n) != nil {
-			return nil, mission.Refuse(mission.EInvalid, "import.err.planned", "Max", mission.MaxPlanned, "Input", fmt.Sprintf("%q", v))
+			return nil, mission.Refuse(mission.EInvalid, "import.err.planned", "Max", mission.MaxPlanned, "Input", mission.Quote(v))
 		}
 		planned = n
 	}
@@ -430,7 +430,7 @@ func importMission(in rowReader) (importOp, error) {
 	if v := in.r.get("language"); v != "" {
 		l, ok := locale.Parse(v)
 		if !ok {
-			return nil, mission.Refuse(mission.EInvalid, "import.err.language", "Input", fmt.Sprintf("%q", v),
+			return nil, mission.Refuse(mission.EInvalid, "import.err.language", "Input", mission.Quote(v),
 				"Languages", strings.Join(mission.Strings(locale.Languages()...), ", "))
 		}
 		lang = l
@@ -482,7 +482,7 @@ func importDeparture(in rowReader) (importOp, error) {
 	}
 	if !reason.Valid() {
 		reasons := mission.DepartureReasons()
-		return nil, mission.Refuse(mission.EInvalid, "import.err.reason", "Input", fmt.Sprintf("%q", reason),
+		return nil, mission.Refuse(mission.EInvalid, "import.err.reason", "Input", mission.Quote(string(reason)),
 			"Reasons", strings.Join(mission.Strings(reasons[:]...), ", "))
 	}
 	women, err := in.female(*c.personnel)
@@ -506,7 +506,7 @@ func importArrival(in rowReader, landed map[int64]bool) (importOp, error) {
 	var flight int64
 	if v := in.r.get("flight"); v != "" {
 		if flight, err = strconv.ParseInt(v, 10, 64); err != nil {
-			return nil, mission.Refuse(mission.EInvalid, "import.err.flight", "Input", fmt.Sprintf("%q", v))
+			return nil, mission.Refuse(mission.EInvalid, "import.err.flight", "Input", mission.Quote(v))
 		}
 	}
 	women, err := in.female(*c.personnel)
@@ -603,7 +603,7 @@ func importFlight(in rowReader, landed map[int64]bool) (importOp, error) {
 		}
 	default:
 		statuses := []mission.FlightStatus{mission.FlightScheduled, mission.FlightDelayed, mission.FlightLanded, mission.FlightCancelled}
-		return nil, mission.Refuse(mission.EInvalid, "import.err.status", "Input", fmt.Sprintf("%q", status),
+		return nil, mission.Refuse(mission.EInvalid, "import.err.status", "Input", mission.Quote(string(status)),
 			"Statuses", strings.Join(mission.Strings(statuses...), ", "))
 	}
 	dest := ""

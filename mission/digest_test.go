@@ -122,15 +122,22 @@ func TestParseDigest(t *testing.T) {
 		errPart string
 	}{
 		{"0 8 * * *", false, ""},
-		{"@daily", false, "must have 5 fields"},
+		{"@daily", false, "not a schedule I understand"},
 		{"0 8 * * 1-5", false, ""},
 		{"off", true, ""},
 		{" OFF ", true, ""},
 		{"", true, ""},
-		{"@every 1h", false, "must have 5 fields"},
-		{"0 8 * *", false, "must have 5 fields"},
-		{"0 8 * * * *", false, "must have 5 fields"},
-		{"61 8 * * *", false, "end of range"},
+		{"@every 1h", false, "not a schedule I understand"},
+		{"0 8 * *", false, "5 cron fields"},
+		{"0 8 * * * *", false, "5 cron fields"},
+		{"61 8 * * *", false, `the minute field "61" is not valid; it takes 0 to 59`},
+		{"0 8 32 * *", false, `the day-of-month field "32"`},
+		{"0 8 * 13 *", false, `the month field "13"`},
+		{"0 8 * * 8", false, `the day-of-week field "8"`},
+		{"0 25 * * *", false, `the hour field "25"`},
+		{"25:00", false, "not a schedule I understand"},
+		{"daily", false, "not a schedule I understand"},
+		{"tous les jours 8h 9h", false, "not a schedule I understand"},
 		{"CRON_TZ=Europe/Berlin 0 8 * * *", false, "/settings timezone"},
 	}
 	for _, tt := range tests {

@@ -32,6 +32,11 @@ type Text struct {
 	Args []any
 }
 
+// Figure is a count of personnel as a message variable: each language groups its digits its
+// way, and a negative one (a total an edit would take below zero) takes a minus sign, not a
+// hyphen.
+type Figure int64
+
 // T builds a Text.
 func T(key string, args ...any) Text { return Text{Key: key, Args: args} }
 
