@@ -177,7 +177,8 @@ func FuzzLexicon(f *testing.F) {
 			}
 		}
 		r1, err1 := ParseRole(s)
-		if strings.TrimSpace(s) != "" && !Role(strings.ToLower(strings.TrimSpace(s))).Valid() {
+		// Only a text with words: "!" folds to nothing, which is the omitted option (found by fuzzing).
+		if k != "" && !Role(strings.ToLower(strings.TrimSpace(s))).Valid() {
 			r2, err2 := ParseRole(k)
 			if (err1 == nil) != (err2 == nil) || r1 != r2 {
 				t.Fatalf("ParseRole(%q) = %q, %v but ParseRole(%q) = %q, %v", s, r1, err1, k, r2, err2)
