@@ -36,13 +36,13 @@ func exportCommand(d Deps) *bot.Command {
 			kind, _ := req.String("kind")
 			if !slices.Contains(exchange.ExportKinds(), kind) {
 				return nil, mission.Refuse(mission.EInvalid, "cmd.history.unknown_kind", "Kind", mission.Quote(kind),
-					"Kinds", strings.Join(exchange.ExportKinds(), ", ")).WithExample("cmd.export.example")
+					"Kinds", mission.Choices(exchange.ExportKinds())).WithExample("cmd.export.example")
 			}
 			fv, _ := req.String("format")
 			format, err := exchange.ParseFormat(fv)
 			if err != nil {
 				return nil, mission.Refuse(mission.EInvalid, "cmd.export.format.unknown", "Format", mission.Quote(fv),
-					"Formats", strings.Join(exchange.Formats(), ", ")).WithExample("cmd.export.format.example")
+					"Formats", mission.Choices(exchange.Formats())).WithExample("cmd.export.format.example")
 			}
 			limit := exportLimit(req.AttachmentLimit, d.ExportLimit)
 			ex, err := fitExport(ctx, d, req.GuildID, kind, format, limit)

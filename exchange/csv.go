@@ -290,7 +290,7 @@ func importRow(r csvRow, loc *time.Location, now time.Time, landed map[int64]boo
 		return importFlight(in, landed)
 	}
 	return nil, mission.Refuse(mission.EInvalid, "import.err.kind", "Kind", mission.Quote(r.get("kind")),
-		"Kinds", strings.Join(importKinds[:], ", "))
+		"Kinds", mission.Choices(importKinds[:]))
 }
 
 // rowReader reads and checks the typed columns of one row.
@@ -431,7 +431,7 @@ func importMission(in rowReader) (importOp, error) {
 		l, ok := locale.Parse(v)
 		if !ok {
 			return nil, mission.Refuse(mission.EInvalid, "import.err.language", "Input", mission.Quote(v),
-				"Languages", strings.Join(mission.Strings(locale.Languages()...), ", "))
+				"Languages", mission.Choices(mission.Strings(locale.Languages()...)))
 		}
 		lang = l
 	}
@@ -483,7 +483,7 @@ func importDeparture(in rowReader) (importOp, error) {
 	if !reason.Valid() {
 		reasons := mission.DepartureReasons()
 		return nil, mission.Refuse(mission.EInvalid, "import.err.reason", "Input", mission.Quote(string(reason)),
-			"Reasons", strings.Join(mission.Strings(reasons[:]...), ", "))
+			"Reasons", mission.Choices(mission.Strings(reasons[:]...)))
 	}
 	women, err := in.female(*c.personnel)
 	if err != nil {
@@ -604,7 +604,7 @@ func importFlight(in rowReader, landed map[int64]bool) (importOp, error) {
 	default:
 		statuses := []mission.FlightStatus{mission.FlightScheduled, mission.FlightDelayed, mission.FlightLanded, mission.FlightCancelled}
 		return nil, mission.Refuse(mission.EInvalid, "import.err.status", "Input", mission.Quote(string(status)),
-			"Statuses", strings.Join(mission.Strings(statuses...), ", "))
+			"Statuses", mission.Choices(mission.Strings(statuses...)))
 	}
 	dest := ""
 	if v := in.r.get("destination"); v != "" {

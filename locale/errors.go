@@ -21,6 +21,8 @@ func Text(l Lang, t mission.Text) string {
 			a = T(l, "role."+string(v), "Count", 2)
 		case mission.Quoted:
 			a = T(l, "parse.quote", "Text", string(v))
+		case mission.Choices:
+			a = "`" + strings.Join(v, "`, `") + "`"
 		case mission.Figure:
 			a = strings.Replace(Number(l, int64(v)), "-", "−", 1) // U+2212, the minus sign
 		}

@@ -37,6 +37,13 @@ type Text struct {
 // hyphen.
 type Figure int64
 
+// Choices are machine words a message lists as what may be typed (CSV values, option
+// values: "arrival, departure"): they stay as they are in every language, so each is written
+// as code ("`arrival`, `departure`") for a reader; String is the plain list, for logs.
+type Choices []string
+
+func (c Choices) String() string { return strings.Join(c, ", ") }
+
 // T builds a Text.
 func T(key string, args ...any) Text { return Text{Key: key, Args: args} }
 

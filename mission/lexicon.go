@@ -206,7 +206,11 @@ func buildLexicon() *lexiconIndex {
 // Fold is the lexicon's key for a written word or phrase: lower case, accents removed,
 // apostrophes dropped, any other punctuation (hyphens included) a single space, so that
 // "Officiers d’état-major" and "officiers d'etat major" are one phrase. "&" reads "and".
-func Fold(s string) string { return countryFold(s) }
+func Fold(s string) string {
+	// Invalid bytes become spaces first: NFD would otherwise read them with the next letter and
+	// leave its accent on (found by fuzzing: "0\xf4í").
+	return countryFold(strings.ToValidUTF8(s, " "))
+}
 
 // LookupWord returns the meaning of kind among kinds of the whole phrase s, and false when
 // the lexicon has none: LookupWord("Troupes", WordRole) is the military role.
