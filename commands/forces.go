@@ -2,7 +2,6 @@ package commands
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -160,7 +159,8 @@ func countryForces(ctx context.Context, d Deps, req *bot.Request, c string) (*bo
 	var deployed, women int64
 	for _, t := range totals {
 		if t.Country == c {
-			fmt.Fprintf(&roles, "%s: %s%s\n", roleText(lang, t.Role, t.Deployed), num(lang, t.Deployed), render.WomenShare(lang, t.Women, t.Deployed))
+			roles.WriteString(locale.T(lang, "cmd.forces.role_line", "Role", roleText(lang, t.Role, t.Deployed), "Deployed", num(lang, t.Deployed)) +
+				render.WomenShare(lang, t.Women, t.Deployed) + "\n") // French puts a space before the colon
 			deployed += t.Deployed
 			women += t.Women
 		}
