@@ -92,9 +92,13 @@ func (f *AttachmentFetcher) max() int64 {
 	return f.Max
 }
 
-// fetchFailed refuses a download that did not succeed, saying why; the user can upload again.
-func fetchFailed(reason string) error {
-	return mission.Refuse(mission.EInvalid, "import.fetch_failed", "Reason", reason).WithExample("import.upload.example")
+// fetchFailed refuses a download that did not succeed, saying why in the reader's language;
+// the user can upload again. The HTTP or network library's own words ("404 Not Found", "dial
+// tcp: …") are English: they stay in the error's cause, which the router logs.
+func fetchFailed(reason mission.Text, cause error) error {
+	e := mission.Refuse(mission.EInvalid, "import.fetch_failed", "Reason", reason).WithExample("import.upload.example")
+	e.Cause = cause
+	return e
 }
 
 // Fetch downloads the attachment at rawURL, or refuses it.
@@ -119,18 +123,18 @@ func (f *AttachmentFetcher) Fetch(ctx context.Context, rawURL string) ([]byte, e
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, fetchFailed(fetchReason(err))
+		return nil, fetchFailed(fetchReason(err), err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fetchFailed(resp.Status)
+		return nil, fetchFailed(mission.T("import.fetch.status", "Code", resp.StatusCode), fmt.Errorf("HTTP %s", resp.Status))
 	}
 	if resp.ContentLength > limit {
 		return nil, tooBig(limit)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
-		return nil, fetchFailed(fetchReason(err))
+		return nil, fetchFailed(fetchReason(err), err)
 	}
 	if int64(len(body)) > limit {
 		return nil, tooBig(limit)
@@ -153,14 +157,11 @@ func tooBig(limit int64) error {
 		WithExample("import.too_big.example")
 }
 
-// fetchReason is a short, safe account of a failed download (no URL: it may carry a token).
-func fetchReason(err error) string {
+// fetchReason says in the reader's words why a download failed: it timed out, or the network
+// failed (no URL: it may carry a token; the error itself goes to the log as the cause).
+func fetchReason(err error) mission.Text {
 	if errors.Is(err, context.DeadlineExceeded) {
-		return "timeout"
+		return mission.T("import.fetch.timeout")
 	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
-	}
-	return err.Error()
+	return mission.T("import.fetch.network")
 }

@@ -342,7 +342,7 @@ func (c *Console) renderMessage(content string, embeds []*discordgo.MessageEmbed
 			b.WriteString(c.saveFile(f, data) + "\n")
 			continue
 		}
-		fmt.Fprintf(&b, "📎 %s (%d bytes)\n%s", f.Name, len(data), data)
+		fmt.Fprintf(&b, "%s\n%s", locale.T(c.lang(), "console.file.shown", "Name", f.Name, "Size", locale.Number(c.lang(), int64(len(data)))), data)
 		if len(data) > 0 && data[len(data)-1] != '\n' {
 			b.WriteString("\n")
 		}
@@ -368,10 +368,12 @@ func (c *Console) saveFile(f *discordgo.File, data []byte) string {
 		_, err = out.Write(data)
 		err = errors.Join(err, out.Close())
 	}
+	size := locale.Number(c.lang(), int64(len(data)))
 	if err != nil {
-		return fmt.Sprintf("📎 %s (%d bytes) could not be saved: %v", f.Name, len(data), err)
+		// The system's reason is English: the terminal's owner reads it after the sentence.
+		return locale.T(c.lang(), "console.file.not_written", "Name", f.Name, "Size", size, "Dir", c.FileDir) + " (" + err.Error() + ")"
 	}
-	line := fmt.Sprintf("📎 %s (%d bytes) written to %s", f.Name, len(data), out.Name())
+	line := locale.T(c.lang(), "console.file.written", "Name", f.Name, "Size", size, "Path", out.Name())
 	if d := FileDescription(f); d != "" {
 		line += "\n   " + d
 	}
@@ -466,6 +468,9 @@ func RelativeIn(lang locale.Lang, t, now time.Time) string {
 		d = -d
 	}
 	unit, n := "seconds", int(d/time.Second)
+	if n == 0 {
+		return locale.T(lang, "layout.relative.now") // "just now", not "0 seconds ago"
+	}
 	switch {
 	case d < time.Minute:
 	case d < time.Hour:

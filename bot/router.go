@@ -315,6 +315,10 @@ func (r *Router) errorReply(name string, lang locale.Lang, err error) (*Reply, s
 		case mission.EDenied:
 			return &Reply{Content: "⛔ " + locale.Error(lang, me), Ephemeral: true}, OutcomeDenied
 		case mission.EInvalid, mission.ENotFound, mission.EConflict:
+			if me.Cause != nil {
+				// A library's reason (cron's, HTTP's) is English: the reader got ours, the log keeps it.
+				r.Log.Info("refused", "command", name, "cause", me.Cause)
+			}
 			return &Reply{Content: "❌ " + locale.Error(lang, me), Ephemeral: true}, OutcomeUserError
 		case mission.EReplayed:
 			// Not an error of the user's: the first delivery did what they asked.

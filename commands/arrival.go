@@ -229,7 +229,7 @@ func arrivalText(lang render.Lang, a storage.Arrival) string {
 	if a.Unit != "" {
 		s += " · " + a.Unit
 	}
-	return s + " · " + locale.T(lang, "cmd.source", "Source", orDash(lang, a.Source))
+	return s + " · " + sourceText(lang, a.Source)
 }
 
 // arrivalChoices autocompletes an arrival #ID from the guild's own arrivals.

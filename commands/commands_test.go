@@ -159,7 +159,7 @@ func TestBadInputIsExplainedAndStoresNothing(t *testing.T) {
 		{`/flight schedule eta:"in 2h" manifest:"GT 75 military; XX 8"`, `entry 2 ("XX 8"): unknown country "XX"`},
 		{"/flight land flight:999", "Flight #999 does not exist in this server"},
 		{"/reminders offsets value:1h,-2h", "Example:"},
-		{`/settings digest schedule:"61 8 * * *"`, "not a valid schedule"},
+		{`/settings digest schedule:"61 8 * * *"`, `the minute field "61" is not valid`},
 		{"/settings timezone timezone:Mars/Olympus", "not an IANA time zone"},
 		{"/history id:3", "give the kind of record"},
 	}
@@ -195,7 +195,7 @@ func TestFlightLifecycle(t *testing.T) {
 	if !strings.Contains(out, "3 arrivals logged") || !strings.Contains(out, "**103** deployed") {
 		t.Fatalf("land: %s", out)
 	}
-	if out := h.run("/flight cancel flight:1"); !strings.Contains(out, "Flight #1 is already landed") {
+	if out := h.run("/flight cancel flight:1"); !strings.Contains(out, "Flight #1 has already landed.") {
 		t.Errorf("cancelling a landed flight: %s", out)
 	}
 	pending, _, _ = h.store.FindReminders(context.Background(), "100", storage.ReminderFilter{Statuses: []mission.ReminderStatus{mission.ReminderPending}})

@@ -52,8 +52,8 @@ func departureCommand(d Deps) *bot.Command {
 				reason = mission.ReasonOther
 			}
 			if !reason.Valid() {
-				return nil, mission.Refuse(mission.EInvalid, "cmd.departure.unknown_reason", "Reason", fmt.Sprintf("%q", given)).
-					WithExample("cmd.departure.reason.example", "Reasons", strings.Join(mission.Strings(reasons[:]...), ", "))
+				return nil, mission.Refuse(mission.EInvalid, "cmd.departure.unknown_reason", "Reason", mission.Quote(given)).
+					WithExample("cmd.departure.reason.example", "Reasons", mission.Choices(mission.Strings(reasons[:]...)))
 			}
 			dep, err := d.Store.LogDeparture(ctx, req.Actor(), storage.Departure{Country: c, Personnel: n, Female: w, Role: r,
 				DepartedAt: t, Reason: reason, Source: source, Note: note})

@@ -35,14 +35,14 @@ func exportCommand(d Deps) *bot.Command {
 		Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 			kind, _ := req.String("kind")
 			if !slices.Contains(exchange.ExportKinds(), kind) {
-				return nil, mission.Refuse(mission.EInvalid, "cmd.history.unknown_kind", "Kind", fmt.Sprintf("%q", kind),
-					"Kinds", strings.Join(exchange.ExportKinds(), ", ")).WithExample("cmd.export.example")
+				return nil, mission.Refuse(mission.EInvalid, "cmd.history.unknown_kind", "Kind", mission.Quote(kind),
+					"Kinds", mission.Choices(exchange.ExportKinds())).WithExample("cmd.export.example")
 			}
 			fv, _ := req.String("format")
 			format, err := exchange.ParseFormat(fv)
 			if err != nil {
-				return nil, mission.Refuse(mission.EInvalid, "cmd.export.format.unknown", "Format", fmt.Sprintf("%q", fv),
-					"Formats", strings.Join(exchange.Formats(), ", ")).WithExample("cmd.export.format.example")
+				return nil, mission.Refuse(mission.EInvalid, "cmd.export.format.unknown", "Format", mission.Quote(fv),
+					"Formats", mission.Choices(exchange.Formats())).WithExample("cmd.export.format.example")
 			}
 			limit := exportLimit(req.AttachmentLimit, d.ExportLimit)
 			ex, err := fitExport(ctx, d, req.GuildID, kind, format, limit)

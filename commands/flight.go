@@ -102,13 +102,30 @@ func addManifestLine(ctx context.Context, d Deps, req *bot.Request, id int64) (*
 }
 
 func delayFlight(ctx context.Context, d Deps, req *bot.Request, id int64) (*bot.Reply, error) {
-	eta, ok, err1 := when(req, "eta", req.Now)
-	reason, _, err2 := text(req, "reason", mission.MaxShortText)
-	if err := firstErr(err1, err2); err != nil {
+	reason, _, err := text(req, "reason", mission.MaxShortText)
+	if err != nil {
 		return nil, err
 	}
-	if !ok {
-		return nil, mission.Refuse(mission.EInvalid, "cmd.opt.required", "Option", "eta").WithExample("cmd.flight.delay.example")
+	var eta time.Time
+	if s, _ := req.String("eta"); mission.IsShift(s) {
+		// "+2h" moves the flight's own ETA, not now: the flight is two hours late.
+		shift, err := mission.ParseShift(s)
+		if err != nil {
+			return nil, mission.InvalidWith(err, "cmd.flight.delay.example")
+		}
+		f, err := d.Store.Flight(ctx, req.GuildID, id)
+		if err != nil {
+			return nil, err
+		}
+		eta = f.ETA.Add(shift)
+	} else {
+		var ok bool
+		if eta, ok, err = when(req, "eta", req.Now); err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, mission.Refuse(mission.EInvalid, "cmd.opt.required", "Option", "eta").WithExample("cmd.flight.delay.example")
+		}
 	}
 	f, err := d.Store.DelayFlight(ctx, req.Actor(), id, eta, reason)
 	if err != nil {

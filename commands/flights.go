@@ -2,7 +2,6 @@ package commands
 
 import (
 	"context"
-	"fmt"
 	"slices"
 
 	"github.com/bwmarrin/discordgo"
@@ -28,7 +27,7 @@ func flightsCommand(d Deps) *bot.Command {
 				sel = storage.FlightsUpcoming
 			}
 			if !slices.Contains(flightSelections, sel) {
-				return nil, mission.Refuse(mission.EInvalid, "cmd.flights.unknown_status", "Status", fmt.Sprintf("%q", sel)).WithExample("cmd.flights.example")
+				return nil, mission.Refuse(mission.EInvalid, "cmd.flights.unknown_status", "Status", mission.Quote(sel)).WithExample("cmd.flights.example")
 			}
 			return flightsPage(ctx, d, req, sel, seekKey{mode: seekFirst})
 		},

@@ -2,7 +2,6 @@ package commands
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -163,7 +162,8 @@ func countryForces(ctx context.Context, d Deps, req *bot.Request, c string) (*bo
 	var deployed, women int64
 	for _, t := range totals {
 		if t.Country == c {
-			fmt.Fprintf(&roles, "%s: %s%s\n", roleText(lang, t.Role, t.Deployed), num(lang, t.Deployed), render.WomenShare(lang, t.Women, t.Deployed))
+			roles.WriteString(locale.T(lang, "cmd.forces.role_line", "Role", roleText(lang, t.Role, t.Deployed), "Deployed", num(lang, t.Deployed)) +
+				render.WomenShare(lang, t.Women, t.Deployed) + "\n") // French puts a space before the colon
 			deployed += t.Deployed
 			women += t.Women
 		}
@@ -245,6 +245,14 @@ func reportsField(lang render.Lang, reports []storage.ReportView) *discordgo.Mes
 		lines[i] = discordtext.Truncate(render.ReportLine(lang, r), discordtext.MaxFieldValue/storage.LatestReportsShown-1)
 	}
 	return &discordgo.MessageEmbedField{Name: locale.T(lang, "report.heading"), Value: strings.Join(lines, "\n")}
+}
+
+// sourceText is "source: X" in lang, or that no source was given, never "source: no source".
+func sourceText(lang render.Lang, s string) string {
+	if s == "" {
+		return locale.T(lang, "cmd.no_source")
+	}
+	return locale.T(lang, "cmd.source", "Source", s)
 }
 
 // orDash is a record's source, or says in lang that none was given.

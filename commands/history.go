@@ -30,8 +30,8 @@ func historyCommand(d Deps) *bot.Command {
 			given, _ := req.String("kind")
 			kind := mission.RecordKind(given)
 			if kind != "" && !slices.Contains(kinds[:], kind) {
-				return nil, mission.Refuse(mission.EInvalid, "cmd.history.unknown_kind", "Kind", fmt.Sprintf("%q", given),
-					"Kinds", strings.Join(mission.Strings(kinds[:]...), ", ")).WithExample("cmd.history.example")
+				return nil, mission.Refuse(mission.EInvalid, "cmd.history.unknown_kind", "Kind", mission.Quote(given),
+					"Kinds", mission.Choices(mission.Strings(kinds[:]...))).WithExample("cmd.history.example")
 			}
 			id, hasID, err := req.Int("id")
 			if err != nil {
@@ -75,7 +75,7 @@ func historyPage(ctx context.Context, d Deps, req *bot.Request, kind mission.Rec
 			if cmd == "" {
 				cmd = "—"
 			}
-			rows = append(rows, listRow{storage.AuditCursor(e), fmt.Sprintf("%s · **%s** %s · %s · `%s`", shortStamp(e.At), rec,
+			rows = append(rows, listRow{storage.AuditCursor(e), fmt.Sprintf("%s · **%s** — %s · %s · `%s`", shortStamp(e.At), rec,
 				locale.T(lang, "cmd.history.action."+string(e.Action)), user(lang, e.UserID), cmd)})
 		}
 		return rows, err

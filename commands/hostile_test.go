@@ -35,11 +35,11 @@ func TestImpossibleFiguresAreRefused(t *testing.T) {
 			line string
 			want []string
 		}{
-			{"/departure log country:GT personnel:90", []string{"-45 military", "cannot go below zero", "Example:"}},
-			{"/departure log country:KE personnel:1", []string{"Kenya", "-1 military"}},
-			{"/arrival edit id:1 personnel:10", []string{"-20 military"}},
-			{"/arrival delete id:1", []string{"-30 military"}},
-			{`/arrival log country:GT personnel:5 when:"in 2h"`, []string{"in the future", "that is a flight", "/flight schedule"}},
+			{"/departure log country:GT personnel:90", []string{"−45 military", "cannot go below zero", "Example:"}},
+			{"/departure log country:KE personnel:1", []string{"Kenya", "−1 military"}},
+			{"/arrival edit id:1 personnel:10", []string{"−20 military"}},
+			{"/arrival delete id:1", []string{"−30 military"}},
+			{`/arrival log country:GT personnel:5 when:"in 2h"`, []string{"in the future", "That is a flight", "/flight schedule"}},
 			{`/arrival log country:GT personnel:5 when:1989-12-31`, []string{"before 1990"}},
 			{`/arrival edit id:1 when:"in 1d"`, []string{"in the future"}},
 			{`/departure log country:GT personnel:5 when:"tomorrow 09:00"`, []string{"in the future"}},

@@ -38,7 +38,7 @@ const (
 	exID        = "cmd.example.record_id"
 	exAirport   = "cmd.example.airport"
 	// exFutureArrival answers an arrival logged ahead of time.
-	exFutureArrival = "cmd.example.future_arrival"
+	exFutureArrival = "cmd.next.future_arrival"
 )
 
 func ptr[T any](v T) *T { return &v }

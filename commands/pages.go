@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -53,7 +52,7 @@ func (k pageKey) String() string {
 // errBadPage refuses a page button Liaison did not make (a forged or mangled custom_id). It is
 // the clicker's error, answered to them alone; the list stays as it was.
 func errBadPage(customID string) error {
-	return mission.Refuse(mission.EInvalid, "cmd.page.bad_button", "ID", fmt.Sprintf("%q", discordtext.Truncate(customID, 40))).
+	return mission.Refuse(mission.EInvalid, "cmd.page.bad_button", "ID", mission.Quote(discordtext.Truncate(customID, 40))).
 		WithExample("cmd.page.bad_button.example")
 }
 

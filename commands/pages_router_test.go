@@ -165,7 +165,7 @@ func testLongLists(t *testing.T, driver string) {
 	}
 
 	history := descriptions(t, h.walk(h.call(command("100", discordgo.PermissionManageGuild, nil, "history")), "Next"))
-	onceEach(t, "/history", matches(regexp.MustCompile(`arrival #(\d+)\*\* create`), history), ids(n))
+	onceEach(t, "/history", matches(regexp.MustCompile(`arrival #(\d+)\*\* — create`), history), ids(n))
 }
 
 // TestEveryListPagesThrough walks flights, reminders and pledges with more records than a page

@@ -84,7 +84,7 @@ func pledgeSize(lang render.Lang, p storage.Pledge) string {
 // pledgeLine is one pledge on one line, in lang.
 func pledgeLine(lang render.Lang, p storage.Pledge) string {
 	return locale.T(lang, "cmd.pledge.line", "Country", render.Country(lang, p.Country), "Size", pledgeSize(lang, p),
-		"AsOf", shortStamp(p.AsOf), "Source", orDash(lang, p.Source))
+		"AsOf", shortStamp(p.AsOf), "Source", sourceText(lang, p.Source))
 }
 
 func pledgesPage(ctx context.Context, d Deps, req *bot.Request, page pageKey) (*bot.Reply, error) {

@@ -2,9 +2,6 @@ package commands
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"strings"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -107,10 +104,10 @@ func readLanguage(req *bot.Request) (func(g *storage.Guild), mission.Text, error
 	s, _ := req.String("language")
 	l, ok := locale.Parse(s)
 	if !ok {
-		return nil, mission.Text{}, mission.Refuse(mission.EInvalid, "cmd.settings.unknown_language", "Language", fmt.Sprintf("%q", s)).
+		return nil, mission.Text{}, mission.Refuse(mission.EInvalid, "cmd.settings.unknown_language", "Language", mission.Quote(s)).
 			WithExample("cmd.settings.language.example")
 	}
-	return func(g *storage.Guild) { g.Language = string(l) }, mission.T("cmd.settings.language_set", "Language", l.Name()), nil
+	return func(g *storage.Guild) { g.Language = string(l) }, mission.T("cmd.settings.language_set", "Language", mission.T("language."+string(l))), nil
 }
 
 func readDigest(req *bot.Request) (func(g *storage.Guild), mission.Text, error) {
@@ -119,27 +116,19 @@ func readDigest(req *bot.Request) (func(g *storage.Guild), mission.Text, error) 
 	if err != nil {
 		return nil, mission.Text{}, err
 	}
-	return func(g *storage.Guild) { g.Digest = s }, mission.T("cmd.settings.digest_set", "Schedule", "`"+s+"`"), nil
+	return func(g *storage.Guild) { g.Digest = s }, mission.T("cmd.settings.digest_set", "Schedule", mission.DescribeDigest(s)), nil
 }
 
-// checkDigest validates a digest schedule with the scheduler's own parser (mission.ParseDigest:
-// "off" or five cron fields), so that what is accepted here is what it can plan.
+// checkDigest reads a digest schedule as the scheduler does (mission.DigestCron: "off", a time
+// in words, or five cron fields) and returns the five fields that are stored, so that what is
+// accepted here is what it can plan. cron's English reasons stay in the error's cause, for the
+// log; the reader gets the field at fault in their language.
 func checkDigest(s string) (string, error) {
-	s = strings.Join(strings.Fields(s), " ")
-	if strings.EqualFold(s, "off") {
-		return "off", nil
+	c, err := mission.DigestCron(s)
+	if err != nil {
+		return "", mission.InvalidWith(err, "cmd.settings.digest.example")
 	}
-	const ex = "cmd.settings.digest.example"
-	if _, err := mission.ParseDigest(s); err != nil {
-		inner := errors.Unwrap(err)
-		if inner == nil {
-			return "", mission.InvalidWith(err, ex)
-		}
-		// The cron parser's words, without the schedule quoted twice; they are English, and
-		// name the field that is wrong.
-		return "", mission.Refuse(mission.EInvalid, "cmd.settings.digest_invalid", "Schedule", fmt.Sprintf("%q", s), "Reason", inner.Error()).WithExample(ex)
-	}
-	return s, nil
+	return c, nil
 }
 
 func settingsEmbed(lang render.Lang, g storage.Guild) *discordgo.MessageEmbed {
@@ -156,7 +145,7 @@ func settingsEmbed(lang render.Lang, g storage.Guild) *discordgo.MessageEmbed {
 		{Name: locale.T(lang, "cmd.field.timezone"), Value: g.Timezone, Inline: true},
 		{Name: locale.T(lang, "cmd.field.airport"), Value: orNotSet(lang, g.Airport), Inline: true},
 		{Name: locale.T(lang, "cmd.field.offsets"), Value: g.ReminderOffsets.String(), Inline: true},
-		{Name: locale.T(lang, "cmd.field.digest"), Value: "`" + g.Digest + "`", Inline: true},
-		{Name: locale.T(lang, "cmd.field.language"), Value: locale.Pick("", locale.Lang(g.Language)).Name(), Inline: true},
+		{Name: locale.T(lang, "cmd.field.digest"), Value: locale.Text(lang, mission.DescribeDigest(g.Digest)), Inline: true},
+		{Name: locale.T(lang, "cmd.field.language"), Value: locale.T(lang, "language."+string(locale.Pick("", locale.Lang(g.Language)))), Inline: true},
 	}}
 }

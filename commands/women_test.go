@@ -35,7 +35,7 @@ func TestFemaleOption(t *testing.T) {
 		{"/arrival edit id:1 personnel:75 female:15", []string{"edited", "75 military · 15 women"}},
 		{"/departure log country:GT personnel:5 female:6", []string{"6 women is more than the 5 personnel"}},
 		{"/departure log country:GT personnel:5 female:16", []string{"16 women is more than the 5 personnel"}},
-		{"/departure log country:KE personnel:5 role:police female:1", []string{"-1 women police", "`/forces country:KE`"}},
+		{"/departure log country:KE personnel:5 role:police female:1", []string{"−1 women police", "`/forces country:KE`"}},
 		{"/departure log country:GT personnel:5 female:3", []string{"logged", "5 military · 3 women"}},
 		{`/flight schedule eta:"2025-01-05 10:00" manifest:"SV 8 medical 3f"`, []string{"scheduled", "8 medical · 3 women"}},
 		{"/flight add flight:1 country:KE personnel:20 role:police female:21", []string{"21 women is more than the 20 personnel"}},

@@ -305,8 +305,8 @@ func importRow(r csvRow, loc *time.Location, now time.Time, landed map[int64]boo
 	case "report":
 		return importReport(in)
 	}
-	return nil, mission.Refuse(mission.EInvalid, "import.err.kind", "Kind", fmt.Sprintf("%q", r.get("kind")),
-		"Kinds", strings.Join(importKinds[:], ", "))
+	return nil, mission.Refuse(mission.EInvalid, "import.err.kind", "Kind", mission.Quote(r.get("kind")),
+		"Kinds", mission.Choices(importKinds[:]))
 }
 
 // rowReader reads and checks the typed columns of one row.
@@ -376,7 +376,7 @@ func (in rowReader) personnel(name string, required bool) (*int, error) {
 	n, err := strconv.Atoi(v)
 	if err != nil || n < mission.MinPersonnel || n > mission.MaxPersonnel {
 		return nil, mission.Refuse(mission.EInvalid, "import.err.personnel", "Column", name,
-			"Min", mission.MinPersonnel, "Max", mission.MaxPersonnel, "Input", fmt.Sprintf("%q", v))
+			"Min", mission.MinPersonnel, "Max", mission.MaxPersonnel, "Input", mission.Quote(v))
 	}
 	return &n, nil
 }
@@ -390,7 +390,7 @@ func (in rowReader) female(personnel int) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil {
-		return 0, mission.Refuse(mission.EInvalid, "import.err.female", "Input", fmt.Sprintf("%q", v))
+		return 0, mission.Refuse(mission.EInvalid, "import.err.female", "Input", mission.Quote(v))
 	}
 	return n, mission.CheckFemale(personnel, n)
 }
@@ -431,7 +431,7 @@ func importMission(in rowReader) (importOp, error) {
 	if v := in.r.get("personnel"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || mission.CheckPlanned(n) != nil {
-			return nil, mission.Refuse(mission.EInvalid, "import.err.planned", "Max", mission.MaxPlanned, "Input", fmt.Sprintf("%q", v))
+			return nil, mission.Refuse(mission.EInvalid, "import.err.planned", "Max", mission.MaxPlanned, "Input", mission.Quote(v))
 		}
 		planned = n
 	}
@@ -446,8 +446,8 @@ func importMission(in rowReader) (importOp, error) {
 	if v := in.r.get("language"); v != "" {
 		l, ok := locale.Parse(v)
 		if !ok {
-			return nil, mission.Refuse(mission.EInvalid, "import.err.language", "Input", fmt.Sprintf("%q", v),
-				"Languages", strings.Join(mission.Strings(locale.Languages()...), ", "))
+			return nil, mission.Refuse(mission.EInvalid, "import.err.language", "Input", mission.Quote(v),
+				"Languages", mission.Choices(mission.Strings(locale.Languages()...)))
 		}
 		lang = l
 	}
@@ -498,8 +498,8 @@ func importDeparture(in rowReader) (importOp, error) {
 	}
 	if !reason.Valid() {
 		reasons := mission.DepartureReasons()
-		return nil, mission.Refuse(mission.EInvalid, "import.err.reason", "Input", fmt.Sprintf("%q", reason),
-			"Reasons", strings.Join(mission.Strings(reasons[:]...), ", "))
+		return nil, mission.Refuse(mission.EInvalid, "import.err.reason", "Input", mission.Quote(string(reason)),
+			"Reasons", mission.Choices(mission.Strings(reasons[:]...)))
 	}
 	women, err := in.female(*c.personnel)
 	if err != nil {
@@ -522,7 +522,7 @@ func importArrival(in rowReader, landed map[int64]bool) (importOp, error) {
 	var flight int64
 	if v := in.r.get("flight"); v != "" {
 		if flight, err = strconv.ParseInt(v, 10, 64); err != nil {
-			return nil, mission.Refuse(mission.EInvalid, "import.err.flight", "Input", fmt.Sprintf("%q", v))
+			return nil, mission.Refuse(mission.EInvalid, "import.err.flight", "Input", mission.Quote(v))
 		}
 	}
 	women, err := in.female(*c.personnel)
@@ -659,8 +659,8 @@ func importFlight(in rowReader, landed map[int64]bool) (importOp, error) {
 		}
 	default:
 		statuses := []mission.FlightStatus{mission.FlightScheduled, mission.FlightDelayed, mission.FlightLanded, mission.FlightCancelled}
-		return nil, mission.Refuse(mission.EInvalid, "import.err.status", "Input", fmt.Sprintf("%q", status),
-			"Statuses", strings.Join(mission.Strings(statuses...), ", "))
+		return nil, mission.Refuse(mission.EInvalid, "import.err.status", "Input", mission.Quote(string(status)),
+			"Statuses", mission.Choices(mission.Strings(statuses...)))
 	}
 	dest := ""
 	if v := in.r.get("destination"); v != "" {

@@ -65,24 +65,24 @@ func TestPostsInFrenchAndSpanish(t *testing.T) {
 		want map[string][]string
 	}{
 		{"fr", map[string][]string{
-			"flight": {"⏰ *Publié en retard : prévu <t:", "✈️ **Vol n° %[1]d** à destination de **PAP** : arrivée <t:%[2]d:R>, prévue <t:%[2]d:F>.",
-				"Vol n° %[1]d → PAP", "Arrivée prévue", "Appareil", "Manifeste", "🇸🇻 Salvador — 8 personnels médicaux", "Source\npress"},
-			"due":       {"🛬 **Vol n° %[1]d** attendu maintenant à **PAP** : arrivée prévue <t:%[2]d:F> (<t:%[2]d:R>)."},
-			"overdue":   {"⚠️ <@&R1> : le **vol n° %[1]d** à destination de **PAP** était attendu <t:%[2]d:F>", "n’est ni arrivé ni annulé", "Vol n° %[1]d en retard"},
+			"flight": {"⏰ *Publié en retard : prévu <t:", "✈️ **Vol #%[1]d** à destination de **PAP** : arrivée <t:%[2]d:R>, prévue <t:%[2]d:F>.",
+				"Vol #%[1]d → PAP", "Arrivée prévue", "Appareil", "Manifeste", "🇸🇻 Salvador — 8 personnels médicaux", "Source\npress"},
+			"due":       {"🛬 **Vol #%[1]d** attendu maintenant à **PAP** : arrivée prévue <t:%[2]d:F> (<t:%[2]d:R>)."},
+			"overdue":   {"⚠️ <@&R1> : le **vol #%[1]d** à destination de **PAP** était attendu <t:%[2]d:F>", "n’est ni arrivé ni annulé", "Vol #%[1]d : heure prévue dépassée"},
 			"countdown": {"📅 **7 jours** avant la fin du mandat de **MSS** : <t:"},
 			"digest": {"📋 Point quotidien · mercredi 1er janvier 2025", "**1\u202f200** déployés sur **2\u202f500** prévus",
 				"Vols des prochaines 48 h", "Arrivées des dernières 24 h", "**1\u202f200** personnes en 1 arrivée",
-				"🇸🇻 Salvador — 1\u202f200 militaires", "Publications manquées", "Rappel du vol n° %[1]d, prévu <t:", " — manqué : offline"},
+				"🇸🇻 Salvador — 1\u202f200 militaires", "Publications manquées", "Rappel du vol #%[1]d, prévu <t:", " — manqué : offline"},
 		}},
 		{"es", map[string][]string{
-			"flight": {"⏰ *Publicado con retraso: estaba previsto <t:", "✈️ **Vuelo n.º %[1]d** con destino **PAP**: llegada <t:%[2]d:R>, prevista <t:%[2]d:F>.",
-				"Vuelo n.º %[1]d → PAP", "Llegada prevista", "Aeronave", "Manifiesto", "🇸🇻 El Salvador — 8 sanitarios", "Fuente\npress"},
-			"due":       {"🛬 **Vuelo n.º %[1]d** previsto ahora en **PAP**: llegada prevista <t:%[2]d:F> (<t:%[2]d:R>)."},
-			"overdue":   {"⚠️ <@&R1>: el **vuelo n.º %[1]d** con destino **PAP** estaba previsto <t:%[2]d:F>", "Vuelo n.º %[1]d con retraso"},
+			"flight": {"⏰ *Publicado con retraso: estaba previsto <t:", "✈️ **Vuelo #%[1]d** con destino **PAP**: llegada <t:%[2]d:R>, prevista <t:%[2]d:F>.",
+				"Vuelo #%[1]d → PAP", "Llegada prevista", "Aeronave", "Manifiesto", "🇸🇻 El Salvador — 8 efectivos de sanidad", "Fuente\npress"},
+			"due":       {"🛬 **Vuelo #%[1]d** previsto ahora en **PAP**: llegada prevista <t:%[2]d:F> (<t:%[2]d:R>)."},
+			"overdue":   {"⚠️ <@&R1>: el **vuelo #%[1]d** con destino **PAP** estaba previsto <t:%[2]d:F>", "Vuelo #%[1]d: hora prevista superada"},
 			"countdown": {"📅 **7 días** para el fin del mandato de **MSS**: <t:"},
 			"digest": {"📋 Resumen diario · miércoles, 1 de enero de 2025", "**1200** desplegados de **2500** previstos",
 				"Vuelos de las próximas 48 h", "Llegadas de las últimas 24 h", "**1200** efectivos en 1 llegada",
-				"🇸🇻 El Salvador — 1200 militares", "Publicaciones no realizadas", "Recordatorio del vuelo n.º %[1]d, previsto <t:", " — no publicado: offline"},
+				"🇸🇻 El Salvador — 1200 militares", "Publicaciones omitidas", "Recordatorio del vuelo #%[1]d, previsto <t:", " — omitido: offline"},
 		}},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
@@ -130,8 +130,8 @@ func TestEventInFrenchAndSpanish(t *testing.T) {
 		Manifest: []storage.ManifestLine{{ManifestLine: mission.ManifestLine{Country: "SV", Personnel: 2500, Role: "military"}}}}
 	for _, tc := range []struct{ lang, name, location, desc string }{
 		{"en", "✈️ Flight #7", "destination to be confirmed", "Manifest: 🇸🇻 El Salvador — 2,500 military\nAircraft: C-17\nFrom: GUA\nDelayed: météo"},
-		{"fr", "✈️ Vol n° 7", "destination à confirmer", "Manifeste : 🇸🇻 Salvador — 2\u202f500 militaires\nAppareil : C-17\nProvenance : GUA\nRetardé : météo"},
-		{"es", "✈️ Vuelo n.º 7", "destino por confirmar", "Manifiesto: 🇸🇻 El Salvador — 2500 militares\nAeronave: C-17\nOrigen: GUA\nRetrasado: météo"},
+		{"fr", "✈️ Vol #7", "destination à confirmer", "Manifeste : 🇸🇻 Salvador — 2\u202f500 militaires\nAppareil : C-17\nProvenance : GUA\nRetardé : météo"},
+		{"es", "✈️ Vuelo #7", "destino por confirmar", "Manifiesto: 🇸🇻 El Salvador — 2500 militares\nAeronave: C-17\nOrigen: GUA\nRetrasado: météo"},
 	} {
 		client, store := &fakeEvents{}, &fakeEventStore{lang: tc.lang}
 		(&FlightEvents{Client: client, Store: store, Now: func() time.Time { return now }}).FlightChanged(context.Background(), f)

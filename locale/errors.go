@@ -19,6 +19,12 @@ func Text(l Lang, t mission.Text) string {
 			a = Country(l, string(v))
 		case mission.Role:
 			a = T(l, "role."+string(v), "Count", 2)
+		case mission.Quoted:
+			a = T(l, "parse.quote", "Text", string(v))
+		case mission.Choices:
+			a = "`" + strings.Join(v, "`, `") + "`"
+		case mission.Figure:
+			a = strings.Replace(Number(l, int64(v)), "-", "−", 1) // U+2212, the minus sign
 		}
 		args[i] = a
 	}
@@ -40,7 +46,11 @@ func Error(l Lang, err error) string {
 	if e.Text.Key != "" {
 		msg = Text(l, e.Text)
 	}
-	if e.ExampleText.Key != "" {
+	switch {
+	case strings.HasPrefix(e.ExampleText.Key, "cmd.next."):
+		// A next step ("That is a flight: schedule it…") is a sentence of its own, not an example.
+		msg += "\n" + Text(l, e.ExampleText)
+	case e.ExampleText.Key != "":
 		msg += "\n" + T(l, "error.example", "Example", Text(l, e.ExampleText))
 	}
 	if full, own := err.Error(), e.Error(); full != own {

@@ -1,6 +1,7 @@
 package mission
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -122,15 +123,22 @@ func TestParseDigest(t *testing.T) {
 		errPart string
 	}{
 		{"0 8 * * *", false, ""},
-		{"@daily", false, "must have 5 fields"},
+		{"@daily", false, "not a schedule I understand"},
 		{"0 8 * * 1-5", false, ""},
 		{"off", true, ""},
 		{" OFF ", true, ""},
 		{"", true, ""},
-		{"@every 1h", false, "must have 5 fields"},
-		{"0 8 * *", false, "must have 5 fields"},
-		{"0 8 * * * *", false, "must have 5 fields"},
-		{"61 8 * * *", false, "end of range"},
+		{"@every 1h", false, "not a schedule I understand"},
+		{"0 8 * *", false, "5 cron fields"},
+		{"0 8 * * * *", false, "5 cron fields"},
+		{"61 8 * * *", false, `the minute field "61" is not valid; it takes 0 to 59`},
+		{"0 8 32 * *", false, `the day-of-month field "32"`},
+		{"0 8 * 13 *", false, `the month field "13"`},
+		{"0 8 * * 8", false, `the day-of-week field "8"`},
+		{"0 25 * * *", false, `the hour field "25"`},
+		{"25:00", false, "not a schedule I understand"},
+		{"daily", false, "not a schedule I understand"},
+		{"tous les jours 8h 9h", false, "not a schedule I understand"},
 		{"CRON_TZ=Europe/Berlin 0 8 * * *", false, "/settings timezone"},
 	}
 	for _, tt := range tests {
@@ -176,5 +184,50 @@ func TestDigestDaySelection(t *testing.T) {
 		if tt.spec == "0 8,20 * * *" && occ[0].At.In(loc).Hour() != 8 {
 			t.Errorf("%q first digest at %v, want 08:00", tt.spec, occ[0].At.In(loc))
 		}
+	}
+}
+
+// TestDigestInWords: schedules as people say them, in three languages, stored as five cron
+// fields, and said back in words.
+func TestDigestInWords(t *testing.T) {
+	tests := []struct{ in, cron, said string }{
+		{"08:00", "0 8 * * *", "every day at 08:00"},
+		{"8am", "0 8 * * *", "every day at 08:00"},
+		{"daily 08:00", "0 8 * * *", "every day at 08:00"},
+		{"every day at 8 pm", "0 20 * * *", "every day at 20:00"},
+		{"weekdays 07:30", "30 7 * * 1-5", "Monday to Friday at 07:30"},
+		{"tous les jours 8h", "0 8 * * *", "every day at 08:00"},
+		{"Tous les jours à 8h", "0 8 * * *", "every day at 08:00"},
+		{"du lundi au vendredi 7h30", "30 7 * * 1-5", "Monday to Friday at 07:30"},
+		{"lunes a viernes 07:30", "30 7 * * 1-5", "Monday to Friday at 07:30"},
+		{"de lunes a viernes a las 7:30", "30 7 * * 1-5", "Monday to Friday at 07:30"},
+		{"todos los días 8:00", "0 8 * * *", "every day at 08:00"},
+		{"le lundi 9h", "0 9 * * 1", "every Monday at 09:00"},
+		{"los lunes a las 9", "0 9 * * 1", "every Monday at 09:00"},
+		{"mondays 9am", "0 9 * * 1", "every Monday at 09:00"},
+		{"0 8 * * *", "0 8 * * *", "every day at 08:00"},
+		{" 0  8 * * 1-5 ", "0 8 * * 1-5", "Monday to Friday at 08:00"},
+		{"0 8 1 * *", "0 8 1 * *", "`0 8 1 * *` (cron)"},
+		{"*/30 8 * * *", "*/30 8 * * *", "`*/30 8 * * *` (cron)"},
+		{"off", "off", "off"},
+		{"", "off", "off"},
+	}
+	for _, tt := range tests {
+		got, err := DigestCron(tt.in)
+		if err != nil || got != tt.cron {
+			t.Errorf("DigestCron(%q) = %q, %v, want %q", tt.in, got, err, tt.cron)
+			continue
+		}
+		if _, err := ParseDigest(tt.in); err != nil {
+			t.Errorf("ParseDigest(%q) error %v", tt.in, err)
+		}
+		if said := englishText(t, DescribeDigest(got)); said != tt.said {
+			t.Errorf("DescribeDigest(%q) = %q, want %q", got, said, tt.said)
+		}
+	}
+	// cron's own reason is kept for the log, not shown.
+	_, err := DigestCron("61 8 * * *")
+	if !strings.Contains(errors.Unwrap(err).Error(), "above maximum") || strings.Contains(english(t, err), "above maximum") {
+		t.Errorf("DigestCron(61 8 * * *) error %q (cause %v): want cron's words as the cause only", english(t, err), errors.Unwrap(err))
 	}
 }

@@ -19,23 +19,30 @@ const (
 	durationMaxDays = 3650
 )
 
-// durationUnits maps the unit words ParseDuration accepts to their length.
-// The short forms are what FormatOffsets writes; the long ones are accepted
-// because people type them.
+// durationUnits maps the unit words ParseDuration accepts to their length, in English,
+// French and Spanish, accents folded away. The short forms are what FormatOffsets writes; the
+// long ones are accepted because people type them ("dans 2 heures", "en 3 días").
 var durationUnits = map[string]time.Duration{
+	"w": 7 * 24 * time.Hour, "week": 7 * 24 * time.Hour, "weeks": 7 * 24 * time.Hour,
+	"semaine": 7 * 24 * time.Hour, "semaines": 7 * 24 * time.Hour, "semana": 7 * 24 * time.Hour, "semanas": 7 * 24 * time.Hour,
 	"d": 24 * time.Hour, "day": 24 * time.Hour, "days": 24 * time.Hour,
+	"j": 24 * time.Hour, "jour": 24 * time.Hour, "jours": 24 * time.Hour, "dia": 24 * time.Hour, "dias": 24 * time.Hour,
 	"h": time.Hour, "hr": time.Hour, "hrs": time.Hour, "hour": time.Hour, "hours": time.Hour,
+	"heure": time.Hour, "heures": time.Hour, "hora": time.Hour, "horas": time.Hour,
 	"m": time.Minute, "min": time.Minute, "mins": time.Minute, "minute": time.Minute, "minutes": time.Minute,
+	"minuto": time.Minute, "minutos": time.Minute,
 	"s": time.Second, "sec": time.Second, "secs": time.Second, "second": time.Second, "seconds": time.Second,
+	"seconde": time.Second, "secondes": time.Second, "segundo": time.Second, "segundos": time.Second,
 }
 
 // ParseDuration parses one user-typed duration ("2d", "90m", "1h30m", "20s",
 // "0"), the syntax shared by reminder offsets, ParseWhen's "in ..." and the
-// configuration. Unlike time.ParseDuration it knows days, accepts spaces and
-// unit words ("1 hour 30 minutes") and rejects negative values.
+// configuration. Unlike time.ParseDuration it knows days and weeks, accepts spaces
+// and unit words in three languages ("1 hour 30 minutes", "2 heures", "3 días")
+// and rejects negative values.
 func ParseDuration(s string) (time.Duration, error) {
 	in := strings.TrimSpace(s)
-	low := strings.ToLower(in)
+	low := strings.ToLower(stripMarks(in))
 	if low == "" {
 		return 0, Refuse(EInvalid, "parse.duration_missing")
 	}

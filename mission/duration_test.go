@@ -52,7 +52,7 @@ func TestParseDurationErrors(t *testing.T) {
 		{"1.5h", `"1.5h" is not a duration; use e.g. 20s, 90m, 2h, 3d or 1h30m`},
 		{"1h-30m", `"1h-30m" is not a duration; use e.g. 20s, 90m, 2h, 3d or 1h30m`},
 		{"+1h", `"+1h" is not a duration; use e.g. 20s, 90m, 2h, 3d or 1h30m`},
-		{"1w", `"1w" is not a duration; use e.g. 20s, 90m, 2h, 3d or 1h30m`},
+		{"1y", `"1y" is not a duration; use e.g. 20s, 90m, 2h, 3d or 1h30m`},
 		{"1hh", `"1hh" is not a duration; use e.g. 20s, 90m, 2h, 3d or 1h30m`},
 		{"١h", `"١h" is not a duration; use e.g. 20s, 90m, 2h, 3d or 1h30m`},
 		{"90", `"90" needs a unit (s, m, h or d), e.g. 90m`},

@@ -32,6 +32,18 @@ type Text struct {
 	Args []any
 }
 
+// Figure is a count of personnel as a message variable: each language groups its digits its
+// way, and a negative one (a total an edit would take below zero) takes a minus sign, not a
+// hyphen.
+type Figure int64
+
+// Choices are machine words a message lists as what may be typed (CSV values, option
+// values: "arrival, departure"): they stay as they are in every language, so each is written
+// as code ("`arrival`, `departure`") for a reader; String is the plain list, for logs.
+type Choices []string
+
+func (c Choices) String() string { return strings.Join(c, ", ") }
+
 // T builds a Text.
 func T(key string, args ...any) Text { return Text{Key: key, Args: args} }
 

@@ -24,6 +24,12 @@ func FuzzParseWhen(f *testing.F) {
 		"2300-01-01", "1900-01-01T00:00:00+14:00", "in 99999d", "", "  ", "in", "2025-01-04T14:00:00.123456789+05:30",
 		"2200-12-31T23:59:59-12:00", "in 3650d", "2025/1/4 12pm", "\xff", "tomorrow at 12:00:00.5",
 		"in " + strings.Repeat("\x03", 30), // found by fuzzing: escaped control characters made a huge error
+		// Words in three languages, zones after the time.
+		"maintenant", "ahora", "demain 9h", "mañana a las 9", "hier 14h", "ayer 14:00", "dans 2h", "en 2 horas",
+		"il y a 2h", "hace 2 horas", "2h ago", "+2h", "-30m", "next friday 10:00", "vendredi prochain 10h",
+		"el próximo viernes 10:00", "vendredi dernier", "9am", "9 pm", "14h", "14h30", "14:30", "Jan 9 14:00",
+		"9 janvier 14h", "9 de enero de 2025 a las 14:00", "31 février", "09:00 EAT", "09:00 UTC+3", "09:00 CST",
+		"14:00 Africa/Nairobi", "9h du soir", "9 de la mañana", "après-demain 8h", "29 février 12h",
 	} {
 		for z := range fuzzZones {
 			f.Add(s, uint8(z))

@@ -1,6 +1,7 @@
 package mission
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -52,21 +53,25 @@ func CheckFemaleOption(personnel, female int) error {
 	return nil
 }
 
-// ParseManifest parses a manifest option such as "GT 75 military 12f; SV 8
-// medical". Entries are separated by ';' or ','; each is "<country>
-// <personnel> [role] [<women>f]", where the country may be several words ("El
-// Salvador 8 medical"), the role defaults to DefaultRole and the women's count
-// (at most the personnel) to 0. Empty segments are
-// skipped, and empty or blank input is an empty manifest, which a scheduled
-// flight with unreported contents needs. Personnel must be 1..100000 and there
-// are at most 50 entries. A bad entry is reported by its 1-based position among
-// the non-empty entries and why (`entry 2 ("XX 8"): unknown country "XX"`),
-// and then nothing is returned, so that nothing partial is ever stored.
+// ParseManifest parses a manifest option such as "GT 75 military 12f; SV 8 medical" or
+// "Jamaïque 24 troupes et Guatemala 30 policiers". Entries are separated by ';', ',', a line
+// break, or a conjunction of the lexicon ("and", "et", "y") once the entry before it has its
+// count, so that "Trinidad and Tobago 50 police" stays one country. Each entry is "<country>
+// <personnel> [role] [<women>f]": the country may be several words ("El Salvador 8 medical"),
+// or a demonym after the role ("24 soldats jamaïcains"); the role is any of its words in the
+// lexicon, in English, French or Spanish, and defaults to DefaultRole; the women's count (at
+// most the personnel) defaults to 0. Empty segments are skipped, and empty or blank input is an
+// empty manifest, which a scheduled flight with unreported contents needs. Personnel must be
+// 1..100000 and there are at most 50 entries. A bad entry is reported by its 1-based position
+// among the non-empty entries and why (`entry 2 ("XX 8"): unknown country "XX"`), and then
+// nothing is returned, so that nothing partial is ever stored.
 func ParseManifest(s string) ([]ManifestLine, error) {
 	var raw []string
-	for part := range strings.FieldsFuncSeq(s, func(r rune) bool { return r == ';' || r == ',' }) {
-		if part = strings.TrimSpace(part); part != "" {
-			raw = append(raw, part)
+	for part := range strings.FieldsFuncSeq(s, func(r rune) bool { return r == ';' || r == ',' || r == '\n' }) {
+		for _, entry := range splitConjunctions(part) {
+			if entry = strings.TrimSpace(entry); entry != "" {
+				raw = append(raw, entry)
+			}
 		}
 	}
 	if len(raw) > MaxManifestLines {
@@ -83,40 +88,66 @@ func ParseManifest(s string) ([]ManifestLine, error) {
 	return out, nil
 }
 
-// parseManifestLine parses one "<country> <personnel> [role] [<women>f]" entry.
+// splitConjunctions cuts a segment at each conjunction of the lexicon that follows an entry's
+// count: "GT 75 troops and SV 8 medics" is two entries, "Trinidad and Tobago 50" one, since
+// no country's name holds a number.
+func splitConjunctions(part string) []string {
+	f := strings.Fields(part)
+	var out []string
+	start, counted := 0, false
+	for i, tok := range f {
+		if counted && i > start {
+			if _, ok := LookupWord(tok, WordAnd); ok {
+				out = append(out, strings.Join(f[start:i], " "))
+				start, counted = i+1, false
+				continue
+			}
+		}
+		if manifestLooksNumeric(tok) {
+			counted = true
+		}
+	}
+	return append(out, strings.Join(f[start:], " "))
+}
+
+// parseManifestLine parses one "<country> <personnel> [role] [<women>f]" entry, or
+// "<personnel> <role> <demonym>".
 func parseManifestLine(entry string) (ManifestLine, error) {
 	f := strings.Fields(entry)
 	female, hasFemale := "", false
-	if last := f[len(f)-1]; len(last) > 1 && strings.EqualFold(last[len(last)-1:], FemaleSuffix) && manifestLooksNumeric(last[:len(last)-1]) {
+	if last := f[len(f)-1]; len(f) > 1 && len(last) > 1 && strings.EqualFold(last[len(last)-1:], FemaleSuffix) && manifestLooksNumeric(last[:len(last)-1]) {
 		female, hasFemale, f = last[:len(last)-1], true, f[:len(f)-1]
 	}
-	n := len(f)
-	if n == 0 {
+	k := slices.IndexFunc(f, manifestLooksNumeric)
+	if k < 0 {
 		return ManifestLine{}, Refuse(EInvalid, "parse.manifest_shape")
 	}
-	var country []string
-	var count, role string
-	switch {
-	case manifestLooksNumeric(f[n-1]):
-		country, count = f[:n-1], f[n-1]
-	case n >= 2 && manifestLooksNumeric(f[n-2]):
-		country, count, role = f[:n-2], f[n-2], f[n-1]
-	default:
-		return ManifestLine{}, Refuse(EInvalid, "parse.manifest_shape")
-	}
-	if len(country) == 0 {
-		return ManifestLine{}, Refuse(EInvalid, "parse.manifest_no_country")
-	}
-	c, err := LookupCountry(strings.Join(country, " "))
-	if err != nil {
-		return ManifestLine{}, err
+	count, words := f[k], f[k+1:]
+	var code string
+	if k == 0 {
+		// No country before the count: a demonym after the role names it ("24 soldats
+		// jamaïcains", "75 guatemaltecos").
+		for j := len(words) - 1; j >= 0 && code == ""; j-- {
+			if c, ok := LookupDemonym(strings.Join(words[j:], " ")); ok {
+				code, words = c, words[:j]
+			}
+		}
+		if code == "" {
+			return ManifestLine{}, Refuse(EInvalid, "parse.manifest_no_country")
+		}
+	} else {
+		c, err := LookupCountry(strings.Join(f[:k], " "))
+		if err != nil {
+			return ManifestLine{}, err
+		}
+		code = c.Alpha2
 	}
 	p, err := strconv.Atoi(count)
 	if err != nil || p < MinPersonnel || p > MaxPersonnel {
 		return ManifestLine{}, Refuse(EInvalid, "parse.personnel",
 			"Min", MinPersonnel, "Max", MaxPersonnel, "Input", inputQuote(count))
 	}
-	r, err := ParseRole(role)
+	r, err := ParseRole(strings.Join(words, " "))
 	if err != nil {
 		return ManifestLine{}, err
 	}
@@ -129,7 +160,7 @@ func parseManifestLine(entry string) (ManifestLine, error) {
 	if err := CheckFemale(p, w); err != nil {
 		return ManifestLine{}, err
 	}
-	return ManifestLine{Country: c.Alpha2, Personnel: p, Role: r, Female: w}, nil
+	return ManifestLine{Country: code, Personnel: p, Role: r, Female: w}, nil
 }
 
 // manifestLooksNumeric reports whether a token is meant as a personnel count:

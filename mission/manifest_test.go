@@ -28,13 +28,13 @@ func TestParseRole(t *testing.T) {
 			t.Errorf("ParseRole(%q) = %q, %v, want %q", tt.in, got, err, tt.want)
 		}
 	}
-	for _, in := range []string{"soldier", "medic", "militaryy", "police,medical"} {
+	for _, in := range []string{"soldierz", "medik", "militaryy", "police,medical"} {
 		got, err := ParseRole(in)
 		if err == nil {
 			t.Errorf("ParseRole(%q) = %q, want error", in, got)
 			continue
 		}
-		want := fmt.Sprintf("unknown role %q; use one of police, military, medical, staff, support, other", in)
+		want := fmt.Sprintf("unknown role %q; use one of military (troops, soldiers), police, medical (medics), staff (staff officers), support, other", in)
 		if english(t, err) != want {
 			t.Errorf("ParseRole(%q) error %q, want %q", in, err, want)
 		}
@@ -100,22 +100,22 @@ func TestParseManifestErrors(t *testing.T) {
 		{"GT 100001", `entry 1 ("GT 100001"): personnel must be between 1 and 100000, not "100001"`},
 		{"GT -5", `entry 1 ("GT -5"): personnel must be between 1 and 100000, not "-5"`},
 		{"GT 99999999999999999999999", `entry 1 ("GT 99999999999999999999999"): personnel must be between 1 and 100000, not "99999999999999999999999"`},
-		{"GT 75 soldier", `entry 1 ("GT 75 soldier"): unknown role "soldier"; use one of police, military, medical, staff, support, other`},
-		{"GT", `entry 1 ("GT"): expected <country> <personnel> [role], e.g. "GT 75 military"`},
-		{"GT military", `entry 1 ("GT military"): expected <country> <personnel> [role], e.g. "GT 75 military"`},
-		{"GT seventy-five", `entry 1 ("GT seventy-five"): expected <country> <personnel> [role], e.g. "GT 75 military"`},
-		{"GT 75 military extra", `entry 1 ("GT 75 military extra"): expected <country> <personnel> [role], e.g. "GT 75 military"`},
-		{"75 military", `entry 1 ("75 military"): the country is missing, e.g. "GT 75 military"`},
-		{"75", `entry 1 ("75"): the country is missing, e.g. "GT 75 military"`},
-		{"GT 1.5", `entry 1 ("GT 1.5"): expected <country> <personnel> [role], e.g. "GT 75 military"`},
+		{"GT 75 soldierz", `entry 1 ("GT 75 soldierz"): unknown role "soldierz"; use one of military (troops, soldiers), police, medical (medics), staff (staff officers), support, other`},
+		{"GT", `entry 1 ("GT"): expected <country> <personnel> [role], e.g. "GT 75 military" or "Jamaica 24 troops and Kenya 30 police"`},
+		{"GT military", `entry 1 ("GT military"): expected <country> <personnel> [role], e.g. "GT 75 military" or "Jamaica 24 troops and Kenya 30 police"`},
+		{"GT seventy-five", `entry 1 ("GT seventy-five"): expected <country> <personnel> [role], e.g. "GT 75 military" or "Jamaica 24 troops and Kenya 30 police"`},
+		{"GT 75 military extra", `entry 1 ("GT 75 military extra"): unknown role "military extra"; use one of military (troops, soldiers), police, medical (medics), staff (staff officers), support, other`},
+		{"75 military", `entry 1 ("75 military"): the country is missing, e.g. "GT 75 military" or "24 Jamaican soldiers"`},
+		{"75", `entry 1 ("75"): the country is missing, e.g. "GT 75 military" or "24 Jamaican soldiers"`},
+		{"GT 1.5", `entry 1 ("GT 1.5"): expected <country> <personnel> [role], e.g. "GT 75 military" or "Jamaica 24 troops and Kenya 30 police"`},
 		{strings.Repeat("GT 1;", 51), `the manifest has 51 entries; at most 50 are allowed`},
 		{"GT 75; GT 5 9f", `entry 2 ("GT 5 9f"): 9 women is more than the 5 personnel`},
 		{"GT 5 military 6f", `entry 1 ("GT 5 military 6f"): 6 women is more than the 5 personnel`},
 		{"GT 5 -1f", `entry 1 ("GT 5 -1f"): the women's count must be a whole number from 0 to the personnel, not "-1f", e.g. "GT 75 military 12f"`},
 		{"GT 5 99999999999999999999f", `entry 1 ("GT 5 99999999999999999999f"): the women's count must be a whole number from 0 to the personnel, not "99999999999999999999f", e.g. "GT 75 military 12f"`},
-		{"12f", `entry 1 ("12f"): expected <country> <personnel> [role], e.g. "GT 75 military"`},
-		{"GT 12f", `entry 1 ("GT 12f"): expected <country> <personnel> [role], e.g. "GT 75 military"`},
-		{"GT 75 12f military", `entry 1 ("GT 75 12f military"): expected <country> <personnel> [role], e.g. "GT 75 military"`},
+		{"12f", `entry 1 ("12f"): expected <country> <personnel> [role], e.g. "GT 75 military" or "Jamaica 24 troops and Kenya 30 police"`},
+		{"GT 12f", `entry 1 ("GT 12f"): expected <country> <personnel> [role], e.g. "GT 75 military" or "Jamaica 24 troops and Kenya 30 police"`},
+		{"GT 75 12f military", `entry 1 ("GT 75 12f military"): unknown role "12f military"; use one of military (troops, soldiers), police, medical (medics), staff (staff officers), support, other`},
 		{"GT 1; " + strings.Repeat("x", 60) + " 5", `entry 2 ("` + strings.Repeat("x", 40) + `…"): unknown country "` + strings.Repeat("x", 40) + `…"`},
 	}
 	for _, tt := range tests {

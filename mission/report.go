@@ -5,24 +5,25 @@ import (
 	"strings"
 )
 
-// Figure is what a reported figure counts: people deployed, pledged or planned. It is compared
-// with the ledger's figure of the same name on the same day.
-type Figure string
+// FigureKind is what a reported figure counts: people deployed, pledged or planned (the
+// option and column `figure`). It is compared with the ledger's figure of the same name on the
+// same day.
+type FigureKind string
 
 // Figures (SPEC §2).
 const (
-	FigureDeployed Figure = "deployed"
-	FigurePledged  Figure = "pledged"
-	FigurePlanned  Figure = "planned"
+	FigureDeployed FigureKind = "deployed"
+	FigurePledged  FigureKind = "pledged"
+	FigurePlanned  FigureKind = "planned"
 )
 
-var figures = [...]Figure{FigureDeployed, FigurePledged, FigurePlanned}
+var figures = [...]FigureKind{FigureDeployed, FigurePledged, FigurePlanned}
 
 // Figures returns the figures in the order /report's option offers them, the default first.
-func Figures() [len(figures)]Figure { return figures }
+func Figures() [len(figures)]FigureKind { return figures }
 
 // Valid reports whether f is one of the figures.
-func (f Figure) Valid() bool { return slices.Contains(figures[:], f) }
+func (f FigureKind) Valid() bool { return slices.Contains(figures[:], f) }
 
 // Qualifier is how a source stated its figure: exactly, about, at least or at most. It decides
 // what counts as agreeing with the ledger (see Compare).
@@ -50,8 +51,8 @@ func (q Qualifier) Valid() bool { return slices.Contains(qualifiers[:], q) }
 const AboutTolerance = 0.10
 
 // ParseFigure reads a figure, "" meaning deployed.
-func ParseFigure(s string) (Figure, error) {
-	f := Figure(strings.ToLower(strings.TrimSpace(s)))
+func ParseFigure(s string) (FigureKind, error) {
+	f := FigureKind(strings.ToLower(strings.TrimSpace(s)))
 	if f == "" {
 		return FigureDeployed, nil
 	}

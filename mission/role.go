@@ -32,15 +32,20 @@ func Roles() [len(roles)]Role { return roles }
 // Valid reports whether r is one of the roles.
 func (r Role) Valid() bool { return slices.Contains(roles[:], r) }
 
-// ParseRole accepts a role case-insensitively, with "" meaning DefaultRole, so that an omitted
-// option and a typed one share one check. The error lists the valid roles.
+// ParseRole accepts a role by any of its words in the lexicon, in English, French or Spanish,
+// singular or plural, with or without accents ("military", "troupes", "soldados", "personnel
+// médical", "staff officers"), with "" meaning DefaultRole, so that an omitted option, a typed
+// one and a manifest entry share one check. The error lists the roles in the reader's language.
 func ParseRole(s string) (Role, error) {
-	r := Role(strings.ToLower(strings.TrimSpace(s)))
-	if r == "" {
+	in := strings.TrimSpace(s)
+	if in == "" {
 		return DefaultRole, nil
 	}
-	if r.Valid() {
+	if r := Role(strings.ToLower(in)); r.Valid() {
 		return r, nil
 	}
-	return "", Refuse(EInvalid, "parse.role_unknown", "Input", inputQuote(strings.TrimSpace(s)), "Roles", strings.Join(Strings(roles[:]...), ", "))
+	if w, ok := LookupWord(in, WordRole); ok {
+		return w.Role, nil
+	}
+	return "", Refuse(EInvalid, "parse.role_unknown", "Input", inputQuote(in), "Roles", T("parse.role_list"))
 }

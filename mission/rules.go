@@ -1,7 +1,6 @@
 package mission
 
 import (
-	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -92,7 +91,7 @@ func LoadZone(name string) (*time.Location, error) {
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
-		e := Refuse(EInvalid, "cmd.mission.timezone_unknown", "Name", fmt.Sprintf("%q", name)).
+		e := Refuse(EInvalid, "cmd.mission.timezone_unknown", "Name", inputQuote(name)).
 			WithExample("cmd.mission.timezone.example")
 		e.Cause = err
 		return nil, e

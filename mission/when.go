@@ -20,17 +20,32 @@ const (
 // ParseWhen parses a user-typed time (the when, eta, at, since, until, as_of
 // and mandate_end options) in the guild's location loc, relative to now, which
 // is injected so that callers and tests control the clock. It accepts, case-
-// insensitively and with surrounding spaces trimmed:
+// and accent-insensitively and with surrounding spaces trimmed, in English,
+// French and Spanish (the words are the lexicon's):
 //
-//   - "now";
+//   - "now", "maintenant", "ahora";
 //   - "2025-01-04 14:00", "2025-01-04T14:00", "2025-01-04 14:00:30" and
 //     "2025-01-04" (midnight), as wall time in loc;
 //   - RFC 3339 with an offset or Z ("2025-01-04T14:00:00-05:00"), an instant
 //     whatever loc is;
-//   - "in 2h", "in 90m", "in 3d", "in 1h30m", "in 20s" (see ParseDuration;
-//     a day is 24 hours);
-//   - "today 14:00", "tomorrow 09:00", "yesterday 18:00", and "tomorrow" alone
-//     for midnight; the clock may also be "9am", "2:30pm" or "14h30".
+//   - "in 2h", "dans 2 heures", "en 90m", "+2h" from now, and "2h ago",
+//     "il y a 2h", "hace 2h", "-2h" before it (see ParseDuration; a day is 24
+//     hours);
+//   - a day word, "today", "tomorrow", "yesterday" (aujourd'hui, demain, hier;
+//     hoy, mañana, ayer; après-demain, pasado mañana…), a weekday ("friday",
+//     "vendredi", "viernes": the coming one, today included; with "next",
+//     "prochain", "próximo" strictly after today; with "last", "dernier",
+//     "pasado" strictly before), or a date with the month's name ("Jan 9",
+//     "9 janvier", "9 de enero", with or without a year; without one, the
+//     date nearest to now), each followed or not by a clock time ("09:00",
+//     "9am", "9 pm", "14h", "14h30", "9h du soir", "9 de la mañana"); alone
+//     it means midnight;
+//   - a clock time alone: today at that time;
+//   - after any of these but "now" and "in", a zone: "UTC", "UTC+3",
+//     "GMT-5", "+03:00", an unambiguous abbreviation ("EAT", "EST") or an IANA
+//     name ("Africa/Nairobi"). An ambiguous abbreviation ("CST", "IST") is read
+//     as the guild's zone when the guild's zone uses it, and otherwise refused
+//     with the offsets it may mean.
 //
 // Wall times follow WallTime's DST rules, which the digest scheduler
 // shares: a time in a spring-forward gap is the end of the gap, an ambiguous
@@ -48,26 +63,7 @@ func ParseWhen(s string, now time.Time, loc *time.Location) (time.Time, error) {
 	if len(in) > whenMaxInput || !utf8.ValidString(in) {
 		return time.Time{}, whenNotUnderstood(in)
 	}
-	low := strings.Join(strings.Fields(strings.ToLower(in)), " ")
-
-	var t time.Time
-	var err error
-	switch first, rest, _ := strings.Cut(low, " "); {
-	case low == "now":
-		t = now
-	case first == "in":
-		var d time.Duration
-		if d, err = ParseDuration(rest); err != nil {
-			return time.Time{}, Refuse(EInvalid, "parse.when_in", "Input", inputQuote(in), "Reason", TextOf(err))
-		}
-		t = now.Add(d)
-	case first == "today" || first == "tomorrow" || first == "yesterday":
-		t, err = whenRelativeDay(in, first, rest, now, loc)
-	case low[0] >= '0' && low[0] <= '9':
-		t, err = whenAbsolute(in, low, loc)
-	default:
-		return time.Time{}, whenNotUnderstood(in)
-	}
+	t, err := whenParse(in, now, loc)
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -82,27 +78,278 @@ func ParseWhen(s string, now time.Time, loc *time.Location) (time.Time, error) {
 	return t, nil
 }
 
+// whenParse reads in by its form: ISO dates, shifts, and words.
+func whenParse(in string, now time.Time, loc *time.Location) (time.Time, error) {
+	// A zone written after the time, other than those whenAbsolute reads itself.
+	zl, fields, err := whenZoneSuffix(strings.Fields(in), now, loc)
+	if err != nil {
+		return time.Time{}, err
+	}
+	low := strings.ToLower(strings.Join(fields, " "))
+	if low == "" {
+		return time.Time{}, whenNotUnderstood(in)
+	}
+	switch {
+	case whenISO(low):
+		return whenAbsolute(in, low, zl)
+	case low[0] == '+' || low[0] == '-':
+		return whenShift(in, []string{low[1:]}, now, low[0] == '-')
+	}
+	return whenWords(in, whenTokens(low), now, zl)
+}
+
+// IsShift reports whether s is a shift such as "+2h" or "-30m" rather than a time: /flight
+// delay reads it against the flight's ETA, where ParseWhen reads it against now.
+func IsShift(s string) bool {
+	s = strings.TrimSpace(s)
+	return len(s) > 1 && (s[0] == '+' || s[0] == '-')
+}
+
+// ParseShift reads a shift, "+2h", "+1h30m", "-30m", "+2 heures": a signed ParseDuration.
+func ParseShift(s string) (time.Duration, error) {
+	in := strings.TrimSpace(s)
+	if !IsShift(in) {
+		return 0, whenNotUnderstood(in)
+	}
+	d, err := ParseDuration(strings.TrimSpace(in[1:]))
+	if err != nil {
+		return 0, Refuse(EInvalid, "parse.when_in", "Input", inputQuote(in), "Reason", TextOf(err))
+	}
+	if in[0] == '-' {
+		d = -d
+	}
+	return d, nil
+}
+
+// whenISO reports whether low starts with a year and a date separator: "2025-01-04…".
+func whenISO(low string) bool {
+	if len(low) < 5 || low[4] != '-' && low[4] != '/' {
+		return false
+	}
+	return strings.Trim(low[:4], "0123456789") == ""
+}
+
+// whenTokens splits typed words into the lexicon's folded words, keeping numbers and clock
+// times ("14:30", "9am", "14h30") as they are.
+func whenTokens(low string) []string {
+	var out []string
+	for _, f := range strings.Fields(strings.ReplaceAll(low, ",", " ")) {
+		if strings.ContainsAny(f, "0123456789") {
+			out = append(out, f)
+			continue
+		}
+		out = append(out, strings.Fields(Fold(f))...)
+	}
+	return out
+}
+
+// whenDate is what the words of a time say, gathered before it is resolved.
+type whenDate struct {
+	days     int // day words: days from today
+	hasDays  bool
+	weekday  time.Weekday
+	hasWday  bool
+	next     int // +1 next, -1 last, 0 neither
+	month    time.Month
+	day      int
+	year     int
+	clock    whenClock
+	hasClock bool
+	clockIn  string // the clock as typed, for errors
+	am, pm   bool
+}
+
+// whenWords reads a time written in words in zone zl.
+func whenWords(in string, toks []string, now time.Time, zl *time.Location) (time.Time, error) {
+	if len(toks) == 0 {
+		return time.Time{}, whenNotUnderstood(in)
+	}
+	if _, n := matchWords(toks, WordNow); n > 0 && n == len(toks) {
+		return now, nil
+	}
+	// "in 2h", "il y a 2h", "hace 2h", "2h ago": a duration from now.
+	if w, n := matchWords(toks, WordIn, WordAgo); n > 0 {
+		return whenShift(in, toks[n:], now, w.Kind == WordAgo)
+	}
+	if _, n := matchWords(toks[len(toks)-1:], WordAgo); n > 0 {
+		return whenShift(in, toks[:len(toks)-1], now, true)
+	}
+	var d whenDate
+	dated := false // a day word, a weekday or a date has been read
+	monthAt := -10
+	for i := 0; i < len(toks); {
+		tok := toks[i]
+		if strings.ContainsAny(tok, "0123456789") {
+			n, err := strconv.Atoi(tok)
+			switch {
+			case err == nil && len(tok) == 4 && d.month != 0 && d.day != 0 && d.year == 0:
+				d.year = n
+			case err == nil && len(tok) <= 2 && d.day == 0 && (monthAt == i-1 || whenMonthNext(toks[i+1:])):
+				d.day = n
+			case d.hasClock:
+				return time.Time{}, whenNotUnderstood(in)
+			default:
+				d.hasClock, d.clockIn = true, tok
+				if err == nil && len(tok) <= 2 {
+					d.clockIn = tok + "h" // "a las 9", "9 pm": an hour
+				}
+			}
+			i++
+			continue
+		}
+		w, n := matchWords(toks[i:], WordDay, WordWeekday, WordMonth, WordNext, WordLast, WordAM, WordPM, WordFiller)
+		if n == 0 {
+			return time.Time{}, whenNotUnderstood(in)
+		}
+		switch w.Kind {
+		case WordDay, WordWeekday, WordMonth:
+			// "Friday 9 January" names the day twice; anything else dated twice is a mistake.
+			if dated && !(w.Kind == WordMonth && d.hasWday && d.month == 0) {
+				return time.Time{}, whenNotUnderstood(in)
+			}
+			dated = true
+			switch w.Kind {
+			case WordDay:
+				d.days, d.hasDays = w.N, true
+			case WordWeekday:
+				d.weekday, d.hasWday = weekdayOf(w), true
+			case WordMonth:
+				d.month, monthAt = monthOf(w), i+n-1
+			}
+		case WordNext, WordLast:
+			if d.next != 0 {
+				return time.Time{}, whenNotUnderstood(in)
+			}
+			d.next = 1
+			if w.Kind == WordLast {
+				d.next = -1
+			}
+		case WordAM:
+			d.am = true
+		case WordPM:
+			d.pm = true
+		}
+		i += n
+	}
+	if d.hasWday && d.month != 0 {
+		d.hasWday, d.next = false, 0 // the date says which day; its weekday is a courtesy
+	}
+	return whenResolve(in, d, now, zl)
+}
+
+// whenMonthNext reports whether the next word, past fillers, is a month: "9 janvier", "9 de enero".
+func whenMonthNext(toks []string) bool {
+	for len(toks) > 0 {
+		w, n := matchWords(toks, WordMonth, WordFiller)
+		if n == 0 {
+			return false
+		}
+		if w.Kind == WordMonth {
+			return true
+		}
+		toks = toks[n:]
+	}
+	return false
+}
+
+// whenShift is now plus or minus the duration written in toks ("2h", "2 heures et 30
+// minutes"), conjunctions skipped.
+func whenShift(in string, toks []string, now time.Time, back bool) (time.Time, error) {
+	var kept []string
+	for _, t := range toks {
+		if _, ok := LookupWord(t, WordAnd); !ok {
+			kept = append(kept, t)
+		}
+	}
+	d, err := ParseDuration(strings.Join(kept, " "))
+	if err != nil {
+		return time.Time{}, Refuse(EInvalid, "parse.when_in", "Input", inputQuote(in), "Reason", TextOf(err))
+	}
+	if back {
+		d = -d
+	}
+	return now.Add(d), nil
+}
+
+// whenResolve turns what the words said into an instant in zl.
+func whenResolve(in string, d whenDate, now time.Time, zl *time.Location) (time.Time, error) {
+	if (d.next != 0 && !d.hasWday) || (d.month != 0) != (d.day != 0) || ((d.am || d.pm) && !d.hasClock) {
+		return time.Time{}, whenNotUnderstood(in)
+	}
+	if d.hasClock {
+		c, ok := whenParseClock(d.clockIn)
+		if ok && (d.am || d.pm) {
+			c, ok = whenMeridiem(c, d.clockIn, d.pm)
+		}
+		if !ok {
+			return time.Time{}, whenBadClock(in, d.clockIn)
+		}
+		d.clock = c
+	}
+	local := now.In(zl)
+	y, m, day := local.Date()
+	switch {
+	case d.hasDays:
+		day += d.days
+	case d.hasWday:
+		delta := (int(d.weekday) - int(local.Weekday()) + 7) % 7
+		switch {
+		case d.next > 0 && delta == 0:
+			delta = 7
+		case d.next < 0:
+			delta -= 7
+		}
+		day += delta
+	case d.month != 0:
+		years := []int{d.year}
+		if d.year == 0 {
+			years = []int{y - 1, y, y + 1}
+		}
+		best, found := time.Time{}, false
+		for _, yy := range years {
+			if d.day < 1 || d.day > whenDaysIn(yy, d.month) {
+				continue
+			}
+			t := whenWall(yy, d.month, d.day, d.clock, zl)
+			if !found || absDuration(t.Sub(now)) < absDuration(best.Sub(now)) {
+				best, found = t, true
+			}
+		}
+		if !found {
+			return time.Time{}, Refuse(EInvalid, "parse.when_day", "Input", inputQuote(in))
+		}
+		return best, nil
+	case !d.hasClock:
+		return time.Time{}, whenNotUnderstood(in)
+	}
+	// Calendar arithmetic at noon UTC avoids any DST effect on the date.
+	y, m, day = time.Date(y, m, day, 12, 0, 0, 0, time.UTC).Date()
+	return whenWall(y, m, day, d.clock, zl), nil
+}
+
+// whenMeridiem applies a separate "pm" or "am" word to a clock read without it: "9 pm",
+// "9h du soir". A clock past 12, or one that has its own, cannot take one.
+func whenMeridiem(c whenClock, text string, pm bool) (whenClock, bool) {
+	if strings.HasSuffix(text, "am") || strings.HasSuffix(text, "pm") || c.hour < 1 || c.hour > 12 {
+		return c, false
+	}
+	c.hour %= 12
+	if pm {
+		c.hour += 12
+	}
+	return c, true
+}
+
+func absDuration(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
+}
+
 // whenNotUnderstood is the error for input that matches no accepted form.
 func whenNotUnderstood(in string) error {
 	return Refuse(EInvalid, "parse.when_unknown", "Input", inputQuote(in))
-}
-
-// whenRelativeDay handles "today", "tomorrow" and "yesterday", optionally
-// followed by "at" and a clock time, counting calendar days in loc.
-func whenRelativeDay(in, word, rest string, now time.Time, loc *time.Location) (time.Time, error) {
-	days := map[string]int{"yesterday": -1, "today": 0, "tomorrow": 1}[word]
-	rest = strings.TrimSpace(strings.TrimPrefix(rest, "at "))
-	var c whenClock
-	if rest != "" {
-		var ok bool
-		if c, ok = whenParseClock(rest); !ok {
-			return time.Time{}, whenBadClock(in, rest)
-		}
-	}
-	y, m, d := now.In(loc).Date()
-	// Calendar arithmetic at noon UTC avoids any DST effect on the date.
-	y, m, d = time.Date(y, m, d+days, 12, 0, 0, 0, time.UTC).Date()
-	return whenWall(y, m, d, c, loc), nil
 }
 
 // whenBadClock reports a clock part that is malformed or out of range.
@@ -312,10 +559,20 @@ func whenWall(y int, m time.Month, d int, c whenClock, loc *time.Location) time.
 	return WallTime(y, m, d, c.hour, c.min, c.sec, c.nsec, loc)
 }
 
+// Quoted is user input quoted in a message: each language writes its own quotation marks
+// around it ("GT", « GT », «GT»), so that a reader never sees two kinds of marks in one
+// sentence. String is the English form, strconv.Quote's, for logs and English tests.
+type Quoted string
+
+func (q Quoted) String() string { return strconv.Quote(string(q)) }
+
+// Quote is what a user typed, cleaned as inputQuote does, for a message variable.
+func Quote(s string) Quoted { return inputQuote(s) }
+
 // inputQuote quotes user input for an error message. Control characters and
 // invalid bytes become U+FFFD and the text is cut to a readable length, so a
 // pasted paragraph or binary junk cannot flood or garble the reply.
-func inputQuote(s string) string {
+func inputQuote(s string) Quoted {
 	const limit = 40
 	var b strings.Builder
 	n := 0
@@ -333,5 +590,5 @@ func inputQuote(s string) string {
 		b.WriteRune(r)
 		n++
 	}
-	return strconv.Quote(b.String())
+	return Quoted(b.String())
 }

@@ -155,7 +155,7 @@ func TestParseWhenErrors(t *testing.T) {
 		{"   ", []string{"no time given"}},
 		{"soon", []string{`"soon" is not a time I understand`, "in 2h"}},
 		{"next week", []string{`"next week"`}},
-		{"14:00", []string{`"14:00" is not a time I understand`, "tomorrow 09:00"}},
+		{"14:00 tomorrow 15:00", []string{`"14:00 tomorrow 15:00" is not a time I understand`, "tomorrow 09:00"}},
 		{"04/01/2025", []string{`"04/01/2025"`}},
 		{"2025-01-04 25:00", []string{`"25:00" is not a time of day`}},
 		{"2025-01-04 14:60", []string{`"14:60" is not a time of day`}},

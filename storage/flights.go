@@ -91,7 +91,11 @@ func (s *Store) changeFlight(ctx context.Context, a Actor, id int64, action miss
 			return err
 		}
 		if !f.Open() {
-			return mission.Refuse(mission.EConflict, "error.flight_closed", "ID", id, "Status", mission.T("cmd.flight.status."+string(f.Status))).
+			key := "error.flight_closed"
+			if f.Status == mission.FlightLanded || f.Status == mission.FlightCancelled {
+				key += "." + string(f.Status) // "has already landed": a sentence per status reads right in every language
+			}
+			return mission.Refuse(mission.EConflict, key, "ID", id, "Status", mission.T("cmd.flight.status."+string(f.Status))).
 				WithExample("error.flight_closed.example")
 		}
 		before := f

@@ -206,7 +206,7 @@ type HandledInteraction struct {
 type Report struct {
 	ID        int64 `gorm:"primaryKey"`
 	GuildID   string
-	Figure    mission.Figure
+	Figure    mission.FigureKind
 	Value     int
 	Qualifier mission.Qualifier
 	Country   string

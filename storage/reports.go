@@ -397,7 +397,7 @@ func pledgedSeries(pledges []Pledge) map[forceKey]*daySeries {
 // Value is the ledger's figure f at at. Planned is the mission's planned strength: Liaison
 // keeps no per-country plan, and the mission's own is read as it stands today (its changes are
 // in the audit, not in a series).
-func (l *Ledger) Value(f mission.Figure, at time.Time, country string, role mission.Role) int64 {
+func (l *Ledger) Value(f mission.FigureKind, at time.Time, country string, role mission.Role) int64 {
 	switch f {
 	case mission.FigurePledged:
 		return l.Pledged(at, country, role)

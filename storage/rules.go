@@ -88,7 +88,7 @@ func (in *Departure) normalise(now time.Time) error {
 	if !in.Reason.Valid() {
 		reasons := mission.DepartureReasons()
 		return mission.Refuse(mission.EInvalid, "import.err.reason", "Input", string(in.Reason),
-			"Reasons", strings.Join(mission.Strings(reasons[:]...), ", "))
+			"Reasons", mission.Choices(mission.Strings(reasons[:]...)))
 	}
 	in.DepartedAt = utc(in.DepartedAt)
 	if err := mission.CheckHappened("when", in.DepartedAt, now); err != nil {

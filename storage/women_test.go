@@ -72,7 +72,7 @@ func TestWomenCounted(t *testing.T) {
 		dep = forcesDeparture("GT", 20, "military")
 		dep.Female = 11
 		_, err = s.LogDeparture(ctx, a, dep)
-		refused("departure of 11 women of 10", err, mission.ErrConflict, "-1 women")
+		refused("departure of 11 women of 10", err, mission.ErrConflict, "−1 women")
 		dep = forcesDeparture("GT", 60, "military")
 		_, err = s.LogDeparture(ctx, a, dep)
 		refused("departure of 60 men leaving 10 women among 5", err, mission.ErrConflict, "10 women among 5")
@@ -83,7 +83,7 @@ func TestWomenCounted(t *testing.T) {
 		_, err = s.EditArrival(ctx, a, arr.ID, func(x *storage.Arrival) error { x.Personnel = 11; return nil })
 		refused("edit of personnel below the women", err, mission.ErrInvalid, "12 women is more than the 11 personnel")
 		_, err = s.EditArrival(ctx, a, arr.ID, func(x *storage.Arrival) error { x.Female = 1; return nil })
-		refused("edit of women below what departed", err, mission.ErrConflict, "-1 women")
+		refused("edit of women below what departed", err, mission.ErrConflict, "−1 women")
 		_, err = s.DeleteArrival(ctx, a, arr.ID)
 		refused("delete of the arrival departures depend on", err, mission.ErrConflict, "below zero")
 		tooMany := forcesArrival("SV", 8, "medical")
