@@ -383,11 +383,27 @@ func countryLayers(s Series, levels map[string]*level) []Layer {
 		}
 		l := levels[r.code]
 		if i < MaxCountries {
-			out = append(out, Layer{Key: r.code, Name: render.ChartCountry(s.Lang, r.code), Steps: l.steps,
-				Colour: Palette[l.first%len(Palette)]})
+			out = append(out, Layer{Key: r.code, Name: render.ChartCountry(s.Lang, r.code), Steps: l.steps})
 			continue
 		}
 		rest, others = s.sum(rest, l.steps), true
+	}
+	// Colours by first arrival: the earliest country shown takes its own colour first, and a
+	// later one whose colour is taken (the eighth country to arrive shares the first's) takes
+	// the next free one. A guild of up to seven countries keeps every colour for good; a larger
+	// one keeps those of its earliest.
+	byFirst := make([]int, len(out))
+	for i := range byFirst {
+		byFirst[i] = i
+	}
+	slices.SortFunc(byFirst, func(a, b int) int { return cmp.Compare(levels[out[a].Key].first, levels[out[b].Key].first) })
+	var taken [len(Palette)]bool
+	for _, i := range byFirst {
+		c := levels[out[i].Key].first % len(Palette)
+		for taken[c] {
+			c = (c + 1) % len(Palette)
+		}
+		taken[c], out[i].Colour = true, Palette[c]
 	}
 	if others {
 		out = append(out, Layer{Name: s.Text.Others, Steps: rest, Colour: OthersColour})
@@ -501,7 +517,7 @@ func Describe(lang render.Lang, s Series) string {
 // Palette is Okabe and Ito's colour-blind-safe set, in the order countries take it by first
 // arrival and roles by mission.Roles; black is kept for the lines (pledged, planned), and grey
 // for the others.
-var Palette = []color.RGBA{
+var Palette = [...]color.RGBA{
 	{0xE6, 0x9F, 0x00, 0xff}, // orange
 	{0x56, 0xB4, 0xE9, 0xff}, // sky blue
 	{0x00, 0x9E, 0x73, 0xff}, // bluish green

@@ -160,6 +160,19 @@ func (l Layout) xs(sec float64) vg.Length {
 	return l.Plot.X0 + vg.Length((sec-l.t0)/(l.t1-l.t0))*(l.Plot.X1-l.Plot.X0)
 }
 
+// X is the horizontal position of instant t, in points from the picture's left.
+func (l Layout) X(t time.Time) vg.Length { return l.x(t) }
+
+// Y is the height of value v, in points from the picture's bottom.
+func (l Layout) Y(v int64) vg.Length { return l.y(v) }
+
+// Swatch is the box of legend entry i's swatch, which must stay off the data too.
+func (l Layout) Swatch(i int) Box {
+	e := l.Legend[i]
+	cy := (e.Box.Y0 + e.Box.Y1) / 2
+	return Box{e.Box.X0 - 4 - swatchW, cy - 4, e.Box.X0 - 4, cy + 4}
+}
+
 // day is the horizontal position of the start of day d.
 func (l Layout) day(d int64) vg.Length { return l.x(storage.DayStart(d)) }
 
@@ -509,10 +522,8 @@ func (l Layout) paint(s Series, c draw.Canvas) {
 	if len(s.Planned) > 0 {
 		c.StrokeLines(draw.LineStyle{Color: muted, Width: 1.5, Dashes: []vg.Length{2, 2}}, l.stepPoints(s.Planned, s.Start, edge))
 	}
-	if len(s.Pledged) > 0 {
-		for _, seg := range positive(l.stepPoints(s.Pledged, s.Start, edge), p.Y0) {
-			c.StrokeLines(draw.LineStyle{Color: ink, Width: 1.5}, seg)
-		}
+	for _, seg := range l.PledgedLine(s) {
+		c.StrokeLines(draw.LineStyle{Color: ink, Width: 1.5}, seg)
 	}
 	if len(s.Scheduled) > 0 {
 		v := s.Total(s.Today)
@@ -586,6 +597,14 @@ func (l Layout) stepPoints(st Steps, start int64, end vg.Length) []vg.Point {
 		}
 	}
 	return append(pts, vg.Point{X: end, Y: l.y(v)})
+}
+
+// PledgedLine is the pledged total as drawn: its runs where some size is known.
+func (l Layout) PledgedLine(s Series) [][]vg.Point {
+	if len(s.Pledged) == 0 {
+		return nil
+	}
+	return positive(l.stepPoints(s.Pledged, s.Start, l.x(s.Edge)), l.Plot.Y0)
 }
 
 // positive cuts a step line into the runs above the zero line at y0: where no size is known
