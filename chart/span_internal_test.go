@@ -111,3 +111,19 @@ func TestCostIndependentOfSpan(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkBuildDraw builds and draws the chart of 35 years of daily changes in ten
+// countries, without a database: the drawing's own cost.
+//
+//	go test ./chart/ -run '^$' -bench BuildDraw -benchmem
+func BenchmarkBuildDraw(b *testing.B) {
+	now := time.Date(2025, 1, 3, 20, 0, 0, 0, time.UTC)
+	hist, pledges := spanHistory(mission.EarliestYear, now)
+	in := Input{Lang: render.English, Guild: storage.Guild{ID: "g", Planned: 2500}, History: hist, Pledges: pledges, Now: now}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Draw(Build(in)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
