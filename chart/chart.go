@@ -109,6 +109,9 @@ type Series struct {
 	Scheduled  []Due
 	MandateEnd *time.Time
 	Marks      []Mark
+	// Before is everyone deployed at the end of the day before Start: what the window's
+	// change is counted from.
+	Before int64
 }
 
 // Due is a scheduled flight's personnel at its ETA.
@@ -282,6 +285,9 @@ func Build(in Input) Series {
 			levels[key] = l
 		}
 		l.now += h.Delta
+		if h.Day < s.Start {
+			s.Before += h.Delta
+		}
 		if l.first < 0 && l.now > 0 {
 			l.first, order = order, order+1 // the order of first arrival, which fixes the colour
 		}
@@ -501,8 +507,8 @@ func (s Series) Total(day int64) int64 {
 // strengths, the change since the window's first day, the largest contributors, and what the
 // picture shows beside them (flights scheduled, pledges of unknown size).
 func Describe(lang render.Lang, s Series) string {
-	d := render.ChartSummary{Title: s.Text.Title, AsOf: s.Now, Since: storage.DayStart(s.Start),
-		Deployed: s.Total(s.Today), Then: s.Total(s.Start), Planned: s.Planned.Last(), Pledged: s.Pledged.Last(), Unknown: s.Unknown}
+	d := render.ChartSummary{Title: s.Text.Title, AsOf: s.Now, Since: storage.DayStart(s.Start - 1),
+		Deployed: s.Total(s.Today), Then: s.Before, Planned: s.Planned.Last(), Pledged: s.Pledged.Last(), Unknown: s.Unknown}
 	for _, f := range s.Scheduled {
 		d.Scheduled += f.Personnel
 	}

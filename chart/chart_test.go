@@ -98,7 +98,7 @@ func TestBuildSeries(t *testing.T) {
 		}
 	}
 	desc := chart.Describe(render.English, s)
-	for _, part := range []string{"813 deployed of 2,500 planned", "2,100 pledged", "Kenya 617", "813 more than on 1 June 2024", "+2 pledges of unknown size"} {
+	for _, part := range []string{"813 deployed of 2,500 planned", "2,100 pledged", "Kenya 617", "813 more than on 31 May 2024", "+2 pledges of unknown size"} {
 		if !strings.Contains(desc, part) {
 			t.Errorf("description %q lacks %q", desc, part)
 		}

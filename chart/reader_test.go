@@ -198,3 +198,22 @@ func TestUnknownPledgesNotZero(t *testing.T) {
 		}
 	}
 }
+
+// TestDescriptionStatesTheWindow: the text alternative gives today's total, the change since
+// the day before the window opens, the largest contributors (not "Others") and the flights.
+func TestDescriptionStatesTheWindow(t *testing.T) {
+	var in chart.Input
+	for _, sc := range scenarios() {
+		if sc.name == "scheduled" {
+			in = sc.in
+		}
+	}
+	in.Lang = render.English
+	desc := chart.Describe(render.English, chart.Build(in))
+	for _, part := range []string{"Now 813 deployed", "375 more than on 31 December 2024", "Largest: Kenya 617, Guatemala 75, Benin 40.",
+		"Scheduled flights bring 270 more.", "+2 pledges of unknown size"} {
+		if !strings.Contains(desc, part) {
+			t.Errorf("description %q lacks %q", desc, part)
+		}
+	}
+}

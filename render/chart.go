@@ -98,9 +98,9 @@ type ChartShare struct {
 type ChartSummary struct {
 	Title     string
 	AsOf      time.Time
-	Since     time.Time // the first day shown
+	Since     time.Time // the day before the first day shown
 	Deployed  int64     // today's total
-	Then      int64     // the total on the first day shown
+	Then      int64     // the total at the end of Since
 	Planned   int64
 	Pledged   int64
 	Unknown   int   // pledges of unknown size
