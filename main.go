@@ -7,7 +7,7 @@
 //	liaison [run] [-config FILE]        the bot
 //	liaison console [-config FILE] [--demo] [--guild ID]
 //	liaison register | migrate | import FILE.csv | export KIND [--format hxl] | backup PATH | version
-//	liaison chart [--country CC] [--guild ID] --out FILE.png
+//	liaison chart [--country CC] [--since DATE] [--locale L] [--guild ID] --out FILE.png
 //	liaison police CC formed|individual [--guild ID]   how CC's police count in `export forces`
 package main
 
@@ -89,6 +89,7 @@ type cliArgs struct {
 	locale     string // console: the user's language
 	country    string // chart: one country's chart instead of the whole force's
 	out        string // chart: the PNG file to write
+	since      string // chart: the first day shown (2025-01-04), instead of the first record's
 	format     string // export: "liaison" or "hxl"
 }
 
@@ -101,9 +102,10 @@ func parseArgs(args []string, stderr io.Writer) (cliArgs, error) {
 	fs.StringVar(&a.configPath, "config", "", "configuration file (default liaison.toml if present)")
 	fs.StringVar(&a.guild, "guild", "console", "guild ID for console, import and export")
 	fs.BoolVar(&a.demo, "demo", false, "console: load the demo timeline into a fresh database")
-	fs.StringVar(&a.locale, "locale", "", "console: answer in this language (en, fr or es; default the server's)")
+	fs.StringVar(&a.locale, "locale", "", "console, chart: answer in this language (en, fr or es; default the server's)")
 	fs.StringVar(&a.country, "country", "", "chart: one country's force by role (GT, GTM or Guatemala)")
 	fs.StringVar(&a.out, "out", "", "chart: the PNG file to write")
+	fs.StringVar(&a.since, "since", "", "chart: the first day shown (2025-01-04; default the first record's)")
 	fs.StringVar(&a.format, "format", "liaison", "export: liaison (what import reads) or hxl (adds the HXL tag row)")
 	var positional []string
 	for rest := args; ; {
@@ -222,9 +224,9 @@ func runVerb(ctx context.Context, a cliArgs, cfg Config, store *storage.Store, a
 		return w.Flush()
 	case verbChart:
 		if a.out == "" || len(a.positional) > 0 {
-			return errors.New("usage: liaison chart [--country CC] [--guild ID] --out FILE.png")
+			return errors.New("usage: liaison chart [--country CC] [--since DATE] [--locale L] [--guild ID] --out FILE.png")
 		}
-		return writeChart(ctx, store, a.guild, a.country, a.out, stdout)
+		return writeChart(ctx, store, a, stdout)
 	case verbPolice:
 		return setPolice(ctx, store, a.guild, a.positional, stdout)
 	case verbBackup:
@@ -362,28 +364,45 @@ func runConsole(ctx context.Context, cfg Config, store *storage.Store, log *slog
 	return serveConsole(ctx, cfg, store, log, console, guild)
 }
 
-// writeChart draws the guild's force chart, as /forces chart:true does, into a PNG file.
-func writeChart(ctx context.Context, store *storage.Store, guild, country, out string, stdout io.Writer) error {
+// writeChart draws the guild's force chart, as /forces chart:true does, into a PNG file: in
+// the --locale language (else the guild's, else English), from --since when given.
+func writeChart(ctx context.Context, store *storage.Store, a cliArgs, stdout io.Writer) error {
 	code := ""
-	if country != "" {
-		c, err := mission.LookupCountry(country)
+	if a.country != "" {
+		c, err := mission.LookupCountry(a.country)
 		if err != nil {
 			return fmt.Errorf("--country: %w", err)
 		}
 		code = c.Alpha2
 	}
-	g, err := store.Guild(ctx, guild)
+	g, err := store.Guild(ctx, a.guild)
 	if err != nil {
 		return err
 	}
-	ch, err := chart.Forces(ctx, store, render.English, g, code, store.Now())
+	lang := render.English
+	if l, ok := locale.Parse(g.Language); ok {
+		lang = l
+	}
+	if l, ok := locale.Parse(a.locale); ok {
+		lang = l
+	}
+	var opt chart.Options
+	if a.since != "" {
+		// The same words a slash command's since reads, in the guild's time zone.
+		t, err := mission.ParseWhen(a.since, store.Now(), g.Location())
+		if err != nil {
+			return fmt.Errorf("--since: %s", locale.Error(render.English, err))
+		}
+		opt.Since = t
+	}
+	ch, err := chart.Forces(ctx, store, lang, g, code, store.Now(), opt)
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(out, ch.PNG, 0o644); err != nil {
+	if err := os.WriteFile(a.out, ch.PNG, 0o644); err != nil {
 		return fmt.Errorf("write chart: %w", err)
 	}
-	fmt.Fprintf(stdout, "chart written to %s (%d bytes)\n%s\n", out, len(ch.PNG), ch.Description)
+	fmt.Fprintf(stdout, "chart written to %s (%d bytes)\n%s\n", a.out, len(ch.PNG), ch.Description)
 	return nil
 }
 

@@ -34,7 +34,7 @@ func BenchmarkForcesChart(b *testing.B) {
 				ctx := b.Context()
 				b.ReportAllocs()
 				for b.Loop() {
-					if _, err := chart.Forces(ctx, s, render.English, g, "", s.Now()); err != nil {
+					if _, err := chart.Forces(ctx, s, render.English, g, "", s.Now(), chart.Options{}); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -60,7 +60,7 @@ func BenchmarkForcesChartSpan(b *testing.B) {
 				ctx := b.Context()
 				b.ReportAllocs()
 				for b.Loop() {
-					if _, err := chart.Forces(ctx, s, render.English, g, "", s.Now()); err != nil {
+					if _, err := chart.Forces(ctx, s, render.English, g, "", s.Now(), chart.Options{}); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -60,7 +60,7 @@ func knownHistory() (storage.Guild, []storage.ForceChange, []storage.Pledge, tim
 
 func TestBuildSeries(t *testing.T) {
 	g, hist, pledges, now := knownHistory()
-	s := chart.Build(render.English, g, "", hist, pledges, now)
+	s := chart.Build(chart.Input{Lang: render.English, Guild: g, History: hist, Pledges: pledges, Now: now})
 	var names []string
 	for _, l := range s.Layers {
 		names = append(names, l.Name)
@@ -97,18 +97,18 @@ func TestBuildSeries(t *testing.T) {
 			t.Errorf("pledged on %d-%02d-%02d = %d, want %d", c.y, c.m, c.d, got, c.want)
 		}
 	}
-	desc := chart.Describe(render.English, s, now)
-	for _, part := range []string{"813 deployed of 2,500 planned", "2,100 pledged", "Kenya 617", "Others 7"} {
+	desc := chart.Describe(render.English, s)
+	for _, part := range []string{"813 deployed of 2,500 planned", "2,100 pledged", "Kenya 617", "813 more than on 31 May 2024", "+2 pledges of unknown size"} {
 		if !strings.Contains(desc, part) {
 			t.Errorf("description %q lacks %q", desc, part)
 		}
 	}
 
-	one := chart.Build(render.English, g, "KE", []storage.ForceChange{
+	one := chart.Build(chart.Input{Lang: render.English, Guild: g, Country: "KE", History: []storage.ForceChange{
 		{Day: day(2024, 6, 25), Country: "KE", Role: "police", Delta: 200},
 		{Day: day(2025, 2, 14), Country: "KE", Role: "medical", Delta: 17},
-	}, pledges, now)
-	if len(one.Layers) != 2 || one.Layers[0].Name != "police" || one.Layers[1].Name != "medical" || one.Planned != 0 {
+	}, Pledges: pledges, Now: now})
+	if len(one.Layers) != 2 || one.Layers[0].Name != "police" || one.Layers[1].Name != "medical" || one.Planned != nil {
 		t.Errorf("Kenya's layers = %+v, planned %d; want police then medical, no planned line", one.Layers, one.Planned)
 	}
 	if got := one.Pledged.Last(); got != 600 {
@@ -153,7 +153,7 @@ func decode(t *testing.T, img []byte) image.Image {
 // lost line or a changed colour would differ over far more.
 func TestDrawGolden(t *testing.T) {
 	g, hist, pledges, now := knownHistory()
-	img, err := chart.Draw(chart.Build(render.English, g, "", hist, pledges, now))
+	img, err := chart.Draw(chart.Build(chart.Input{Lang: render.English, Guild: g, History: hist, Pledges: pledges, Now: now}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +199,7 @@ func absDiff(a, b uint32) uint32 {
 
 func TestDrawEmptyAndCountry(t *testing.T) {
 	now := time.Date(2025, 1, 3, 20, 0, 0, 0, time.UTC)
-	img, err := chart.Draw(chart.Build(render.English, storage.Guild{ID: "g"}, "", nil, nil, now))
+	img, err := chart.Draw(chart.Build(chart.Input{Lang: render.English, Guild: storage.Guild{ID: "g"}, Now: now}))
 	if err != nil {
 		t.Fatalf("chart of an empty guild: %v", err)
 	}
@@ -207,10 +207,10 @@ func TestDrawEmptyAndCountry(t *testing.T) {
 		t.Fatal(err)
 	}
 	g, _, pledges, _ := knownHistory()
-	img, err = chart.Draw(chart.Build(render.English, g, "KE", []storage.ForceChange{
+	img, err = chart.Draw(chart.Build(chart.Input{Lang: render.English, Guild: g, Country: "KE", History: []storage.ForceChange{
 		{Day: day(2024, 6, 25), Country: "KE", Role: "police", Delta: 200},
 		{Day: day(2024, 12, 25), Country: "KE", Role: "medical", Delta: 20},
-	}, pledges, now))
+	}, Pledges: pledges, Now: now}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,12 +18,12 @@ import (
 // mandate's end.
 func TestCanvasDrawsAsVgimg(t *testing.T) {
 	end := time.Date(2026, 10, 2, 0, 0, 0, 0, time.UTC)
-	s := Series{Lang: render.Lang("fr"), Text: render.ForceChartText(render.Lang("fr"), "MSS", ""), Start: 20000, Today: 20007, End: 20400,
+	s := Series{Lang: render.Lang("fr"), Text: render.ForceChartText(render.Lang("fr"), "MSS", "", time.Unix(20007*86400, 0)), Start: 20000, Today: 20007, Now: time.Unix(20007*86400+3600, 0), Edge: time.Unix(20009*86400, 0),
 		Layers: []Layer{
-			{Name: "Kenya", Steps: Steps{{20001, 200}, {20003, 400}, {20005, 800}}},
-			{Name: "Guatemala", Steps: Steps{{20002, 75}, {20004, 150}}},
+			{Name: "Kenya", Colour: Palette[0], Steps: Steps{{20001, 200}, {20003, 400}, {20005, 800}}},
+			{Name: "Guatemala", Colour: Palette[1], Steps: Steps{{20002, 75}, {20004, 150}}},
 		},
-		Pledged: Steps{{20000, 1000}, {20002, 1500}, {20005, 2500}}, Planned: 2500, MandateEnd: &end}
+		Pledged: Steps{{20000, 1000}, {20002, 1500}, {20005, 2500}}, Planned: Steps{{20000, 2500}}, MandateEnd: &end}
 	got, err := Draw(s)
 	if err != nil {
 		t.Fatal(err)
@@ -43,8 +43,8 @@ func TestCanvasDrawsAsVgimg(t *testing.T) {
 // process's allocation counter.
 func TestDrawAllocatesOnePicture(t *testing.T) {
 	end := time.Date(2026, 10, 2, 0, 0, 0, 0, time.UTC)
-	s := Series{Lang: render.English, Text: render.ForceChartText(render.English, "MSS", ""), Start: 20000, Today: 20003, End: 20400,
-		Layers: []Layer{{Name: "Kenya", Steps: Steps{{20001, 200}, {20003, 400}}}}, Planned: 2500, MandateEnd: &end}
+	s := Series{Lang: render.English, Text: render.ForceChartText(render.English, "MSS", "", time.Unix(20003*86400, 0)), Start: 20000, Today: 20003, Now: time.Unix(20003*86400+3600, 0), Edge: time.Unix(20005*86400, 0),
+		Layers: []Layer{{Name: "Kenya", Colour: Palette[0], Steps: Steps{{20001, 200}, {20003, 400}}}}, Planned: Steps{{20000, 2500}}, MandateEnd: &end}
 	if _, err := Draw(s); err != nil { // fonts and caches filled once, as in a running bot
 		t.Fatal(err)
 	}

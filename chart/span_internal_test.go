@@ -50,7 +50,7 @@ func TestLinesBoundedByWidth(t *testing.T) {
 			if country != "" { // what ForceHistory gives for one country
 				hist = slices.DeleteFunc(slices.Clone(hist), func(h storage.ForceChange) bool { return h.Country != country })
 			}
-			s := Build(render.English, g, country, hist, pledges, now)
+			s := Build(Input{Lang: render.English, Guild: g, Country: country, History: hist, Pledges: pledges, Now: now})
 			bounded := func(name string, st Steps) {
 				t.Helper()
 				if len(st) > Width {
@@ -63,7 +63,7 @@ func TestLinesBoundedByWidth(t *testing.T) {
 						break
 					}
 				}
-				if ring := stepArea(st, s.Start, func(d int64) float64 { return float64(d) }, float64(s.Today+1)); len(ring) > 2*Width+4 {
+				if ring := LayoutOf(s).stepPoints(st, s.Start, 0); len(ring) > 2*Width+4 {
 					t.Errorf("oldest %d, country %q: %s's polygon has %d points, want at most %d", oldest, country, name, len(ring), 2*Width+4)
 				}
 			}
@@ -88,12 +88,12 @@ func TestCostIndependentOfSpan(t *testing.T) {
 	g := storage.Guild{ID: "g", Planned: 2500}
 	cost := func(oldest int) uint64 {
 		hist, pledges := spanHistory(oldest, now)
-		if _, err := Draw(Build(render.English, g, "", hist, pledges, now)); err != nil { // fonts and caches filled once
+		if _, err := Draw(Build(Input{Lang: render.English, Guild: g, History: hist, Pledges: pledges, Now: now})); err != nil { // fonts and caches filled once
 			t.Fatal(err)
 		}
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
-		if _, err := Draw(Build(render.English, g, "", hist, pledges, now)); err != nil {
+		if _, err := Draw(Build(Input{Lang: render.English, Guild: g, History: hist, Pledges: pledges, Now: now})); err != nil {
 			t.Fatal(err)
 		}
 		runtime.ReadMemStats(&after)
@@ -112,34 +112,18 @@ func TestCostIndependentOfSpan(t *testing.T) {
 	}
 }
 
-// TestMonthTicksBounded: the time axis has at most ten labels and about a hundred marks,
-// however long it is, and a two-year axis keeps a mark every month and a label every quarter.
-func TestMonthTicksBounded(t *testing.T) {
-	to := time.Date(2025, 10, 2, 0, 0, 0, 0, time.UTC)
-	for _, c := range []struct {
-		from                time.Time
-		ticks, labels, step int // step: months between labels
-	}{
-		{time.Date(2023, 10, 2, 0, 0, 0, 0, time.UTC), 24, 8, 3},
-		{time.Date(mission.EarliestYear, 1, 1, 0, 0, 0, 0, time.UTC), 36, 8, 60},
-		{time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), 101, 10, 2400},
-	} {
-		ticks := monthTicks{lang: render.English}.Ticks(float64(c.from.Unix()), float64(to.Unix()))
-		var labels []time.Time
-		for _, tk := range ticks {
-			if tk.Label != "" {
-				labels = append(labels, time.Unix(int64(tk.Value), 0).UTC())
-			}
-		}
-		if len(ticks) != c.ticks || len(labels) != c.labels {
-			t.Errorf("ticks from %d: %d marks and %d labels, want %d and %d", c.from.Year(), len(ticks), len(labels), c.ticks, c.labels)
-		}
-		for i := 1; i < len(labels); i++ {
-			if got := (labels[i].Year()-labels[i-1].Year())*12 + int(labels[i].Month()-labels[i-1].Month()); got != c.step {
-				t.Errorf("ticks from %d: labels %s and %s are %d months apart, want %d", c.from.Year(), labels[i-1].Format("2006-01"),
-					labels[i].Format("2006-01"), got, c.step)
-				break
-			}
+// BenchmarkBuildDraw builds and draws the chart of 35 years of daily changes in ten
+// countries, without a database: the drawing's own cost.
+//
+//	go test ./chart/ -run '^$' -bench BuildDraw -benchmem
+func BenchmarkBuildDraw(b *testing.B) {
+	now := time.Date(2025, 1, 3, 20, 0, 0, 0, time.UTC)
+	hist, pledges := spanHistory(mission.EarliestYear, now)
+	in := Input{Lang: render.English, Guild: storage.Guild{ID: "g", Planned: 2500}, History: hist, Pledges: pledges, Now: now}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Draw(Build(in)); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

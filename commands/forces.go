@@ -22,7 +22,7 @@ import (
 func forcesCommand(d Deps) *bot.Command {
 	return &bot.Command{Name: "forces", Description: "desc.forces", Routes: []bot.Route{{
 		Access:  bot.Everyone,
-		Options: []*discordgo.ApplicationCommandOption{optCountry(false), optChart()},
+		Options: []*discordgo.ApplicationCommandOption{optCountry(false), optChart(), optWhen("since", "desc.forces.since", false)},
 		Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 			c, ok, err := country(req, "country")
 			if err != nil {
@@ -32,8 +32,13 @@ func forcesCommand(d Deps) *bot.Command {
 			if err != nil {
 				return nil, err
 			}
-			if pic {
-				return forcesChart(ctx, d, req, c, ok)
+			// A window is only drawn: since asks for the chart, as chart:true does.
+			since, window, err := when(req, "since", time.Time{})
+			if err != nil {
+				return nil, err
+			}
+			if pic || window {
+				return forcesChart(ctx, d, req, c, ok, since)
 			}
 			if ok {
 				return countryForces(ctx, d, req, c)

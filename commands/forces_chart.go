@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -31,11 +32,11 @@ func wantsChart(req *bot.Request) (bool, error) {
 }
 
 // forcesChart is /forces with chart:true: the same answer as without, whole force or one
-// country (c, when given), with the chart attached as forces.png and shown in its embed. The
+// country (c, when given), with the chart from since (zero: from the first record) attached as forces.png and shown in its embed. The
 // chart reads one row per day and country that changed, and keeps at most one step per pixel
 // column, so it costs the same however many arrivals the history holds and however far back
 // the oldest lies; a slow render is covered by the router's deferral.
-func forcesChart(ctx context.Context, d Deps, req *bot.Request, c string, given bool) (*bot.Reply, error) {
+func forcesChart(ctx context.Context, d Deps, req *bot.Request, c string, given bool, since time.Time) (*bot.Reply, error) {
 	var reply *bot.Reply
 	var err error
 	if given {
@@ -47,7 +48,7 @@ func forcesChart(ctx context.Context, d Deps, req *bot.Request, c string, given 
 	if err != nil {
 		return nil, err
 	}
-	ch, err := chart.Forces(ctx, d.Store, langOf(req), req.Guild, c, req.Now)
+	ch, err := chart.Forces(ctx, d.Store, langOf(req), req.Guild, c, req.Now, chart.Options{Since: since})
 	if err != nil {
 		return nil, err
 	}

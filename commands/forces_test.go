@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -70,5 +71,33 @@ func TestForcesPagesEveryCountry(t *testing.T) {
 	one := h.call(command("200", 0, nil, "forces"))
 	if len(one.Data.Components) != 0 || len(forcesCountries(descriptions(t, []*discordgo.InteractionResponse{one}))[0]) != 60 {
 		t.Errorf("/forces with 60 countries: %d component rows, description:\n%s", len(one.Data.Components), one.Data.Embeds[0].Description)
+	}
+}
+
+// TestForcesSince: /forces since: draws the chart (a window is only drawn) and a bad date is
+// refused with the words every time option uses.
+func TestForcesSince(t *testing.T) {
+	h := newHarness(t, "sqlite")
+	ctx := context.Background()
+	if _, err := h.store.LogArrival(ctx, storage.Actor{GuildID: "100", UserID: "42"}, storage.Arrival{Country: "KE", Personnel: 200,
+		Role: mission.RolePolice, ArrivedAt: h.clock.Now().Add(-48 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	// A chart may take long enough under the race detector for the router to defer and edit.
+	rec := &recorder{}
+	h.router.Handle(ctx, command("100", 0, nil, "forces", opt("since", "2020-01-01")), rec)
+	var files []*discordgo.File
+	if rec.resp != nil && rec.resp.Data != nil {
+		files = rec.resp.Data.Files
+	}
+	for _, e := range rec.edits {
+		files = append(files, e.Files...)
+	}
+	if len(files) != 1 || files[0].Name != "forces.png" {
+		t.Fatalf("/forces since: answered %+v and %+v, want the chart attached", rec.resp, rec.edits)
+	}
+	bad := h.call(command("100", 0, nil, "forces", opt("since", "someday")))
+	if len(bad.Data.Files) != 0 || bad.Data.Flags&discordgo.MessageFlagsEphemeral == 0 {
+		t.Errorf("/forces since:someday = %+v, want an ephemeral refusal", bad.Data)
 	}
 }

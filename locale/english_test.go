@@ -127,6 +127,9 @@ func TestNoEnglishInFrenchOrSpanish(t *testing.T) {
 				strings.HasPrefix(id, "choice.language.") {
 				continue // Go layouts ("Monday 2 January") are replaced word by word; language names are each in itself
 			}
+			if l == Spanish && id == "chart.month_short.august" {
+				continue // "ago." is Spanish for August, not English "ago"
+			}
 			got := Text(l, mission.T(id, placeholders...))
 			if w := englishWords(got); len(w) > 0 {
 				t.Errorf("%s %s shows English %q: %s", l, id, w, got)

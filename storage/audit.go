@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -79,4 +80,46 @@ func (s *Store) auditQuery(ctx context.Context, guildID string, f AuditFilter) *
 		q = q.Where("record_id = ?", f.RecordID)
 	}
 	return q
+}
+
+// PlannedChange is a change of the planned strength, as the audit of settings recorded it.
+type PlannedChange struct {
+	At      time.Time
+	Before  int
+	Planned int
+}
+
+// PlannedHistory returns the changes of the guild's planned strength, oldest first, read from
+// the audit of settings changes, the only place that history is kept. Settings change a few
+// times in a mission's life, so reading every settings entry costs little; only the entries
+// whose planned strength changed are returned.
+func (s *Store) PlannedHistory(ctx context.Context, guildID string) ([]PlannedChange, error) {
+	rows, err := s.read.WithContext(ctx).Model(&AuditEntry{}).Select("at, before, after").
+		Where("guild_id = ? AND kind = ?", guildID, mission.KindSettings).Order("id").Rows()
+	if err != nil {
+		return nil, fmt.Errorf("planned history: %w", err)
+	}
+	defer rows.Close()
+	var out []PlannedChange
+	for rows.Next() {
+		var at time.Time
+		var before, after string
+		if err := rows.Scan(&at, &before, &after); err != nil {
+			return nil, fmt.Errorf("planned history: %w", err)
+		}
+		var b, a struct{ Planned int }
+		// An entry whose JSON does not read (written by hand, or truncated) tells nothing of
+		// the planned strength: skipped rather than failing the chart.
+		if json.Unmarshal([]byte(after), &a) != nil {
+			continue
+		}
+		_ = json.Unmarshal([]byte(before), &b)
+		if a.Planned != b.Planned {
+			out = append(out, PlannedChange{At: at, Before: b.Planned, Planned: a.Planned})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("planned history: %w", err)
+	}
+	return out, nil
 }

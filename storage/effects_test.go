@@ -21,7 +21,7 @@ var notWrites = []string{
 	"CountArrivals", "CountAudit", "CountFlights", "CountReminders", "CurrentPledges", "DB",
 	"Dialect", "DryRun", "EachArrival", "EachAudit", "EachDeparture", "EachFlight", "EachPledge", "EachReport",
 	"FindArrivals", "FindAudit", "FindDepartures", "FindFlights", "FindReminders", "FindReports", "Flight", "LatestReports", "Ledger",
-	"ForceHistory", "ForceLevels", "ForceTotals", "ForcesView", "GuildIsEmpty", "Guilds",
+	"ForceHistory", "PlannedHistory", "ForceLevels", "ForceTotals", "ForcesView", "GuildIsEmpty", "Guilds",
 	"LastSent", "LaterDue", "ListenChanges", "ListenRecords", "MissedSince", "NextDue",
 	"NextFlight", "PageArrivals", "PageAudit", "PageFlights", "PageReminders", "Ping",
 	"PoliceTypes", "Preview", "RecentDigests", "Reminder", "Report", "ReportsPage", "ReportsLoggedSince", "Subscribe",
