@@ -47,6 +47,7 @@ type Source interface {
 	AllPledges(ctx context.Context, guildID string) ([]storage.Pledge, error)
 	FindFlights(ctx context.Context, guildID string, f storage.FlightFilter) ([]storage.Flight, error)
 	PlannedHistory(ctx context.Context, guildID string) ([]storage.PlannedChange, error)
+	DeployedReports(ctx context.Context, guildID, country string) ([]storage.Report, error)
 }
 
 // Chart is a drawn chart: the PNG and its text alternative.
@@ -225,6 +226,17 @@ func Forces(ctx context.Context, src Source, lang render.Lang, g storage.Guild, 
 	if country == "" {
 		if in.Planned, err = src.PlannedHistory(ctx, g.ID); err != nil {
 			return Chart{}, fmt.Errorf("chart planned: %w", err)
+		}
+	}
+	if in.Marks == nil {
+		// What sources said beside what was logged: each deployed figure of the chart's scope
+		// is a mark over the ledger's line, labelled by its source.
+		reports, err := src.DeployedReports(ctx, g.ID, country)
+		if err != nil {
+			return Chart{}, err
+		}
+		for _, r := range reports {
+			in.Marks = append(in.Marks, Mark{At: r.AsOf, Value: int64(r.Value), Label: reportLabel(lang, r)})
 		}
 	}
 	s := Build(in)
@@ -535,3 +547,16 @@ var Palette = [...]color.RGBA{
 
 // OthersColour is the layer of the countries after the largest seven.
 var OthersColour = color.RGBA{0x99, 0x99, 0x99, 0xff}
+
+// reportLabel is a mark's label: the figure as the source gave it, then the source, cut short
+// ("about 400 · HNP spokesperson…").
+func reportLabel(lang render.Lang, r storage.Report) string {
+	source := []rune(r.Source)
+	if len(source) > maxMarkSource {
+		source = append(source[:maxMarkSource-1], '…')
+	}
+	return render.ReportAmount(lang, r) + " · " + string(source)
+}
+
+// maxMarkSource is how much of a source a mark's label shows.
+const maxMarkSource = 24

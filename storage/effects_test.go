@@ -19,7 +19,7 @@ import (
 var notWrites = []string{
 	"AllPledges", "ArrivedSince", "Arrival", "Backup", "CacheLive", "CachedGuild", "Close",
 	"CountArrivals", "CountAudit", "CountFlights", "CountReminders", "CurrentPledges", "DB",
-	"Dialect", "DryRun", "EachArrival", "EachAudit", "EachDeparture", "EachFlight", "EachPledge", "EachReport",
+	"DeployedReports", "Dialect", "DryRun", "EachArrival", "EachAudit", "EachDeparture", "EachFlight", "EachPledge", "EachReport",
 	"FindArrivals", "FindAudit", "FindDepartures", "FindFlights", "FindReminders", "FindReports", "Flight", "LatestReports", "Ledger",
 	"ForceHistory", "PlannedHistory", "ForceLevels", "ForceTotals", "ForcesView", "GuildIsEmpty", "Guilds",
 	"LastSent", "LaterDue", "ListenChanges", "ListenRecords", "MissedSince", "NextDue",

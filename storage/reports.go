@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -445,5 +446,22 @@ func (s *Store) ReportsLoggedSince(ctx context.Context, guildID string, since ti
 	for i, r := range rows {
 		out[i] = l.View(r)
 	}
+	return out, nil
+}
+
+// maxChartReports bounds the reported figures a chart marks: the newest that many.
+const maxChartReports = 50
+
+// DeployedReports returns the reported figures a force chart marks over the ledger's line: the
+// deployed figures of every role, for the mission when country is "", else for that country,
+// the newest maxChartReports, oldest first.
+func (s *Store) DeployedReports(ctx context.Context, guildID, country string) ([]Report, error) {
+	var out []Report
+	err := s.read.WithContext(ctx).Where("guild_id = ? AND figure = ? AND country = ? AND role = ''", guildID, mission.FigureDeployed, country).
+		Order("as_of DESC, id DESC").Limit(maxChartReports).Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("chart reports: %w", err)
+	}
+	slices.Reverse(out)
 	return out, nil
 }
