@@ -387,14 +387,47 @@ func writeChart(ctx context.Context, store *storage.Store, guild, country, out s
 	return nil
 }
 
+// releaseVersion is this release's number, the top entry of CHANGELOG.md (a test keeps the two
+// together). A build from a tagged module or with -ldflags "-X main.version=…" says so instead.
+const releaseVersion = "0.9.0"
+
+// buildVersion is what `liaison version` prints: the release, and the commit it was built from
+// when Go recorded one (builds inside a git checkout do), so that an operator can tell two
+// binaries of the same release apart.
 func buildVersion() string {
+	v := releaseVersion
 	if version != "" {
-		return version
+		v = version
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return v
 	}
-	return "(devel)"
+	if version == "" && strings.HasPrefix(bi.Main.Version, "v") && !strings.Contains(bi.Main.Version, "-0.") {
+		v = strings.TrimPrefix(bi.Main.Version, "v") // a tagged module (go install liaison@v1.2.3)
+	}
+	var rev, when string
+	dirty := false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			when = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return v + " (" + bi.GoVersion + ")"
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if dirty {
+		rev += "-dirty"
+	}
+	return fmt.Sprintf("%s (commit %s, %s, %s)", v, rev, when, bi.GoVersion)
 }
 
 // backup writes a consistent copy of the database while the bot runs. SQLite copies itself

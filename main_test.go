@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -236,4 +237,24 @@ func TestImportMirrorsFlights(t *testing.T) {
 		t.Errorf("events after import = %q, want %q", got, want)
 	}
 	fake.AssertValid(t)
+}
+
+// TestVersionNamesTheRelease: `liaison version` prints the release CHANGELOG.md's top entry
+// names, so that a release cannot ship with one and the changelog with another.
+func TestVersionNamesTheRelease(t *testing.T) {
+	var out bytes.Buffer
+	if err := runCLI(t.Context(), []string{"version"}, strings.NewReader(""), &out, io.Discard, func(string) string { return "" }); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := out.String(), "liaison "+releaseVersion; !strings.HasPrefix(got, want) {
+		t.Errorf("liaison version = %q, want it to start with %q", got, want)
+	}
+	log, err := os.ReadFile("CHANGELOG.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	top := regexp.MustCompile(`(?m)^## (\S+)`).FindSubmatch(log)
+	if top == nil || string(top[1]) != releaseVersion {
+		t.Errorf("CHANGELOG.md's top entry is %q, want releaseVersion %q", top, releaseVersion)
+	}
 }
