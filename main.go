@@ -7,6 +7,7 @@
 //	liaison [run] [-config FILE]        the bot
 //	liaison console [-config FILE] [--demo] [--guild ID]
 //	liaison register | migrate | import FILE.csv | export KIND [--format hxl] | backup PATH | version
+//	liaison doctor [-config FILE]        what a deployment gets wrong, one line each
 //	liaison chart [--country CC] [--guild ID] --out FILE.png
 //	liaison police CC formed|individual [--guild ID]   how CC's police count in `export forces`
 package main
@@ -72,6 +73,7 @@ const (
 	verbBackup   = "backup"
 	verbChart    = "chart"
 	verbVersion  = "version"
+	verbDoctor   = "doctor"
 	// verbPolice marks how a contributor's police are reported in the UN-shaped forces export:
 	// a setting an operator makes once per contributor, so a CLI verb rather than a slash
 	// command SPEC does not list.
@@ -127,10 +129,10 @@ func parseArgs(args []string, stderr io.Writer) (cliArgs, error) {
 		}
 	}
 	switch a.verb {
-	case verbRun, verbConsole, verbRegister, verbMigrate, verbImport, verbExport, verbChart, verbBackup, verbVersion, verbPolice:
+	case verbRun, verbConsole, verbRegister, verbMigrate, verbImport, verbExport, verbChart, verbBackup, verbVersion, verbPolice, verbDoctor:
 		return a, nil
 	}
-	return a, fmt.Errorf("unknown command %q: run, console, register, migrate, import, export, chart, backup, police or version", a.verb)
+	return a, fmt.Errorf("unknown command %q: run, console, register, migrate, import, export, chart, backup, police, doctor or version", a.verb)
 }
 
 // runCLI dispatches a verb. It is main without os.Exit, so tests can run verbs.
@@ -142,6 +144,9 @@ func runCLI(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if a.verb == verbVersion {
 		fmt.Fprintln(stdout, "liaison", buildVersion())
 		return nil
+	}
+	if a.verb == verbDoctor {
+		return runDoctor(ctx, a, env, stdout)
 	}
 	path, explicit := a.configPath, a.configPath != ""
 	if !explicit {
@@ -169,6 +174,10 @@ func runCLI(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		}
 		defer os.RemoveAll(dir)
 		cfg.Database = DatabaseConfig{Driver: storage.DriverSQLite, DSN: filepath.Join(dir, "liaison.db")}
+	}
+	if cfg.legacyDB {
+		log.Warn("using liaison.db from the working directory, as before [database] data_dir; stop Liaison and move it there, or set [database] dsn to keep it",
+			"file", cfg.Database.DSN, "data_dir", cfg.Database.DataDir)
 	}
 	store, applied, err := openStore(ctx, cfg)
 	if err != nil {
@@ -307,6 +316,13 @@ func importMirror(cfg Config, store *storage.Store, log *slog.Logger) (*jobs.Eve
 // openStore opens and migrates the configured database.
 // It returns the names of the migrations it applied.
 func openStore(ctx context.Context, cfg Config) (*storage.Store, []string, error) {
+	if cfg.Database.Driver == storage.DriverSQLite {
+		// The data directory is Liaison's alone: the records and their backups are no one
+		// else's to read.
+		if err := os.MkdirAll(filepath.Dir(cfg.Database.DSN), 0o700); err != nil {
+			return nil, nil, &configError{"database.data_dir", err.Error()}
+		}
+	}
 	store, err := storage.Open(ctx, storage.Config{Driver: cfg.Database.Driver, DSN: cfg.Database.DSN})
 	if err != nil {
 		// The DSN may hold a password: the line names the key, and the driver's words only.
