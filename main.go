@@ -161,7 +161,14 @@ func runCLI(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		// stopped) would interleave with the answers. Warnings and errors still show.
 		cfg.Log.Level, cfg.parsed.logLevel = "warn", slog.LevelWarn
 	}
-	log, err := newLogger(cfg, stderr)
+	// `liaison run` logs to standard output, which it uses for nothing else, for the journal
+	// and container runtimes; the other verbs log to standard error, keeping their output
+	// (an export's CSV) clean.
+	logTo := stderr
+	if a.verb == verbRun {
+		logTo = stdout
+	}
+	log, err := newLogger(cfg, logTo)
 	if err != nil {
 		return err
 	}
