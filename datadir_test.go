@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -75,5 +76,45 @@ func TestSQLiteDataDir(t *testing.T) {
 	}
 	if cfg, _ := loadConfig("", false, envOf(vars)); cfg.Database.DSN != filepath.Join(state, "empty", "liaison.db") || cfg.legacyDB {
 		t.Errorf("after the move: dsn = %q (legacy %v)", cfg.Database.DSN, cfg.legacyDB)
+	}
+}
+
+// TestExampleConfigCommentsEveryKey: every key of Config is in config.example.toml, under a
+// comment that explains it.
+func TestExampleConfigCommentsEveryKey(t *testing.T) {
+	b, err := os.ReadFile("config.example.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(b), "\n")
+	root := reflect.TypeOf(Config{})
+	for i := 0; i < root.NumField(); i++ {
+		section := root.Field(i).Tag.Get("toml")
+		if section == "" {
+			continue
+		}
+		inSection := false
+		for j := 0; j < root.Field(i).Type.NumField(); j++ {
+			key := root.Field(i).Type.Field(j).Tag.Get("toml")
+			found := false
+			for n, line := range lines {
+				if strings.HasPrefix(line, "[") {
+					inSection = line == "["+section+"]"
+				}
+				if inSection && strings.HasPrefix(line, key+" = ") {
+					found = true
+					// Keys that go together (shard_id, shard_count) share the comment above them.
+					for n > 0 && strings.Contains(lines[n-1], " = ") && !strings.HasPrefix(lines[n-1], "#") {
+						n--
+					}
+					if n == 0 || !strings.HasPrefix(lines[n-1], "#") {
+						t.Errorf("config.example.toml: %s.%s has no comment above it", section, key)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("config.example.toml lacks %s.%s", section, key)
+			}
+		}
 	}
 }
