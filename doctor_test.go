@@ -232,6 +232,13 @@ func TestDoctorNewerSchemaAndBadConfig(t *testing.T) {
 		t.Fatalf("doctor = %v, want errDoctor", err)
 	}
 	wantLine(t, out, "FAIL", "database", "9999", "newer than this liaison knows")
+	// The older binary itself refuses to start on it, naming both versions.
+	for _, verb := range []string{"migrate", "run"} {
+		err := runCLI(t.Context(), []string{verb}, nil, io.Discard, io.Discard, envOf(vars))
+		if err == nil || !strings.Contains(err.Error(), "version 9999 (9999_future.sql)") || !strings.Contains(err.Error(), "this liaison knows (version") {
+			t.Errorf("liaison %s on a newer schema = %v, want a refusal naming both versions", verb, err)
+		}
+	}
 
 	vars["LIAISON_DEFAULTS_TIMEZONE"] = "Mars/Olympus"
 	out, err = runDoctorCLI(t, vars)
