@@ -26,6 +26,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"syscall"
@@ -414,6 +415,9 @@ func writeChart(ctx context.Context, store *storage.Store, guild, country, out s
 // together). A build from a tagged module or with -ldflags "-X main.version=…" says so instead.
 const releaseVersion = "0.9.0"
 
+// taggedRelease matches a module version that is a release tag, not a pseudo-version.
+var taggedRelease = regexp.MustCompile(`^v\d+\.\d+\.\d+$`)
+
 // buildVersion is what `liaison version` prints: the release, and the commit it was built from
 // when Go recorded one (builds inside a git checkout do), so that an operator can tell two
 // binaries of the same release apart.
@@ -426,8 +430,10 @@ func buildVersion() string {
 	if !ok {
 		return v
 	}
-	if version == "" && strings.HasPrefix(bi.Main.Version, "v") && !strings.Contains(bi.Main.Version, "-0.") {
-		v = strings.TrimPrefix(bi.Main.Version, "v") // a tagged module (go install liaison@v1.2.3)
+	// A tagged module (go install liaison@v1.2.3) names its release; a build from a checkout
+	// gets a pseudo-version (v0.0.0-20250103…-abcdef), which the commit below says better.
+	if version == "" && taggedRelease.MatchString(bi.Main.Version) {
+		v = strings.TrimPrefix(bi.Main.Version, "v")
 	}
 	var rev, when string
 	dirty := false

@@ -258,3 +258,13 @@ func TestVersionNamesTheRelease(t *testing.T) {
 		t.Errorf("CHANGELOG.md's top entry is %q, want releaseVersion %q", top, releaseVersion)
 	}
 }
+
+// TestTaggedRelease: a pseudo-version, which Go gives a build from a checkout, is not a release.
+func TestTaggedRelease(t *testing.T) {
+	for v, want := range map[string]bool{"v1.2.3": true, "v0.0.0-20250103061500-09dd48ce0103": false,
+		"v0.9.1-0.20250103061500-09dd48ce0103": false, "(devel)": false, "": false} {
+		if got := taggedRelease.MatchString(v); got != want {
+			t.Errorf("taggedRelease(%q) = %v, want %v", v, got, want)
+		}
+	}
+}
