@@ -324,10 +324,11 @@ func importMirror(cfg Config, store *storage.Store, log *slog.Logger) (*jobs.Eve
 // openStore opens and migrates the configured database.
 // It returns the names of the migrations it applied.
 func openStore(ctx context.Context, cfg Config) (*storage.Store, []string, error) {
-	if cfg.Database.Driver == storage.DriverSQLite {
+	if cfg.Database.Driver == storage.DriverSQLite && cfg.Database.DataDir != "" && cfg.Database.DSN == cfg.defaultSQLitePath() {
 		// The data directory is Liaison's alone: the records and their backups are no one
-		// else's to read.
-		if err := os.MkdirAll(filepath.Dir(cfg.Database.DSN), 0o700); err != nil {
+		// else's to read. A dsn named in the configuration is taken as it is: a missing
+		// directory there is a mistake to report, not to paper over.
+		if err := os.MkdirAll(cfg.Database.DataDir, 0o700); err != nil {
 			return nil, nil, &configError{"database.data_dir", err.Error()}
 		}
 	}
