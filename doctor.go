@@ -124,7 +124,7 @@ func (d *doctor) checkDatabase(ctx context.Context) {
 		d.say(sevFail, "database", "does not answer (%s): check [database] dsn and that the server is up", err)
 		return
 	}
-	applied, known, err := store.SchemaVersion(ctx)
+	applied, known, err := storage.SchemaVersion(ctx, store)
 	switch {
 	case err != nil:
 		d.say(sevFail, "database", "cannot read its migrations (%s): does the role own the database? (README, Postgres)", err)

@@ -134,9 +134,10 @@ func (e *SchemaNewerError) Error() string {
 		e.Applied, e.AppliedName, e.Known)
 }
 
-// SchemaVersion reports the newest migration applied to the database (0 on an empty one) and
-// the newest this binary embeds, without changing anything: `liaison doctor` reads it.
-func (s *Store) SchemaVersion(ctx context.Context) (applied, known int, err error) {
+// SchemaVersion reports the newest migration applied to s's database (0 on an empty one) and
+// the newest this binary embeds, without changing anything: `liaison doctor` reads it. A
+// function rather than a method, since it reads the schema and no record.
+func SchemaVersion(ctx context.Context, s *Store) (applied, known int, err error) {
 	ms, err := Migrations()
 	if err != nil {
 		return 0, 0, err

@@ -46,7 +46,7 @@ func TestMigrateRefusesNewerSchema(t *testing.T) {
 				t.Errorf("refusal %q does not name %q", msg, want)
 			}
 		}
-		got, gotKnown, err := s.SchemaVersion(t.Context())
+		got, gotKnown, err := storage.SchemaVersion(t.Context(), s)
 		if err != nil || got != future || gotKnown != known {
 			t.Errorf("SchemaVersion = %d, %d, %v; want %d, %d", got, gotKnown, err, future, known)
 		}
@@ -56,7 +56,7 @@ func TestMigrateRefusesNewerSchema(t *testing.T) {
 // TestSchemaVersionOfEmptyDatabase: doctor reads an unmigrated database as version 0.
 func TestSchemaVersionOfEmptyDatabase(t *testing.T) {
 	forEachEmptyDatabase(t, func(t *testing.T, s *storage.Store) {
-		got, known, err := s.SchemaVersion(t.Context())
+		got, known, err := storage.SchemaVersion(t.Context(), s)
 		if err != nil || got != 0 || known == 0 {
 			t.Errorf("SchemaVersion of an empty database = %d, %d, %v; want 0, the newest embedded", got, known, err)
 		}
