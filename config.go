@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"time"
@@ -32,6 +33,9 @@ type Config struct {
 	// parsed holds what check parsed, so that the rest of the program reads typed values and
 	// nothing is parsed twice.
 	parsed parsedConfig
+	// legacyDB is set when the SQLite file is ./liaison.db from before [database] data_dir,
+	// kept so that an existing install goes on with its records; the start says so.
+	legacyDB bool
 }
 
 // parsedConfig is the typed form of the keys that need parsing.
@@ -68,6 +72,9 @@ type HTTPConfig struct {
 type DatabaseConfig struct {
 	Driver string `toml:"driver"`
 	DSN    string `toml:"dsn"`
+	// DataDir holds the SQLite file when DSN is empty: not the working directory, which
+	// depends on how Liaison was started.
+	DataDir string `toml:"data_dir"`
 }
 
 // DefaultsConfig is the [defaults] section: what a new guild starts with.
@@ -100,7 +107,7 @@ type LogConfig struct {
 func defaultConfig() Config {
 	c := Config{
 		Discord:  DiscordConfig{Gateway: true, Register: "global", ShardCount: 1},
-		Database: DatabaseConfig{Driver: storage.DriverSQLite, DSN: "liaison.db"},
+		Database: DatabaseConfig{Driver: storage.DriverSQLite},
 		Defaults: DefaultsConfig{Timezone: "America/Port-au-Prince", Airport: "PAP", ReminderOffsets: "24h,1h,0",
 			Digest: "0 8 * * *", LateGrace: "6h"},
 		Scheduler: SchedulerConfig{Lease: jobs.DefaultLease.String(), AttemptTimeout: jobs.DefaultAttemptTimeout.String(),
@@ -145,6 +152,7 @@ func loadConfig(path string, explicit bool, env func(string) string) (Config, er
 	if t := env("DISCORD_TOKEN"); t != "" {
 		cfg.Discord.Token = t
 	}
+	cfg.resolveSQLite(env)
 	err := cfg.check()
 	return cfg, err
 }
@@ -203,8 +211,8 @@ func (c *Config) check() error {
 	default:
 		return &configError{"database.driver", fmt.Sprintf("%q: want \"sqlite\" or \"postgres\"", c.Database.Driver)}
 	}
-	if c.Database.DSN == "" {
-		return &configError{"database.dsn", "empty: a SQLite file path or a Postgres URL"}
+	if c.Database.DSN == "" && c.Database.Driver == storage.DriverPostgres {
+		return &configError{"database.dsn", "empty: a Postgres URL, e.g. postgres://liaison@db:5432/liaison?sslmode=require"}
 	}
 	if c.Discord.Register != "global" && c.Discord.Register != "off" && !strings.HasPrefix(c.Discord.Register, "guild:") {
 		return &configError{"discord.register", fmt.Sprintf("%q: want \"global\", \"guild:<id>\" or \"off\"", c.Discord.Register)}
@@ -323,6 +331,49 @@ func parseLogLevel(s string) (slog.Level, error) {
 func (c Config) storageDefaults() storage.Defaults {
 	return storage.Defaults{Timezone: c.Defaults.Timezone, Airport: c.parsed.airport,
 		ReminderOffsets: c.parsed.reminderOffsets, Digest: c.Defaults.Digest}
+}
+
+// legacySQLite is where the SQLite file was before [database] data_dir: the working directory.
+const legacySQLite = "liaison.db"
+
+// resolveSQLite fills an empty SQLite dsn: <data_dir>/liaison.db, where data_dir defaults to
+// systemd's $STATE_DIRECTORY, else $XDG_DATA_HOME/liaison, else ~/.local/share/liaison. An
+// install from before data_dir, with ./liaison.db and nothing at the new place yet, keeps its
+// file (legacyDB), so that an upgrade never starts on an empty database.
+func (c *Config) resolveSQLite(env func(string) string) {
+	if c.Database.Driver != storage.DriverSQLite || c.Database.DSN != "" {
+		return
+	}
+	if c.Database.DataDir == "" {
+		c.Database.DataDir = defaultDataDir(env)
+	}
+	c.Database.DSN = c.defaultSQLitePath()
+	if _, err := os.Stat(c.Database.DSN); err == nil {
+		return
+	}
+	if _, err := os.Stat(legacySQLite); err == nil {
+		c.Database.DSN, c.legacyDB = legacySQLite, true
+	}
+}
+
+// defaultSQLitePath is the SQLite file under [database] data_dir.
+func (c Config) defaultSQLitePath() string {
+	return filepath.Join(c.Database.DataDir, "liaison.db")
+}
+
+// defaultDataDir is where the SQLite file goes when the configuration names no place.
+func defaultDataDir(env func(string) string) string {
+	// systemd's StateDirectory= sets it (the first, when several are listed).
+	if d, _, _ := strings.Cut(env("STATE_DIRECTORY"), ":"); d != "" {
+		return d
+	}
+	if d := env("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "liaison")
+	}
+	if home := env("HOME"); home != "" {
+		return filepath.Join(home, ".local", "share", "liaison")
+	}
+	return "."
 }
 
 // decodePublicKey parses the application's hex Ed25519 public key.

@@ -7,6 +7,7 @@
 //	liaison [run] [-config FILE]        the bot
 //	liaison console [-config FILE] [--demo] [--guild ID]
 //	liaison register | migrate | import FILE.csv | export KIND [--format hxl] | backup PATH | version
+//	liaison doctor [-config FILE]        what a deployment gets wrong, one line each
 //	liaison chart [--country CC] [--since DATE] [--locale L] [--guild ID] --out FILE.png
 //	liaison police CC formed|individual [--guild ID]   how CC's police count in `export forces`
 package main
@@ -25,6 +26,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"syscall"
@@ -72,6 +74,7 @@ const (
 	verbBackup   = "backup"
 	verbChart    = "chart"
 	verbVersion  = "version"
+	verbDoctor   = "doctor"
 	// verbPolice marks how a contributor's police are reported in the UN-shaped forces export:
 	// a setting an operator makes once per contributor, so a CLI verb rather than a slash
 	// command SPEC does not list.
@@ -129,10 +132,10 @@ func parseArgs(args []string, stderr io.Writer) (cliArgs, error) {
 		}
 	}
 	switch a.verb {
-	case verbRun, verbConsole, verbRegister, verbMigrate, verbImport, verbExport, verbChart, verbBackup, verbVersion, verbPolice:
+	case verbRun, verbConsole, verbRegister, verbMigrate, verbImport, verbExport, verbChart, verbBackup, verbVersion, verbPolice, verbDoctor:
 		return a, nil
 	}
-	return a, fmt.Errorf("unknown command %q: run, console, register, migrate, import, export, chart, backup, police or version", a.verb)
+	return a, fmt.Errorf("unknown command %q: run, console, register, migrate, import, export, chart, backup, police, doctor or version", a.verb)
 }
 
 // runCLI dispatches a verb. It is main without os.Exit, so tests can run verbs.
@@ -144,6 +147,9 @@ func runCLI(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if a.verb == verbVersion {
 		fmt.Fprintln(stdout, "liaison", buildVersion())
 		return nil
+	}
+	if a.verb == verbDoctor {
+		return runDoctor(ctx, a, env, stdout)
 	}
 	path, explicit := a.configPath, a.configPath != ""
 	if !explicit {
@@ -158,7 +164,14 @@ func runCLI(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		// stopped) would interleave with the answers. Warnings and errors still show.
 		cfg.Log.Level, cfg.parsed.logLevel = "warn", slog.LevelWarn
 	}
-	log, err := newLogger(cfg, stderr)
+	// `liaison run` logs to standard output, which it uses for nothing else, for the journal
+	// and container runtimes; the other verbs log to standard error, keeping their output
+	// (an export's CSV) clean.
+	logTo := stderr
+	if a.verb == verbRun {
+		logTo = stdout
+	}
+	log, err := newLogger(cfg, logTo)
 	if err != nil {
 		return err
 	}
@@ -171,6 +184,10 @@ func runCLI(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		}
 		defer os.RemoveAll(dir)
 		cfg.Database = DatabaseConfig{Driver: storage.DriverSQLite, DSN: filepath.Join(dir, "liaison.db")}
+	}
+	if cfg.legacyDB {
+		log.Warn("using liaison.db from the working directory, as before [database] data_dir; stop Liaison and move it there, or set [database] dsn to keep it",
+			"file", cfg.Database.DSN, "data_dir", cfg.Database.DataDir)
 	}
 	store, applied, err := openStore(ctx, cfg)
 	if err != nil {
@@ -309,6 +326,14 @@ func importMirror(cfg Config, store *storage.Store, log *slog.Logger) (*jobs.Eve
 // openStore opens and migrates the configured database.
 // It returns the names of the migrations it applied.
 func openStore(ctx context.Context, cfg Config) (*storage.Store, []string, error) {
+	if cfg.Database.Driver == storage.DriverSQLite && cfg.Database.DataDir != "" && cfg.Database.DSN == cfg.defaultSQLitePath() {
+		// The data directory is Liaison's alone: the records and their backups are no one
+		// else's to read. A dsn named in the configuration is taken as it is: a missing
+		// directory there is a mistake to report, not to paper over.
+		if err := os.MkdirAll(cfg.Database.DataDir, 0o700); err != nil {
+			return nil, nil, &configError{"database.data_dir", err.Error()}
+		}
+	}
 	store, err := storage.Open(ctx, storage.Config{Driver: cfg.Database.Driver, DSN: cfg.Database.DSN})
 	if err != nil {
 		// The DSN may hold a password: the line names the key, and the driver's words only.
@@ -406,14 +431,52 @@ func writeChart(ctx context.Context, store *storage.Store, a cliArgs, stdout io.
 	return nil
 }
 
+// releaseVersion is this release's number, the top entry of CHANGELOG.md (a test keeps the two
+// together). A build from a tagged module or with -ldflags "-X main.version=…" says so instead.
+const releaseVersion = "0.9.0"
+
+// taggedRelease matches a module version that is a release tag, not a pseudo-version.
+var taggedRelease = regexp.MustCompile(`^v\d+\.\d+\.\d+$`)
+
+// buildVersion is what `liaison version` prints: the release, and the commit it was built from
+// when Go recorded one (builds inside a git checkout do), so that an operator can tell two
+// binaries of the same release apart.
 func buildVersion() string {
+	v := releaseVersion
 	if version != "" {
-		return version
+		v = version
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return v
 	}
-	return "(devel)"
+	// A tagged module (go install liaison@v1.2.3) names its release; a build from a checkout
+	// gets a pseudo-version (v0.0.0-20250103…-abcdef), which the commit below says better.
+	if version == "" && taggedRelease.MatchString(bi.Main.Version) {
+		v = strings.TrimPrefix(bi.Main.Version, "v")
+	}
+	var rev, when string
+	dirty := false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			when = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return v + " (" + bi.GoVersion + ")"
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if dirty {
+		rev += "-dirty"
+	}
+	return fmt.Sprintf("%s (commit %s, %s, %s)", v, rev, when, bi.GoVersion)
 }
 
 // backup writes a consistent copy of the database while the bot runs. SQLite copies itself

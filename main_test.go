@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -236,4 +237,34 @@ func TestImportMirrorsFlights(t *testing.T) {
 		t.Errorf("events after import = %q, want %q", got, want)
 	}
 	fake.AssertValid(t)
+}
+
+// TestVersionNamesTheRelease: `liaison version` prints the release CHANGELOG.md's top entry
+// names, so that a release cannot ship with one and the changelog with another.
+func TestVersionNamesTheRelease(t *testing.T) {
+	var out bytes.Buffer
+	if err := runCLI(t.Context(), []string{"version"}, strings.NewReader(""), &out, io.Discard, func(string) string { return "" }); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := out.String(), "liaison "+releaseVersion; !strings.HasPrefix(got, want) {
+		t.Errorf("liaison version = %q, want it to start with %q", got, want)
+	}
+	log, err := os.ReadFile("CHANGELOG.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	top := regexp.MustCompile(`(?m)^## (\S+)`).FindSubmatch(log)
+	if top == nil || string(top[1]) != releaseVersion {
+		t.Errorf("CHANGELOG.md's top entry is %q, want releaseVersion %q", top, releaseVersion)
+	}
+}
+
+// TestTaggedRelease: a pseudo-version, which Go gives a build from a checkout, is not a release.
+func TestTaggedRelease(t *testing.T) {
+	for v, want := range map[string]bool{"v1.2.3": true, "v0.0.0-20250103061500-09dd48ce0103": false,
+		"v0.9.1-0.20250103061500-09dd48ce0103": false, "(devel)": false, "": false} {
+		if got := taggedRelease.MatchString(v); got != want {
+			t.Errorf("taggedRelease(%q) = %v, want %v", v, got, want)
+		}
+	}
 }

@@ -302,8 +302,10 @@ func (a *app) startScheduler(ctx context.Context) {
 func (a *app) startListener(ctx context.Context) {
 	listenCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	a.stopListen, a.listenOut = stop, make(chan error, 1)
+	a.metrics.WatchSnapshotListener(a.store.CacheLive)
 	go func() {
 		a.listenOut <- a.store.ListenRecords(listenCtx, func(err error) {
+			a.metrics.SnapshotListenerLost()
 			a.log.Warn("snapshot listener lost its connection; reading from the database until it is back", "err", err)
 		})
 	}()

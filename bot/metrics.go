@@ -31,6 +31,7 @@ type Metrics struct {
 	failed            *prometheus.CounterVec
 	missed            *prometheus.CounterVec
 	lateness          *prometheus.HistogramVec
+	listenerLost      prometheus.Counter
 
 	known map[string]bool
 
@@ -97,6 +98,11 @@ func NewMetrics(commands ...string) *Metrics {
 			Buckets: []float64{.1, .5, 1, 5, 15, 60, 300, 900, 3600, 6 * 3600},
 		}, []string{"kind"}),
 	}
+	m.listenerLost = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "liaison_snapshot_listener_disconnects_total",
+		Help: "Times the Postgres LISTEN connection that keeps snapshots true to other instances was lost.",
+	})
+	reg.MustRegister(m.listenerLost)
 	reg.MustRegister(m.interactions, m.duration, m.restRequests, m.restErrors, m.restRateLimited,
 		m.gatewayReconnects, m.httpRejected, m.posted, m.failed, m.missed, m.lateness,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -111,6 +117,32 @@ func NewMetrics(commands ...string) *Metrics {
 		}
 	}
 	return m
+}
+
+// WatchSnapshotListener exports liaison_snapshot_listener_connected: 1 while live reports that
+// this instance hears other instances' changes (always on SQLite), 0 while it reads every
+// guild from the database instead. An alert on it (deploy/liaison-alerts.yml) catches a
+// listener that stays down, which costs speed, not correctness.
+func (m *Metrics) WatchSnapshotListener(live func() bool) {
+	if m == nil {
+		return
+	}
+	m.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "liaison_snapshot_listener_connected",
+		Help: "1 while the snapshot listener (Postgres LISTEN) is connected or not needed (SQLite), else 0.",
+	}, func() float64 {
+		if live() {
+			return 1
+		}
+		return 0
+	}))
+}
+
+// SnapshotListenerLost counts one lost connection of the snapshot listener.
+func (m *Metrics) SnapshotListenerLost() {
+	if m != nil {
+		m.listenerLost.Inc()
+	}
 }
 
 // Handler serves the registry in Prometheus' text format (GET /metrics).

@@ -146,6 +146,13 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 			writeError(sw, http.StatusUnauthorized, 0, "401: Unauthorized")
 			return
 		}
+		s.mu.Lock()
+		want := s.token
+		s.mu.Unlock()
+		if want != "" && auth != "Bot "+want {
+			writeError(sw, http.StatusUnauthorized, 0, "401: Unauthorized")
+			return
+		}
 	}
 
 	// Discord counts a request against its limits before looking at the body.
@@ -285,11 +292,17 @@ func (s *Server) route(c *call, op *operation) {
 	case key == "GET /users/@me":
 		writeJSON(c.w, http.StatusOK, botUser())
 	case key == "GET /applications/@me":
-		writeJSON(c.w, http.StatusOK, map[string]any{
+		app := map[string]any{
 			"id": ApplicationID, "name": BotUsername, "icon": nil, "description": "",
 			"bot_public": false, "bot_require_code_grant": false, "flags": 0,
 			"verify_key": strings.Repeat("0", 64), "bot": botUser(),
-		})
+		}
+		s.mu.Lock()
+		if s.endpointURL != "" {
+			app["interactions_endpoint_url"] = s.endpointURL
+		}
+		s.mu.Unlock()
+		writeJSON(c.w, http.StatusOK, app)
 	case strings.HasPrefix(c.rt.template, "/applications/{application_id}/") && strings.Contains(c.rt.template, "/commands"):
 		s.serveCommands(c, op)
 	case key == "POST /interactions/{interaction_id}/{interaction_token}/callback":
@@ -298,6 +311,9 @@ func (s *Server) route(c *call, op *operation) {
 		s.serveWebhook(c, op)
 	case key == "GET /channels/{channel_id}":
 		s.serveChannel(c)
+	case key == "GET /guilds/{guild_id}" || key == "GET /guilds/{guild_id}/roles" ||
+		key == "GET /guilds/{guild_id}/members/{user_id}":
+		s.serveGuild(c, key)
 	case c.rt.template == "/channels/{channel_id}/messages" || c.rt.template == "/channels/{channel_id}/messages/{message_id}":
 		s.serveMessages(c, op)
 	case c.rt.template == "/guilds/{guild_id}/scheduled-events" ||

@@ -100,6 +100,13 @@ type Server struct {
 	attachmentLimit *int64
 	byToken         map[string]*interactionState
 	attachments     map[string]*attachment // by path, see attachments.go
+	// endpointURL is the application's Interactions Endpoint URL (SetInteractionsEndpointURL).
+	endpointURL string
+	// token, when set, is the only bot token answered; others get 401 (see SetToken).
+	token string
+	// guilds and the bot's member in each, see AddGuild (guilds.go).
+	guilds     map[string]*discordgo.Guild
+	botMembers map[string]*discordgo.Member
 
 	// rate limits (ratelimit.go)
 	limits        RateLimits
@@ -230,6 +237,8 @@ func New(t testing.TB) *Server {
 		events:       map[string]map[string]any{},
 		interactions: map[string]*interactionState{},
 		byToken:      map[string]*interactionState{},
+		guilds:       map[string]*discordgo.Guild{},
+		botMembers:   map[string]*discordgo.Member{},
 		buckets:      map[string]*window{},
 		heartbeat:    DefaultHeartbeatInterval,
 		sessions:     map[string]*gwSession{},

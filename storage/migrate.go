@@ -89,6 +89,12 @@ func (s *Store) migrate(db *gorm.DB) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Checked under the lock, before anything is applied: an older binary started beside a
+	// database a newer one migrated must stop here rather than write rows the newer schema
+	// may read differently.
+	if err := checkNotNewer(db, ms); err != nil {
+		return nil, err
+	}
 	var applied []string
 	for _, m := range ms {
 		err := db.Transaction(func(tx *gorm.DB) error {
@@ -112,6 +118,63 @@ func (s *Store) migrate(db *gorm.DB) ([]string, error) {
 		}
 	}
 	return applied, nil
+}
+
+// SchemaNewerError is Migrate's refusal to run on a database migrated by a newer Liaison: the
+// database is at Applied (named AppliedName), and this binary knows migrations up to Known.
+type SchemaNewerError struct {
+	Applied     int
+	AppliedName string
+	Known       int
+}
+
+func (e *SchemaNewerError) Error() string {
+	return fmt.Sprintf("database schema is at version %d (%s), newer than this liaison knows (version %d): "+
+		"a newer release migrated it; run that release (or newer), or restore a backup taken before the upgrade",
+		e.Applied, e.AppliedName, e.Known)
+}
+
+// SchemaVersion reports the newest migration applied to s's database (0 on an empty one) and
+// the newest this binary embeds, without changing anything: `liaison doctor` reads it. A
+// function rather than a method, since it reads the schema and no record.
+func SchemaVersion(ctx context.Context, s *Store) (applied, known int, err error) {
+	ms, err := Migrations()
+	if err != nil {
+		return 0, 0, err
+	}
+	known = ms[len(ms)-1].Version
+	db := s.db.WithContext(ctx)
+	if !db.Migrator().HasTable("schema_migrations") {
+		return 0, known, nil
+	}
+	var top struct{ Version int }
+	if err := db.Raw(`SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations`).Scan(&top).Error; err != nil {
+		return 0, known, fmt.Errorf("read schema_migrations: %w", err)
+	}
+	return top.Version, known, nil
+}
+
+// checkNotNewer returns a *SchemaNewerError when the database holds a migration newer than
+// the newest of ms. Migrations are additive (columns and tables are added with defaults, never
+// dropped or renamed), so instances still running the older release keep working beside a
+// migrated database during a rolling upgrade; an older binary that starts afresh stops here,
+// naming both versions, rather than guess.
+func checkNotNewer(db *gorm.DB, ms []Migration) error {
+	if len(ms) == 0 {
+		return nil
+	}
+	var top struct {
+		Version int
+		Name    string
+	}
+	err := db.Raw(`SELECT version, name FROM schema_migrations ORDER BY version DESC LIMIT 1`).Scan(&top).Error
+	if err != nil {
+		return fmt.Errorf("read schema_migrations: %w", err)
+	}
+	if known := ms[len(ms)-1].Version; top.Version > known {
+		return &SchemaNewerError{Applied: top.Version, AppliedName: top.Name, Known: known}
+	}
+	return nil
 }
 
 // dialectType replaces the schema placeholders with the dialect's types.
