@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	ics "github.com/arran4/golang-ical"
@@ -50,7 +51,8 @@ func (h *Handler) calendar(ctx context.Context, w io.Writer, guildID string, l l
 	}
 	cal.SetName(name)
 	cal.SetXWRCalName(name)
-	cal.SetRefreshInterval(refresh, ics.WithValue(string(ics.ValueDataTypeDuration)))
+	cal.SetProductId("-//Liaison//Flights//EN")
+	cal.SetRefreshInterval(refresh) // the library adds VALUE=DURATION itself
 	cal.SetXPublishedTTL(refresh)
 	for _, cf := range fs {
 		f := cf.Flight
@@ -77,7 +79,7 @@ func (h *Handler) calendar(ctx context.Context, w io.Writer, guildID string, l l
 		if f.Origin != "" {
 			desc += "\n" + t("share.ics.origin", "Origin", f.Origin)
 		}
-		desc += "\n" + render.Manifest(l, f.Manifest)
+		desc += "\n" + strings.ReplaceAll(manifest(l, f.Manifest), "; ", "\n")
 		e.SetDescription(desc)
 		switch f.Status {
 		case mission.FlightCancelled:
@@ -88,5 +90,6 @@ func (h *Handler) calendar(ctx context.Context, w io.Writer, guildID string, l l
 			e.SetSummary(t("share.ics.summary", "ID", f.ID, "Destination", dest, "Manifest", render.ManifestShort(l, f.Manifest)))
 		}
 	}
-	return cal.SerializeTo(w)
+	// RFC 5545 §3.1 ends every line with CRLF; the library's default is a bare LF.
+	return cal.SerializeTo(w, ics.WithNewLine("\r\n"))
 }
