@@ -138,7 +138,7 @@ func TestPageInThreeLanguages(t *testing.T) {
 		}
 	}
 	// The chart is the PNG of /forces.
-	resp, png := s.get("/s/"+token+"/chart.png?lang=fr")
+	resp, png := s.get("/s/" + token + "/chart.png?lang=fr")
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/png" || !strings.HasPrefix(png, "\x89PNG") {
 		t.Errorf("chart: %d %s %q", resp.StatusCode, resp.Header.Get("Content-Type"), png[:min(8, len(png))])
 	}
