@@ -104,6 +104,9 @@ func TestSettingsShare(t *testing.T) {
 	if _, err := h.store.ShareByToken(ctx, second); err != storage.ErrNotFound {
 		t.Errorf("after off the link = %v, want ErrNotFound", err)
 	}
+	if sh, err := h.store.GuildShare(ctx, "100"); err != nil || sh.TokenHash != "" {
+		t.Errorf("after off the share keeps hash %q (%v), want none", sh.TokenHash, err)
+	}
 
 	entries, err := h.store.FindAudit(ctx, "100", storage.AuditFilter{Kind: mission.KindSettings})
 	if err != nil {

@@ -71,6 +71,11 @@ func TestPageInABrowser(t *testing.T) {
 		tableRows := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#forces tbody tr").length`))
 		chartLoaded := run(t, ctx, chromedp.Evaluate[bool](`(() => { const i = document.getElementById("chart"); return i.complete && i.naturalWidth > 0 })()`))
 		scrollWidth := run(t, ctx, chromedp.Evaluate[int](`Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)`))
+		// Nor does a table scroll sideways inside its box: on a phone each row is a block.
+		innerScroll := run(t, ctx, chromedp.Evaluate[bool](`[...document.querySelectorAll(".scroll")].some(e => e.scrollWidth > e.clientWidth)`))
+		if innerScroll {
+			t.Errorf("%s: a table scrolls sideways inside its box on a 375-px phone", tc.lang)
+		}
 		shot := run(t, ctx, chromedp.FullScreenshot(100))
 		if lang != tc.lang || !strings.Contains(headline, tc.deployed) || !strings.Contains(firstCountry, tc.country) || tableRows != 3 {
 			t.Errorf("%s: lang %q, headline %q, first country %q, %d rows", tc.lang, lang, headline, firstCountry, tableRows)
