@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -66,6 +67,9 @@ type HTTPConfig struct {
 	Listen string `toml:"listen"`
 	// MetricsListen serves /metrics on its own address, off the public listener.
 	MetricsListen string `toml:"metrics_listen"`
+	// PublicURL is where the outside world reaches listen (behind a TLS proxy, usually): the
+	// base of the links /settings share gives. Empty: the command says to set it.
+	PublicURL string `toml:"public_url"`
 }
 
 // DatabaseConfig is the [database] section.
@@ -227,6 +231,13 @@ func (c *Config) check() error {
 		if _, err := decodePublicKey(c.Discord.PublicKey); err != nil {
 			return &configError{"discord.public_key", err.Error()}
 		}
+	}
+	if u := c.HTTP.PublicURL; u != "" {
+		p, err := url.Parse(u)
+		if err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" || p.RawQuery != "" || p.Fragment != "" {
+			return &configError{"http.public_url", fmt.Sprintf("%q: want an absolute http(s) URL such as \"https://liaison.example.org\"", u)}
+		}
+		c.HTTP.PublicURL = strings.TrimRight(u, "/")
 	}
 	if _, err := time.LoadLocation(c.Defaults.Timezone); err != nil || c.Defaults.Timezone == "" {
 		return &configError{"defaults.timezone", fmt.Sprintf("%q is not an IANA time zone", c.Defaults.Timezone)}

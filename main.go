@@ -380,7 +380,7 @@ func runConsole(ctx context.Context, cfg Config, store *storage.Store, log *slog
 		}
 		fmt.Fprintln(out, locale.T(lang, "console.demo_loaded", "Summary", exchange.ImportSummary(lang, res)))
 	}
-	router, err := bot.NewRouter(log, store, commands.All(commands.Deps{Store: store, Log: log}))
+	router, err := bot.NewRouter(log, store, commands.All(commands.Deps{Store: store, Log: log, PublicURL: cfg.HTTP.PublicURL}))
 	if err != nil {
 		return err
 	}

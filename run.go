@@ -18,6 +18,7 @@ import (
 	"liaison/bot"
 	"liaison/commands"
 	"liaison/jobs"
+	"liaison/share"
 	"liaison/storage"
 )
 
@@ -142,7 +143,8 @@ func newApp(cfg Config, store *storage.Store, log *slog.Logger, opt serveOptions
 	setDiscordgoLogger(log, d.Token)
 	// The metrics know the command names up front (series exist from the start, other names
 	// are lumped together); the names do not depend on the commands' dependencies.
-	cmds := commands.All(commands.Deps{Store: store, Log: log, Attachments: bot.AttachmentFetcher{APIBase: d.APIBase}})
+	cmds := commands.All(commands.Deps{Store: store, Log: log, Attachments: bot.AttachmentFetcher{APIBase: d.APIBase},
+		PublicURL: cfg.HTTP.PublicURL})
 	var names []string
 	for _, c := range cmds {
 		names = append(names, c.Name)
@@ -252,8 +254,13 @@ func (a *app) startHTTP() ([]string, error) {
 		a.endpoint.PublicKey, _ = decodePublicKey(pk) // checked with the configuration
 		doors = append(doors, "http "+ln.Addr().String()+"/interactions")
 	}
+	// The shared pages (/settings share) sit beside the endpoint on the same listener: the
+	// address that public_url names.
+	mux := http.NewServeMux()
+	mux.Handle("/s/", share.New(a.store, a.now, a.log))
+	mux.Handle("/", a.endpoint)
 	a.srv = &http.Server{
-		Handler:           a.endpoint,
+		Handler:           mux,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		// An interaction's answer is written within about 2 s (the router defers then);

@@ -43,6 +43,7 @@ var specAccess = map[string]bot.Access{
 	"settings timezone":       bot.Admin,
 	"settings digest":         bot.Admin,
 	"settings language":       bot.Admin,
+	"settings share":          bot.Admin,
 	"history":                 bot.Moderator,
 	"export":                  bot.Moderator,
 	"import":                  bot.Moderator,

@@ -19,6 +19,9 @@ type Deps struct {
 	// ExportLimit lowers the largest file /export attaches below the interaction's own limit
 	// when set (0: the interaction's limit); tests lower it.
 	ExportLimit int
+	// PublicURL is [http].public_url, the base of the links /settings share gives; "" gives
+	// none and says what to configure.
+	PublicURL string
 }
 
 // All returns every slash command, in the order /help lists them.

@@ -62,6 +62,7 @@ func settingsCommand(d Deps) *bot.Command {
 			{Name: "language", Description: "desc.settings.language", Access: bot.Admin,
 				Options: []*discordgo.ApplicationCommandOption{languageOption()},
 				Run:     set(readLanguage)},
+			shareRoute(d),
 		},
 	}
 }

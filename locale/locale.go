@@ -206,3 +206,18 @@ func T(l Lang, id string, args ...any) string {
 	}
 	return s
 }
+
+// FromAcceptLanguage is the language Liaison writes that best suits an HTTP Accept-Language
+// header ("fr-CA,fr;q=0.9,en;q=0.5"), weights and order considered; English when the header is
+// empty, malformed, or names nothing Liaison speaks.
+func FromAcceptLanguage(header string) Lang {
+	tags, _, err := language.ParseAcceptLanguage(header)
+	if err != nil || len(tags) == 0 {
+		return English
+	}
+	_, i, c := matcher.Match(tags...)
+	if c < language.High {
+		return English
+	}
+	return languages[i].lang
+}

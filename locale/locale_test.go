@@ -187,3 +187,22 @@ func TestPluralsAndCountries(t *testing.T) {
 		}
 	}
 }
+
+func TestFromAcceptLanguage(t *testing.T) {
+	for _, tc := range []struct {
+		header string
+		want   Lang
+	}{
+		{"", English},
+		{"fr-CA,fr;q=0.9,en;q=0.5", French},
+		{"es-419", Spanish},
+		{"de-DE,es;q=0.8,en;q=0.5", Spanish},
+		{"en;q=0.2,fr;q=0.9", French},
+		{"de-DE", English},
+		{"zz;;;=", English},
+	} {
+		if got := FromAcceptLanguage(tc.header); got != tc.want {
+			t.Errorf("FromAcceptLanguage(%q) = %q, want %q", tc.header, got, tc.want)
+		}
+	}
+}
