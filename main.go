@@ -9,6 +9,7 @@
 //	liaison register | migrate | import FILE.csv | export KIND [--format hxl] | backup PATH | version
 //	liaison chart [--country CC] [--guild ID] --out FILE.png
 //	liaison police CC formed|individual [--guild ID]   how CC's police count in `export forces`
+//	liaison draft [--as-of YYYY-MM-DD] [--lang en|fr|es] [--guild ID] FILE|-   a report's records as CSV
 package main
 
 import (
@@ -76,6 +77,8 @@ const (
 	// a setting an operator makes once per contributor, so a CLI verb rather than a slash
 	// command SPEC does not list.
 	verbPolice = "police"
+	// verbDraft prints the records a report's text holds, as an import file; nothing is stored.
+	verbDraft = "draft"
 )
 
 // cliArgs is a parsed command line.
@@ -90,6 +93,8 @@ type cliArgs struct {
 	country    string // chart: one country's chart instead of the whole force's
 	out        string // chart: the PNG file to write
 	format     string // export: "liaison" or "hxl"
+	asOf       string // draft: the day the text was published
+	lang       string // draft: the text's language, when known
 }
 
 // parseArgs reads the verb, its arguments and the flags, which may stand anywhere:
@@ -105,6 +110,8 @@ func parseArgs(args []string, stderr io.Writer) (cliArgs, error) {
 	fs.StringVar(&a.country, "country", "", "chart: one country's force by role (GT, GTM or Guatemala)")
 	fs.StringVar(&a.out, "out", "", "chart: the PNG file to write")
 	fs.StringVar(&a.format, "format", "liaison", "export: liaison (what import reads) or hxl (adds the HXL tag row)")
+	fs.StringVar(&a.asOf, "as-of", "", "draft: the day the text was published, YYYY-MM-DD (default today)")
+	fs.StringVar(&a.lang, "lang", "", "draft: the text's language, en, fr or es (default: read from the text)")
 	var positional []string
 	for rest := args; ; {
 		if err := fs.Parse(rest); err != nil {
@@ -126,11 +133,16 @@ func parseArgs(args []string, stderr io.Writer) (cliArgs, error) {
 			return a, fmt.Errorf("--locale %q: want en, fr or es", a.locale)
 		}
 	}
+	if a.lang != "" {
+		if _, ok := locale.Parse(a.lang); !ok {
+			return a, fmt.Errorf("--lang %q: want en, fr or es", a.lang)
+		}
+	}
 	switch a.verb {
-	case verbRun, verbConsole, verbRegister, verbMigrate, verbImport, verbExport, verbChart, verbBackup, verbVersion, verbPolice:
+	case verbRun, verbConsole, verbRegister, verbMigrate, verbImport, verbExport, verbChart, verbBackup, verbVersion, verbPolice, verbDraft:
 		return a, nil
 	}
-	return a, fmt.Errorf("unknown command %q: run, console, register, migrate, import, export, chart, backup, police or version", a.verb)
+	return a, fmt.Errorf("unknown command %q: run, console, register, migrate, import, export, chart, backup, police, draft or version", a.verb)
 }
 
 // runCLI dispatches a verb. It is main without os.Exit, so tests can run verbs.
@@ -142,6 +154,10 @@ func runCLI(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if a.verb == verbVersion {
 		fmt.Fprintln(stdout, "liaison", buildVersion())
 		return nil
+	}
+	if a.verb == verbDraft && !a.guildGiven {
+		// Without --guild a draft needs no database: the mission's defaults stand.
+		return draftFile(a, draftMission{}, stdin, stdout)
 	}
 	path, explicit := a.configPath, a.configPath != ""
 	if !explicit {
@@ -227,6 +243,12 @@ func runVerb(ctx context.Context, a cliArgs, cfg Config, store *storage.Store, a
 		return writeChart(ctx, store, a.guild, a.country, a.out, stdout)
 	case verbPolice:
 		return setPolice(ctx, store, a.guild, a.positional, stdout)
+	case verbDraft:
+		g, err := store.Guild(ctx, a.guild)
+		if err != nil {
+			return err
+		}
+		return draftFile(a, draftMission{loc: g.Location()}, stdin, stdout)
 	case verbBackup:
 		path, err := one("liaison backup PATH")
 		if err != nil {
