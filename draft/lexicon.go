@@ -315,7 +315,7 @@ var triggers = map[Kind]string{
 	KindPledge: "pledged|pledge|pledges|will send|to send|promised|committed|offered|would send|will deploy|to deploy|" +
 		"s'est engagé|s'est engagée|se sont engagés|engagé à envoyer|enverra|enverront|va envoyer|vont envoyer|a promis|promis|" +
 		"se comprometió|se comprometieron|comprometido|prometió|prometieron|enviará|enviarán|ofreció|ofrecieron|enviar|envoyer",
-	KindFlight: "scheduled|expected|expected to arrive|scheduled to arrive|due to land|are to arrive|set to land|deben llegar|se espera que lleguen|debe llegar|due to arrive|set to arrive|will arrive|is planned|are planned|" +
+	KindFlight: "scheduled|expected|expected to arrive|scheduled to arrive|due to land|are to arrive|set to land|deben llegar|se espera que lleguen|debe llegar|due to arrive|set to arrive|will arrive|is planned|" +
 		"est prévu|sont prévus|prévu|prévue|attendu|attendus|attendue|doit arriver|doivent arriver|arriveront|arrivera|" +
 		"está previsto|están previstos|previsto|prevista|programado|programada|se espera|llegará|llegarán|esperan",
 }
@@ -341,7 +341,7 @@ const subsetWords = "including|among them|of whom|of which|dont|parmi eux|parmi 
 
 const totalWords = "total|totals|in all|altogether|now number|now numbers|stands at|au total|le total|un total|s'élève à|portant à|en total|el total|un total|suman|asciende a"
 
-const plannedWords = "planned|expected total|promised total|prévus|prévues|prévu|envisagés|previstos|previstas|planificados|planeados"
+const plannedWords = "planned|are planned|expected total|promised total|prévus|prévues|envisagés|previstos|previstas|planificados|planeados"
 
 const placePreps = "in|to|into|at|on|for|à|au|aux|en|dans|vers|hacia|a|para"
 

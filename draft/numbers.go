@@ -75,6 +75,9 @@ func readNumberAt(toks []token, i int, lang string) (number, bool) {
 			if s, ok := scaleWords[toks[i+1].fold]; ok && s == 1000 {
 				n.v *= s
 				n.end++
+			} else if toks[i+1].fold == "dozen" || toks[i+1].fold == "docenas" || toks[i+1].fold == "douzaines" {
+				n.v *= 12 // "2 dozen"
+				n.end++
 			}
 		}
 		return n, true

@@ -85,7 +85,7 @@ func (d *drafter) sentence(a, b int) []Record {
 		n.end += a
 		m := d.group(n, b)
 		i = n.end - 1
-		if m == nil && (d.before(n.start, a, 3, func(e *entry) bool { return e.planned }) ||
+		if m == nil && (d.before(n.start, a, 3, func(e *entry) bool { return e.planned }) || d.plannedAfter(n.end, b) ||
 			d.before(n.start, a, 5, func(e *entry) bool { return e.total })) && !d.moneyNear(n, b) {
 			// "the planned 2,500", "bringing the total to 600": a strength needs no noun.
 			m = &mention{n: n, end: n.end}
@@ -115,8 +115,7 @@ func (d *drafter) sentence(a, b int) []Record {
 				}
 			}
 		}
-		m.planned = d.before(n.start, a, 3, func(e *entry) bool { return e.planned }) ||
-			m.end < b && ms[m.end].e != nil && ms[m.end].e.planned && !ms[m.end].e.person
+		m.planned = d.before(n.start, a, 3, func(e *entry) bool { return e.planned }) || d.plannedAfter(m.end, b)
 		m.totalAfter = d.before(n.start, a, 5, func(e *entry) bool { return e.total })
 		ments = append(ments, m)
 	}
@@ -387,6 +386,21 @@ func (d *drafter) before(i, a, n int, ok func(e *entry) bool) bool {
 	for k := max(a, i-n); k < i; k++ {
 		if e := d.match[k].e; e != nil && ok(e) {
 			return true
+		}
+	}
+	return false
+}
+
+// plannedAfter reports whether the words after a count say it is planned: "2 500 prévus",
+// "2,500 personnel are planned".
+func (d *drafter) plannedAfter(j, b int) bool {
+	for k := j; k < min(j+2, b); k++ {
+		e := d.match[k].e
+		if e != nil && e.planned && e.trigger == "" {
+			return true
+		}
+		if e == nil || e.person || e.country != "" {
+			return false
 		}
 	}
 	return false

@@ -43,7 +43,7 @@ func tokenize(text string) []token {
 			i += n
 		case unicode.IsSpace(r) || unicode.IsControl(r) || r == utf8.RuneError:
 			i += n
-		case unicode.IsDigit(r):
+		case r >= '0' && r <= '9': // other scripts' digits are marks: counts are read in ASCII digits
 			t, end := readNumber(text, i)
 			t.newline, nl = nl, false
 			toks = append(toks, t)
