@@ -39,6 +39,7 @@ func All(d Deps) []*bot.Command {
 		historyCommand(d),
 		exportCommand(d),
 		importCommand(d),
+		draftMessageCommand(d),
 		helpCommand(d),
 	}
 }
