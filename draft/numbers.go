@@ -13,7 +13,7 @@ var numberWords = map[string]int64{
 	"eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
 	"eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
 	"eighty": 80, "ninety": 90,
-	"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11,
+	"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11,
 	"douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20, "vingts": 20, "trente": 30,
 	"quarante": 40, "cinquante": 50, "soixante": 60,
 	"uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8, "nueve": 9, "diez": 10,
@@ -90,7 +90,10 @@ func readNumberAt(toks []token, i int, lang string) (number, bool) {
 	seen := false
 	q := mission.QualifierExact
 	// An article or "several" counts only before a scale or an estimate.
-	if articles[t.fold] && j+1 < len(toks) {
+	if articles[t.fold] {
+		if j+1 >= len(toks) {
+			return number{}, false
+		}
 		next := toks[j+1].fold
 		if _, ok := scaleWords[next]; ok {
 			cur, seen, j = 1, true, j+1
