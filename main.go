@@ -10,6 +10,7 @@
 //	liaison doctor [-config FILE]        what a deployment gets wrong, one line each
 //	liaison chart [--country CC] [--since DATE] [--locale L] [--guild ID] --out FILE.png
 //	liaison police CC formed|individual [--guild ID]   how CC's police count in `export forces`
+//	liaison draft [--as-of YYYY-MM-DD] [--lang en|fr|es] [--guild ID] FILE|-   a report's records as CSV
 package main
 
 import (
@@ -79,6 +80,8 @@ const (
 	// a setting an operator makes once per contributor, so a CLI verb rather than a slash
 	// command SPEC does not list.
 	verbPolice = "police"
+	// verbDraft prints the records a report's text holds, as an import file; nothing is stored.
+	verbDraft = "draft"
 )
 
 // cliArgs is a parsed command line.
@@ -94,6 +97,8 @@ type cliArgs struct {
 	out        string // chart: the PNG file to write
 	since      string // chart: the first day shown (2025-01-04), instead of the first record's
 	format     string // export: "liaison" or "hxl"
+	asOf       string // draft: the day the text was published
+	lang       string // draft: the text's language, when known
 }
 
 // parseArgs reads the verb, its arguments and the flags, which may stand anywhere:
@@ -110,6 +115,8 @@ func parseArgs(args []string, stderr io.Writer) (cliArgs, error) {
 	fs.StringVar(&a.out, "out", "", "chart: the PNG file to write")
 	fs.StringVar(&a.since, "since", "", "chart: the first day shown (2025-01-04; default the first record's)")
 	fs.StringVar(&a.format, "format", "liaison", "export: liaison (what import reads) or hxl (adds the HXL tag row)")
+	fs.StringVar(&a.asOf, "as-of", "", "draft: the day the text was published, YYYY-MM-DD (default today)")
+	fs.StringVar(&a.lang, "lang", "", "draft: the text's language, en, fr or es (default: read from the text)")
 	var positional []string
 	for rest := args; ; {
 		if err := fs.Parse(rest); err != nil {
@@ -131,11 +138,16 @@ func parseArgs(args []string, stderr io.Writer) (cliArgs, error) {
 			return a, fmt.Errorf("--locale %q: want en, fr or es", a.locale)
 		}
 	}
+	if a.lang != "" {
+		if _, ok := locale.Parse(a.lang); !ok {
+			return a, fmt.Errorf("--lang %q: want en, fr or es", a.lang)
+		}
+	}
 	switch a.verb {
-	case verbRun, verbConsole, verbRegister, verbMigrate, verbImport, verbExport, verbChart, verbBackup, verbVersion, verbPolice, verbDoctor:
+	case verbRun, verbConsole, verbRegister, verbMigrate, verbImport, verbExport, verbChart, verbBackup, verbVersion, verbPolice, verbDoctor, verbDraft:
 		return a, nil
 	}
-	return a, fmt.Errorf("unknown command %q: run, console, register, migrate, import, export, chart, backup, police, doctor or version", a.verb)
+	return a, fmt.Errorf("unknown command %q: run, console, register, migrate, import, export, chart, backup, police, doctor, draft or version", a.verb)
 }
 
 // runCLI dispatches a verb. It is main without os.Exit, so tests can run verbs.
@@ -150,6 +162,10 @@ func runCLI(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	}
 	if a.verb == verbDoctor {
 		return runDoctor(ctx, a, env, stdout)
+	}
+	if a.verb == verbDraft && !a.guildGiven {
+		// Without --guild a draft needs no database: the mission's defaults stand.
+		return draftFile(a, draftMission{}, stdin, stdout)
 	}
 	path, explicit := a.configPath, a.configPath != ""
 	if !explicit {
@@ -246,6 +262,12 @@ func runVerb(ctx context.Context, a cliArgs, cfg Config, store *storage.Store, a
 		return writeChart(ctx, store, a, stdout)
 	case verbPolice:
 		return setPolice(ctx, store, a.guild, a.positional, stdout)
+	case verbDraft:
+		g, err := store.Guild(ctx, a.guild)
+		if err != nil {
+			return err
+		}
+		return draftFile(a, draftMission{loc: g.Location()}, stdin, stdout)
 	case verbBackup:
 		path, err := one("liaison backup PATH")
 		if err != nil {

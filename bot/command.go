@@ -78,7 +78,15 @@ type Command struct {
 	DefaultMemberPermissions *int64
 	// Routes are the subcommands, or one route named "" for a command without subcommands.
 	Routes []Route
+	// Type is the kind of application command: a slash command when zero, or
+	// discordgo.MessageApplicationCommand for a command on a message's menu ("Draft records"),
+	// which has one route, no options and no description. Its Name is what the menu shows, and
+	// Description then names the catalog key of that name in the other languages.
+	Type discordgo.ApplicationCommandType
 }
+
+// Message reports whether the command is on a message's menu rather than a slash command.
+func (c *Command) Message() bool { return c.Type == discordgo.MessageApplicationCommand }
 
 // Flat reports whether the command has no subcommands (its one route is named "").
 func (c *Command) Flat() bool { return len(c.Routes) == 1 && c.Routes[0].Name == "" }
@@ -92,6 +100,16 @@ func (c *Command) Flat() bool { return len(c.Routes) == 1 && c.Routes[0].Name ==
 // router and the console read them too.
 func (c *Command) Definition() *discordgo.ApplicationCommand {
 	def := &discordgo.ApplicationCommand{Name: c.Name, DefaultMemberPermissions: c.DefaultMemberPermissions}
+	if c.Message() {
+		// Discord refuses a description or options on a message command (type 3).
+		def.Type = discordgo.MessageApplicationCommand
+		names := map[locale.Lang]string{}
+		for _, l := range locale.Languages() {
+			names[l] = locale.T(l, c.Description)
+		}
+		def.NameLocalizations = ptrTo(localizations(names))
+		return def
+	}
 	if c.Flat() {
 		r := c.Routes[0]
 		desc := describe(c.Description, r.Access)
@@ -211,6 +229,11 @@ func ComponentID(key, state string) string { return key + ":" + state }
 func (c *Command) validate() error {
 	if c.Name == "" || len(c.Routes) == 0 {
 		return fmt.Errorf("command %q: a name and at least one route are needed", c.Name)
+	}
+	if c.Message() && (!c.Flat() || len(c.Routes[0].Options) > 0 || c.Routes[0].Component != nil) {
+		// A message command has no options, and its buttons' custom_id could not name it (its
+		// name has spaces): its buttons belong to a slash command's route.
+		return fmt.Errorf("message command %q: one unnamed route, without options or buttons", c.Name)
 	}
 	for _, r := range c.Routes {
 		key := RouteKey(c.Name, r.Name)

@@ -379,7 +379,7 @@ var spec3 = map[string]map[string][]string{
 	"arrivals":  {"": nil},
 	"departure": {"log": {"country", "personnel"}},
 	"pledge":    {"set": {"country"}, "list": nil},
-	"report":    {"log": {"value", "source"}, "edit": {"id"}, "delete": {"id"}},
+	"report":    {"log": {"value", "source"}, "edit": {"id"}, "delete": {"id"}, "draft": {"text"}},
 	"reports":   {"": nil},
 	"flight": {"schedule": {"eta"}, "add": {"flight", "country", "personnel"}, "delay": {"flight", "eta"},
 		"land": {"flight"}, "cancel": {"flight"}, "show": {"flight"}},
@@ -391,6 +391,8 @@ var spec3 = map[string]map[string][]string{
 	"export":  {"": {"kind"}},
 	"import":  {"": {"file"}},
 	"help":    {"": nil},
+	// The message command (type 3), on a message's Apps menu.
+	"Draft records": {"": nil},
 }
 
 // TestRegistrationListsEverySpecCommand: one bulk overwrite whose body lists every command of

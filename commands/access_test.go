@@ -27,6 +27,8 @@ var specAccess = map[string]bot.Access{
 	"report log":              bot.Moderator,
 	"report edit":             bot.Moderator,
 	"report delete":           bot.Moderator,
+	"report draft":            bot.Moderator,
+	"Draft records":           bot.Moderator, // the message command
 	"reports":                 bot.Everyone,
 	"flight schedule":         bot.Moderator,
 	"flight add":              bot.Moderator,

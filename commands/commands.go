@@ -42,6 +42,7 @@ func All(d Deps) []*bot.Command {
 		historyCommand(d),
 		exportCommand(d),
 		importCommand(d),
+		draftMessageCommand(d),
 		helpCommand(d),
 	}
 }

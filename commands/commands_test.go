@@ -442,6 +442,24 @@ func TestCommandDefinitions(t *testing.T) {
 	}
 	for _, c := range cmds {
 		d := c.Definition()
+		if c.Message() {
+			// A message command (type 3): a menu name of 1..32 characters in every language, no
+			// description, no options (Discord refuses either).
+			if d.Type != discordgo.MessageApplicationCommand || d.Description != "" || len(d.Options) > 0 {
+				t.Errorf("message command %q: type %d, description %q, %d options; want type 3, none, none", d.Name, d.Type, d.Description, len(d.Options))
+			}
+			if d.NameLocalizations == nil || len(*d.NameLocalizations) != len(discordLocales) {
+				t.Errorf("message command %q: name localizations %v, want one per Discord locale", d.Name, d.NameLocalizations)
+			} else {
+				for l, n := range *d.NameLocalizations {
+					if c := utf8.RuneCountInString(n); c < 1 || c > 32 {
+						t.Errorf("message command %q in %s is %q (%d characters)", d.Name, l, n, c)
+					}
+				}
+			}
+			seen[d.Name] = true
+			continue
+		}
 		checkName(t, d.Name, d.Name, d.Description)
 		if d.DescriptionLocalizations == nil {
 			t.Errorf("/%s has no description localizations", d.Name)

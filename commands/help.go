@@ -21,6 +21,12 @@ func helpCommand(d Deps) *bot.Command {
 			lang := langOf(req)
 			var b strings.Builder
 			for _, cmd := range All(d) {
+				if cmd.Message() {
+					// On a message's menu (Apps), not typed: its name in the reader's language.
+					fmt.Fprintf(&b, "%s — %s%s\n", locale.T(lang, "draft.help_menu", "Name", locale.T(lang, cmd.Description)),
+						locale.T(lang, "draft.help_desc"), who(lang, cmd.Routes[0].Access))
+					continue
+				}
 				for _, r := range cmd.Routes {
 					desc := r.Description
 					if desc == "" {

@@ -57,6 +57,7 @@ func reportCommand(d Deps) *bot.Command {
 			{Name: "delete", Description: "desc.report.delete", Access: bot.Moderator, Autocomplete: complete,
 				Options: []*discordgo.ApplicationCommandOption{idOpt},
 				Run:     func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { return deleteReport(ctx, d, req) }},
+			draftRoute(d),
 		},
 	}
 }

@@ -1,0 +1,234 @@
+package commands
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"liaison/bot"
+	"liaison/discordtext"
+	"liaison/draft"
+	"liaison/exchange"
+	"liaison/locale"
+	"liaison/mission"
+	"liaison/storage"
+)
+
+// draftMenuName is the message command's name in Discord's menu, in English; the catalog key
+// "draft.menu" gives it in the other languages.
+const draftMenuName = "Draft records"
+
+// maxDraftText bounds the text a draft reads: a Discord message with its embeds.
+const maxDraftText = 10000
+
+// draftMessageCommand is the message command **Draft records** (SPEC §3): the records a
+// message's text holds, previewed like an /import upload and stored on its Confirm. The
+// message's time is the publication date and its link goes into each record's source.
+func draftMessageCommand(d Deps) *bot.Command {
+	return &bot.Command{Name: draftMenuName, Description: "draft.menu", Type: discordgo.MessageApplicationCommand,
+		Routes: []bot.Route{{Access: bot.Moderator,
+			Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { return draftMessage(ctx, d, req) }}}}
+}
+
+// draftRoute is /report draft text [as_of]: the same drafting from pasted text.
+func draftRoute(d Deps) bot.Route {
+	return bot.Route{Name: "draft", Description: "draft.desc", Access: bot.Moderator,
+		Options: []*discordgo.ApplicationCommandOption{
+			optString("text", "draft.desc_text", true, 6000),
+			optWhen("as_of", "draft.desc_as_of", false),
+		},
+		Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { return draftText(ctx, d, req) }}
+}
+
+// draftText answers /report draft.
+func draftText(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, error) {
+	s, _ := req.String("text")
+	published, _, err := happened(req, "as_of", req.Now, "draft.as_of_future")
+	if err != nil {
+		return nil, err
+	}
+	return previewDraft(ctx, d, req, s, published, "", locale.T(langOf(req), "draft.from_text"))
+}
+
+// draftMessage answers the message command: the target message's text and its embeds'.
+func draftMessage(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, error) {
+	data := req.Interaction.ApplicationCommandData()
+	var msg *discordgo.Message
+	if data.Resolved != nil {
+		msg = data.Resolved.Messages[data.TargetID]
+	}
+	if msg == nil {
+		return nil, mission.Refuse(mission.EInvalid, "draft.no_message").WithExample("draft.example")
+	}
+	parts := []string{msg.Content}
+	for _, e := range msg.Embeds {
+		if e == nil {
+			continue
+		}
+		parts = append(parts, e.Title, e.Description)
+		for _, f := range e.Fields {
+			if f != nil {
+				parts = append(parts, f.Name, f.Value)
+			}
+		}
+	}
+	published := msg.Timestamp
+	if published.IsZero() {
+		published = req.Now
+	}
+	channel := msg.ChannelID
+	if channel == "" {
+		channel = req.Interaction.ChannelID
+	}
+	link := fmt.Sprintf("https://discord.com/channels/%s/%s/%s", req.GuildID, channel, msg.ID)
+	return previewDraft(ctx, d, req, strings.Join(parts, "\n\n"), published.In(req.Location()), link,
+		locale.T(langOf(req), "draft.from_message", "Link", link))
+}
+
+// previewDraft drafts text, checks the draft as an import file through exchange.CheckCSV (the
+// dry run of the very transaction Confirm runs), and shows each record with the sentence it
+// came from. A record the rules refuse is left out of what Confirm stores and listed with
+// why. The draft waits as an /import preview: its Confirm and Cancel are /import's buttons,
+// and Confirm stores it through exchange.Import, once.
+func previewDraft(ctx context.Context, d Deps, req *bot.Request, text string, published time.Time, link, from string) (*bot.Reply, error) {
+	lang := langOf(req)
+	if strings.TrimSpace(text) == "" {
+		return nil, mission.Refuse(mission.EInvalid, "draft.empty").WithExample("draft.example")
+	}
+	if r := []rune(text); len(r) > maxDraftText {
+		text = string(r[:maxDraftText])
+	}
+	recs := draft.Draft(text, draft.Options{Published: published})
+	var leftOut []string
+	var body []byte
+	for range 3 { // each pass drops the records the dry run refused
+		var buf bytes.Buffer
+		if err := exchange.DraftCSV(&buf, recs, link); err != nil {
+			return nil, err
+		}
+		body = buf.Bytes()
+		if len(recs) == 0 {
+			break
+		}
+		p, err := exchange.CheckCSV(ctx, d.Store, req.Actor(), bytes.NewReader(body))
+		if err != nil {
+			return nil, err
+		}
+		if p.Bad == 0 {
+			break
+		}
+		bad := map[int]bool{}
+		for _, e := range p.Errors {
+			i := e.Line - 2 // line 1 is the header; sources are one line each
+			if i >= 0 && i < len(recs) && !bad[i] {
+				bad[i] = true
+				leftOut = append(leftOut, locale.T(lang, "draft.left_out", "Record", draftLine(lang, recs[i]), "Error", locale.Error(lang, e.Err)))
+			}
+		}
+		if len(bad) == 0 {
+			return nil, errors.New("draft: the dry run refused lines that are not records")
+		}
+		kept := recs[:0:0]
+		for i, r := range recs {
+			if !bad[i] {
+				kept = append(kept, r)
+			}
+		}
+		recs = kept
+	}
+	var b strings.Builder
+	b.WriteString("📝 " + locale.T(lang, "draft.preview", "From", from, "User", user(lang, req.UserID),
+		"Records", locale.T(lang, "cmd.import.records", "Count", len(recs))))
+	for i, r := range recs {
+		line := fmt.Sprintf("\n`%d` %s\n> %s", i+1, draftLine(lang, r), discordtext.Truncate(strings.ReplaceAll(r.Sentence, "`", "'"), 110))
+		if b.Len()+len(line) > 1500 {
+			b.WriteString("\n" + locale.T(lang, "draft.more", "Count", len(recs)-i))
+			break
+		}
+		b.WriteString(line)
+	}
+	for _, l := range leftOut {
+		if b.Len()+len(l) > 1750 {
+			break
+		}
+		b.WriteString("\n⚠️ " + l)
+	}
+	reply := &bot.Reply{}
+	if len(recs) == 0 {
+		b.WriteString("\n" + locale.T(lang, "draft.none"))
+		reply.Content = b.String()
+		return reply, nil
+	}
+	saved, err := d.Store.SavePreview(ctx, storage.ImportPreview{Token: storage.NewPreviewToken(), GuildID: req.GuildID,
+		UserID: req.UserID, Filename: draftFilename, Body: string(body)})
+	if err != nil {
+		return nil, err
+	}
+	b.WriteString("\n\n" + locale.T(lang, "cmd.import.confirm_hint", "User", user(lang, req.UserID),
+		"When", discordtext.Timestamp(saved.ExpiresAt, "R")))
+	reply.Content = b.String()
+	key := bot.RouteKey("import", "")
+	reply.Components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+		discordgo.Button{Label: locale.T(lang, "cmd.import.confirm"), Style: discordgo.SuccessButton,
+			CustomID: bot.ComponentID(key, importConfirm+":"+saved.Token)},
+		discordgo.Button{Label: locale.T(lang, "cmd.import.cancel"), Style: discordgo.SecondaryButton,
+			CustomID: bot.ComponentID(key, importCancel+":"+saved.Token)},
+	}}}
+	return reply, nil
+}
+
+// draftFilename names a draft among the pending previews: Confirm's answer and audit say it.
+const draftFilename = "draft.csv"
+
+// draftLine is one drafted record as the preview shows it: "arrival · 🇬🇹 Guatemala 75
+// military · 3 Jan 2025".
+func draftLine(lang locale.Lang, r draft.Record) string {
+	parts := []string{locale.T(lang, "draft.kind."+string(r.Kind))}
+	who := ""
+	if r.Country != "" {
+		if c, ok := mission.CountryByAlpha2(r.Country); ok {
+			who = c.Label()
+		}
+	}
+	switch {
+	case r.Kind == draft.KindFlight:
+		lines := make([]string, len(r.Manifest))
+		for i, l := range r.Manifest {
+			lines[i] = l.String()
+		}
+		if len(lines) > 0 {
+			who = strings.Join(lines, "; ")
+		}
+	case !r.Known:
+		who += " " + locale.T(lang, "draft.size_unknown")
+	default:
+		who += " " + locale.Number(lang, int64(r.Personnel))
+	}
+	if r.Female > 0 {
+		who += " " + locale.T(lang, "draft.women", "Count", r.Female)
+	}
+	if r.Role != "" && r.Kind != draft.KindFlight {
+		who += " " + string(r.Role)
+	}
+	if w := strings.TrimSpace(who); w != "" {
+		parts = append(parts, w)
+	}
+	if r.Kind == draft.KindReport {
+		parts = append(parts, string(r.Figure))
+	}
+	if r.Qualifier != "" && r.Qualifier != mission.QualifierExact {
+		parts = append(parts, string(r.Qualifier))
+	}
+	if r.Date.IsZero() {
+		parts = append(parts, locale.T(lang, "draft.no_date"))
+	} else {
+		parts = append(parts, r.Date.Format("2006-01-02"))
+	}
+	return strings.Join(slices.DeleteFunc(parts, func(s string) bool { return s == "" }), " · ")
+}

@@ -1,0 +1,129 @@
+package commands_test
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"liaison/bot"
+	"liaison/commands"
+	"liaison/fakediscord"
+	"liaison/storage"
+	"liaison/storage/storagetest"
+)
+
+// TestDefinitionsMeetDiscordSpec registers every command, the message command Draft records
+// among them, with the fake Discord, which checks each body against Discord's OpenAPI
+// description: a message command with a description or options would be refused there.
+func TestDefinitionsMeetDiscordSpec(t *testing.T) {
+	s := fakediscord.New(t)
+	dg, err := discordgo.New("Bot test-token")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt, err := bot.NewTransport(s.APIBase(), http.DefaultTransport, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dg.Client = &http.Client{Transport: rt, Timeout: 5 * time.Second}
+	var defs []*discordgo.ApplicationCommand
+	message := false
+	for _, c := range commands.All(commands.Deps{}) {
+		d := c.Definition()
+		message = message || d.Type == discordgo.MessageApplicationCommand
+		defs = append(defs, d)
+	}
+	if !message {
+		t.Fatal("no message command among the definitions")
+	}
+	if _, err := dg.ApplicationCommandBulkOverwrite(fakediscord.ApplicationID, fakediscord.DefaultGuildID, defs); err != nil {
+		t.Fatalf("register: %v", err)
+	}
+	if v := s.Violations(); len(v) > 0 {
+		t.Errorf("the definitions break Discord's spec: %v", v)
+	}
+}
+
+// TestDraftRecordsMessage drafts the seed report through the message command, confirms it
+// and checks the ledger: GT 75 and SV 8 landed, a flight for January 4, 400 deployed of 2,500
+// planned, four pledges of unknown size, nothing for Haiti; each source quotes the sentence
+// and links the message. A second Confirm stores nothing more.
+func TestDraftRecordsMessage(t *testing.T) {
+	for _, driver := range storagetest.Drivers() {
+		t.Run(driver, func(t *testing.T) {
+			h := newHarness(t, driver)
+			seed, err := os.ReadFile("../draft/testdata/seed.txt")
+			if err != nil {
+				t.Fatal(err)
+			}
+			i := command("100", discordgo.PermissionManageGuild, nil, "Draft records")
+			i.ChannelID = "300"
+			data := i.Data.(discordgo.ApplicationCommandInteractionData)
+			data.CommandType, data.TargetID = discordgo.MessageApplicationCommand, "555"
+			data.Resolved = &discordgo.ApplicationCommandInteractionDataResolved{Messages: map[string]*discordgo.Message{
+				"555": {ID: "555", ChannelID: "300", Content: string(seed), Timestamp: time.Date(2025, 1, 3, 15, 0, 0, 0, time.UTC)}}}
+			i.Data = data
+			resp := h.call(i)
+			if !strings.Contains(resp.Data.Content, "Guatemala") || !strings.Contains(resp.Data.Content, "> ") {
+				t.Fatalf("preview = %q, want each record with its sentence", resp.Data.Content)
+			}
+			confirm, ok := button(resp, "Confirm")
+			if !ok {
+				t.Fatalf("no Confirm in %q", resp.Data.Content)
+			}
+			done := h.press(confirm.CustomID)
+			if !strings.Contains(done.Data.Content, "arrivals 2") {
+				t.Fatalf("Confirm = %q", done.Data.Content)
+			}
+			h.press(confirm.CustomID) // a second click stores nothing
+			ctx := context.Background()
+			var arrivals []string
+			_ = h.store.EachArrival(ctx, "100", func(a storage.Arrival) error {
+				arrivals = append(arrivals, a.Country+" "+string(a.Role)+" "+a.ArrivedAt.In(haitiZone(t)).Format("2006-01-02"))
+				if !strings.Contains(a.Source, "https://discord.com/channels/100/300/555") || !strings.Contains(a.Source, "Guatemalan") {
+					t.Errorf("arrival source %q, want the sentence and the link", a.Source)
+				}
+				return nil
+			})
+			if strings.Join(arrivals, ",") != "GT military 2025-01-03,SV military 2025-01-03" {
+				t.Errorf("arrivals %v", arrivals)
+			}
+			pledges := 0
+			_ = h.store.EachPledge(ctx, "100", func(p storage.Pledge) error {
+				pledges++
+				if p.Personnel != nil || p.Country == "HT" {
+					t.Errorf("pledge %s %v, want unknown size and no Haiti", p.Country, p.Personnel)
+				}
+				return nil
+			})
+			reports, flights := 0, 0
+			_ = h.store.EachReport(ctx, "100", func(storage.Report) error { reports++; return nil })
+			_ = h.store.EachFlight(ctx, "100", func(storage.Flight) error { flights++; return nil })
+			if pledges != 4 || reports != 2 || flights != 1 {
+				t.Errorf("pledges %d, reports %d, flights %d; want 4, 2, 1", pledges, reports, flights)
+			}
+		})
+	}
+}
+
+func haitiZone(t *testing.T) *time.Location {
+	l, err := time.LoadLocation("America/Port-au-Prince")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// TestReportDraftNothing answers text without records plainly, with no Confirm.
+func TestReportDraftNothing(t *testing.T) {
+	h := newHarness(t, storagetest.Drivers()[0])
+	out := h.run(`/report draft text:"Gangs killed 12 Haitian police officers on Friday."`)
+	if !strings.Contains(out, "Nothing to draft") {
+		t.Errorf("/report draft = %q", out)
+	}
+}
