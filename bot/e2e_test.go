@@ -87,6 +87,9 @@ func newWorld(t testing.TB, cmds ...*bot.Command) *world {
 		t.Fatal(err)
 	}
 	router.Observe = m.Observe
+	// Tests that want a deferral set a short bound and hold their handler; the others read the
+	// first answer, which a loaded machine must not turn into a deferral.
+	router.DeferAfter = time.Minute
 	session, err := bot.NewSession(bot.SessionConfig{Token: "test-token", APIBase: fake.APIBase(), Metrics: m, Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)

@@ -168,6 +168,7 @@ func exportThrough(t *testing.T, h *harness, limit int, opts ...*discordgo.Appli
 		t.Fatal(err)
 	}
 	r.Now = h.clock.Now
+	r.DeferAfter = time.Minute // the first answer is the export, however loaded the machine
 	h.router = r
 	return h.call(command("100", discordgo.PermissionManageGuild, nil, "export", opts...))
 }
