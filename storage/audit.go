@@ -94,7 +94,12 @@ type PlannedChange struct {
 // times in a mission's life, so reading every settings entry costs little; only the entries
 // whose planned strength changed are returned.
 func (s *Store) PlannedHistory(ctx context.Context, guildID string) ([]PlannedChange, error) {
-	rows, err := s.read.WithContext(ctx).Model(&AuditEntry{}).Select("at, before, after").
+	return plannedHistory(s.read.WithContext(ctx), guildID)
+}
+
+// plannedHistory is PlannedHistory as db sees it.
+func plannedHistory(db *gorm.DB, guildID string) ([]PlannedChange, error) {
+	rows, err := db.Model(&AuditEntry{}).Select("at, before, after").
 		Where("guild_id = ? AND kind = ?", guildID, mission.KindSettings).Order("id").Rows()
 	if err != nil {
 		return nil, fmt.Errorf("planned history: %w", err)

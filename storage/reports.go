@@ -269,7 +269,8 @@ func compareReport(tx *gorm.DB, r *Report) error {
 type Ledger struct {
 	deployed map[forceKey]*daySeries // by (country, role); "" in either stands for all
 	pledged  map[forceKey]*daySeries // the known sizes of the pledges in force, keyed alike
-	planned  int64
+	planned  int64                   // today's planned strength
+	plans    []PlannedChange         // its changes, oldest first (the settings audit)
 }
 
 // daySeries is a running total by day: at days[i] and after, the total is totals[i].
@@ -347,6 +348,9 @@ func ledgerFrom(db *gorm.DB, guildID string) (*Ledger, error) {
 		return nil, fmt.Errorf("ledger: %w", err)
 	}
 	l.planned = int64(g.Planned)
+	if l.plans, err = plannedHistory(db, guildID); err != nil {
+		return nil, err
+	}
 	return l, nil
 }
 
@@ -395,17 +399,35 @@ func pledgedSeries(pledges []Pledge) map[forceKey]*daySeries {
 	return out
 }
 
-// Value is the ledger's figure f at at. Planned is the mission's planned strength: Liaison
-// keeps no per-country plan, and the mission's own is read as it stands today (its changes are
-// in the audit, not in a series).
+// Value is the ledger's figure f at at. Planned is the mission's planned strength (Liaison
+// keeps no per-country plan) as it stood at the end of at's day.
 func (l *Ledger) Value(f mission.FigureKind, at time.Time, country string, role mission.Role) int64 {
 	switch f {
 	case mission.FigurePledged:
 		return l.Pledged(at, country, role)
 	case mission.FigurePlanned:
-		return l.planned
+		return l.Planned(at)
 	}
 	return l.Deployed(at, country, role)
+}
+
+// Planned is the mission's planned strength at the end of at's day, from the settings audit:
+// the last change made by then. Before the first change it is the strength that change
+// replaced, or, when that was unset (a mission set up, or imported, after it began), the first
+// one set: the plan is older than the day it was typed in.
+func (l *Ledger) Planned(at time.Time) int64 {
+	if len(l.plans) == 0 {
+		return l.planned
+	}
+	day := DayOf(at)
+	i := sort.Search(len(l.plans), func(i int) bool { return DayOf(l.plans[i].At) > day })
+	if i > 0 {
+		return int64(l.plans[i-1].Planned)
+	}
+	if first := l.plans[0]; first.Before > 0 {
+		return int64(first.Before)
+	}
+	return int64(l.plans[0].Planned)
 }
 
 // View is r beside the ledger of its day.

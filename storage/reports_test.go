@@ -152,3 +152,44 @@ func TestReportsBesideTheLedger(t *testing.T) {
 		}
 	})
 }
+
+// TestLedgerPlannedAsOf: a planned figure is compared with the planned strength of its own day,
+// from the settings audit; before the first one set, with that first one.
+func TestLedgerPlannedAsOf(t *testing.T) {
+	storagetest.ForEachDriver(t, func(t *testing.T, s *storage.Store) {
+		ctx := t.Context()
+		a := actorIn("P")
+		start := s.Now()
+		clock := s.Now
+		at := start
+		s.Now = func() time.Time { return at }
+		defer func() { s.Now = clock }()
+		for _, step := range []struct {
+			after   time.Duration
+			planned int
+		}{{0, 2500}, {10 * 24 * time.Hour, 3000}} {
+			at = start.Add(step.after)
+			if _, err := s.UpdateGuild(ctx, a, func(g *storage.Guild) error { g.Planned = step.planned; return nil }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		l, err := s.Ledger(ctx, "P")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			at   time.Time
+			want int64
+		}{
+			{start.AddDate(0, -6, 0), 2500}, // before anything was typed: the first plan
+			{start, 2500},
+			{start.Add(5 * 24 * time.Hour), 2500},
+			{start.Add(10 * 24 * time.Hour), 3000},
+			{start.AddDate(1, 0, 0), 3000},
+		} {
+			if got := l.Planned(tc.at); got != tc.want {
+				t.Errorf("Planned(%s) = %d, want %d", tc.at.Format(time.DateOnly), got, tc.want)
+			}
+		}
+	})
+}
