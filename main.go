@@ -267,7 +267,7 @@ func runVerb(ctx context.Context, a cliArgs, cfg Config, store *storage.Store, a
 		if err != nil {
 			return err
 		}
-		return draftFile(a, draftMission{loc: g.Location()}, stdin, stdout)
+		return draftFile(a, draftMission{loc: g.Location(), host: g.Host}, stdin, stdout)
 	case verbBackup:
 		path, err := one("liaison backup PATH")
 		if err != nil {

@@ -104,7 +104,7 @@ func previewDraft(ctx context.Context, d Deps, req *bot.Request, text string, pu
 	if r := []rune(text); len(r) > maxDraftText {
 		text = string(r[:maxDraftText])
 	}
-	recs := draft.Draft(text, draft.Options{Published: published})
+	recs := draft.Draft(text, draft.Options{Published: published, Host: req.Guild.Host})
 	var leftOut []string
 	var body []byte
 	for range 3 { // each pass drops the records the dry run refused

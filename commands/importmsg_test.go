@@ -16,7 +16,7 @@ import (
 )
 
 // importHeader is the header /export writes today.
-const importHeader = "kind,id,time,country,personnel,female,role,flight,status,destination,aircraft,origin,manifest,landed_at,unit,reason,source,note,logged_by,name,timezone,language,uid,figure,qualifier"
+const importHeader = "kind,id,time,country,personnel,female,role,flight,status,destination,aircraft,origin,manifest,landed_at,unit,reason,source,note,logged_by,name,timezone,language,uid,figure,qualifier,host"
 
 // importLine is a row of importHeader's columns: the named cells set, the others empty.
 func importLine(cells map[string]string) string {

@@ -20,6 +20,8 @@ import (
 func missionCommand(d Deps) *bot.Command {
 	lead := optCountry(false)
 	lead.Name, lead.Description = "lead", "desc.mission.lead"
+	host := optCountry(false)
+	host.Name, host.Description = "host", "desc.mission.host"
 	return &bot.Command{
 		Name:        "mission",
 		Description: "desc.mission",
@@ -37,6 +39,7 @@ func missionCommand(d Deps) *bot.Command {
 					optWhen("mandate_end", "desc.mission.mandate_end", false),
 					optString("timezone", "desc.opt.timezone", false, maxTimezone),
 					optString("airport", "desc.mission.airport", false, maxAirport),
+					host,
 				},
 				Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { return setMission(ctx, d, req) },
 				Autocomplete: func(ctx context.Context, req *bot.Request) ([]*discordgo.ApplicationCommandOptionChoice, error) {
@@ -52,9 +55,12 @@ func missionEmbed(lang render.Lang, g storage.Guild) *discordgo.MessageEmbed {
 		name = locale.T(lang, "cmd.mission.unset")
 	}
 	notSet := locale.T(lang, "cmd.not_set")
-	lead, planned, mandate := notSet, notSet, notSet
+	lead, planned, mandate, host := notSet, notSet, notSet, notSet
 	if g.MissionLead != "" {
 		lead = render.Country(lang, g.MissionLead)
+	}
+	if g.Host != "" {
+		host = render.Country(lang, g.Host)
 	}
 	if g.Planned > 0 {
 		planned = locale.T(lang, "cmd.forces.personnel", "Count", g.Planned)
@@ -64,6 +70,7 @@ func missionEmbed(lang render.Lang, g storage.Guild) *discordgo.MessageEmbed {
 	}
 	return &discordgo.MessageEmbed{Title: name, Color: render.ColourInfo, Fields: []*discordgo.MessageEmbedField{
 		{Name: locale.T(lang, "cmd.field.lead"), Value: lead, Inline: true},
+		{Name: locale.T(lang, "cmd.field.host"), Value: host, Inline: true},
 		{Name: locale.T(lang, "cmd.field.planned"), Value: planned, Inline: true},
 		{Name: locale.T(lang, "cmd.field.mandate_end"), Value: mandate},
 		{Name: locale.T(lang, "cmd.field.timezone"), Value: g.Timezone, Inline: true},
@@ -78,7 +85,8 @@ func setMission(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, erro
 	mandate, hasMandate, err4 := when(req, "mandate_end", time.Time{})
 	tzName, hasTZ, err5 := text(req, "timezone", 64)
 	ap, hasAirport, err6 := airport(req, "airport")
-	if err := firstErr(err1, err2, err3, err4, err5, err6); err != nil {
+	hostCode, hasHost, err7 := country(req, "host")
+	if err := firstErr(err1, err2, err3, err4, err5, err6, err7); err != nil {
 		return nil, err
 	}
 	if hasPlanned && (planned < 1 || mission.CheckPlanned(int(planned)) != nil) {
@@ -95,7 +103,7 @@ func setMission(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, erro
 			return nil, mission.InvalidWith(err, exWhen, "Option", "mandate_end")
 		}
 	}
-	if !hasName && !hasLead && !hasPlanned && !hasMandate && !hasTZ && !hasAirport {
+	if !hasName && !hasLead && !hasPlanned && !hasMandate && !hasTZ && !hasAirport && !hasHost {
 		return nil, mission.Refuse(mission.EInvalid, "cmd.opt.nothing_to_change").WithExample("cmd.mission.set.example")
 	}
 	var changed []string
@@ -107,6 +115,10 @@ func setMission(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, erro
 		if hasLead {
 			g.MissionLead = lead
 			changed = append(changed, "cmd.field.lead")
+		}
+		if hasHost {
+			g.Host = hostCode
+			changed = append(changed, "cmd.field.host")
 		}
 		if hasPlanned {
 			g.Planned = int(planned)

@@ -68,3 +68,23 @@ func TestReportedFiguresThroughCommands(t *testing.T) {
 		})
 	}
 }
+
+// TestMissionHostDraftsNothing: the mission's host country (SPEC §2) is set with /mission set
+// host:, shown by /mission show, checked as a country, and a report's mention of its forces
+// drafts nothing, while the same sentence about a contributor does.
+func TestMissionHostDraftsNothing(t *testing.T) {
+	h := newHarness(t, "sqlite")
+	if out := h.run("/mission set host:Atlantis"); !strings.Contains(out, "(only you can see this)") {
+		t.Errorf("/mission set host:Atlantis accepted:\n%s", out)
+	}
+	sentence := `/report draft text:"120 Jamaican soldiers arrived in Port-au-Prince on Monday." as_of:2025-01-03`
+	if out := h.run(sentence); !strings.Contains(out, "Jamaica") {
+		t.Fatalf("the sentence drafts nothing about a contributor:\n%s", out)
+	}
+	if out := h.run("/mission set host:Jamaica", "/mission show"); !strings.Contains(out, "🇯🇲 Jamaica") {
+		t.Errorf("/mission show does not name the host:\n%s", out)
+	}
+	if out := h.run(sentence); strings.Contains(out, "🇯🇲 Jamaica 120") {
+		t.Errorf("the host country's forces were drafted:\n%s", out)
+	}
+}

@@ -165,7 +165,7 @@ func buildHistory(t *testing.T, s *storage.Store, guild string, seed uint64) {
 	}
 	end := now.AddDate(0, 9, 0)
 	_, err := s.UpdateGuild(ctx, a, func(g *storage.Guild) error {
-		g.MissionName, g.MissionLead, g.Planned, g.MandateEnd = "Mission "+guild, "KE", 2500, &end
+		g.MissionName, g.MissionLead, g.Planned, g.MandateEnd, g.Host = "Mission "+guild, "KE", 2500, &end, "DO"
 		g.Timezone, g.Language = "America/Port-au-Prince", "fr"
 		return nil
 	})
@@ -268,7 +268,7 @@ func ledger(t *testing.T, s *storage.Store, guild string, withMission bool) stri
 		if g.MandateEnd != nil {
 			mandate = ts(*g.MandateEnd)
 		}
-		add("mission %q %s %d %s %s %s %s", g.MissionName, g.MissionLead, g.Planned, mandate, g.Timezone, g.Airport, g.Language)
+		add("mission %q %s %d %s %s %s %s host %s", g.MissionName, g.MissionLead, g.Planned, mandate, g.Timezone, g.Airport, g.Language, g.Host)
 	}
 	totals, err := s.ForceTotals(ctx, guild)
 	if err != nil {

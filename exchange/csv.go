@@ -40,7 +40,7 @@ func ExportKinds() []string { return slices.Clone(exportKinds[:]) }
 // its records once, and an arrival of a later file finds the flight it landed with.
 var csvHeader = []string{"kind", "id", "time", "country", "personnel", "female", "role", "flight", "status", "destination",
 	"aircraft", "origin", "manifest", "landed_at", "unit", "reason", "source", "note", "logged_by", "name", "timezone", "language", "uid",
-	"figure", "qualifier"}
+	"figure", "qualifier", "host"}
 
 // csvHeaderBefore is the header of files written before the language and uid columns; they
 // import as they are, the later columns read as empty.
@@ -152,7 +152,7 @@ func missionRows(ctx context.Context, s *storage.Store, guildID string, emit fun
 		return err
 	}
 	r := newRow("mission", 0).set("country", g.MissionLead).set("destination", g.Airport).set("name", g.MissionName).
-		set("timezone", g.Timezone).set("language", g.Language)
+		set("timezone", g.Timezone).set("language", g.Language).set("host", g.Host)
 	if g.Planned > 0 {
 		r.set("personnel", strconv.Itoa(g.Planned))
 	}
@@ -442,6 +442,14 @@ func importMission(in rowReader) (importOp, error) {
 		}
 	}
 	tz, name := in.r.get("timezone"), in.r.get("name")
+	host := ""
+	if v := in.r.get("host"); v != "" {
+		c, err := mission.LookupCountry(v)
+		if err != nil {
+			return nil, err
+		}
+		host = c.Alpha2
+	}
 	var lang locale.Lang
 	if v := in.r.get("language"); v != "" {
 		l, ok := locale.Parse(v)
@@ -473,6 +481,7 @@ func importMission(in rowReader) (importOp, error) {
 			setIf(&g.Timezone, tz, tz != "")
 			setIf(&g.Airport, ap, ap != "")
 			setIf(&g.Language, string(lang), lang != "")
+			setIf(&g.Host, host, host != "")
 			return nil
 		})
 		res.Mission++

@@ -71,6 +71,7 @@ var hxlTags = map[string]string{
 	"uid":         "#meta+uid",
 	"figure":      "#meta+figure",
 	"qualifier":   "#meta+qualifier",
+	"host":        "#country+host+code",
 }
 
 // auditTags are the audit export's HXL hashtags, column by column of auditHeader.

@@ -21,6 +21,7 @@ type Guild struct {
 	Language        string          // of posts: "en", "fr", "es"; "" until chosen or adopted
 	MissionName     string
 	MissionLead     string // alpha-2
+	Host            string // alpha-2 of the country the mission serves in (migration 0014)
 	Planned         int
 	MandateEnd      *time.Time
 	CreatedAt       time.Time

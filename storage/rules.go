@@ -187,6 +187,13 @@ func (g *Guild) normalise(now time.Time) error {
 		}
 		g.MissionLead = c.Alpha2
 	}
+	if g.Host != "" {
+		c, err := mission.LookupCountry(g.Host)
+		if err != nil {
+			return err
+		}
+		g.Host = c.Alpha2
+	}
 	if g.Airport != "" {
 		ap, err := mission.ParseAirport(g.Airport)
 		if err != nil {
