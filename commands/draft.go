@@ -17,7 +17,6 @@ import (
 	"liaison/exchange"
 	"liaison/locale"
 	"liaison/mission"
-	"liaison/storage"
 )
 
 // draftMenuName is the message command's name in Discord's menu, in English; the catalog key
@@ -159,28 +158,11 @@ func previewDraft(ctx context.Context, d Deps, req *bot.Request, text string, pu
 		}
 		b.WriteString("\n⚠️ " + l)
 	}
-	reply := &bot.Reply{}
 	if len(recs) == 0 {
 		b.WriteString("\n" + locale.T(lang, "draft.none"))
-		reply.Content = b.String()
-		return reply, nil
+		return &bot.Reply{Content: b.String()}, nil
 	}
-	saved, err := d.Store.SavePreview(ctx, storage.ImportPreview{Token: storage.NewPreviewToken(), GuildID: req.GuildID,
-		UserID: req.UserID, Filename: draftFilename, Body: string(body)})
-	if err != nil {
-		return nil, err
-	}
-	b.WriteString("\n\n" + locale.T(lang, "cmd.import.confirm_hint", "User", user(lang, req.UserID),
-		"When", discordtext.Timestamp(saved.ExpiresAt, "R")))
-	reply.Content = b.String()
-	key := bot.RouteKey("import", "")
-	reply.Components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-		discordgo.Button{Label: locale.T(lang, "cmd.import.confirm"), Style: discordgo.SuccessButton,
-			CustomID: bot.ComponentID(key, importConfirm+":"+saved.Token)},
-		discordgo.Button{Label: locale.T(lang, "cmd.import.cancel"), Style: discordgo.SecondaryButton,
-			CustomID: bot.ComponentID(key, importCancel+":"+saved.Token)},
-	}}}
-	return reply, nil
+	return awaitConfirm(ctx, d, req, draftFilename, body, &b)
 }
 
 // draftFilename names a draft among the pending previews: Confirm's answer and audit say it.

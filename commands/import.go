@@ -77,7 +77,6 @@ func previewImport(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, e
 			b.WriteString("\n" + previewLine(r))
 		}
 	}
-	reply := &bot.Reply{}
 	if p.Bad > 0 {
 		b.WriteString("\n\n⚠️ " + locale.T(lang, "cmd.import.errors", "Count", p.Bad))
 		for _, e := range p.Errors {
@@ -87,14 +86,20 @@ func previewImport(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, e
 			b.WriteString("\n" + locale.T(lang, "cmd.import.more_errors", "Count", more))
 		}
 		b.WriteString("\n" + locale.T(lang, "cmd.import.no_confirm"))
-		reply.Content = b.String()
-		return reply, nil
+		return &bot.Reply{Content: b.String()}, nil
 	}
 	if p.Total == 0 {
 		b.WriteString("\n" + locale.T(lang, "cmd.import.empty"))
-		reply.Content = b.String()
-		return reply, nil
+		return &bot.Reply{Content: b.String()}, nil
 	}
+	return awaitConfirm(ctx, d, req, name, body, &b)
+}
+
+// awaitConfirm keeps a previewed file (an upload or a draft) until its uploader confirms it,
+// on any instance, and ends the preview text with who may confirm, until when, and the
+// Confirm and Cancel buttons that /import's route answers.
+func awaitConfirm(ctx context.Context, d Deps, req *bot.Request, name string, body []byte, b *strings.Builder) (*bot.Reply, error) {
+	lang := langOf(req)
 	saved, err := d.Store.SavePreview(ctx, storage.ImportPreview{Token: storage.NewPreviewToken(), GuildID: req.GuildID,
 		UserID: req.UserID, Filename: name, Body: string(body)})
 	if err != nil {
@@ -102,15 +107,13 @@ func previewImport(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, e
 	}
 	b.WriteString("\n\n" + locale.T(lang, "cmd.import.confirm_hint", "User", user(lang, req.UserID),
 		"When", discordtext.Timestamp(saved.ExpiresAt, "R")))
-	reply.Content = b.String()
 	key := bot.RouteKey("import", "")
-	reply.Components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+	return &bot.Reply{Content: b.String(), Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 		discordgo.Button{Label: locale.T(lang, "cmd.import.confirm"), Style: discordgo.SuccessButton,
 			CustomID: bot.ComponentID(key, importConfirm+":"+saved.Token)},
 		discordgo.Button{Label: locale.T(lang, "cmd.import.cancel"), Style: discordgo.SecondaryButton,
 			CustomID: bot.ComponentID(key, importCancel+":"+saved.Token)},
-	}}}
-	return reply, nil
+	}}}}, nil
 }
 
 // badFile is the refusal of a file that cannot be imported at all.
