@@ -487,8 +487,7 @@ func (b *Bulk) LogReport(_ context.Context, a Actor, in Report) (Report, error) 
 		}
 		b.ledger = l
 	}
-	v := b.ledger.View(in)
-	in.StoredLedger, in.StoredGap = v.Ledger, v.Gap()
+	b.ledger.keep(&in)
 	if err := b.tx.Create(&in).Error; err != nil {
 		return in, fmt.Errorf("import report: %w", err)
 	}

@@ -131,18 +131,7 @@ func (s *Store) LatestReports(ctx context.Context, guildID, country string, limi
 	if err := q.Order("as_of DESC, id DESC").Limit(limit).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("latest reports: %w", err)
 	}
-	if len(rows) == 0 {
-		return nil, nil
-	}
-	l, err := s.Ledger(ctx, guildID)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]ReportView, len(rows))
-	for i, r := range rows {
-		out[i] = l.View(r)
-	}
-	return out, nil
+	return s.viewReports(ctx, guildID, rows)
 }
 
 // ReportsPage returns one page of the guild's reported figures (country "" for all, else that
@@ -237,12 +226,13 @@ func (s *Store) refreshReports(ctx context.Context, guildID string) error {
 			return fmt.Errorf("stale reports: %w", err)
 		}
 		for _, r := range stale {
-			v := l.View(r)
-			if v.Ledger == r.StoredLedger && v.Gap() == r.StoredGap {
+			kept := r
+			l.keep(&kept)
+			if kept.StoredLedger == r.StoredLedger && kept.StoredGap == r.StoredGap {
 				continue
 			}
 			if err := tx.Model(&Report{}).Where("id = ?", r.ID).
-				UpdateColumns(map[string]any{"ledger_value": v.Ledger, "disagreement": v.Gap()}).Error; err != nil {
+				UpdateColumns(map[string]any{"ledger_value": kept.StoredLedger, "disagreement": kept.StoredGap}).Error; err != nil {
 				return fmt.Errorf("compare report #%d again: %w", r.ID, err)
 			}
 		}
@@ -257,9 +247,24 @@ func compareReport(tx *gorm.DB, r *Report) error {
 	if err != nil {
 		return err
 	}
-	v := l.View(*r)
-	r.StoredLedger, r.StoredGap = v.Ledger, v.Gap()
+	l.keep(r)
 	return nil
+}
+
+// viewReports is each of rows beside the ledger of its day, the guild's ledger read once.
+func (s *Store) viewReports(ctx context.Context, guildID string, rows []Report) ([]ReportView, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	l, err := s.Ledger(ctx, guildID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ReportView, len(rows))
+	for i, r := range rows {
+		out[i] = l.View(r)
+	}
+	return out, nil
 }
 
 // Ledger is what the guild's records said on any day: the deployed strength from the per-day
@@ -430,6 +435,12 @@ func (l *Ledger) Planned(at time.Time) int64 {
 	return int64(l.plans[0].Planned)
 }
 
+// keep stores with r the ledger of its day and its disagreement, which /reports pages by.
+func (l *Ledger) keep(r *Report) {
+	v := l.View(*r)
+	r.StoredLedger, r.StoredGap = v.Ledger, v.Gap()
+}
+
 // View is r beside the ledger of its day.
 func (l *Ledger) View(r Report) ReportView {
 	return ReportView{Report: r, Agreement: mission.Compare(r.Qualifier, int64(r.Value), l.Value(r.Figure, r.AsOf, r.Country, r.Role))}
@@ -457,18 +468,7 @@ func (s *Store) ReportsLoggedSince(ctx context.Context, guildID string, since ti
 		Order("created_at, id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("reports since: %w", err)
 	}
-	if len(rows) == 0 {
-		return nil, nil
-	}
-	l, err := s.Ledger(ctx, guildID)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]ReportView, len(rows))
-	for i, r := range rows {
-		out[i] = l.View(r)
-	}
-	return out, nil
+	return s.viewReports(ctx, guildID, rows)
 }
 
 // maxChartReports bounds the reported figures a chart marks: the newest that many.
