@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"liaison/mission"
+	"liaison/discordtext"
 	"liaison/render"
 	"liaison/storage"
 )
@@ -551,11 +552,7 @@ var OthersColour = color.RGBA{0x99, 0x99, 0x99, 0xff}
 // reportLabel is a mark's label: the figure as the source gave it, then the source, cut short
 // ("about 400 · HNP spokesperson…").
 func reportLabel(lang render.Lang, r storage.Report) string {
-	source := []rune(r.Source)
-	if len(source) > maxMarkSource {
-		source = append(source[:maxMarkSource-1], '…')
-	}
-	return render.ReportAmount(lang, r) + " · " + string(source)
+	return render.ReportAmount(lang, r) + " · " + discordtext.Truncate(r.Source, maxMarkSource)
 }
 
 // maxMarkSource is how much of a source a mark's label shows.
