@@ -23,8 +23,8 @@ import (
 	"slices"
 	"time"
 
-	"liaison/mission"
 	"liaison/discordtext"
+	"liaison/mission"
 	"liaison/render"
 	"liaison/storage"
 )
