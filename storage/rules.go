@@ -32,6 +32,18 @@ func normaliseContingent(country *string, role *mission.Role) error {
 	return nil
 }
 
+// normalisePeople checks what arrivals, departures and manifest lines share: a known country
+// and role, 1..100000 personnel, and the women within them.
+func normalisePeople(country *string, role *mission.Role, personnel, female int) error {
+	if err := normaliseContingent(country, role); err != nil {
+		return err
+	}
+	if err := mission.CheckPersonnel(personnel); err != nil {
+		return err
+	}
+	return mission.CheckFemaleOption(personnel, female)
+}
+
 // checkTexts applies mission.CheckLength to each (field, value, max) of a record; only a note
 // may hold line breaks.
 func checkTexts(texts ...textField) error {
@@ -55,13 +67,7 @@ func long(field, v string) textField  { return textField{field, v, mission.MaxLo
 // them, a time that has happened (not in the future, not before 1990), and texts within their
 // lengths.
 func (in *Arrival) normalise(now time.Time) error {
-	if err := normaliseContingent(&in.Country, &in.Role); err != nil {
-		return err
-	}
-	if err := mission.CheckPersonnel(in.Personnel); err != nil {
-		return err
-	}
-	if err := mission.CheckFemaleOption(in.Personnel, in.Female); err != nil {
+	if err := normalisePeople(&in.Country, &in.Role, in.Personnel, in.Female); err != nil {
 		return err
 	}
 	in.ArrivedAt = utc(in.ArrivedAt)
@@ -73,13 +79,7 @@ func (in *Arrival) normalise(now time.Time) error {
 
 // normalise checks a departure as an arrival is checked, and its reason (other when empty).
 func (in *Departure) normalise(now time.Time) error {
-	if err := normaliseContingent(&in.Country, &in.Role); err != nil {
-		return err
-	}
-	if err := mission.CheckPersonnel(in.Personnel); err != nil {
-		return err
-	}
-	if err := mission.CheckFemaleOption(in.Personnel, in.Female); err != nil {
+	if err := normalisePeople(&in.Country, &in.Role, in.Personnel, in.Female); err != nil {
 		return err
 	}
 	if in.Reason == "" {
@@ -152,13 +152,7 @@ func (f *Flight) normalise(now time.Time) error {
 // normalise checks one manifest line: a known country and role, 1..100000 personnel, women
 // within them.
 func (l *ManifestLine) normalise() error {
-	if err := normaliseContingent(&l.Country, &l.Role); err != nil {
-		return err
-	}
-	if err := mission.CheckPersonnel(l.Personnel); err != nil {
-		return err
-	}
-	return mission.CheckFemaleOption(l.Personnel, l.Female)
+	return normalisePeople(&l.Country, &l.Role, l.Personnel, l.Female)
 }
 
 // normalise checks a guild's mission and settings: a real IANA time zone (not the machine's
