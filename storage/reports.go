@@ -216,14 +216,19 @@ func (s *Store) refreshReports(ctx context.Context, guildID string) error {
 		if len(m) == 0 {
 			return nil // another reader refreshed them meanwhile
 		}
-		l, err := ledgerFrom(tx, guildID)
-		if err != nil {
-			return err
-		}
 		var stale []Report
 		if err := tx.Select("id, figure, value, qualifier, country, role, as_of, ledger_value, disagreement").
 			Where("guild_id = ? AND as_of >= ?", guildID, DayStart(m[0].StaleFrom)).Find(&stale).Error; err != nil {
 			return fmt.Errorf("stale reports: %w", err)
+		}
+		// Every write that moves the ledger marks its guild, reports or not: the ledger is read
+		// only when some report is there to compare.
+		var l *Ledger
+		if len(stale) > 0 {
+			var err error
+			if l, err = ledgerFrom(tx, guildID); err != nil {
+				return err
+			}
 		}
 		for _, r := range stale {
 			kept := r
