@@ -24,7 +24,7 @@ func Text(l Lang, t mission.Text) string {
 		case mission.Choices:
 			a = "`" + strings.Join(v, "`, `") + "`"
 		case mission.Figure:
-			a = strings.Replace(Number(l, int64(v)), "-", "−", 1) // U+2212, the minus sign
+			a = Figure(l, int64(v))
 		}
 		args[i] = a
 	}

@@ -56,6 +56,10 @@ func Number(l Lang, n int64) string {
 	return b.String()
 }
 
+// Figure writes a count that may be negative (a total a change would take below zero, a
+// difference) as Number does, with a true minus sign (U+2212) rather than a hyphen.
+func Figure(l Lang, n int64) string { return strings.Replace(Number(l, n), "-", "\u2212", 1) }
+
 // Percent writes part of whole with one decimal, as l does: 19.3 % (en), 19,3 % (fr, es);
 // "—" when whole is not positive.
 func Percent(l Lang, part, whole int64) string {

@@ -45,7 +45,12 @@ func Agreement(lang Lang, a mission.Agreement) string {
 }
 
 // signed is n with its sign always written, "+83" or "−17" (U+2212, not a hyphen).
-func signed(lang Lang, n int64) string { return sign(n) + Number(lang, abs(n)) }
+func signed(lang Lang, n int64) string {
+	if n < 0 {
+		return locale.Figure(lang, n)
+	}
+	return "+" + Number(lang, n)
+}
 
 func sign(n int64) string {
 	if n < 0 {
