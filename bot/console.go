@@ -216,6 +216,8 @@ func (c *Console) consoleOptions(route *Route, name string, words []string) ([]*
 			opt.Value = v == "true" || v == "yes"
 		case discordgo.ApplicationCommandOptionChannel, discordgo.ApplicationCommandOptionRole, discordgo.ApplicationCommandOptionUser:
 			opt.Value = strings.Trim(v, "<#@&!>")
+		case discordgo.ApplicationCommandOptionString:
+			opt.Value = choiceValue(lang, def, v)
 		}
 		out = append(out, opt)
 		given[k] = true
@@ -226,6 +228,19 @@ func (c *Console) consoleOptions(route *Route, name string, words []string) ([]*
 		}
 	}
 	return out, nil
+}
+
+// choiceValue is the value Discord's client would send for v, typed as a reader picks it from
+// an option's choices: a choice's name in lang (`reason:relève`) sends its value (`rotation`),
+// as /help's examples show it. Anything else is sent as typed, for the handler to judge.
+func choiceValue(lang locale.Lang, def *discordgo.ApplicationCommandOption, v string) string {
+	for _, ch := range def.Choices {
+		value := fmt.Sprint(ch.Value)
+		if key := ChoiceKey(def.Name, value); strings.EqualFold(locale.T(lang, key), v) && locale.T(lang, key) != key {
+			return value
+		}
+	}
+	return v
 }
 
 // usage renders a command's options the way they are typed: required ones bare, optional ones
