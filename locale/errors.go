@@ -3,7 +3,9 @@ package locale
 import (
 	"errors"
 	"strings"
+	"time"
 
+	"liaison/discordtext"
 	"liaison/mission"
 )
 
@@ -25,6 +27,9 @@ func Text(l Lang, t mission.Text) string {
 			a = "`" + strings.Join(v, "`, `") + "`"
 		case mission.Figure:
 			a = Figure(l, int64(v))
+		case mission.Moment:
+			t := time.Time(v)
+			a = discordtext.Timestamp(t, "F") + ", " + discordtext.Timestamp(t, "R")
 		}
 		args[i] = a
 	}

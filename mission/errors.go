@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // ErrorKind says whose an error is and how it is answered: the router maps each kind to a
@@ -36,6 +37,11 @@ type Text struct {
 // way, and a negative one (a total an edit would take below zero) takes a minus sign, not a
 // hyphen.
 type Figure int64
+
+// Moment is a time as a message variable: each reader sees it as Discord shows a timestamp,
+// in their own time zone and language, with how far it is from now ("mardi 8 décembre 2026
+// 09:00, dans 32 heures"), rather than an ISO string with an offset they must work out.
+type Moment time.Time
 
 // Choices are machine words a message lists as what may be typed (CSV values, option
 // values: "arrival, departure"): they stay as they are in every language, so each is written
