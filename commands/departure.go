@@ -33,7 +33,7 @@ func departureCommand(d Deps) *bot.Command {
 			c, _, err1 := country(req, "country")
 			n, _, err2 := personnel(req)
 			r, err3 := role(req)
-			t, _, err4 := happened(req, "when", req.Now, "cmd.departure.future")
+			t, _, err4 := happened(req, "when", req.Now, nextStep("cmd.departure.future"))
 			source, _, err5 := text(req, "source", mission.MaxLongText)
 			note, _, err6 := text(req, "note", mission.MaxLongText)
 			w, _, err7 := female(req)

@@ -48,7 +48,7 @@ func draftRoute(d Deps) bot.Route {
 // draftText answers /report draft.
 func draftText(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, error) {
 	s, _ := req.String("text")
-	published, _, err := happened(req, "as_of", req.Now, "draft.as_of_future")
+	published, _, err := happened(req, "as_of", req.Now, nextStep("draft.as_of_future"))
 	if err != nil {
 		return nil, err
 	}

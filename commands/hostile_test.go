@@ -35,7 +35,7 @@ func TestImpossibleFiguresAreRefused(t *testing.T) {
 			line string
 			want []string
 		}{
-			{"/departure log country:GT personnel:90", []string{"−45 military", "cannot go below zero", "Example:"}},
+			{"/departure log country:GT personnel:90", []string{"−45 military", "cannot go below zero.\nCheck the figures with `/forces country:GT`"}},
 			{"/departure log country:KE personnel:1", []string{"Kenya", "−1 military"}},
 			{"/arrival edit id:1 personnel:10", []string{"−20 military"}},
 			{"/arrival delete id:1", []string{"−30 military"}},

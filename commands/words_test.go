@@ -43,3 +43,49 @@ func TestRefusedTimesAreTimestamps(t *testing.T) {
 		}
 	}
 }
+
+// exampleHeadings are the headings of an example under a refusal, in each language.
+var exampleHeadings = []string{"Example:", "Exemple :", "Ejemplo:"}
+
+// TestNextStepsAreNotExamples: under the "Example:" heading of any refusal, in every language,
+// stands something to type; a next step where there is nothing to retype (ask an admin, find
+// the #ID first, leave the option out) is a sentence of its own.
+func TestNextStepsAreNotExamples(t *testing.T) {
+	for _, locale := range []string{"en", "fr", "es-419"} {
+		h := newHarness(t, "sqlite")
+		h.run(`/arrival log country:GT personnel:30`, `/flight schedule eta:"in 2h" manifest:"GT 5"`,
+			`/flight schedule eta:"in 3h" manifest:"SV 5"`, `/flight land flight:2`, `/settings moderator-role role:555`)
+		answers := h.runIn(locale, refusals...)
+		for _, d := range deniedRefusals {
+			answers = append(answers, h.runInAs(locale, d.as, d.line)...)
+		}
+		answers = append(answers, h.runIn(locale, `/pledge set country:JM as_of:"in 3d"`, `/arrival delete id:99`, `/settings share what:forces`)...)
+		for _, out := range answers {
+			for _, line := range strings.Split(out, "\n") {
+				for _, heading := range exampleHeadings {
+					if rest, ok := strings.CutPrefix(line, heading); ok && !strings.HasPrefix(strings.TrimSpace(rest), "`") {
+						t.Errorf("%s: %q shows a next step as an example:\n%s", locale, line, out)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestSettingsAnswersSayOneThing: a settings change reads as one statement in French and
+// Spanish, not "Paramètres : salon des annonces : #123".
+func TestSettingsAnswersSayOneThing(t *testing.T) {
+	tests := []struct{ locale, colon string }{{"fr", " :"}, {"es-419", ": "}}
+	for _, tt := range tests {
+		h := newHarness(t, "sqlite")
+		outs := h.runIn(tt.locale, "/settings channel channel:123", "/settings moderator-role role:555",
+			"/settings timezone timezone:Africa/Nairobi", "/settings language language:es", `/settings digest schedule:"08:00"`,
+			"/settings digest schedule:off")
+		for _, out := range outs {
+			first, _, _ := strings.Cut(out, "\n")
+			if !strings.HasPrefix(first, "✅") || strings.Count(first, tt.colon) != 1 {
+				t.Errorf("%s: %q, want one statement with one colon", tt.locale, first)
+			}
+		}
+	}
+}

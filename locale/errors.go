@@ -51,11 +51,11 @@ func Error(l Lang, err error) string {
 	if e.Text.Key != "" {
 		msg = Text(l, e.Text)
 	}
-	switch {
-	case strings.HasPrefix(e.ExampleText.Key, "cmd.next."):
-		// A next step ("That is a flight: schedule it…") is a sentence of its own, not an example.
-		msg += "\n" + Text(l, e.ExampleText)
-	case e.ExampleText.Key != "":
+	if e.HintText.Key != "" {
+		// A next step ("Ask an admin…") is a sentence of its own, not an example.
+		msg += "\n" + Text(l, e.HintText)
+	}
+	if e.ExampleText.Key != "" {
 		msg += "\n" + T(l, "error.example", "Example", Text(l, e.ExampleText))
 	}
 	if full, own := err.Error(), e.Error(); full != own {

@@ -70,8 +70,9 @@ func (t Text) String() string {
 }
 
 // Error is an error a user can act on. Text says what was wrong (Msg instead, for an error of
-// another package that InvalidWith passes on as it is); ExampleText is a valid input or the
-// next step, shown under it.
+// another package that InvalidWith passes on as it is); ExampleText is a valid input, shown
+// under it as an example; HintText is the next step where there is nothing to retype (ask an
+// admin, find the #ID first), shown as a sentence of its own, never as an "Example:".
 //
 // Cause, when set, is the error of another library that Text reports (cron's reason for
 // refusing a schedule, in English): Unwrap returns it.
@@ -79,6 +80,7 @@ type Error struct {
 	Kind        ErrorKind
 	Text        Text
 	ExampleText Text
+	HintText    Text
 	Msg         string
 	Cause       error
 }
@@ -91,10 +93,13 @@ func (e *Error) Error() string {
 	if e.Text.Key != "" {
 		msg = e.Text.String()
 	}
-	if e.ExampleText.Key == "" {
-		return msg
+	if e.HintText.Key != "" {
+		msg += "\nHint: " + e.HintText.String()
 	}
-	return msg + "\nExample: " + e.ExampleText.String()
+	if e.ExampleText.Key != "" {
+		msg += "\nExample: " + e.ExampleText.String()
+	}
+	return msg
 }
 
 // Refuse is an error of kind k whose message is the catalog text key with its variables.
@@ -102,9 +107,16 @@ func Refuse(k ErrorKind, key string, args ...any) *Error {
 	return &Error{Kind: k, Text: T(key, args...)}
 }
 
-// WithExample adds the catalog text of a valid input or next step.
+// WithExample adds the catalog text of a valid input.
 func (e *Error) WithExample(key string, args ...any) *Error {
 	e.ExampleText = T(key, args...)
+	return e
+}
+
+// WithHint adds the catalog text of the next step, for a refusal that has no input to show
+// instead: a sentence, not an example.
+func (e *Error) WithHint(key string, args ...any) *Error {
+	e.HintText = T(key, args...)
 	return e
 }
 
@@ -158,10 +170,25 @@ func InvalidWith(err error, exampleKey string, args ...any) error {
 	return &Error{Kind: EInvalid, Msg: err.Error(), ExampleText: T(exampleKey, args...)}
 }
 
+// HintWith turns a parser's or a rule's error into an invalid-input error with the catalog
+// text of the next step (a future arrival is a flight to schedule), as InvalidWith does with an
+// example.
+func HintWith(err error, hintKey string, args ...any) error {
+	var e *Error
+	if errors.As(err, &e) {
+		c := *e
+		if c.HintText.Key == "" {
+			c.HintText = T(hintKey, args...)
+		}
+		return &c
+	}
+	return &Error{Kind: EInvalid, Msg: err.Error(), HintText: T(hintKey, args...)}
+}
+
 // NotFound says that the record what #id does not exist in the caller's guild (a record of
 // another guild does not exist there either).
 func NotFound(what string, id int64) error {
-	return Refuse(ENotFound, "error.not_found."+what, "ID", id).WithExample("error.not_found.example")
+	return Refuse(ENotFound, "error.not_found."+what, "ID", id).WithHint("error.not_found.example")
 }
 
 // Replayed says that the interaction of command was already carried out and has not been
@@ -169,7 +196,7 @@ func NotFound(what string, id int64) error {
 // the answer says so instead of asking for a correction.
 func Replayed(command string) error {
 	if command == "" {
-		return Refuse(EReplayed, "error.replayed").WithExample("error.replayed.example")
+		return Refuse(EReplayed, "error.replayed").WithHint("error.replayed.example")
 	}
-	return Refuse(EReplayed, "error.replayed_command", "Command", command).WithExample("error.replayed.example")
+	return Refuse(EReplayed, "error.replayed_command", "Command", command).WithHint("error.replayed.example")
 }

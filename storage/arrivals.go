@@ -67,13 +67,13 @@ func checkForces(tx *gorm.DB, guildID string, keys ...forceKey) error {
 		switch {
 		case t.Deployed < 0:
 			return mission.Refuse(mission.EConflict, "error.below_zero", "Country", mission.CountryCode(k.country), "Deployed", mission.Figure(t.Deployed), "Role", k.role).
-				WithExample("error.below_zero.example", "Code", k.country)
+				WithHint("error.below_zero.example", "Code", k.country)
 		case t.Women < 0:
 			return mission.Refuse(mission.EConflict, "women.error.below_zero", "Country", mission.CountryCode(k.country), "Women", mission.Figure(t.Women), "Role", k.role).
-				WithExample("women.error.example", "Code", k.country)
+				WithHint("women.error.example", "Code", k.country)
 		case t.Women > t.Deployed:
 			return mission.Refuse(mission.EConflict, "women.error.above_deployed", "Country", mission.CountryCode(k.country), "Women", t.Women,
-				"Deployed", t.Deployed, "Role", k.role).WithExample("women.error.example", "Code", k.country)
+				"Deployed", t.Deployed, "Role", k.role).WithHint("women.error.example", "Code", k.country)
 		}
 	}
 	return nil
