@@ -17,9 +17,9 @@ import (
 	"liaison/mission"
 )
 
-// pendingRoutes are routes other branches are adding, with the options their examples use:
-// their group and examples are in the catalogs already, and they are checked as far as they
-// can be before their definition arrives.
+// pendingRoutes are routes SPEC §3 names that commands.All does not define yet, with the
+// options their examples use: their task and examples are in the catalogs already, and are
+// checked as far as they can be until the routes are defined.
 var pendingRoutes = map[string][]*discordgo.ApplicationCommandOption{
 	"flight unland": {
 		{Type: discordgo.ApplicationCommandOptionInteger, Name: "flight", Required: true},
