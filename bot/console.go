@@ -256,8 +256,7 @@ func (c *Console) consoleOptions(route *Route, name string, words []string) ([]*
 // as /help's examples show it. Anything else is sent as typed, for the handler to judge.
 func choiceValue(lang locale.Lang, def *discordgo.ApplicationCommandOption, v string) string {
 	for _, ch := range def.Choices {
-		value := fmt.Sprint(ch.Value)
-		if key := ChoiceKey(def.Name, value); strings.EqualFold(locale.T(lang, key), v) && locale.T(lang, key) != key {
+		if value := fmt.Sprint(ch.Value); strings.EqualFold(locale.ChoiceName(lang, def.Name, value), v) {
 			return value
 		}
 	}

@@ -53,7 +53,7 @@ func departureCommand(d Deps) *bot.Command {
 			}
 			if !reason.Valid() {
 				return nil, mission.Refuse(mission.EInvalid, "cmd.departure.unknown_reason", "Reason", mission.Quote(given)).
-					WithExample("cmd.departure.reason.example", "Reasons", mission.Choices(mission.Strings(reasons[:]...)))
+					WithExample("cmd.departure.reason.example", "Reasons", mission.OptionChoices{Option: "reason", Values: mission.Strings(reasons[:]...)})
 			}
 			dep, err := d.Store.LogDeparture(ctx, req.Actor(), storage.Departure{Country: c, Personnel: n, Female: w, Role: r,
 				DepartedAt: t, Reason: reason, Source: source, Note: note})

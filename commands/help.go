@@ -217,22 +217,13 @@ func optionLine(lang render.Lang, o *discordgo.ApplicationCommandOption) string 
 	case len(o.Choices) > 0:
 		names := make([]string, len(o.Choices))
 		for i, c := range o.Choices {
-			names[i] = "`" + choiceName(lang, o.Name, fmt.Sprint(c.Value)) + "`"
+			names[i] = "`" + locale.ChoiceName(lang, o.Name, fmt.Sprint(c.Value)) + "`"
 		}
 		line += " — " + strings.Join(names, ", ")
 	case optionFormats[o.Name] != "":
 		line += " — " + locale.T(lang, optionFormats[o.Name], "Option", o.Name)
 	}
 	return line
-}
-
-// choiceName is a choice as Discord's client lists it in lang: its localized name
-// (choice.<option>.<value>), or its value where it has none.
-func choiceName(lang render.Lang, option, value string) string {
-	if key := bot.ChoiceKey(option, value); locale.T(lang, key) != key {
-		return locale.T(lang, key)
-	}
-	return value
 }
 
 // helpChoices answers the autocomplete of /help command: the commands and routes whose name

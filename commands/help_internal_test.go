@@ -122,7 +122,7 @@ func checkValue(l locale.Lang, o *discordgo.ApplicationCommandOption, v string, 
 	switch {
 	case len(o.Choices) > 0:
 		for _, c := range o.Choices {
-			if value := fmt.Sprint(c.Value); v == value || v == choiceName(l, o.Name, value) {
+			if value := fmt.Sprint(c.Value); v == value || v == locale.ChoiceName(l, o.Name, value) {
 				return nil
 			}
 		}

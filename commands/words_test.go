@@ -89,3 +89,22 @@ func TestSettingsAnswersSayOneThing(t *testing.T) {
 		}
 	}
 }
+
+// TestChoicesAreNamedInTheReadersWords: a refusal listing an option's choices names them as
+// the reader's list in Discord does, and the example it shows is typed the same way.
+func TestChoicesAreNamedInTheReadersWords(t *testing.T) {
+	h := newHarness(t, "sqlite")
+	h.run(`/arrival log country:GT personnel:30`)
+	tests := []struct{ locale, line, want string }{
+		{"fr", `/departure log country:GT personnel:1 reason:vacances`, "Exemple : `reason:relève` (parmi `relève`, `rapatriement`, `perte`, `autre`)"},
+		{"es-419", `/departure log country:GT personnel:1 reason:vacaciones`, "Ejemplo: `reason:relevo` (uno de `relevo`, `repatriación`, `baja`, `otro`)"},
+		{"fr", `/history kind:rien`, "(parmi `arrivée`, `départ`, `contribution annoncée`, `vol`, `paramètres`, `chiffre rapporté`)"},
+		{"en", `/history kind:nothing`, "(one of `arrival`, `departure`, `pledge`, `flight`, `settings`, "},
+		{"fr", `/departure log country:GT personnel:1 reason:relève`, "relève"},
+	}
+	for _, tt := range tests {
+		if out := h.runIn(tt.locale, tt.line)[0]; !strings.Contains(out, tt.want) {
+			t.Errorf("%s %s:\n%s\nwant %q", tt.locale, tt.line, out, tt.want)
+		}
+	}
+}

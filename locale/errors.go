@@ -25,6 +25,12 @@ func Text(l Lang, t mission.Text) string {
 			a = T(l, "parse.quote", "Text", string(v))
 		case mission.Choices:
 			a = "`" + strings.Join(v, "`, `") + "`"
+		case mission.OptionChoices:
+			names := make([]string, len(v.Values))
+			for i, value := range v.Values {
+				names[i] = ChoiceName(l, v.Option, value)
+			}
+			a = "`" + strings.Join(names, "`, `") + "`"
 		case mission.Figure:
 			a = Figure(l, int64(v))
 		case mission.Moment:
@@ -64,4 +70,16 @@ func Error(l Lang, err error) string {
 		}
 	}
 	return msg
+}
+
+// ChoiceKey is the catalog key of an option's choice's name: "choice.role.military".
+func ChoiceKey(option, value string) string { return "choice." + option + "." + value }
+
+// ChoiceName is a choice as Discord's client lists it in l: its name from the catalog, or its
+// value where it has none.
+func ChoiceName(l Lang, option, value string) string {
+	if key := ChoiceKey(option, value); T(l, key) != key {
+		return T(l, key)
+	}
+	return value
 }

@@ -50,6 +50,14 @@ type Choices []string
 
 func (c Choices) String() string { return strings.Join(c, ", ") }
 
+// OptionChoices are the values an option's choices send, as a message variable: each reader
+// sees them named as Discord's client lists them in their language (choice.<option>.<value>:
+// `relève` for reason:rotation), which is also what the console reads.
+type OptionChoices struct {
+	Option string
+	Values []string
+}
+
 // T builds a Text.
 func T(key string, args ...any) Text { return Text{Key: key, Args: args} }
 
