@@ -56,6 +56,10 @@ var routeGroups = map[string]helpGroup{
 // helpExamples is how many examples each route's page shows.
 const helpExamples = 2
 
+// maxHelpCommandText bounds /help's command option: the longest route key,
+// "settings moderator-role", has 23 characters.
+const maxHelpCommandText = 40
+
 // helpExampleKey is the catalog key of a route's nth example (1-based): help.example.<route>.<n>,
 // the route's key with its spaces and hyphens as underscores ("help.example.arrival_log.1").
 func helpExampleKey(route string, n int) string {
@@ -110,7 +114,7 @@ func helpCommand(d Deps) *bot.Command {
 	return &bot.Command{Name: "help", Description: "desc.help", Routes: []bot.Route{{
 		Access: bot.Everyone,
 		Options: []*discordgo.ApplicationCommandOption{{Type: discordgo.ApplicationCommandOptionString, Name: "command",
-			Description: "help.desc.command", MaxLength: 40, Autocomplete: true}},
+			Description: "help.desc.command", MaxLength: maxHelpCommandText, Autocomplete: true}},
 		Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 			entries := helpEntries(All(d))
 			if name, ok := req.String("command"); ok && name != "" {
