@@ -159,7 +159,10 @@ func showDraft(ctx context.Context, d Deps, req *bot.Request, author, from strin
 		b.WriteString(" " + locale.T(lang, "draft.edit.corrected", "User", user(lang, req.UserID)))
 	}
 	for i, r := range recs {
-		line := fmt.Sprintf("\n`%d` %s\n> %s", i+1, draftLine(lang, r), discordtext.Truncate(strings.ReplaceAll(r.Sentence, "`", "'"), 110))
+		line := fmt.Sprintf("\n`%d` %s", i+1, draftLine(lang, r))
+		if r.Sentence != "" { // a line the moderator added has none
+			line += "\n> " + discordtext.Truncate(strings.ReplaceAll(r.Sentence, "`", "'"), 110)
+		}
 		if b.Len()+len(line) > 1500 {
 			b.WriteString("\n" + locale.T(lang, "draft.more", "Count", len(recs)-i))
 			break

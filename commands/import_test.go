@@ -37,6 +37,7 @@ type importWorld struct {
 	priv  ed25519.PrivateKey
 	n     atomic.Int64
 	last  []byte // the body of the last interaction sent
+	raw   []byte // the last answer as Discord received it
 	// locale is the Discord client's language the interactions carry; empty is English (US).
 	locale discordgo.Locale
 }
@@ -142,6 +143,7 @@ func (w *importWorld) send(body []byte) *answer {
 	if resp.StatusCode != http.StatusOK {
 		w.t.Fatalf("POST /interactions = %s: %s", resp.Status, raw)
 	}
+	w.raw = raw
 	if err := w.fake.ValidateInteractionResponse(raw); err != nil {
 		w.t.Errorf("answer breaks Discord spec: %v\n%s", err, raw)
 	}
