@@ -168,6 +168,19 @@ func TestDraftEditThroughTheSignedEndpoint(t *testing.T) {
 			t.Errorf("form with a bad line = %q, want an ephemeral refusal with %q", content(r), want)
 		}
 	}
+	// What a forged form carries is checked again: its text's size and characters, and the
+	// number of records its custom_id says the form showed.
+	if r := w.submit(uploader, f, text+strings.Repeat(" ", 4001-len([]rune(text)))); !ephemeral(r) || !strings.Contains(content(r), "at most 4000") {
+		t.Errorf("a form of 4,001 characters = %q, want a refusal", content(r))
+	}
+	if r := w.submit(uploader, f, text+"\x07"); !ephemeral(r) || !strings.Contains(content(r), "lines") {
+		t.Errorf("a form with a control character = %q, want a refusal", content(r))
+	}
+	forged := *f
+	forged.Data.CustomID = f.Data.CustomID[:strings.LastIndex(f.Data.CustomID, ":")] + ":10"
+	if r := w.submit(uploader, &forged, text); !ephemeral(r) || !strings.Contains(content(r), "not known") {
+		t.Errorf("a form claiming 10 records shown of 9 = %q, want a refusal", content(r))
+	}
 	if r := w.submit(otherMod, f, text); !ephemeral(r) || !strings.Contains(content(r), "Only the uploader") {
 		t.Errorf("another moderator's form = %q, want an ephemeral refusal", content(r))
 	}
