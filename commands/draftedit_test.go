@@ -245,6 +245,16 @@ func TestDraftEditThroughTheSignedEndpoint(t *testing.T) {
 		t.Errorf("admin's correction = %q, want it named and the draft still the uploader's", content(r))
 	}
 
+	// An uploaded file has no Edit…, and a forged one is refused: its lines are the file's.
+	url := w.fake.AddAttachment("arrivals.csv", "text/csv", []byte(importFile))
+	upload := buttons(w.upload(uploader, url, len(importFile)))
+	if upload["Edit…"] != "" {
+		t.Errorf("an upload's buttons %v offer Edit…", upload)
+	}
+	if r, g := w.openForm(uploader, strings.Replace(upload["Confirm"], ":confirm:", ":edit:", 1)); g != nil || !ephemeral(r) || !strings.Contains(content(r), "not known") {
+		t.Errorf("a forged Edit… of an upload = %q, want a refusal", content(r))
+	}
+
 	// An expired draft refuses Edit… and the form opened before it expired.
 	b = buttons(w.draftSeed(uploader))
 	_, f = w.openForm(uploader, b["Edit…"])
