@@ -121,7 +121,9 @@ type cacheKey struct {
 }
 
 type cached struct {
-	body        []byte
+	body []byte
+	// feed, for a calendar, is what it is written from, to each request that needs the body.
+	feed        *feed
 	etag        string
 	contentType string
 	until       time.Time
@@ -204,6 +206,14 @@ func (h *Handler) serve(what string) http.HandlerFunc {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
+		if c.feed != nil {
+			// Streamed: once the first line is out the status is sent, so a failure can only
+			// end the feed short (a calendar then keeps its copy) and be logged.
+			if err := h.calendar(w, c.feed, l); err != nil {
+				h.log.Warn("share calendar cut short", "err", err)
+			}
+			return
+		}
 		_, _ = w.Write(c.body)
 	}
 }
@@ -228,9 +238,11 @@ func (h *Handler) render(ctx context.Context, sh storage.Share, l locale.Lang, t
 		body, err = h.chart(ctx, sh.GuildID, l)
 		ctype = "image/png"
 	case "ics":
-		var b bytes.Buffer
-		err = h.calendar(ctx, &b, sh.GuildID, l)
-		body, ctype = b.Bytes(), "text/calendar; charset=utf-8"
+		fd, err := h.loadFeed(ctx, sh.GuildID)
+		if err != nil {
+			return cached{}, err
+		}
+		return cached{feed: fd, etag: fd.etag(l), contentType: "text/calendar; charset=utf-8", until: h.now().Add(cacheTTL)}, nil
 	default:
 		body, err = h.page(ctx, sh, l, token)
 		ctype = "text/html; charset=utf-8"
