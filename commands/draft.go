@@ -19,6 +19,7 @@ import (
 	"liaison/exchange"
 	"liaison/locale"
 	"liaison/mission"
+	"liaison/render"
 	"liaison/storage"
 )
 
@@ -213,16 +214,16 @@ func draftLine(lang locale.Lang, r draft.Record) string {
 		who += " " + locale.T(lang, "draft.women", "Count", r.Female)
 	}
 	if r.Role != "" && r.Kind != draft.KindFlight {
-		who += " " + string(r.Role)
+		who += " " + render.Role(lang, r.Role, int64(max(r.Personnel, 2)))
 	}
 	if w := strings.TrimSpace(who); w != "" {
 		parts = append(parts, w)
 	}
 	if r.Kind == draft.KindReport {
-		parts = append(parts, string(r.Figure))
+		parts = append(parts, locale.T(lang, "report.figure."+string(r.Figure)))
 	}
 	if r.Qualifier != "" && r.Qualifier != mission.QualifierExact {
-		parts = append(parts, string(r.Qualifier))
+		parts = append(parts, locale.T(lang, "choice.qualifier."+string(r.Qualifier)))
 	}
 	if r.Date.IsZero() {
 		parts = append(parts, locale.T(lang, "draft.no_date"))

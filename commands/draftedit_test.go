@@ -15,6 +15,7 @@ import (
 
 	"liaison/fakediscord"
 	"liaison/storage"
+	"liaison/storage/storagetest"
 )
 
 // draftSeed drafts the seed report through the message command Draft records, as userID, on
@@ -78,7 +79,10 @@ func (w *importWorld) submit(userID string, f *draftForm, text string) *answer {
 	_ = json.Unmarshal(body, &i)
 	n := w.n.Add(1)
 	i["id"], i["token"], i["application_id"], i["version"] = strconv.FormatInt(1400000000000000000+n, 10), fmt.Sprintf("dG9rZW4%d", n), fakediscord.ApplicationID, 1
-	i["guild_id"], i["channel_id"], i["locale"] = importGuild, "1100000000000000100", "en-US"
+	i["guild_id"], i["channel_id"], i["locale"] = importGuild, "1100000000000000100", discordgo.EnglishUS
+	if w.locale != "" {
+		i["locale"] = w.locale
+	}
 	i["data"] = map[string]any{"custom_id": f.Data.CustomID, "components": []any{map[string]any{"type": 1,
 		"components": []any{map[string]any{"type": 4, "custom_id": f.Data.Components[0].Components[0].CustomID, "value": text}}}}}
 	body, _ = json.Marshal(i)
@@ -124,7 +128,12 @@ func (w *importWorld) ledger() (recs []string, sources map[string]string) {
 // corrected preview whose Confirm stores exactly the corrected records, each unchanged line
 // keeping its sentence and the message's link; an expired draft refuses Edit… and its form.
 func TestDraftEditThroughTheSignedEndpoint(t *testing.T) {
-	w := newImportWorld(t)
+	storagetest.ForEachDriverClock(t, func(t *testing.T, store *storage.Store, clock *storagetest.Clock) {
+		testDraftEdit(t, newImportWorldOn(t, store, clock))
+	})
+}
+
+func testDraftEdit(t *testing.T, w *importWorld) {
 	preview := w.draftSeed(uploader)
 	b := buttons(preview)
 	if b["Confirm"] == "" || b["Edit…"] == "" || b["Cancel"] == "" {
@@ -264,6 +273,17 @@ func TestDraftEditThroughTheSignedEndpoint(t *testing.T) {
 	}
 	if r := w.submit(uploader, f, f.Data.Components[0].Components[0].Value); !ephemeral(r) || !strings.Contains(content(r), "expired") {
 		t.Errorf("form of an expired draft = %q, want a refusal", content(r))
+	}
+	// In French the form is written in French, and read back as it was written.
+	w.locale = discordgo.French
+	b = buttons(w.draftSeed(uploader))
+	_, f = w.openForm(uploader, b["Modifier…"])
+	if f == nil || !strings.Contains(f.Data.Components[0].Components[0].Value, "arrivée GT 75 militaires 2025-01-03 #1") ||
+		!strings.HasPrefix(f.Data.Components[0].Components[0].Placeholder, "arrivée") {
+		t.Fatalf("French form = %+v", f)
+	}
+	if r := w.submit(uploader, f, f.Data.Components[0].Components[0].Value); !strings.Contains(content(r), "9 enregistrements") || buttons(r)["Confirmer"] == "" {
+		t.Errorf("the French form sent back unchanged = %q", content(r))
 	}
 	w.fake.AssertValid(t)
 }

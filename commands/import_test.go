@@ -53,8 +53,14 @@ const (
 
 func newImportWorld(t *testing.T) *importWorld {
 	t.Helper()
-	fake := fakediscord.New(t)
 	store, clock := storagetest.OpenClock(t, storage.DriverSQLite)
+	return newImportWorldOn(t, store, clock)
+}
+
+// newImportWorldOn is newImportWorld on the given store, for a test run on each driver.
+func newImportWorldOn(t *testing.T, store *storage.Store, clock *storagetest.Clock) *importWorld {
+	t.Helper()
+	fake := fakediscord.New(t)
 	clock.Set(time.Date(2025, 1, 3, 20, 0, 0, 0, time.UTC))
 	if _, err := store.UpdateGuild(context.Background(), storage.Actor{GuildID: importGuild}, func(g *storage.Guild) error {
 		g.ModeratorRoleID = modRole
