@@ -393,8 +393,8 @@ func (in rowReader) personnel(name string, required bool) (*int, error) {
 		}
 		return nil, nil
 	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < mission.MinPersonnel || n > mission.MaxPersonnel {
+	n, ok := mission.ParseCount(v)
+	if !ok || n < mission.MinPersonnel || n > mission.MaxPersonnel {
 		return nil, mission.Refuse(mission.EInvalid, "import.err.personnel", "Column", name,
 			"Min", mission.MinPersonnel, "Max", mission.MaxPersonnel, "Input", mission.Quote(v))
 	}
@@ -408,8 +408,8 @@ func (in rowReader) female(personnel int) (int, error) {
 	if v == "" {
 		return 0, nil
 	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
+	n, ok := mission.ParseCount(v)
+	if !ok {
 		return 0, mission.Refuse(mission.EInvalid, "import.err.female", "Input", mission.Quote(v))
 	}
 	return n, mission.CheckFemale(personnel, n)
@@ -449,8 +449,8 @@ func importMission(in rowReader) (importOp, error) {
 	}
 	planned := 0
 	if v := in.r.get("personnel"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || mission.CheckPlanned(n) != nil {
+		n, ok := mission.ParseCount(v)
+		if !ok || mission.CheckPlanned(n) != nil {
 			return nil, mission.Refuse(mission.EInvalid, "import.err.planned", "Max", mission.MaxPlanned, "Input", mission.Quote(v))
 		}
 		planned = n
@@ -611,11 +611,12 @@ func linkFlight(ctx context.Context, b *storage.Bulk, a storage.Actor, ids map[i
 func importReport(in rowReader) (importOp, error) {
 	r := storage.Report{Source: in.r.get("source"), Note: in.r.get("note"), LoggedBy: in.r.get("logged_by"), UID: in.r.get("uid")}
 	v := in.r.get("personnel")
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 0 || n > mission.MaxPlanned {
+	n, ok := mission.ParseCount(v)
+	if !ok || n < 0 || n > mission.MaxPlanned {
 		return nil, mission.Refuse(mission.EInvalid, "report.err.value", "Max", mission.MaxPlanned, "Value", fmt.Sprintf("%q", v))
 	}
 	r.Value = n
+	var err error
 	if r.Figure, err = mission.ParseFigure(in.r.get("figure")); err != nil {
 		return nil, err
 	}
