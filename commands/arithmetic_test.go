@@ -1,8 +1,13 @@
 package commands_test
 
 import (
+	"context"
 	"strings"
 	"testing"
+
+	"liaison/exchange"
+	"liaison/locale"
+	"liaison/storage"
 )
 
 // TestBelowZeroDoesTheArithmetic: a departure, an arrival's edit or its deletion that would take
@@ -37,5 +42,51 @@ func TestBelowZeroDoesTheArithmetic(t *testing.T) {
 		if after := h.counts(); wantRefusal && after != before {
 			t.Errorf("%s: records %v became %v; a refusal stores nothing", c.line, before, after)
 		}
+	}
+}
+
+// TestCountrySuggestedAtEveryDoor: a mistyped country is answered with the closest countries in
+// the reader's language, whether typed in an option, a manifest entry or an imported row; a
+// count typed with its digits grouped is read as one number at the same doors.
+func TestCountrySuggestedAtEveryDoor(t *testing.T) {
+	h := newHarness(t, storage.DriverSQLite)
+	for _, c := range []struct {
+		locale, line, want string
+	}{
+		{"en", "/arrival log country:Guatamala personnel:75", `unknown country "Guatamala"; did you mean Guatemala (GT)?`},
+		{"fr", "/arrival log country:Allemange personnel:75", `pays inconnu : « Allemange » ; vouliez-vous dire Allemagne (DE) ?`},
+		{"es", "/pledge set country:Alemanai personnel:75", `país desconocido: «Alemanai»; ¿quiso decir Alemania (DE)?`},
+		{"en", `/flight schedule eta:"in 3h" manifest:"GT 1,000; Guatamala 8"`, `entry 2 ("Guatamala 8"): unknown country "Guatamala"; did you mean Guatemala (GT)?`},
+		{"en", "/arrival log country:Atlantis personnel:75", `unknown country "Atlantis"` + "\n"},
+	} {
+		if got := h.runIn(c.locale, c.line)[0]; !strings.Contains(got, c.want) {
+			t.Errorf("%s %s:\n%s\nwant it to contain %q", c.locale, c.line, got, c.want)
+		}
+	}
+	if got := h.runIn("en", `/flight schedule eta:"in 3h" manifest:"GT 1,000 military; SV 8 medical"`)[0]; !strings.Contains(got, "1,008") {
+		t.Errorf("a manifest of 1,000 and 8:\n%s", got)
+	}
+
+	ctx := context.Background()
+	a := storage.Actor{GuildID: "100", UserID: "mod"}
+	row := func(country, personnel string) string {
+		return importLine(map[string]string{"kind": "arrival", "time": "2025-01-02T10:00:00Z", "country": country, "personnel": personnel, "role": "police"}) + "\n"
+	}
+	p, err := exchange.CheckCSV(ctx, h.store, a, strings.NewReader(importHeader+"\n"+row("KE", `"1,000"`)+row("Kenyaa", "5")+row("KE", `"1,5"`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, e := range p.Errors {
+		lines = append(lines, locale.Error(locale.Spanish, e))
+	}
+	got := strings.Join(lines, "\n")
+	for _, want := range []string{`line 3 (arrival): país desconocido: «Kenyaa»; ¿quiso decir Kenia (KE)?`, `line 4`, `«1,5»`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("import preview errors:\n%s\nwant them to contain %q", got, want)
+		}
+	}
+	if strings.Contains(got, "line 2") || p.Bad != 2 {
+		t.Errorf("the row of 1,000 is refused, or not 2 bad rows (%d):\n%s", p.Bad, got)
 	}
 }
