@@ -66,7 +66,7 @@ func TestHistoryFieldByField(t *testing.T) {
 func TestExportAudit(t *testing.T) {
 	h := newHarness(t, "sqlite")
 	h.run("/arrival log country:GT personnel:22", "/arrival edit id:1 personnel:210 role:police",
-		`/flight schedule eta:"2025-01-04 14:00"`, "/flight delay flight:1 eta:+4h", "/mission set planned:2500")
+		`/flight schedule eta:"2025-01-04 14:00"`, "/flight delay flight:1 eta:+4h", "/mission set planned:2500", "/mission set planned:2500")
 	ctx := context.Background()
 	var buf bytes.Buffer
 	n, err := exchange.ExportCSV(ctx, h.store, "100", "audit", exchange.FormatLiaison, &buf)
@@ -87,6 +87,7 @@ func TestExportAudit(t *testing.T) {
 		"2025-01-03T20:00:00Z,42,delay,flight,1,eta,2025-01-04T19:00:00Z,2025-01-04T23:00:00Z",
 		"2025-01-03T20:00:00Z,42,delay,flight,1,status,scheduled,delayed",
 		"2025-01-03T20:00:00Z,42,update,settings,,planned,0,2500",
+		"2025-01-03T20:00:00Z,42,update,settings,,,,", // the same value again: a change that changed no field keeps its row
 	}, "\n") + "\n"
 	if got := buf.String(); got != want {
 		t.Errorf("audit export:\n%s\nwant\n%s", got, want)
