@@ -3,6 +3,7 @@ package mission
 import (
 	"cmp"
 	"slices"
+	"strings"
 )
 
 // CountrySuggestions are the countries an unknown name may have meant, as alpha-2 codes, closest
@@ -14,7 +15,7 @@ type CountrySuggestions []string
 const maxSuggestions = 3
 
 // suggestCountries returns the countries whose English, French or Spanish name (or an alias)
-// is within a few typing mistakes of folded, the input as countryFold folds it: the closest
+// is within a few typing mistakes of folded, or begins with its words, the input as countryFold folds it: the closest
 // first, then by English name, at most maxSuggestions; none when nothing is that close. An
 // input of three letters or fewer is taken as a mistyped code, which would be near too many
 // countries to help, and gets none.
@@ -33,6 +34,11 @@ func suggestCountries(folded string) CountrySuggestions {
 		best := limit + 1
 		for _, k := range keys {
 			best = min(best, editDistance(folded, k, best))
+			if strings.HasPrefix(k, folded+" ") {
+				// The first words of a longer name ("Congo" of "Congo - Kinshasa") are as
+				// near as the furthest mistake allowed.
+				best = min(best, limit)
+			}
 		}
 		if best <= limit {
 			found = append(found, near{i, best})

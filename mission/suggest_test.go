@@ -26,6 +26,12 @@ func TestCountrySuggestions(t *testing.T) {
 		{"El Salvadro", CountrySuggestions{"SV"}},
 		{"Nigera", CountrySuggestions{"NE", "NG"}}, // both one mistake away, by English name
 		{"Etats Unis d", CountrySuggestions{"US"}},
+		{"Irelande", CountrySuggestions{"IE", "IS"}},       // Ireland is one mistake away, Iceland two
+		{"Ailandia", CountrySuggestions{"TH", "FI", "IS"}}, // Spanish: Tailandia, then Finlandia and Islandia
+		{"Congo", CountrySuggestions{"CG", "CD"}},          // the first word of two names
+		{"Saint", CountrySuggestions{"SM", "SX", "BL"}},    // of many, the first three by English name (San Marino, Sint Maarten, St. Barthélemy)
+		{"Kenyzz", nil}, // two mistakes in six letters: too far
+		{"Ira", nil},    // three letters: a mistyped code, near too many names
 		{"Atlantis", nil},
 		{"Wakanda", nil},
 		{"XX", nil},
