@@ -76,3 +76,11 @@ func TestEditDistance(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkSuggestCountries is the cost of a refusal's suggestions: every name of every
+// country against the input, on the refusal path only.
+func BenchmarkSuggestCountries(b *testing.B) {
+	for b.Loop() {
+		suggestCountries("guatamala")
+	}
+}

@@ -215,3 +215,14 @@ func TestAuditChangesOfAnyEntry(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkAuditChanges is the cost of reading one flight's delay, field by field: /history
+// reads ten per page, the audit export every entry of the guild.
+func BenchmarkAuditChanges(b *testing.B) {
+	e := storage.AuditEntry{Kind: mission.KindFlight, Action: mission.ActionDelay,
+		Before: `{"ID":3,"GuildID":"G","ETA":"2025-01-04T19:00:00Z","Status":"scheduled","Aircraft":"C-130","Destination":"PAP","Manifest":[{"ID":1,"Country":"GT","Personnel":75,"Role":"military","Female":0}]}`,
+		After:  `{"ID":3,"GuildID":"G","ETA":"2025-01-04T23:00:00Z","Status":"delayed","Aircraft":"C-130","Destination":"PAP","Reason":"weather","Manifest":[{"ID":1,"Country":"GT","Personnel":75,"Role":"military","Female":0}]}`}
+	for b.Loop() {
+		e.Changes()
+	}
+}
