@@ -66,6 +66,15 @@ func TestCountrySuggestedAtEveryDoor(t *testing.T) {
 	if got := h.runIn("en", `/flight schedule eta:"in 3h" manifest:"GT 1,000 military; SV 8 medical"`)[0]; !strings.Contains(got, "1,008") {
 		t.Errorf("a manifest of 1,000 and 8:\n%s", got)
 	}
+	// The console is a door where a count is typed as text too.
+	for _, line := range []string{"/arrival log country:GT personnel:1,000", `/arrival log country:GT personnel:"1 000"`, "/arrival log country:GT personnel:1.000"} {
+		if got := h.runIn("en", line)[0]; !strings.Contains(got, "1,000 military") {
+			t.Errorf("%s:\n%s", line, got)
+		}
+	}
+	if got := h.runIn("en", "/arrival log country:GT personnel:1,5")[0]; !strings.Contains(got, "wants a whole number") {
+		t.Errorf("personnel:1,5 in the console:\n%s", got)
+	}
 
 	ctx := context.Background()
 	a := storage.Actor{GuildID: "100", UserID: "mod"}
