@@ -252,8 +252,8 @@ func helpChoices(lang render.Lang, entries []helpEntry, typed string) []*discord
 	return bot.FitChoices(out)
 }
 
-// closestRoutes returns the n route keys nearest to name: by edit distance, ties in /help's
-// order.
+// closestRoutes returns the n command and route names nearest to name, in typing mistakes
+// (mission.EditDistance, the measure country suggestions use), ties in /help's order.
 func closestRoutes(entries []helpEntry, name string, n int) []string {
 	name = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(name), "/"))
 	var keys []string
@@ -265,31 +265,10 @@ func closestRoutes(entries []helpEntry, name string, n int) []string {
 			keys = append(keys, e.Key)
 		}
 	}
-	slices.SortStableFunc(keys, func(a, b string) int { return editDistance(name, a) - editDistance(name, b) })
+	// The bound is never reached: every key is ranked, the nearest first.
+	distance := func(key string) int { return mission.EditDistance(name, key, len(name)+len(key)) }
+	slices.SortStableFunc(keys, func(a, b string) int { return distance(a) - distance(b) })
 	return keys[:min(n, len(keys))]
-}
-
-// editDistance is the Levenshtein distance between a and b, in runes: how many letters to
-// add, drop or change to turn one into the other.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur := make([]int, len(rb)+1)
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(rb)]
 }
 
 // who names, in lang, who may use a route: everyone, moderators or admins.

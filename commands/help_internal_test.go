@@ -291,12 +291,4 @@ func TestClosestRoutes(t *testing.T) {
 			t.Errorf("closestRoutes(%q) = %v, want %q first", tt.typed, got, tt.want)
 		}
 	}
-	for _, tt := range []struct {
-		a, b string
-		want int
-	}{{"", "abc", 3}, {"kitten", "sitting", 3}, {"forces", "forces", 0}, {"déployé", "deploye", 2}} {
-		if got := editDistance(tt.a, tt.b); got != tt.want {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
-		}
-	}
 }

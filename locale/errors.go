@@ -36,6 +36,8 @@ func Text(l Lang, t mission.Text) string {
 		case mission.Moment:
 			t := time.Time(v)
 			a = discordtext.Timestamp(t, "F") + ", " + discordtext.Timestamp(t, "R")
+		case mission.CountrySuggestions:
+			a = suggestions(l, v)
 		}
 		args[i] = a
 	}
@@ -82,4 +84,15 @@ func ChoiceName(l Lang, option, value string) string {
 		return T(l, key)
 	}
 	return value
+}
+
+// suggestions are the countries a refusal offers, each by its name in l and its code, to type
+// either: "Guatemala (GT), Guinea (GN)". A comma rather than "or" keeps the list the same in
+// every language (Spanish would need "u" before a name that begins with an o).
+func suggestions(l Lang, codes mission.CountrySuggestions) string {
+	names := make([]string, len(codes))
+	for i, code := range codes {
+		names[i] = CountryName(l, code) + " (" + code + ")"
+	}
+	return strings.Join(names, ", ")
 }
