@@ -63,8 +63,8 @@ type Route struct {
 	Run Handler
 	// Autocomplete, when set, answers the route's autocompleted options.
 	Autocomplete AutocompleteHandler
-	// Component, when set, answers the route's buttons: those whose custom_id begins with the
-	// route's key and ":" (see ComponentID).
+	// Component, when set, answers the route's buttons and forms: those whose custom_id begins
+	// with the route's key and ":" (see ComponentID). A form's inputs arrive as options.
 	Component Handler
 }
 
@@ -354,4 +354,6 @@ type Reply struct {
 	Ephemeral bool
 	// Update edits the message a clicked button belongs to instead of posting a new one.
 	Update bool
+	// Form, when set, answers a button by opening this form; the rest of the reply is unused.
+	Form *Form
 }

@@ -96,6 +96,8 @@ type createMessage struct {
 	Content         string                            `json:"content,omitempty"`
 	Embeds          []*discordgo.MessageEmbed         `json:"embeds,omitempty"`
 	AllowedMentions *discordgo.MessageAllowedMentions `json:"allowed_mentions,omitempty"`
+	// Components are a flight post's buttons; the router answers their presses on any instance.
+	Components []discordgo.MessageComponent `json:"components,omitempty"`
 	// Nonce with EnforceNonce makes Discord answer a repeated post (a retry after a timeout, or
 	// another instance re-claiming the reminder after a crash) with the first message instead of
 	// creating a second one.
@@ -110,7 +112,7 @@ func (p *DiscordPoster) Post(ctx context.Context, m jobs.Message) (string, error
 		return "", &jobs.PostError{Err: fmt.Errorf("waiting for the global rate limit: %w", err)}
 	}
 	endpoint := discordgo.EndpointChannelMessages(m.ChannelID)
-	body := createMessage{Content: m.Content, Embeds: m.Embeds, AllowedMentions: m.AllowedMentions,
+	body := createMessage{Content: m.Content, Embeds: m.Embeds, AllowedMentions: m.AllowedMentions, Components: m.Components,
 		Nonce: m.Nonce, EnforceNonce: m.Nonce != ""}
 	resp, err := p.Session.RequestWithBucketID(http.MethodPost, endpoint, body, endpoint,
 		discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false), discordgo.WithRestRetries(0))

@@ -234,10 +234,10 @@ func panicked(p any) error {
 
 // deferral is the "thinking…" answer that buys 15 minutes.
 func deferral(i *discordgo.Interaction) *discordgo.InteractionResponse {
-	switch i.Type {
-	case discordgo.InteractionMessageComponent:
+	switch {
+	case fromMessage(i):
 		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate}
-	case discordgo.InteractionApplicationCommandAutocomplete:
+	case i.Type == discordgo.InteractionApplicationCommandAutocomplete:
 		return &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
 			Data: &discordgo.InteractionResponseData{Choices: []*discordgo.ApplicationCommandOptionChoice{}}}
 	}
@@ -267,13 +267,19 @@ func (r *Router) answer(ctx context.Context, i *discordgo.Interaction, name stri
 	if reply == nil {
 		reply = &Reply{Content: locale.T(res.lang, "reply.done")}
 	}
+	if reply.Form != nil && !deferred && i.Type == discordgo.InteractionMessageComponent {
+		// A form opens only as the first answer to a button: Discord allows no modal after a
+		// deferral, nor in answer to a form.
+		r.logSendError(name, out.Respond(ctx, formResponse(reply.Form)))
+		return outcome
+	}
 	Fit(reply)
 	if deferred {
 		r.logSendError(name, r.afterDeferral(ctx, i, reply, out))
 		return outcome
 	}
 	typ := discordgo.InteractionResponseChannelMessageWithSource
-	if reply.Update && i.Type == discordgo.InteractionMessageComponent {
+	if reply.Update && fromMessage(i) {
 		typ = discordgo.InteractionResponseUpdateMessage
 	}
 	err := out.Respond(ctx, &discordgo.InteractionResponse{Type: typ, Data: MessageData(reply)})
@@ -292,7 +298,7 @@ func (r *Router) afterDeferral(ctx context.Context, i *discordgo.Interaction, re
 	if err := out.FollowUp(ctx, followUpOf(reply)); err != nil {
 		return err
 	}
-	if i.Type == discordgo.InteractionMessageComponent {
+	if fromMessage(i) {
 		return nil
 	}
 	return out.Delete(ctx)
@@ -378,7 +384,7 @@ func (r *Router) run(ctx context.Context, i *discordgo.Interaction) (res result)
 		}
 		choices, err := route.Autocomplete(ctx, req)
 		return result{choices: choices, err: err}
-	case discordgo.InteractionMessageComponent:
+	case discordgo.InteractionMessageComponent, discordgo.InteractionModalSubmit:
 		if route.Component == nil {
 			return result{err: errUnknownRoute}
 		}
@@ -409,6 +415,18 @@ func (r *Router) resolve(i *discordgo.Interaction, req *Request) (*Route, error)
 		}
 		req.Route, req.CustomID = key, rest
 		_, req.Sub, _ = strings.Cut(key, " ")
+	case discordgo.InteractionModalSubmit:
+		data := i.ModalSubmitData()
+		key, rest, ok := strings.Cut(data.CustomID, ":")
+		if !ok {
+			return nil, errUnknownRoute
+		}
+		req.Route, req.CustomID = key, rest
+		_, req.Sub, _ = strings.Cut(key, " ")
+		var err error
+		if _, req.Options, _, err = flatten(formOptions(data.Components)); err != nil {
+			return nil, err
+		}
 	default:
 		return nil, errUnknownRoute
 	}
@@ -510,6 +528,10 @@ func interactionName(i *discordgo.Interaction) string {
 		return i.ApplicationCommandData().Name
 	case discordgo.InteractionMessageComponent:
 		key, _, _ := strings.Cut(i.MessageComponentData().CustomID, ":")
+		name, _, _ := strings.Cut(key, " ")
+		return name
+	case discordgo.InteractionModalSubmit:
+		key, _, _ := strings.Cut(i.ModalSubmitData().CustomID, ":")
 		name, _, _ := strings.Cut(key, " ")
 		return name
 	case discordgo.InteractionPing:

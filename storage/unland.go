@@ -94,12 +94,10 @@ func (s *Store) landedArrivals(tx *gorm.DB, guildID string, f Flight) ([]Arrival
 	if err := q.Order("id").Find(&all).Error; err != nil {
 		return nil, fmt.Errorf("unland flight: find arrivals: %w", err)
 	}
+	// Deleted ones too (Unscoped): their delete is in the audit, and refuses the undo below.
 	ids := make([]int64, len(all))
 	for i, arr := range all {
 		ids[i] = arr.ID
-		if arr.DeletedAt.Valid {
-			return nil, changedSinceLanding(f.ID, arr.ID, mission.ActionDelete)
-		}
 	}
 	if len(ids) == 0 {
 		return nil, nil
