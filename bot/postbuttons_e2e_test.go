@@ -208,6 +208,11 @@ func TestReminderButtons(t *testing.T) {
 	if intOf(again.Data["flags"])&64 == 0 || !strings.Contains(callbackContent(again), "already handled") {
 		t.Errorf("second press answered %v, want a private note of what was already done", again.Data)
 	}
+	// A form of a flight that has landed does not open: the press is told what was done.
+	if late := w.press(t, post, cancel, 0, []string{e2eModRole}, nil); late.Type == int(discordgo.InteractionResponseModal) ||
+		!strings.Contains(callbackContent(late), "already handled") {
+		t.Errorf("Cancel… on a landed flight answered %d %v, want a private note of what was already done", late.Type, late.Data)
+	}
 	arrivals, _, err := w.store.FindArrivals(ctx, e2eGuild, storage.ArrivalFilter{})
 	if err != nil || len(arrivals) != 1 {
 		t.Errorf("arrivals after two presses of Landed = %d (%v), want 1", len(arrivals), err)

@@ -36,11 +36,10 @@ func postButton(d Deps, action render.FlightAction, run flightChange) bot.Handle
 		if form := postForm(req, action, id); form != nil && req.Interaction.Type == discordgo.InteractionMessageComponent {
 			return &bot.Reply{Form: form}, nil
 		}
+		// Two presses at once both pass alreadyDone; the change's own transaction then refuses
+		// the second ("has already landed"), so it still acts once.
 		reply, err := run(ctx, d, req, id)
 		if err != nil {
-			if done := alreadyDone(ctx, d, req, id); done != nil {
-				return nil, done // another press landed or cancelled it first
-			}
 			return nil, err
 		}
 		return postAfter(req, action, id, reply), nil
