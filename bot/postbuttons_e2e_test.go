@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -178,6 +179,24 @@ func TestReminderButtons(t *testing.T) {
 	if got, _ := w.store.Flight(ctx, e2eGuild, f.ID); got.Status != mission.FlightScheduled {
 		t.Errorf("after a member's press the flight is %s, want still scheduled", got.Status)
 	}
+
+	// The HTTP door answers the same press inline: a moderator's Delay… opens its form.
+	_, url, priv := w.endpoint(t, nil)
+	hi := &discordgo.Interaction{Type: discordgo.InteractionMessageComponent, AppID: fakediscord.ApplicationID, Version: 1,
+		GuildID: e2eGuild, ChannelID: e2eChannel, Member: member(0, e2eModRole), Locale: discordgo.French, Message: post,
+		Data: discordgo.MessageComponentInteractionData{CustomID: delay, ComponentType: discordgo.ButtonComponent}}
+	hresp := signedPost(t, http.DefaultClient, url, priv, time.Now(), interactionJSON(t, hi, 7))
+	answer := readAll(t, hresp)
+	if err := w.fake.ValidateInteractionResponse(answer); err != nil {
+		t.Errorf("HTTP answer to Delay… violates the spec: %v\n%s", err, answer)
+	}
+	var form struct {
+		Type discordgo.InteractionResponseType `json:"type"`
+	}
+	if err := json.Unmarshal(answer, &form); err != nil || form.Type != discordgo.InteractionResponseModal || !strings.Contains(string(answer), "Retarder le vol") {
+		t.Errorf("HTTP Delay… answered %s (%v), want its form in the presser's language", answer, err)
+	}
+	forward(t, w.fake, hi, hresp.Header.Get("Content-Type"), answer)
 
 	// Delay… opens a form; its "+2h" moves the ETA two hours and edits the post, buttons kept.
 	if resp := w.press(t, post, delay, 0, []string{e2eModRole}, nil); resp.Type != int(discordgo.InteractionResponseModal) {
