@@ -219,6 +219,9 @@ func (d *DiscordEvents) SetEventStatus(ctx context.Context, guildID, eventID str
 // which also renders Discord timestamps and mentions for the terminal.
 type ConsolePoster struct {
 	Print func(text string)
+	// Show, when set, prints a post instead of Print, with its ID and buttons, so that the
+	// console can press them (Console.ShowPost).
+	Show func(messageID string, m jobs.Message)
 
 	mu      sync.Mutex
 	n       int
@@ -244,6 +247,10 @@ func (p *ConsolePoster) Post(_ context.Context, m jobs.Message) (string, error) 
 	id := fmt.Sprintf("console-%d", p.n)
 	if m.Nonce != "" {
 		p.byNonce[m.Nonce] = id
+	}
+	if p.Show != nil {
+		p.Show(id, m)
+		return id, nil
 	}
 	p.Print(MessageText(m.Content, m.Embeds))
 	return id, nil
