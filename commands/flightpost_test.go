@@ -48,3 +48,61 @@ func TestConsoleClicksAPostsButtons(t *testing.T) {
 		t.Errorf("flight after the clicks = %s at %v (%v), want landed, ETA moved two hours", f.Status, f.ETA, err)
 	}
 }
+
+// TestUnlandCommand: /flight unland answers publicly with who undid the landing and the #IDs of
+// the arrivals removed; a flight not landed, or one whose arrivals were edited since, is refused
+// privately with an example; its autocomplete offers landed flights only.
+func TestUnlandCommand(t *testing.T) {
+	h := newHarness(t, storage.DriverSQLite)
+	h.run(`/flight schedule eta:2025-01-03T22:00:00Z manifest:"GT 75 military; SV 8 medical"`, `/flight schedule eta:2025-01-04T22:00:00Z`)
+	h.clock.Set(time.Date(2025, 1, 3, 22, 30, 0, 0, time.UTC))
+	if out := h.run("/flight land flight:1"); !strings.Contains(out, "2 arrivals logged") {
+		t.Fatalf("land: %s", out)
+	}
+	if got := h.autocomplete("en-GB", "flight", sub("unland", focused("flight", ""))); !strings.Contains(got, "#1") || strings.Contains(got, "#2") {
+		t.Errorf("unland autocomplete = %q, want flight #1 alone (the landed one)", got)
+	}
+	for _, tc := range []struct {
+		line string
+		want []string
+	}{
+		{`/flight unland flight:1 reason:"wrong flight"`, []string{"Flight **#1**: landing undone, it is scheduled again; 2 arrivals removed (#1, #2) — by @42", "Reason: wrong flight"}},
+		{"/flight unland flight:1", []string{"(only you can see this)", "Flight #1 has not landed (it is scheduled)", "Example:"}},
+		{"/flight unland flight:2", []string{"(only you can see this)", "Flight #2 has not landed", "Example:"}},
+		{"/flight land flight:1", []string{"2 arrivals logged"}},
+		{"/arrival edit id:3 personnel:70", []string{"#3"}},
+		{"/flight unland flight:1", []string{"(only you can see this)", "arrival #3, which it logged, was edited since", "/history kind:arrival id:3"}},
+	} {
+		out := h.run(tc.line)
+		for _, w := range tc.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s\n got: %s\nwant it to contain %q", tc.line, out, w)
+			}
+		}
+	}
+}
+
+// TestPingRoleSetting: /settings ping-role sets the role reminders mention, /settings show shows
+// it, and the command without a role stops the pings.
+func TestPingRoleSetting(t *testing.T) {
+	h := newHarness(t, storage.DriverSQLite)
+	for _, tc := range []struct {
+		line, want string
+		role       string
+	}{
+		{"/settings ping-role role:<@&777>", "flight reminders ping @&777", "777"},
+		{"/settings show", "Reminders ping\n  @&777", "777"},
+		{"/settings ping-role", "flight reminders ping nobody", ""},
+		{"/settings show", "nobody — /settings ping-role", ""},
+	} {
+		if out := h.run(tc.line); !strings.Contains(out, tc.want) {
+			t.Errorf("%s\n got: %s\nwant it to contain %q", tc.line, out, tc.want)
+		}
+		if g, err := h.store.Guild(context.Background(), "100"); err != nil || g.PingRoleID != tc.role {
+			t.Errorf("after %s the ping role is %q (%v), want %q", tc.line, g.PingRoleID, err, tc.role)
+		}
+	}
+	if audit, _ := h.store.FindAudit(context.Background(), "100", storage.AuditFilter{Kind: mission.KindSettings}); len(audit) != 2 {
+		t.Errorf("settings audit entries = %d, want one per ping-role change (2)", len(audit))
+	}
+}

@@ -43,6 +43,12 @@ func (s *Store) UnlandFlight(ctx context.Context, a Actor, id int64, reason stri
 			if err := tx.Where("guild_id = ?", a.GuildID).Delete(&Arrival{}, arr.ID).Error; err != nil {
 				return fmt.Errorf("unland flight: remove arrival: %w", err)
 			}
+			// Removed with its landing, it no longer belongs to one: a later landing of the
+			// same flight, and its undo, are about their own arrivals.
+			if err := tx.Unscoped().Model(&Arrival{}).Where("guild_id = ? AND id = ?", a.GuildID, arr.ID).
+				Update("landing_flight_id", nil).Error; err != nil {
+				return fmt.Errorf("unland flight: remove arrival: %w", err)
+			}
 			if err := moveForce(tx, a.GuildID, arr.Country, arr.Role, arr.ArrivedAt, -int64(arr.Personnel), -int64(arr.Female)); err != nil {
 				return err
 			}

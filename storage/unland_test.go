@@ -112,6 +112,10 @@ func TestUnlandFlightRestoresTheFlightAndTheLedger(t *testing.T) {
 		if got := deployed(t, s, "A", "GT", "military"); got != 85 {
 			t.Errorf("GT military after landing again = %d, want 85", got)
 		}
+		// And that landing can be undone in turn: the first one's removed arrivals are not its.
+		if _, again, err := s.UnlandFlight(ctx, a, f.ID, ""); err != nil || len(again) != 2 {
+			t.Errorf("undoing the second landing = %d arrivals, %v; want 2, nil", len(again), err)
+		}
 	})
 }
 
