@@ -94,6 +94,7 @@ func TestPingRoleSetting(t *testing.T) {
 		{"/settings show", "Reminders ping\n  @&777", "777"},
 		{"/settings ping-role", "flight reminders ping nobody", ""},
 		{"/settings show", "nobody — /settings ping-role", ""},
+		{"/settings ping-role role:everyone", "choose a role", ""},
 	} {
 		if out := h.run(tc.line); !strings.Contains(out, tc.want) {
 			t.Errorf("%s\n got: %s\nwant it to contain %q", tc.line, out, tc.want)
