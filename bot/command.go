@@ -286,7 +286,9 @@ func (r *Request) Actor() storage.Actor {
 	name, id := "", ""
 	if r.Interaction != nil {
 		id = r.Interaction.ID
-		if r.Interaction.Type == discordgo.InteractionApplicationCommand {
+		switch r.Interaction.Type {
+		case discordgo.InteractionApplicationCommand, discordgo.InteractionMessageComponent, discordgo.InteractionModalSubmit:
+			// A post's button or form runs its route's change: the audit names the route.
 			name = "/" + r.Route
 		}
 	}

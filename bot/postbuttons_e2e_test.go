@@ -236,6 +236,10 @@ func TestReminderButtons(t *testing.T) {
 	if err != nil || len(arrivals) != 1 {
 		t.Errorf("arrivals after two presses of Landed = %d (%v), want 1", len(arrivals), err)
 	}
+	if last, err := w.store.FindAudit(ctx, e2eGuild, storage.AuditFilter{Kind: mission.KindFlight, RecordID: f.ID, Limit: 1}); err != nil ||
+		len(last) != 1 || last[0].Action != mission.ActionLand || last[0].Command != "/flight land" || last[0].UserID != e2eUser {
+		t.Errorf("the flight's last audit entry = %+v (%v), want the landing by %s through /flight land", last, err, e2eUser)
+	}
 	w.fake.AssertValid(t)
 }
 
