@@ -3,14 +3,19 @@ package commands_test
 import (
 	"bytes"
 	"context"
+	"io"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bwmarrin/discordgo"
 
 	"liaison/bot"
 	"liaison/jobs"
 	"liaison/mission"
 	"liaison/storage"
+	"liaison/storage/storagetest"
 )
 
 // TestConsoleClicksAPostsButtons: in the console, the reminder at a flight's ETA is printed with
@@ -105,5 +110,35 @@ func TestPingRoleSetting(t *testing.T) {
 	}
 	if audit, _ := h.store.FindAudit(context.Background(), "100", storage.AuditFilter{Kind: mission.KindSettings}); len(audit) != 2 {
 		t.Errorf("settings audit entries = %d, want one per ping-role change (2)", len(audit))
+	}
+}
+
+// TestSlowFormIsNotLost: a button whose form is ready only after the deferral cannot open it
+// (Discord takes no form after a deferral); the presser is told privately and the message the
+// button sits on is left as it was.
+func TestSlowFormIsNotLost(t *testing.T) {
+	store, _ := storagetest.OpenClock(t, "sqlite")
+	slow := &bot.Command{Name: "slow", Description: "slow", Routes: []bot.Route{{Access: bot.Everyone,
+		Run: func(context.Context, *bot.Request) (*bot.Reply, error) { return nil, nil },
+		Component: func(context.Context, *bot.Request) (*bot.Reply, error) {
+			time.Sleep(50 * time.Millisecond)
+			return &bot.Reply{Form: &bot.Form{CustomID: "slow:x", Title: "Slow", Fields: []bot.FormField{{ID: "a", Label: "A"}}}}, nil
+		}}}}
+	r, err := bot.NewRouter(slog.New(slog.NewTextHandler(io.Discard, nil)), store, []*bot.Command{slow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.DeferAfter = time.Millisecond
+	i := command("100", 0, nil, "slow")
+	i.Type = discordgo.InteractionMessageComponent
+	i.Data = discordgo.MessageComponentInteractionData{CustomID: "slow:x", ComponentType: discordgo.ButtonComponent}
+	rec := &recorder{}
+	r.Handle(context.Background(), i, rec)
+	if rec.resp.Type != discordgo.InteractionResponseDeferredMessageUpdate {
+		t.Errorf("first answer type = %d, want a deferred update", rec.resp.Type)
+	}
+	if len(rec.edits) != 0 || len(rec.followUps) != 1 || rec.followUps[0].Flags&discordgo.MessageFlagsEphemeral == 0 ||
+		!strings.Contains(rec.followUps[0].Content, "press the button again") {
+		t.Errorf("edits %+v, follow-ups %+v; want the message untouched and a private note to press again", rec.edits, rec.followUps)
 	}
 }
