@@ -37,6 +37,12 @@ func (s *Store) UnlandFlight(ctx context.Context, a Actor, id int64, reason stri
 		if removed, err = s.landedArrivals(tx, a.GuildID, f); err != nil {
 			return err
 		}
+		if len(removed) == 0 && len(f.Manifest) > 0 {
+			// A landing restored from an archive brought its arrivals as rows of their own:
+			// reopening the flight would leave them counted, and count them again at its landing.
+			return mission.Refuse(mission.EConflict, "error.unland.unknown_arrivals", "ID", id).
+				WithExample("error.unland.unknown_arrivals.example")
+		}
 		keys := make([]forceKey, 0, len(removed))
 		from := int64(0)
 		for i, arr := range removed {

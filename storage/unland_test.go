@@ -162,6 +162,13 @@ func TestUnlandFlightRefuses(t *testing.T) {
 				}
 				mustArrival(t, s, "A", "GT", 75, "military") // the total stays 100 without the landing
 			}},
+		{name: "arrivals not known as the landing's", land: true, want: "error.unland.unknown_arrivals",
+			after: func(t *testing.T, s *storage.Store, f storage.Flight, _ []storage.Arrival) {
+				// As an archive's import leaves a landing: its arrivals are rows of their own.
+				if err := s.DB().Model(&storage.Arrival{}).Where("flight_id = ?", f.ID).Update("landing_flight_id", nil).Error; err != nil {
+					t.Fatal(err)
+				}
+			}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			storagetest.ForEachDriver(t, func(t *testing.T, s *storage.Store) {
