@@ -200,3 +200,34 @@ func TestUnlandFlightRefuses(t *testing.T) {
 		})
 	}
 }
+
+// TestUnlandFlightLandedBeforeMigration0017: a landing made before the landing's arrivals were
+// marked is undone from the arrivals linked to the flight at its landing time with its note, and
+// the flight goes back to scheduled; an arrival logged by hand with the flight is left alone.
+func TestUnlandFlightLandedBeforeMigration0017(t *testing.T) {
+	storagetest.ForEachDriver(t, func(t *testing.T, s *storage.Store) {
+		ctx := t.Context()
+		f := mustFlight(t, s, "A", s.Now().Add(2*time.Hour), line("GT", 75, "military"))
+		if _, _, err := s.LandFlight(ctx, actorIn("A"), f.ID, s.Now()); err != nil {
+			t.Fatal(err)
+		}
+		fid := f.ID
+		byHand, err := s.LogArrival(ctx, actorIn("A"), storage.Arrival{Country: "GT", Personnel: 5, Role: "military", ArrivedAt: s.Now(), FlightID: &fid})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DB().Model(&storage.Arrival{}).Where("guild_id = ?", "A").Update("landing_flight_id", nil).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DB().Model(&storage.Flight{}).Where("id = ?", f.ID).Update("landed_from", "").Error; err != nil {
+			t.Fatal(err)
+		}
+		back, removed, err := s.UnlandFlight(ctx, actorIn("A"), f.ID, "")
+		if err != nil || len(removed) != 1 || removed[0].ID == byHand.ID || back.Status != mission.FlightScheduled {
+			t.Fatalf("UnlandFlight = %s, removed %+v, %v; want scheduled and the landing's one arrival removed", back.Status, removed, err)
+		}
+		if got := deployed(t, s, "A", "GT", "military"); got != 5 {
+			t.Errorf("GT military after unland = %d, want the 5 logged by hand", got)
+		}
+	})
+}
