@@ -84,7 +84,7 @@ func readModeratorRole(req *bot.Request) (func(g *storage.Guild), mission.Text, 
 	if !ok || !discordtext.IsSnowflake(id) {
 		return nil, mission.Text{}, mission.Refuse(mission.EInvalid, "cmd.settings.choose_role").WithExample("cmd.settings.role.example")
 	}
-	return func(g *storage.Guild) { g.ModeratorRoleID = id }, mission.T("cmd.settings.role_set", "Role", "<@&"+id+">"), nil
+	return func(g *storage.Guild) { g.ModeratorRoleID = id }, mission.T("cmd.settings.role_set", "Role", discordtext.RoleMention(id)), nil
 }
 
 // readPingRole reads the role flight reminders mention; without one, reminders mention nobody.
@@ -96,7 +96,7 @@ func readPingRole(req *bot.Request) (func(g *storage.Guild), mission.Text, error
 	if !discordtext.IsSnowflake(id) {
 		return nil, mission.Text{}, mission.Refuse(mission.EInvalid, "cmd.settings.choose_role").WithExample("cmd.settings.ping_role.example")
 	}
-	return func(g *storage.Guild) { g.PingRoleID = id }, mission.T("cmd.settings.ping_role_set", "Role", "<@&"+id+">"), nil
+	return func(g *storage.Guild) { g.PingRoleID = id }, mission.T("cmd.settings.ping_role_set", "Role", discordtext.RoleMention(id)), nil
 }
 
 func readTimezone(req *bot.Request) (func(g *storage.Guild), mission.Text, error) {
@@ -154,11 +154,11 @@ func settingsEmbed(lang render.Lang, g storage.Guild) *discordgo.MessageEmbed {
 		channel = "<#" + g.ChannelID + ">"
 	}
 	if g.ModeratorRoleID != "" {
-		role = "<@&" + g.ModeratorRoleID + ">"
+		role = discordtext.RoleMention(g.ModeratorRoleID)
 	}
 	ping := locale.T(lang, "cmd.settings.no_ping_role")
 	if g.PingRoleID != "" {
-		ping = "<@&" + g.PingRoleID + ">"
+		ping = discordtext.RoleMention(g.PingRoleID)
 	}
 	return &discordgo.MessageEmbed{Title: locale.T(lang, "cmd.settings.title"), Color: render.ColourInfo, Fields: []*discordgo.MessageEmbedField{
 		{Name: locale.T(lang, "cmd.field.channel"), Value: channel, Inline: true},

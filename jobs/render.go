@@ -97,7 +97,7 @@ func (s *Scheduler) composeFlight(ctx context.Context, g storage.Guild, r storag
 	head := locale.T(lang, key, "ID", f.ID, "Destination", dest, "ETA", eta, "Relative", rel)
 	am := &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
 	if g.PingRoleID != "" {
-		head = "<@&" + g.PingRoleID + "> " + head
+		head = discordtext.RoleMention(g.PingRoleID) + " " + head
 		am.Roles = []string{g.PingRoleID}
 	}
 	m := Message{Content: head, Embeds: []*discordgo.MessageEmbed{render.FlightEmbed(lang, f, dest)}, AllowedMentions: am}
@@ -120,11 +120,11 @@ func (s *Scheduler) composeOverdue(ctx context.Context, g storage.Guild, r stora
 	lang := postLang(g)
 	who := locale.T(lang, "post.moderators")
 	if g.ModeratorRoleID != "" {
-		who = "<@&" + g.ModeratorRoleID + ">"
+		who = discordtext.RoleMention(g.ModeratorRoleID)
 		am.Roles = []string{g.ModeratorRoleID}
 	}
 	if g.PingRoleID != "" && g.PingRoleID != g.ModeratorRoleID {
-		who += " <@&" + g.PingRoleID + ">"
+		who += " " + discordtext.RoleMention(g.PingRoleID)
 		am.Roles = append(am.Roles, g.PingRoleID)
 	}
 	content := locale.T(lang, "post.overdue", "Who", who, "ID", f.ID, "Destination", destination(f, g),
