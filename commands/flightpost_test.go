@@ -12,8 +12,10 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"liaison/bot"
+	"liaison/commands"
 	"liaison/jobs"
 	"liaison/mission"
+	"liaison/render"
 	"liaison/storage"
 	"liaison/storage/storagetest"
 )
@@ -140,5 +142,34 @@ func TestSlowFormIsNotLost(t *testing.T) {
 	if len(rec.edits) != 0 || len(rec.followUps) != 1 || rec.followUps[0].Flags&discordgo.MessageFlagsEphemeral == 0 ||
 		!strings.Contains(rec.followUps[0].Content, "press the button again") {
 		t.Errorf("edits %+v, follow-ups %+v; want the message untouched and a private note to press again", rec.edits, rec.followUps)
+	}
+}
+
+// TestPostButtonsRouteToTheirCommands: each button of a flight's post is the custom_id the
+// router sends to a /flight route with a Component handler and a moderator's access (render
+// cannot import bot, so the two spellings are held together here).
+func TestPostButtonsRouteToTheirCommands(t *testing.T) {
+	routes := map[string]bot.Route{}
+	for _, c := range commands.All(commands.Deps{}) {
+		for _, r := range c.Routes {
+			routes[bot.RouteKey(c.Name, r.Name)] = r
+		}
+	}
+	for _, a := range render.FlightActions() {
+		key := bot.RouteKey("flight", string(a))
+		if got, want := render.FlightButtonID(a, 12), bot.ComponentID(key, "post:12"); got != want {
+			t.Errorf("FlightButtonID(%s, 12) = %q, want %q", a, got, want)
+		}
+		if r, ok := routes[key]; !ok || r.Component == nil || r.Access != bot.Moderator {
+			t.Errorf("route /%s: present %v, component %v, access %v; want a moderators' route answering the button", key, ok, r.Component != nil, r.Access)
+		}
+		if id, ok := render.FlightOfButton("post:12"); !ok || id != 12 {
+			t.Errorf("FlightOfButton(post:12) = %d, %v", id, ok)
+		}
+	}
+	for _, bad := range []string{"post:", "post:-1", "post:x", "12", "page:12"} {
+		if id, ok := render.FlightOfButton(bad); ok {
+			t.Errorf("FlightOfButton(%q) = %d, true; want refused", bad, id)
+		}
 	}
 }
