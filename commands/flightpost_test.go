@@ -173,3 +173,32 @@ func TestPostButtonsRouteToTheirCommands(t *testing.T) {
 		}
 	}
 }
+
+// TestFormSubmitsMeetTheRoutesChecks: a form's submit meets the router's access check and the
+// text check of every option, as the command would: a member is refused, an input with a
+// bidirectional control is refused, and neither moves the flight.
+func TestFormSubmitsMeetTheRoutesChecks(t *testing.T) {
+	h := newHarness(t, storage.DriverSQLite)
+	h.run(`/flight schedule eta:2025-01-03T22:00:00Z manifest:"GT 75 military"`)
+	submit := func(perms int64, eta string) string {
+		i := command("100", perms, nil, "flight")
+		i.Type = discordgo.InteractionModalSubmit
+		i.Data = discordgo.ModalSubmitInteractionData{CustomID: "flight delay:post:1", Components: []discordgo.MessageComponent{
+			discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.TextInput{CustomID: "eta", Value: eta}}}}}
+		resp := h.call(i)
+		if resp.Data == nil || resp.Data.Flags&discordgo.MessageFlagsEphemeral == 0 {
+			t.Errorf("submit eta:%q answered %+v, want a private refusal", eta, resp.Data)
+			return ""
+		}
+		return resp.Data.Content
+	}
+	if got := submit(0, "+2h"); !strings.Contains(got, "⛔") {
+		t.Errorf("a member's submit = %q, want refused for moderators only", got)
+	}
+	if got := submit(discordgo.PermissionManageGuild, "+2h\u202e"); !strings.Contains(got, "bidirectional") {
+		t.Errorf("a submit with a bidi control = %q, want its text refused", got)
+	}
+	if f, err := h.store.Flight(context.Background(), "100", 1); err != nil || f.Status != mission.FlightScheduled {
+		t.Errorf("flight after refused submits = %s (%v), want still scheduled", f.Status, err)
+	}
+}
