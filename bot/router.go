@@ -267,11 +267,14 @@ func (r *Router) answer(ctx context.Context, i *discordgo.Interaction, name stri
 	if reply == nil {
 		reply = &Reply{Content: locale.T(res.lang, "reply.done")}
 	}
-	if reply.Form != nil && !deferred && i.Type == discordgo.InteractionMessageComponent {
+	if reply.Form != nil {
 		// A form opens only as the first answer to a button: Discord allows no modal after a
-		// deferral, nor in answer to a form.
-		r.logSendError(name, out.Respond(ctx, formResponse(reply.Form)))
-		return outcome
+		// deferral, nor in answer to a form. Past those, the presser is asked to press again.
+		if !deferred && i.Type == discordgo.InteractionMessageComponent {
+			r.logSendError(name, out.Respond(ctx, formResponse(reply.Form)))
+			return outcome
+		}
+		reply, outcome = r.errorReply(name, res.lang, errFormLate)
 	}
 	Fit(reply)
 	if deferred {
@@ -340,6 +343,7 @@ func (r *Router) errorReply(name string, lang locale.Lang, err error) (*Reply, s
 var (
 	errDirectMessage = mission.Refuse(mission.EDenied, "error.direct_message")
 	errUnknownRoute  = mission.Refuse(mission.EInvalid, "error.unknown_route").WithExample("error.unknown_route.example")
+	errFormLate      = mission.Refuse(mission.EConflict, "error.form_late").WithExample("error.form_late.example")
 )
 
 // run finds the route, checks access and calls the handler. It runs in a goroutine of its own,
