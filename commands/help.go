@@ -30,9 +30,7 @@ const (
 // helpGroups is the order /help lists its tasks in.
 var helpGroups = [...]helpGroup{groupRead, groupLog, groupPlan, groupSettings, groupRecords}
 
-// routeGroups files every route, by its key, under a task. Routes SPEC §3 names that are not
-// defined yet (flight unland, settings ping-role) are filed too, with their examples in the
-// catalogs, so that /help shows them as soon as they are; a route missing here fails
+// routeGroups files every route, by its key, under a task; a route missing here fails
 // TestHelpCoversEveryRoute, and /help would list it under no task.
 var routeGroups = map[string]helpGroup{
 	"mission show": groupRead, "forces": groupRead, "arrivals": groupRead, "pledge list": groupRead,

@@ -17,23 +17,9 @@ import (
 	"liaison/mission"
 )
 
-// pendingRoutes are routes SPEC §3 names that commands.All does not define yet, with the
-// options their examples use: their task and examples are in the catalogs already, and are
-// checked as far as they can be until the routes are defined.
-var pendingRoutes = map[string][]*discordgo.ApplicationCommandOption{
-	"flight unland": {
-		{Type: discordgo.ApplicationCommandOptionInteger, Name: "flight", Required: true},
-		{Type: discordgo.ApplicationCommandOptionString, Name: "reason"},
-	},
-	"settings ping-role": {{Type: discordgo.ApplicationCommandOptionRole, Name: "role"}},
-}
-
-// routeOptions are the options of every route by its key, the pending ones included.
+// routeOptions are the options of every route by its key.
 func routeOptions() map[string][]*discordgo.ApplicationCommandOption {
 	out := map[string][]*discordgo.ApplicationCommandOption{}
-	for k, o := range pendingRoutes {
-		out[k] = o
-	}
 	for _, e := range helpEntries(All(Deps{})) {
 		out[e.Key] = e.Route.Options
 	}
@@ -41,20 +27,13 @@ func routeOptions() map[string][]*discordgo.ApplicationCommandOption {
 }
 
 // TestHelpCoversEveryRoute: every route of commands.All has a task and two examples in every
-// language, so that a new route cannot be added without its help; so do the routes still
-// being added.
+// language, so that a new route cannot be added without its help.
 func TestHelpCoversEveryRoute(t *testing.T) {
 	keys := map[string]bool{}
 	for _, e := range helpEntries(All(Deps{})) {
 		keys[e.Key] = true
 		if _, ok := routeGroups[e.Key]; !ok {
 			t.Errorf("route %q has no task in routeGroups: /help would not list it", e.Key)
-		}
-	}
-	for k := range pendingRoutes {
-		keys[k] = true
-		if _, ok := routeGroups[k]; !ok {
-			t.Errorf("pending route %q has no task in routeGroups", k)
 		}
 	}
 	for k, g := range routeGroups {
