@@ -277,6 +277,12 @@ type Request struct {
 	// AttachmentLimit is the largest file the answer may attach, in bytes: the interaction's
 	// attachment_size_limit re-checked (see AttachmentLimit), AttachmentFloor when it had none.
 	AttachmentLimit int64
+	// Resumed is set when a button runs a change that was held (a role to choose, a likely
+	// mistake to confirm) with the options it was first given: the audit names its command.
+	Resumed bool
+	// Acknowledged is set when its moderator pressed Go ahead on a change held as a likely
+	// mistake: the handler skips that check, and only that one; every other check runs again.
+	Acknowledged bool
 }
 
 // Actor is the request's author as storage records it, with the command path for the audit
@@ -286,7 +292,7 @@ func (r *Request) Actor() storage.Actor {
 	name, id := "", ""
 	if r.Interaction != nil {
 		id = r.Interaction.ID
-		if r.Interaction.Type == discordgo.InteractionApplicationCommand {
+		if r.Interaction.Type == discordgo.InteractionApplicationCommand || r.Resumed {
 			name = "/" + r.Route
 		}
 	}

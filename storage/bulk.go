@@ -170,6 +170,9 @@ func (b *Bulk) move(country string, role mission.Role, at time.Time, delta, wome
 
 // LogArrival queues an arrival; it is written with its batch.
 func (b *Bulk) LogArrival(_ context.Context, a Actor, in Arrival) (Arrival, error) {
+	if err := b.resolveRole(in.Country, &in.Role); err != nil {
+		return in, err
+	}
 	if err := in.prepare(Actor{GuildID: b.a.GuildID, UserID: a.UserID}, b.s.now()); err != nil {
 		return in, err
 	}
@@ -179,6 +182,9 @@ func (b *Bulk) LogArrival(_ context.Context, a Actor, in Arrival) (Arrival, erro
 
 // LogDeparture queues a departure; the force guard checks its level once the file is in.
 func (b *Bulk) LogDeparture(_ context.Context, a Actor, in Departure) (Departure, error) {
+	if err := b.resolveRole(in.Country, &in.Role); err != nil {
+		return in, err
+	}
 	if err := in.prepare(Actor{GuildID: b.a.GuildID, UserID: a.UserID}, b.s.now()); err != nil {
 		return in, err
 	}
@@ -189,11 +195,27 @@ func (b *Bulk) LogDeparture(_ context.Context, a Actor, in Departure) (Departure
 
 // SetPledge queues a pledge.
 func (b *Bulk) SetPledge(_ context.Context, a Actor, in Pledge) (Pledge, error) {
+	if err := b.resolveRole(in.Country, &in.Role); err != nil {
+		return in, err
+	}
 	if err := in.prepare(Actor{GuildID: b.a.GuildID, UserID: a.UserID}, b.s.now()); err != nil {
 		return in, err
 	}
 	b.pledges = append(b.pledges, in)
 	return in, b.maybeFlush()
+}
+
+// resolveRole applies the rule of a left-out role to a row of the file. The rows before it are
+// flushed first, so that a role the file itself put on record counts; a file that leaves no
+// role out is written in batches as before.
+func (b *Bulk) resolveRole(country string, role *mission.Role) error {
+	if *role != "" {
+		return nil
+	}
+	if err := b.flush(); err != nil {
+		return err
+	}
+	return resolveRole(b.tx, b.a.GuildID, country, role)
 }
 
 func (b *Bulk) maybeFlush() error {
@@ -386,6 +408,9 @@ func (b *Bulk) SkipFlight() { b.skipped[mission.KindFlight]++ }
 func (b *Bulk) ScheduleFlight(_ context.Context, a Actor, f Flight) (Flight, error) {
 	if f.LoggedBy == "" {
 		f.LoggedBy = a.UserID
+	}
+	if err := b.flush(); err != nil {
+		return f, err
 	}
 	f, err := b.s.scheduleFlight(b.tx, b.a, f)
 	if err != nil {

@@ -1,0 +1,222 @@
+package commands
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"liaison/bot"
+	"liaison/discordtext"
+	"liaison/locale"
+	"liaison/mission"
+	"liaison/storage"
+)
+
+// heldAction is what a button of a held change does; its custom_id is
+// "<route key>:<action>:<token>", with ":<role>" after a role's button.
+type heldAction string
+
+const (
+	// heldGo stores a change held as a likely mistake.
+	heldGo heldAction = "go"
+	// heldRole stores a change whose role was left out, with the role of the button.
+	heldRole heldAction = "role"
+	// heldDrop drops the held change: nothing is stored.
+	heldDrop heldAction = "drop"
+)
+
+// Farthest landing from the ETA that is taken as it is; farther, it is held as a likely mistake
+// (a landing entered on the wrong flight, or a day off).
+const landingFromETA = 12 * time.Hour
+
+// holdable gives a route that can hold its change the Component handler of its buttons.
+func holdable(d Deps, r bot.Route) bot.Route {
+	r.Component = answerHeld(d, r.Run)
+	return r
+}
+
+// settleRole fills a left-out role with the country's only role on record. When the country has
+// none or several, the change is held and the returned reply asks, one button per role.
+func settleRole(ctx context.Context, d Deps, req *bot.Request, country string, role *mission.Role) (*bot.Reply, error) {
+	r, err := d.Store.ResolveRole(ctx, req.GuildID, country, *role)
+	var q *storage.RoleQuestion
+	if errors.As(err, &q) {
+		return askRole(ctx, d, req, q)
+	}
+	if err != nil {
+		return nil, err
+	}
+	*role = r
+	return nil, nil
+}
+
+// askRole holds the change and asks which role it is: the question in the reader's language and
+// a button per role the country could mean.
+func askRole(ctx context.Context, d Deps, req *bot.Request, q *storage.RoleQuestion) (*bot.Reply, error) {
+	lang := langOf(req)
+	h, err := hold(ctx, d, req)
+	if err != nil {
+		return nil, err
+	}
+	var buttons []discordgo.MessageComponent
+	for _, r := range q.Choices {
+		buttons = append(buttons, discordgo.Button{Label: roleText(lang, r, 2), Style: discordgo.PrimaryButton,
+			CustomID: heldID(req, heldRole, h.Token, string(r))})
+	}
+	buttons = append(buttons, dropButton(lang, req, h.Token))
+	text := "❓ " + locale.Error(lang, q) + "\n" + locale.T(lang, "held.choose_hint", "User", user(lang, req.UserID),
+		"When", discordtext.Timestamp(h.ExpiresAt, "R"))
+	return &bot.Reply{Content: text, Ephemeral: true, Components: rows(buttons)}, nil
+}
+
+// heldMistake holds a change that looks like a mistake: why (a sentence of the catalog,
+// naming what it matched) and the Go ahead and Cancel buttons. An acknowledged request is not
+// held: its moderator has seen the warning and pressed Go ahead.
+func heldMistake(ctx context.Context, d Deps, req *bot.Request, why string) (*bot.Reply, error) {
+	lang := langOf(req)
+	h, err := hold(ctx, d, req)
+	if err != nil {
+		return nil, err
+	}
+	text := "⚠️ " + why + "\n" + locale.T(lang, "held.go_hint", "User", user(lang, req.UserID),
+		"When", discordtext.Timestamp(h.ExpiresAt, "R"))
+	return &bot.Reply{Content: text, Ephemeral: true, Components: rows([]discordgo.MessageComponent{
+		discordgo.Button{Label: locale.T(lang, "held.go"), Style: discordgo.DangerButton, CustomID: heldID(req, heldGo, h.Token, "")},
+		dropButton(lang, req, h.Token),
+	})}, nil
+}
+
+// matchesText names the records a change matched: "#12, logged by @user <t:…:f>", one after
+// the other.
+func matchesText(lang locale.Lang, ms []storage.Match) string {
+	parts := make([]string, len(ms))
+	for i, m := range ms {
+		if m.FlightID != nil {
+			parts[i] = locale.T(lang, "held.match_flight", "ID", m.ID, "Flight", *m.FlightID, "User", user(lang, m.LoggedBy), "When", shortStamp(m.At))
+			continue
+		}
+		parts[i] = locale.T(lang, "held.match", "ID", m.ID, "User", user(lang, m.LoggedBy), "When", shortStamp(m.At))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// checkRepeat holds an arrival or a departure that repeats one logged less than a day from it,
+// unless its moderator has acknowledged it; nil, nil when it may be stored.
+func checkRepeat(ctx context.Context, d Deps, req *bot.Request, rec any, key string) (*bot.Reply, error) {
+	if req.Acknowledged {
+		return nil, nil
+	}
+	ms, err := d.Store.Matches(ctx, req.GuildID, rec)
+	if err != nil || len(ms) == 0 {
+		return nil, err
+	}
+	return heldMistake(ctx, d, req, locale.T(langOf(req), key, "Matches", matchesText(langOf(req), ms)))
+}
+
+func dropButton(lang locale.Lang, req *bot.Request, token string) discordgo.Button {
+	return discordgo.Button{Label: locale.T(lang, "held.drop"), Style: discordgo.SecondaryButton, CustomID: heldID(req, heldDrop, token, "")}
+}
+
+// rows lays buttons out five to an action row, as Discord allows.
+func rows(buttons []discordgo.MessageComponent) []discordgo.MessageComponent {
+	var out []discordgo.MessageComponent
+	for len(buttons) > 0 {
+		n := min(5, len(buttons))
+		out = append(out, discordgo.ActionsRow{Components: buttons[:n]})
+		buttons = buttons[n:]
+	}
+	return out
+}
+
+// heldID is the custom_id of a held change's button on the request's route.
+func heldID(req *bot.Request, action heldAction, token, value string) string {
+	state := string(action) + ":" + token
+	if value != "" {
+		state += ":" + value
+	}
+	return bot.ComponentID(req.Route, state)
+}
+
+// hold stores the request's route and options as given, for its buttons.
+func hold(ctx context.Context, d Deps, req *bot.Request) (storage.HeldChange, error) {
+	opts := make(map[string]any, len(req.Options))
+	for name, o := range req.Options {
+		opts[name] = o.Value
+	}
+	body, err := json.Marshal(opts)
+	if err != nil {
+		return storage.HeldChange{}, fmt.Errorf("hold %s: %w", req.Route, err)
+	}
+	return d.Store.HoldChange(ctx, storage.HeldChange{Token: storage.NewPreviewToken(), GuildID: req.GuildID,
+		UserID: req.UserID, Route: req.Route, Options: string(body)})
+}
+
+// errNotHolder refuses a held change's buttons to anyone but the moderator who made it.
+func errNotHolder(lang locale.Lang, holder string) error {
+	return mission.Refuse(mission.EDenied, "held.not_yours", "User", user(lang, holder)).WithExample("held.not_yours.example")
+}
+
+// answerHeld answers the buttons of a held change of the route run answers. The router has
+// checked the route's access; only the moderator who made the change may go on. The change is
+// claimed before it runs, so that of two presses (on any instance) one stores it and the other
+// is told it is done; it then runs with the options first given, every check included but the
+// one the button answers.
+func answerHeld(d Deps, run bot.Handler) bot.Handler {
+	return func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+		lang := langOf(req)
+		parts := strings.SplitN(req.CustomID, ":", 3)
+		if len(parts) < 2 || parts[1] == "" || len(parts[1]) > 64 {
+			return nil, errUnknownButton
+		}
+		action, token := heldAction(parts[0]), parts[1]
+		var chosen mission.Role
+		switch action {
+		case heldGo, heldDrop:
+		case heldRole:
+			if len(parts) < 3 || !mission.Role(parts[2]).Valid() {
+				return nil, errUnknownButton
+			}
+			chosen = mission.Role(parts[2])
+		default:
+			return nil, errUnknownButton
+		}
+		h, err := d.Store.HeldChange(ctx, req.GuildID, token)
+		if err != nil {
+			return nil, err
+		}
+		if h.Route != req.Route {
+			return nil, errUnknownButton
+		}
+		if h.UserID != req.UserID {
+			return nil, errNotHolder(lang, h.UserID)
+		}
+		if err := d.Store.ClaimHeld(ctx, req.GuildID, token); err != nil {
+			return nil, err
+		}
+		if action == heldDrop {
+			return &bot.Reply{Update: true, Content: "🗑️ " + locale.T(lang, "held.dropped", "User", user(lang, req.UserID))}, nil
+		}
+		var opts map[string]any
+		if err := json.Unmarshal([]byte(h.Options), &opts); err != nil {
+			return nil, fmt.Errorf("read held change: %w", err)
+		}
+		if chosen != "" {
+			opts["role"] = string(chosen)
+		}
+		resumed := *req
+		resumed.Options = make(map[string]*discordgo.ApplicationCommandInteractionDataOption, len(opts))
+		for name, v := range opts {
+			resumed.Options[name] = &discordgo.ApplicationCommandInteractionDataOption{Name: name, Value: v}
+		}
+		resumed.Resumed, resumed.Acknowledged = true, action == heldGo
+		return run(ctx, &resumed)
+	}
+}
+
+// errUnknownButton refuses a custom_id no held change's button has (a forged one).
+var errUnknownButton = mission.Refuse(mission.EInvalid, "error.unknown_route").WithExample("error.unknown_route.example")
