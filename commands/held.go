@@ -152,8 +152,7 @@ func hold(ctx context.Context, d Deps, req *bot.Request) (storage.HeldChange, er
 	if err != nil {
 		return storage.HeldChange{}, fmt.Errorf("hold %s: %w", req.Route, err)
 	}
-	return d.Store.HoldChange(ctx, storage.HeldChange{Token: storage.NewPreviewToken(), GuildID: req.GuildID,
-		UserID: req.UserID, Route: req.Route, Options: string(body)})
+	return d.Store.HoldChange(ctx, req.Actor(), storage.HeldChange{Token: storage.NewPreviewToken(), Route: req.Route, Options: string(body)})
 }
 
 // errNotHolder refuses a held change's buttons to anyone but the moderator who made it.

@@ -219,12 +219,12 @@ func TestEveryWriteDeclaresItsEffects(t *testing.T) {
 			}},
 			{method: "DropPreview", write: func(*testing.T) error { return s.DropPreview(ctx, "G", preview) }},
 			{method: "HoldChange", write: func(*testing.T) error {
-				_, err := s.HoldChange(ctx, storage.HeldChange{Token: preview, GuildID: "G", UserID: "U", Route: "arrival log", Options: "{}"})
+				_, err := s.HoldChange(ctx, a, storage.HeldChange{Token: preview, Route: "arrival log", Options: "{}"})
 				return err
 			}},
 			{method: "ClaimHeld", write: func(*testing.T) error { return s.ClaimHeld(ctx, "G", preview) }},
 			{method: "PruneHeld", prep: func(t *testing.T) {
-				if _, err := s.HoldChange(ctx, storage.HeldChange{Token: "expiring", GuildID: "G", UserID: "U", Route: "arrival log"}); err != nil {
+				if _, err := s.HoldChange(ctx, a, storage.HeldChange{Token: "expiring", Route: "arrival log"}); err != nil {
 					t.Fatal(err)
 				}
 			}, write: func(t *testing.T) error {

@@ -32,13 +32,19 @@ type HeldChange struct {
 // or has expired.
 var errHeldGone = mission.Refuse(mission.EConflict, "held.gone").WithExample("held.gone.example")
 
-// HoldChange keeps h for HeldLife and returns it with its times.
-func (s *Store) HoldChange(ctx context.Context, h HeldChange) (HeldChange, error) {
+// HoldChange keeps h, made by a, for HeldLife and returns it with its times. It claims a's
+// interaction as any write does: the same interaction delivered again after it was stored
+// (when it now matches itself) or held is answered as already carried out, not held again.
+func (s *Store) HoldChange(ctx context.Context, a Actor, h HeldChange) (HeldChange, error) {
 	now := s.now()
+	h.GuildID, h.UserID = a.GuildID, a.UserID
 	h.CreatedAt, h.ExpiresAt = now, now.Add(HeldLife)
 	// A held change is seen by no reader but its own button: the write has no effect to
 	// announce.
 	err := s.write(ctx, Change{GuildID: h.GuildID}, func(tx *gorm.DB, _ *Change) error {
+		if err := s.claim(tx, a); err != nil {
+			return err
+		}
 		if err := s.ensureGuild(tx, h.GuildID); err != nil {
 			return err
 		}
