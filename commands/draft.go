@@ -106,6 +106,7 @@ func previewDraft(ctx context.Context, d Deps, req *bot.Request, text string, pu
 	recs := draft.Draft(text, draft.Options{Published: published, Host: req.Guild.Host})
 	var leftOut []string
 	var body []byte
+	var checked exchange.Preview
 	for range 3 { // each pass drops the records the dry run refused
 		var buf bytes.Buffer
 		if err := exchange.DraftCSV(&buf, recs, link); err != nil {
@@ -120,6 +121,7 @@ func previewDraft(ctx context.Context, d Deps, req *bot.Request, text string, pu
 			return nil, err
 		}
 		if p.Bad == 0 {
+			checked = p
 			break
 		}
 		bad := map[int]bool{}
@@ -145,7 +147,9 @@ func previewDraft(ctx context.Context, d Deps, req *bot.Request, text string, pu
 	b.WriteString("📝 " + locale.T(lang, "draft.preview", "From", from, "User", user(lang, req.UserID),
 		"Records", locale.T(lang, "cmd.import.records", "Count", len(recs))))
 	for i, r := range recs {
-		line := fmt.Sprintf("\n`%d` %s\n> %s", i+1, draftLine(lang, r), discordtext.Truncate(strings.ReplaceAll(r.Sentence, "`", "'"), 110))
+		// Record i is the file's line i+2 (after the header): its mark, if the dry run made one.
+		line := fmt.Sprintf("\n`%d` %s%s\n> %s", i+1, draftLine(lang, r), previewMark(lang, checked.Marks[i+2]),
+			discordtext.Truncate(strings.ReplaceAll(r.Sentence, "`", "'"), 110))
 		if b.Len()+len(line) > 1500 {
 			b.WriteString("\n" + locale.T(lang, "draft.more", "Count", len(recs)-i))
 			break

@@ -46,6 +46,36 @@ type Bulk struct {
 	// Row is the file's line the importer is storing, set before each record: a refusal that
 	// only the whole file can show (the force guard, run at the end) names the row to fix.
 	Row int
+
+	dry   bool            // a preview's dry run: it marks likely mistakes
+	marks map[int][]Match // by row: what a record looks like a mistake against
+}
+
+// Marks returns what the dry run's records look like mistakes against, by the file's line: the
+// same matches a command holds its change for (matches), so that a preview marks them.
+func (b *Bulk) Marks() map[int][]Match { return b.marks }
+
+// mark records the likely mistakes of a record about to be queued, in a dry run only: a real
+// import stores what its preview showed, marks and all. A record of the file matches the
+// records stored before it, not itself when the guild holds it already (its uid; it is skipped).
+func (b *Bulk) mark(rec any, uid string) error {
+	if !b.dry {
+		return nil
+	}
+	ms, err := matches(b.tx, b.a.GuildID, rec)
+	if err != nil {
+		return err
+	}
+	kept := ms[:0]
+	for _, m := range ms {
+		if uid == "" || m.UID != uid {
+			kept = append(kept, m)
+		}
+	}
+	if len(kept) > 0 {
+		b.marks[b.Row] = kept
+	}
+	return nil
 }
 
 // RowError is a refusal of an import that names the row of the file it concerns.
@@ -109,7 +139,7 @@ func (s *Store) runImport(ctx context.Context, a Actor, preview string, dry bool
 		if err := s.ensureGuild(tx, a.GuildID); err != nil {
 			return err
 		}
-		b = &Bulk{s: s, tx: tx, a: a, forces: map[forceKey]move{}, daily: map[dailyKey]move{},
+		b = &Bulk{s: s, tx: tx, a: a, dry: dry, marks: map[int][]Match{}, forces: map[forceKey]move{}, daily: map[dailyKey]move{},
 			departed: map[forceKey]int{}, flights: map[int64]Flight{}, skipped: map[mission.RecordKind]int{}}
 		if err := tx.Where("id = ?", a.GuildID).Take(&b.guild).Error; err != nil {
 			return fmt.Errorf("load guild: %w", err)
@@ -176,6 +206,9 @@ func (b *Bulk) LogArrival(_ context.Context, a Actor, in Arrival) (Arrival, erro
 	if err := in.prepare(Actor{GuildID: b.a.GuildID, UserID: a.UserID}, b.s.now()); err != nil {
 		return in, err
 	}
+	if err := b.mark(&in, in.UID); err != nil {
+		return in, err
+	}
 	b.arrivals = append(b.arrivals, in)
 	return in, b.maybeFlush()
 }
@@ -186,6 +219,9 @@ func (b *Bulk) LogDeparture(_ context.Context, a Actor, in Departure) (Departure
 		return in, err
 	}
 	if err := in.prepare(Actor{GuildID: b.a.GuildID, UserID: a.UserID}, b.s.now()); err != nil {
+		return in, err
+	}
+	if err := b.mark(&in, in.UID); err != nil {
 		return in, err
 	}
 	b.departures = append(b.departures, in)
@@ -199,6 +235,9 @@ func (b *Bulk) SetPledge(_ context.Context, a Actor, in Pledge) (Pledge, error) 
 		return in, err
 	}
 	if err := in.prepare(Actor{GuildID: b.a.GuildID, UserID: a.UserID}, b.s.now()); err != nil {
+		return in, err
+	}
+	if err := b.mark(&in, in.UID); err != nil {
 		return in, err
 	}
 	b.pledges = append(b.pledges, in)

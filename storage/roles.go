@@ -149,6 +149,8 @@ type Match struct {
 	At time.Time
 	// FlightID is the landed flight an arriving match came with, if any.
 	FlightID *int64
+	// UID is where the matched record was imported from ("" when logged here).
+	UID string
 }
 
 // matches is the one rule of likely mistakes, for the command's check and the import's
@@ -169,7 +171,7 @@ func matches(db *gorm.DB, guildID string, rec any) ([]Match, error) {
 		}
 		out := make([]Match, len(found))
 		for i, a := range found {
-			out[i] = Match{Kind: mission.KindArrival, ID: a.ID, LoggedBy: a.LoggedBy, At: a.ArrivedAt, FlightID: a.FlightID}
+			out[i] = Match{Kind: mission.KindArrival, ID: a.ID, LoggedBy: a.LoggedBy, At: a.ArrivedAt, FlightID: a.FlightID, UID: a.UID}
 		}
 		return out, nil
 	case *Departure:
@@ -182,7 +184,7 @@ func matches(db *gorm.DB, guildID string, rec any) ([]Match, error) {
 		}
 		out := make([]Match, len(found))
 		for i, d := range found {
-			out[i] = Match{Kind: mission.KindDeparture, ID: d.ID, LoggedBy: d.LoggedBy, At: d.DepartedAt}
+			out[i] = Match{Kind: mission.KindDeparture, ID: d.ID, LoggedBy: d.LoggedBy, At: d.DepartedAt, UID: d.UID}
 		}
 		return out, nil
 	case *Pledge:
@@ -195,7 +197,7 @@ func matches(db *gorm.DB, guildID string, rec any) ([]Match, error) {
 		if p.ID == 0 || !r.AsOf.Before(p.AsOf) {
 			return nil, nil
 		}
-		return []Match{{Kind: mission.KindPledge, ID: p.ID, LoggedBy: p.LoggedBy, At: p.AsOf}}, nil
+		return []Match{{Kind: mission.KindPledge, ID: p.ID, LoggedBy: p.LoggedBy, At: p.AsOf, UID: p.UID}}, nil
 	}
 	return nil, fmt.Errorf("no likely mistakes are known for %T", rec)
 }
