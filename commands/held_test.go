@@ -239,3 +239,25 @@ func flights(h *harness) int64 {
 	}
 	return n
 }
+
+// TestHeldChangeAnswersOnlyItsOwnRoute: a held change's token pressed under another route (a
+// forged custom_id) runs nothing, and a role that is no role is refused.
+func TestHeldChangeAnswersOnlyItsOwnRoute(t *testing.T) {
+	h := newHarness(t, "sqlite")
+	ask := h.callAs(holder, manager, "arrival", sub("log", opt("country", "GT"), opt("personnel", 75.0)))
+	military := labelled(t, ask, "military")
+	token := strings.Split(military, ":")[2]
+	before := h.counts()
+	for _, forged := range []string{"pledge set:role:" + token + ":military", "departure log:role:" + token + ":military",
+		"arrival log:role:" + token + ":admiral", "arrival log:role:" + token, "arrival log:fly:" + token} {
+		if r := h.pressAs(holder, manager, forged); !isEphemeral(r) || !strings.HasPrefix(r.Data.Content, "❌") {
+			t.Errorf("%q: %q, want an ephemeral refusal", forged, r.Data.Content)
+		}
+	}
+	if h.counts() != before {
+		t.Errorf("a forged button stored something")
+	}
+	if r := h.pressAs(holder, manager, military); !strings.HasPrefix(r.Data.Content, "✅") {
+		t.Errorf("the real button after forged ones: %q, want stored", r.Data.Content)
+	}
+}
