@@ -51,6 +51,15 @@ func TestLeftOutRoleIsTheOnlyOneOnRecord(t *testing.T) {
 					t.Fatal(err)
 				}
 			}, "BZ", "", all[:]},
+			{"a deleted pledge is not on record", func(t *testing.T) {
+				p, err := s.SetPledge(ctx, a, storage.Pledge{Country: "HN", Role: mission.RoleMedical, AsOf: now})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := s.DB().Delete(&storage.Pledge{}, p.ID).Error; err != nil { // soft: deleted_at is set
+					t.Fatal(err)
+				}
+			}, "HN", "", all[:]},
 			{"a deleted arrival is not on record", func(t *testing.T) {
 				in := mustArrive(t, s, a, storage.Arrival{Country: "BS", Personnel: 5, Role: mission.RoleSupport, ArrivedAt: now.Add(-72 * time.Hour)})
 				if _, err := s.DeleteArrival(ctx, a, in.ID); err != nil {
@@ -119,6 +128,19 @@ func TestManifestAsksForEachLeftOutRole(t *testing.T) {
 		}
 		if n, _ := s.CountFlights(ctx, "G", storage.FlightFilter{Status: storage.FlightsAll}, 1000); n != 1 {
 			t.Errorf("flights stored = %d, want 1: a manifest in doubt stores nothing", n)
+		}
+		// A line added to a flight follows the same rule.
+		if f, err := s.AddManifestLine(ctx, a, f.ID, mission.ManifestLine{Country: "KE", Personnel: 3}); err != nil || f.Manifest[1].Role != mission.RolePolice {
+			t.Errorf("AddManifestLine(KE 3) = %+v, %v, want KE's only role, police", f.Manifest, err)
+		}
+		var q *storage.RoleQuestion
+		if _, err := s.AddManifestLine(ctx, a, f.ID, mission.ManifestLine{Country: "GT", Personnel: 3}); !errors.As(err, &q) {
+			t.Errorf("AddManifestLine(GT 3) = %v, want a question", err)
+		}
+		// An edit cannot leave a record without a role either.
+		arr := mustArrive(t, s, a, storage.Arrival{Country: "KE", Personnel: 2, Role: mission.RolePolice, ArrivedAt: s.Now().Add(-time.Hour)})
+		if _, err := s.EditArrival(ctx, a, arr.ID, func(in *storage.Arrival) error { in.Role = ""; return nil }); !errors.Is(err, mission.ErrInvalid) {
+			t.Errorf("EditArrival to no role = %v, want refused", err)
 		}
 	})
 }
