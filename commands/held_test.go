@@ -32,8 +32,14 @@ func (h *harness) callAs(user string, perms int64, name string, opts ...*discord
 // pressAs presses the button customID as user with perms in guild 100, as a new interaction.
 func (h *harness) pressAs(user string, perms int64, customID string) *discordgo.InteractionResponse {
 	h.t.Helper()
+	return h.pressIn("", user, perms, customID)
+}
+
+// pressIn is pressAs from a Discord client set to lang.
+func (h *harness) pressIn(lang discordgo.Locale, user string, perms int64, customID string) *discordgo.InteractionResponse {
+	h.t.Helper()
 	id := strconv.FormatInt(1_300_000_000_000_000_000+interactionIDs.Add(1), 10)
-	return h.call(&discordgo.Interaction{ID: id, Type: discordgo.InteractionMessageComponent, GuildID: "100", Token: "t",
+	return h.call(&discordgo.Interaction{ID: id, Type: discordgo.InteractionMessageComponent, GuildID: "100", Token: "t", Locale: lang,
 		Member: &discordgo.Member{User: &discordgo.User{ID: user}, Permissions: perms},
 		Data:   discordgo.MessageComponentInteractionData{CustomID: customID, ComponentType: discordgo.ButtonComponent}})
 }
@@ -259,5 +265,50 @@ func TestHeldChangeAnswersOnlyItsOwnRoute(t *testing.T) {
 	}
 	if r := h.pressAs(holder, manager, military); !strings.HasPrefix(r.Data.Content, "✅") {
 		t.Errorf("the real button after forged ones: %q, want stored", r.Data.Content)
+	}
+}
+
+// TestHeldAnswersFollowTheReader: the question, the warnings and the buttons' answers are in
+// the reader's language, with no English left in French or Spanish.
+func TestHeldAnswersFollowTheReader(t *testing.T) {
+	english := []string{"role", "logged", "arrival", "departure", "pledge", "Go ahead", "Cancel\n", "Nothing", "stored", "expired",
+		"in the past", "hours", "Only", "already", "Example:", "record"}
+	for _, lang := range []discordgo.Locale{discordgo.French, discordgo.SpanishLATAM} {
+		h := newHarness(t, "sqlite")
+		say := func(user string, name string, opts ...*discordgo.ApplicationCommandInteractionDataOption) *discordgo.InteractionResponse {
+			i := command("100", manager, nil, name, opts...)
+			i.Member.User.ID, i.Locale = user, lang
+			return h.call(i)
+		}
+		press := func(user, id string) string {
+			return h.pressIn(lang, user, manager, id).Data.Content
+		}
+		var texts []string
+		ask := say(holder, "arrival", sub("log", opt("country", "GT"), opt("personnel", 75.0)))
+		texts = append(texts, ask.Data.Content, press(other, buttonsOf(ask.Data.Components)[1].CustomID))
+		h.run("/arrival log country:SV personnel:8 role:medical", "/pledge set country:JM personnel:200 role:police as_of:2025-01-02",
+			`/flight schedule eta:"in 40h" manifest:"KE 10 police"`)
+		for _, r := range []*discordgo.InteractionResponse{
+			say(holder, "arrival", sub("log", opt("country", "SV"), opt("personnel", 8.0), opt("role", "medical"))),
+			say(holder, "pledge", sub("set", opt("country", "JM"), opt("personnel", 100.0), opt("role", "police"), opt("as_of", "2024-12-01"))),
+			say(holder, "flight", sub("schedule", opt("eta", "2025-01-01 10:00"))),
+			say(holder, "flight", sub("land", opt("flight", 1.0))),
+		} {
+			texts = append(texts, r.Data.Content)
+			for _, b := range buttonsOf(r.Data.Components) {
+				texts = append(texts, b.Label)
+			}
+			drop := r.Data.Components[0].(discordgo.ActionsRow).Components[1].(discordgo.Button).CustomID
+			texts = append(texts, press(holder, drop), press(holder, drop))
+		}
+		all := stripCode(strings.Join(texts, "\n"))
+		for _, w := range english {
+			if i := strings.Index(all, w); i >= 0 {
+				t.Errorf("%s: English %q: …%s…", lang, w, all[max(0, i-60):min(len(all), i+60)])
+			}
+		}
+		if t.Failed() {
+			t.Logf("%s:\n%s", lang, all)
+		}
 	}
 }
