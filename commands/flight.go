@@ -151,13 +151,23 @@ func landFlight(ctx context.Context, d Deps, req *bot.Request, id int64) (*bot.R
 			"ETA", stamp(f.ETA)).WithExample("cmd.flight.land.after", "Earliest", stamp(earliest))
 	}
 	if far := at.Sub(f.ETA); !req.Acknowledged && (far > landingFromETA || far < -landingFromETA) {
-		return heldMistake(ctx, d, req, locale.T(langOf(req), "held.far_landing", "ID", f.ID, "At", stamp(at), "ETA", stamp(f.ETA)))
+		return heldMistake(ctx, d, req, landingAsked(req, id), locale.T(langOf(req), "held.far_landing", "ID", f.ID, "At", stamp(at), "ETA", stamp(f.ETA)))
 	}
 	f, arrivals, err := d.Store.LandFlight(ctx, req.Actor(), id, at)
 	if err != nil {
 		return nil, err
 	}
 	return flightChanged(req, f, "cmd.flight.landed", "Count", len(arrivals)), nil
+}
+
+// landingAsked is a landing as /flight land runs it again, whatever door it came through (the
+// command, or a button that names the flight in its custom_id): its Go ahead is /flight land's.
+func landingAsked(req *bot.Request, id int64) asked {
+	opts := map[string]any{"flight": float64(id)}
+	if at, ok := req.String("at"); ok {
+		opts["at"] = at
+	}
+	return asked{route: bot.RouteKey("flight", "land"), opts: opts}
 }
 
 // earliestLanding is the first time a flight can have landed: when it was scheduled, or its
@@ -221,7 +231,7 @@ func scheduleFlight(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, 
 	// A flight that has landed already is logged with /flight schedule then /flight land; an ETA
 	// in the past is more often a date typed wrong.
 	if eta.Before(req.Now.Add(-mission.ClockLeeway)) && !req.Acknowledged {
-		return heldMistake(ctx, d, req, locale.T(langOf(req), "held.past_eta", "ETA", stamp(eta)))
+		return heldMistake(ctx, d, req, asGiven(req), locale.T(langOf(req), "held.past_eta", "ETA", stamp(eta)))
 	}
 	f, err = d.Store.ScheduleFlight(ctx, req.Actor(), f)
 	if err != nil {

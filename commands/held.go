@@ -59,35 +59,34 @@ func settleRole(ctx context.Context, d Deps, req *bot.Request, country string, r
 // a button per role the country could mean.
 func askRole(ctx context.Context, d Deps, req *bot.Request, q *storage.RoleQuestion) (*bot.Reply, error) {
 	lang := langOf(req)
-	h, err := hold(ctx, d, req)
+	h, err := hold(ctx, d, req, asGiven(req))
 	if err != nil {
 		return nil, err
 	}
 	var buttons []discordgo.MessageComponent
 	for _, r := range q.Choices {
 		buttons = append(buttons, discordgo.Button{Label: roleText(lang, r, 2), Style: discordgo.PrimaryButton,
-			CustomID: heldID(req, heldRole, h.Token, string(r))})
+			CustomID: heldID(h, heldRole, string(r))})
 	}
-	buttons = append(buttons, dropButton(lang, req, h.Token))
+	buttons = append(buttons, dropButton(lang, h))
 	text := "❓ " + locale.Error(lang, q) + "\n" + locale.T(lang, "held.choose_hint", "User", user(lang, req.UserID),
 		"When", discordtext.Timestamp(h.ExpiresAt, "R"))
 	return &bot.Reply{Content: text, Ephemeral: true, Components: rows(buttons)}, nil
 }
 
-// heldMistake holds a change that looks like a mistake: why (a sentence of the catalog,
-// naming what it matched) and the Go ahead and Cancel buttons. An acknowledged request is not
-// held: its moderator has seen the warning and pressed Go ahead.
-func heldMistake(ctx context.Context, d Deps, req *bot.Request, why string) (*bot.Reply, error) {
+// heldMistake holds a change that looks like a mistake, as the route and options of as: why (a
+// sentence of the catalog, naming what it matched) and the Go ahead and Cancel buttons.
+func heldMistake(ctx context.Context, d Deps, req *bot.Request, as asked, why string) (*bot.Reply, error) {
 	lang := langOf(req)
-	h, err := hold(ctx, d, req)
+	h, err := hold(ctx, d, req, as)
 	if err != nil {
 		return nil, err
 	}
 	text := "⚠️ " + why + "\n" + locale.T(lang, "held.go_hint", "User", user(lang, req.UserID),
 		"When", discordtext.Timestamp(h.ExpiresAt, "R"))
 	return &bot.Reply{Content: text, Ephemeral: true, Components: rows([]discordgo.MessageComponent{
-		discordgo.Button{Label: locale.T(lang, "held.go"), Style: discordgo.DangerButton, CustomID: heldID(req, heldGo, h.Token, "")},
-		dropButton(lang, req, h.Token),
+		discordgo.Button{Label: locale.T(lang, "held.go"), Style: discordgo.DangerButton, CustomID: heldID(h, heldGo, "")},
+		dropButton(lang, h),
 	})}, nil
 }
 
@@ -115,11 +114,11 @@ func checkRepeat(ctx context.Context, d Deps, req *bot.Request, rec any, key str
 	if err != nil || len(ms) == 0 {
 		return nil, err
 	}
-	return heldMistake(ctx, d, req, locale.T(langOf(req), key, "Matches", matchesText(langOf(req), ms)))
+	return heldMistake(ctx, d, req, asGiven(req), locale.T(langOf(req), key, "Matches", matchesText(langOf(req), ms)))
 }
 
-func dropButton(lang locale.Lang, req *bot.Request, token string) discordgo.Button {
-	return discordgo.Button{Label: locale.T(lang, "held.drop"), Style: discordgo.SecondaryButton, CustomID: heldID(req, heldDrop, token, "")}
+func dropButton(lang locale.Lang, h storage.HeldChange) discordgo.Button {
+	return discordgo.Button{Label: locale.T(lang, "held.drop"), Style: discordgo.SecondaryButton, CustomID: heldID(h, heldDrop, "")}
 }
 
 // rows lays buttons out five to an action row, as Discord allows.
@@ -133,26 +132,37 @@ func rows(buttons []discordgo.MessageComponent) []discordgo.MessageComponent {
 	return out
 }
 
-// heldID is the custom_id of a held change's button on the request's route.
-func heldID(req *bot.Request, action heldAction, token, value string) string {
-	state := string(action) + ":" + token
+// heldID is the custom_id of a held change's button, on the route that runs the change.
+func heldID(h storage.HeldChange, action heldAction, value string) string {
+	state := string(action) + ":" + h.Token
 	if value != "" {
 		state += ":" + value
 	}
-	return bot.ComponentID(req.Route, state)
+	return bot.ComponentID(h.Route, state)
 }
 
-// hold stores the request's route and options as given, for its buttons.
-func hold(ctx context.Context, d Deps, req *bot.Request) (storage.HeldChange, error) {
+// asked is a change as its buttons run it again: the route and its options by name.
+type asked struct {
+	route string
+	opts  map[string]any
+}
+
+// asGiven is the request's own route and options, as the moderator gave them.
+func asGiven(req *bot.Request) asked {
 	opts := make(map[string]any, len(req.Options))
 	for name, o := range req.Options {
 		opts[name] = o.Value
 	}
-	body, err := json.Marshal(opts)
+	return asked{route: req.Route, opts: opts}
+}
+
+// hold stores the change as, made by the request's author, for its buttons.
+func hold(ctx context.Context, d Deps, req *bot.Request, as asked) (storage.HeldChange, error) {
+	body, err := json.Marshal(as.opts)
 	if err != nil {
-		return storage.HeldChange{}, fmt.Errorf("hold %s: %w", req.Route, err)
+		return storage.HeldChange{}, fmt.Errorf("hold %s: %w", as.route, err)
 	}
-	return d.Store.HoldChange(ctx, req.Actor(), storage.HeldChange{Token: storage.NewPreviewToken(), Route: req.Route, Options: string(body)})
+	return d.Store.HoldChange(ctx, req.Actor(), storage.HeldChange{Token: storage.NewPreviewToken(), Route: as.route, Options: string(body)})
 }
 
 // errNotHolder refuses a held change's buttons to anyone but the moderator who made it.

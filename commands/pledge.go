@@ -89,7 +89,7 @@ func checkOlderPledge(ctx context.Context, d Deps, req *bot.Request, p *storage.
 	}
 	lang := langOf(req)
 	m := ms[0]
-	return heldMistake(ctx, d, req, locale.T(lang, "held.older_pledge", "AsOf", shortStamp(p.AsOf), "ID", m.ID,
+	return heldMistake(ctx, d, req, asGiven(req), locale.T(lang, "held.older_pledge", "AsOf", shortStamp(p.AsOf), "ID", m.ID,
 		"User", user(lang, m.LoggedBy), "InForce", shortStamp(m.At)))
 }
 
