@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -234,6 +235,13 @@ func scheduleFlight(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, 
 		return heldMistake(ctx, d, req, asGiven(req), locale.T(langOf(req), "held.past_eta", "ETA", stamp(eta)))
 	}
 	f, err = d.Store.ScheduleFlight(ctx, req.Actor(), f)
+	var q *storage.RoleQuestion
+	if errors.As(err, &q) && q.Entry > 0 {
+		// One entry's role is in doubt: ask with buttons, as for a single record.
+		as := asGiven(req)
+		as.opts[manifestEntry] = float64(q.Entry)
+		return askRole(ctx, d, req, q, as)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -46,7 +46,7 @@ func settleRole(ctx context.Context, d Deps, req *bot.Request, country string, r
 	r, err := d.Store.ResolveRole(ctx, req.GuildID, country, *role)
 	var q *storage.RoleQuestion
 	if errors.As(err, &q) {
-		return askRole(ctx, d, req, q)
+		return askRole(ctx, d, req, q, asGiven(req))
 	}
 	if err != nil {
 		return nil, err
@@ -55,11 +55,11 @@ func settleRole(ctx context.Context, d Deps, req *bot.Request, country string, r
 	return nil, nil
 }
 
-// askRole holds the change and asks which role it is: the question in the reader's language and
-// a button per role the country could mean.
-func askRole(ctx context.Context, d Deps, req *bot.Request, q *storage.RoleQuestion) (*bot.Reply, error) {
+// askRole holds the change as and asks which role it is: the question in the reader's language
+// and a button per role the country could mean.
+func askRole(ctx context.Context, d Deps, req *bot.Request, q *storage.RoleQuestion, as asked) (*bot.Reply, error) {
 	lang := langOf(req)
-	h, err := hold(ctx, d, req, asGiven(req))
+	h, err := hold(ctx, d, req, as)
 	if err != nil {
 		return nil, err
 	}
@@ -215,7 +215,9 @@ func answerHeld(d Deps, run bot.Handler) bot.Handler {
 			return nil, fmt.Errorf("read held change: %w", err)
 		}
 		if chosen != "" {
-			opts["role"] = string(chosen)
+			if err := choose(opts, chosen); err != nil {
+				return nil, err
+			}
 		}
 		resumed := *req
 		resumed.Options = make(map[string]*discordgo.ApplicationCommandInteractionDataOption, len(opts))
@@ -225,6 +227,33 @@ func answerHeld(d Deps, run bot.Handler) bot.Handler {
 		resumed.Resumed, resumed.Acknowledged = true, action == heldGo
 		return run(ctx, &resumed)
 	}
+}
+
+// manifestEntry is the key a held /flight schedule keeps beside its options when the role of
+// one manifest entry is asked: the entry's position, 1-based. It is no Discord option.
+const manifestEntry = "manifest_entry"
+
+// choose puts the role a button chose into a held change's options: the role option, or the
+// asked entry of the manifest, which is written again with each entry's role.
+func choose(opts map[string]any, r mission.Role) error {
+	entry, ok := opts[manifestEntry].(float64)
+	if !ok {
+		opts["role"] = string(r)
+		return nil
+	}
+	delete(opts, manifestEntry)
+	text, _ := opts["manifest"].(string)
+	lines, err := mission.ParseManifest(text)
+	if err != nil || entry < 1 || int(entry) > len(lines) {
+		return errUnknownButton
+	}
+	lines[int(entry)-1].Role = r
+	parts := make([]string, len(lines))
+	for i, l := range lines {
+		parts[i] = l.String()
+	}
+	opts["manifest"] = strings.Join(parts, "; ")
+	return nil
 }
 
 // errUnknownButton refuses a custom_id no held change's button has (a forged one).

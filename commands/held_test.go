@@ -139,6 +139,22 @@ func TestLeftOutRoleIsAsked(t *testing.T) {
 				t.Errorf("a role after Cancel: %q, want already done", r.Data.Content)
 			}
 
+			// A manifest of one entry in doubt asks with buttons; the choice goes to that entry.
+			before = h.counts()
+			ask = h.callAs(holder, manager, "flight", sub("schedule", opt("eta", "in 3h"), opt("manifest", "KE 4; El Salvador 8 3f")))
+			if !isEphemeral(ask) || !strings.Contains(ask.Data.Content, "Entry 2") || len(labels(ask)) != 7 {
+				t.Fatalf("a manifest with one entry in doubt: %q %v, want an ephemeral question on entry 2", ask.Data.Content, labels(ask))
+			}
+			done = h.pressAs(holder, manager, labelled(t, ask, "medical"))
+			for _, want := range []string{"✅", "4 police", "8 medical"} {
+				if !strings.Contains(replyText(done), want) {
+					t.Errorf("choosing medical for entry 2: %q lacks %q", replyText(done), want)
+				}
+			}
+			if f, err := h.store.Flight(context.Background(), "100", 2); err != nil || len(f.Manifest) != 2 || f.Manifest[1].Female != 3 {
+				t.Errorf("flight #2 = %+v, %v; want its two entries, the second with its 3 women", f.Manifest, err)
+			}
+
 			// A manifest of several entries in doubt is refused naming each.
 			out := h.run(`/flight schedule eta:"in 3h" manifest:"GT 75; SV 8; KE 4"`)
 			for _, want := range []string{"entry 1 (🇬🇹 Guatemala): one of `police`, `military`", "entry 2 (🇸🇻 El Salvador)", "Example:", "(only you can see this)"} {
