@@ -63,8 +63,9 @@ type Route struct {
 	Run Handler
 	// Autocomplete, when set, answers the route's autocompleted options.
 	Autocomplete AutocompleteHandler
-	// Component, when set, answers the route's buttons: those whose custom_id begins with the
-	// route's key and ":" (see ComponentID).
+	// Component, when set, answers the route's buttons and the forms (modals) they open: those
+	// whose custom_id begins with the route's key and ":" (see ComponentID). A form is answered
+	// by the route whose button opened it, so it carries the same access check.
 	Component Handler
 }
 
@@ -267,8 +268,11 @@ type Request struct {
 	Options map[string]*discordgo.ApplicationCommandInteractionDataOption
 	// Focused names the option being autocompleted.
 	Focused string
-	// CustomID is the clicked button's custom_id, without the route key prefix.
+	// CustomID is the clicked button's or submitted form's custom_id, without the route key
+	// prefix.
 	CustomID string
+	// Form is a submitted form's text inputs by custom_id, each checked as any typed text is.
+	Form map[string]string
 	// Access is what the caller may do in this guild.
 	Access Access
 	// Lang is the language of the answer: the caller's Discord locale when Liaison speaks it,
@@ -358,6 +362,10 @@ type Reply struct {
 	Files      []*discordgo.File
 	// Ephemeral shows the reply only to the caller.
 	Ephemeral bool
-	// Update edits the message a clicked button belongs to instead of posting a new one.
+	// Update edits the message a clicked button (or the form it opened) belongs to instead of
+	// posting a new one.
 	Update bool
+	// Modal, when set, opens this form instead of answering with a message: the answer to a
+	// button only, and only inline, since Discord takes no form after a deferral.
+	Modal *discordgo.InteractionResponseData
 }

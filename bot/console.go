@@ -19,6 +19,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"liaison/locale"
+	"liaison/mission"
 )
 
 // Console is the terminal door: it reads one command per line, as a user would type it in
@@ -207,6 +208,11 @@ func (c *Console) consoleOptions(route *Route, name string, words []string) ([]*
 		opt := &discordgo.ApplicationCommandInteractionDataOption{Name: k, Type: def.Type, Value: v}
 		switch def.Type {
 		case discordgo.ApplicationCommandOptionInteger, discordgo.ApplicationCommandOptionNumber:
+			if n, ok := mission.ParseCount(strings.TrimPrefix(v, "#")); ok && def.Type == discordgo.ApplicationCommandOptionInteger {
+				// A count typed as people write it: personnel:1,000 or personnel:1.000 is a thousand.
+				opt.Value = float64(n)
+				break
+			}
 			f, err := strconv.ParseFloat(strings.TrimPrefix(v, "#"), 64)
 			if err != nil {
 				return nil, usageErr("cmd.console.whole_number", "Option", k, "Value", v)

@@ -235,7 +235,7 @@ func panicked(p any) error {
 // deferral is the "thinking…" answer that buys 15 minutes.
 func deferral(i *discordgo.Interaction) *discordgo.InteractionResponse {
 	switch i.Type {
-	case discordgo.InteractionMessageComponent:
+	case discordgo.InteractionMessageComponent, discordgo.InteractionModalSubmit:
 		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate}
 	case discordgo.InteractionApplicationCommandAutocomplete:
 		return &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
@@ -267,13 +267,21 @@ func (r *Router) answer(ctx context.Context, i *discordgo.Interaction, name stri
 	if reply == nil {
 		reply = &Reply{Content: locale.T(res.lang, "reply.done")}
 	}
+	if reply.Modal != nil {
+		if !deferred {
+			r.logSendError(name, out.Respond(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: reply.Modal}))
+			return outcome
+		}
+		// The button's deferred update leaves no room for a form: the user presses it again.
+		reply = &Reply{Content: "⏳ " + locale.T(res.lang, "error.form_late"), Ephemeral: true}
+	}
 	Fit(reply)
 	if deferred {
 		r.logSendError(name, r.afterDeferral(ctx, i, reply, out))
 		return outcome
 	}
 	typ := discordgo.InteractionResponseChannelMessageWithSource
-	if reply.Update && i.Type == discordgo.InteractionMessageComponent {
+	if reply.Update && onMessage(i) {
 		typ = discordgo.InteractionResponseUpdateMessage
 	}
 	err := out.Respond(ctx, &discordgo.InteractionResponse{Type: typ, Data: MessageData(reply)})
@@ -292,10 +300,16 @@ func (r *Router) afterDeferral(ctx context.Context, i *discordgo.Interaction, re
 	if err := out.FollowUp(ctx, followUpOf(reply)); err != nil {
 		return err
 	}
-	if i.Type == discordgo.InteractionMessageComponent {
+	if onMessage(i) {
 		return nil
 	}
 	return out.Delete(ctx)
+}
+
+// onMessage reports whether i comes from a message's button, or from the form such a button
+// opened: its answer may update that message in place.
+func onMessage(i *discordgo.Interaction) bool {
+	return i.Type == discordgo.InteractionMessageComponent || i.Type == discordgo.InteractionModalSubmit && i.Message != nil
 }
 
 func (r *Router) logSendError(name string, err error) {
@@ -378,7 +392,7 @@ func (r *Router) run(ctx context.Context, i *discordgo.Interaction) (res result)
 		}
 		choices, err := route.Autocomplete(ctx, req)
 		return result{choices: choices, err: err}
-	case discordgo.InteractionMessageComponent:
+	case discordgo.InteractionMessageComponent, discordgo.InteractionModalSubmit:
 		if route.Component == nil {
 			return result{err: errUnknownRoute}
 		}
@@ -409,6 +423,18 @@ func (r *Router) resolve(i *discordgo.Interaction, req *Request) (*Route, error)
 		}
 		req.Route, req.CustomID = key, rest
 		_, req.Sub, _ = strings.Cut(key, " ")
+	case discordgo.InteractionModalSubmit:
+		data := i.ModalSubmitData()
+		key, rest, ok := strings.Cut(data.CustomID, ":")
+		if !ok {
+			return nil, errUnknownRoute
+		}
+		req.Route, req.CustomID = key, rest
+		_, req.Sub, _ = strings.Cut(key, " ")
+		var err error
+		if req.Form, err = formValues(data.Components); err != nil {
+			return nil, err
+		}
 	default:
 		return nil, errUnknownRoute
 	}
@@ -493,6 +519,42 @@ func flatten(opts []*discordgo.ApplicationCommandInteractionDataOption) (string,
 	return sub, m, focused, nil
 }
 
+// formValues reads a submitted form's text inputs (each in its action row) by custom_id. Their
+// text is checked as an option's is, line breaks allowed; a field named twice cannot come from
+// Discord's client and is refused.
+func formValues(rows []discordgo.MessageComponent) (map[string]string, error) {
+	out := map[string]string{}
+	for _, c := range rows {
+		var fields []discordgo.MessageComponent
+		switch row := c.(type) {
+		case *discordgo.ActionsRow: // as discordgo decodes JSON
+			fields = row.Components
+		case discordgo.ActionsRow: // as a Go caller (the console, a test) builds it
+			fields = row.Components
+		}
+		for _, f := range fields {
+			var in discordgo.TextInput
+			switch v := f.(type) {
+			case *discordgo.TextInput:
+				in = *v
+			case discordgo.TextInput:
+				in = v
+			default:
+				continue
+			}
+			if _, dup := out[in.CustomID]; dup {
+				return nil, mission.Refuse(mission.EInvalid, "error.option_twice", "Option", in.CustomID).WithExample("error.null_option.example")
+			}
+			if err := mission.CheckText(in.Value, true); err != nil {
+				return nil, mission.Refuse(mission.EInvalid, "error.option_text", "Option", in.CustomID, "Reason", mission.TextOf(err)).
+					WithExample("error.option_text.example")
+			}
+			out[in.CustomID] = in.Value
+		}
+	}
+	return out, nil
+}
+
 func userID(i *discordgo.Interaction) string {
 	if i.Member != nil && i.Member.User != nil {
 		return i.Member.User.ID
@@ -510,6 +572,10 @@ func interactionName(i *discordgo.Interaction) string {
 		return i.ApplicationCommandData().Name
 	case discordgo.InteractionMessageComponent:
 		key, _, _ := strings.Cut(i.MessageComponentData().CustomID, ":")
+		name, _, _ := strings.Cut(key, " ")
+		return name
+	case discordgo.InteractionModalSubmit:
+		key, _, _ := strings.Cut(i.ModalSubmitData().CustomID, ":")
 		name, _, _ := strings.Cut(key, " ")
 		return name
 	case discordgo.InteractionPing:

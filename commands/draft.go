@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -17,6 +19,8 @@ import (
 	"liaison/exchange"
 	"liaison/locale"
 	"liaison/mission"
+	"liaison/render"
+	"liaison/storage"
 )
 
 // draftMenuName is the message command's name in Discord's menu, in English; the catalog key
@@ -143,13 +147,28 @@ func previewDraft(ctx context.Context, d Deps, req *bot.Request, text string, pu
 		}
 		recs = kept
 	}
+	return showDraft(ctx, d, req, req.UserID, from, recs, leftOut, body, checked.Marks)
+}
+
+// showDraft writes a draft's preview — each record with the sentence it came from, then the
+// records left out and why — and keeps the draft for author's Confirm, Edit… or Cancel. The
+// first preview and every corrected one are written here alike, each record with the mark of
+// its likely mistake (marks, by the file's line) as /import's preview shows it.
+func showDraft(ctx context.Context, d Deps, req *bot.Request, author, from string, recs []draft.Record, leftOut []string, body []byte,
+	marks map[int][]storage.Match) (*bot.Reply, error) {
+	lang := langOf(req)
 	var b strings.Builder
-	b.WriteString("📝 " + locale.T(lang, "draft.preview", "From", from, "User", user(lang, req.UserID),
+	b.WriteString("📝 " + locale.T(lang, "draft.preview", "From", from, "User", user(lang, author),
 		"Records", locale.T(lang, "cmd.import.records", "Count", len(recs))))
+	if author != req.UserID {
+		b.WriteString(" " + locale.T(lang, "draft.edit.corrected", "User", user(lang, req.UserID)))
+	}
 	for i, r := range recs {
 		// Record i is the file's line i+2 (after the header): its mark, if the dry run made one.
-		line := fmt.Sprintf("\n`%d` %s%s\n> %s", i+1, draftLine(lang, r), previewMark(lang, checked.Marks[i+2]),
-			discordtext.Truncate(strings.ReplaceAll(r.Sentence, "`", "'"), 110))
+		line := fmt.Sprintf("\n`%d` %s%s", i+1, draftLine(lang, r), previewMark(lang, marks[i+2]))
+		if r.Sentence != "" { // a line the moderator added has none
+			line += "\n> " + discordtext.Truncate(strings.ReplaceAll(r.Sentence, "`", "'"), 110)
+		}
 		if b.Len()+len(line) > 1500 {
 			b.WriteString("\n" + locale.T(lang, "draft.more", "Count", len(recs)-i))
 			break
@@ -166,7 +185,7 @@ func previewDraft(ctx context.Context, d Deps, req *bot.Request, text string, pu
 		b.WriteString("\n" + locale.T(lang, "draft.none"))
 		return &bot.Reply{Content: b.String()}, nil
 	}
-	return awaitConfirm(ctx, d, req, draftFilename, body, &b)
+	return keepPreview(ctx, d, req, author, draftFilename, body, &b)
 }
 
 // draftFilename names a draft among the pending previews: Confirm's answer and audit say it.
@@ -200,16 +219,16 @@ func draftLine(lang locale.Lang, r draft.Record) string {
 		who += " " + locale.T(lang, "draft.women", "Count", r.Female)
 	}
 	if r.Role != "" && r.Kind != draft.KindFlight {
-		who += " " + string(r.Role)
+		who += " " + render.Role(lang, r.Role, int64(max(r.Personnel, 2)))
 	}
 	if w := strings.TrimSpace(who); w != "" {
 		parts = append(parts, w)
 	}
 	if r.Kind == draft.KindReport {
-		parts = append(parts, string(r.Figure))
+		parts = append(parts, locale.T(lang, "report.figure."+string(r.Figure)))
 	}
 	if r.Qualifier != "" && r.Qualifier != mission.QualifierExact {
-		parts = append(parts, string(r.Qualifier))
+		parts = append(parts, locale.T(lang, "choice.qualifier."+string(r.Qualifier)))
 	}
 	if r.Date.IsZero() {
 		parts = append(parts, locale.T(lang, "draft.no_date"))
@@ -217,4 +236,116 @@ func draftLine(lang locale.Lang, r draft.Record) string {
 		parts = append(parts, r.Date.Format("2006-01-02"))
 	}
 	return strings.Join(slices.DeleteFunc(parts, func(s string) bool { return s == "" }), " · ")
+}
+
+// draftFormField is the custom_id of the edit form's one text input.
+const draftFormField = "lines"
+
+// Discord's limits on a form: its title and an input's label hold 45 characters, a
+// placeholder 100.
+const (
+	maxFormTitle       = 45
+	maxFormLabel       = 45
+	maxFormPlaceholder = 100
+)
+
+// openDraftForm answers a draft's Edit…: a form holding the draft as lines, one record a line
+// (see exchange.DraftLines). A draft longer than the input holds is offered by its first
+// records, and the label says how many; the others are kept as they are.
+func openDraftForm(req *bot.Request, p storage.ImportPreview) (*bot.Reply, error) {
+	lang := langOf(req)
+	if p.Filename != draftFilename {
+		return nil, mission.Refuse(mission.EInvalid, "error.unknown_route").WithExample("error.unknown_route.example")
+	}
+	entries, err := exchange.ReadDraft([]byte(p.Body), req.Location())
+	if err != nil {
+		return nil, err
+	}
+	text, shown := exchange.DraftLines(lang, entries, exchange.MaxFormText)
+	label := locale.T(lang, "draft.edit.label")
+	if shown < len(entries) {
+		label = locale.T(lang, "draft.edit.label_first", "Shown", shown, "Total", len(entries))
+	}
+	return &bot.Reply{Modal: &discordgo.InteractionResponseData{
+		CustomID: bot.ComponentID(bot.RouteKey("import", ""), importEdited+":"+p.Token+":"+strconv.Itoa(shown)),
+		Title:    discordtext.Truncate(locale.T(lang, "draft.edit.title"), maxFormTitle),
+		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+			discordgo.TextInput{CustomID: draftFormField, Label: discordtext.Truncate(label, maxFormLabel), Style: discordgo.TextInputParagraph,
+				Value: text, Placeholder: discordtext.Truncate(locale.T(lang, "draft.edit.placeholder"), maxFormPlaceholder),
+				Required: true, MaxLength: exchange.MaxFormText},
+		}}},
+	}}, nil
+}
+
+// submitDraftForm reads the corrected lines back, checks them as an import file (the rules
+// every door uses, then the dry run), and replaces the kept draft with them: the old preview is
+// dropped and the corrected one shown in its place, with the same buttons. A bad line is
+// refused by its number in the form, and the draft is left as it was.
+func submitDraftForm(ctx context.Context, d Deps, req *bot.Request, p storage.ImportPreview, shownCell string) (*bot.Reply, error) {
+	lang := langOf(req)
+	text, ok := req.Form[draftFormField]
+	shown, err := strconv.Atoi(shownCell)
+	if !ok || err != nil || p.Filename != draftFilename {
+		return nil, mission.Refuse(mission.EInvalid, "error.unknown_route").WithExample("error.unknown_route.example")
+	}
+	if n := utf8.RuneCountInString(text); n > exchange.MaxFormText {
+		return nil, mission.Refuse(mission.EInvalid, "draft.edit.too_long", "Count", n, "Max", exchange.MaxFormText).WithExample("draft.edit.example")
+	}
+	entries, err := exchange.ReadDraft([]byte(p.Body), req.Location())
+	if err != nil {
+		return nil, err
+	}
+	if shown < 0 || shown > len(entries) {
+		return nil, mission.Refuse(mission.EInvalid, "error.unknown_route").WithExample("error.unknown_route.example")
+	}
+	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
+	ed, err := exchange.EditDraft(text, entries, shown)
+	var le exchange.LineError
+	if errors.As(err, &le) {
+		return nil, badDraftLine(lang, le.Line, lines, le.Err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	check, err := exchange.CheckCSV(ctx, d.Store, req.Actor(), bytes.NewReader(ed.Body))
+	if err != nil {
+		return nil, err
+	}
+	if check.Bad > 0 {
+		e := check.Errors[0]
+		return nil, badDraftLine(lang, ed.FormOf[e.Line], lines, e.Err)
+	}
+	corrected, err := exchange.ReadDraft(ed.Body, req.Location())
+	if err != nil {
+		return nil, err
+	}
+	// Dropping the old draft first claims it: of an Edit… and a Confirm of the same draft, one
+	// wins and the other is refused as gone.
+	if err := d.Store.DropPreview(ctx, req.GuildID, p.Token); err != nil {
+		return nil, err
+	}
+	recs := make([]draft.Record, len(corrected))
+	for i, e := range corrected {
+		recs[i] = e.Record
+	}
+	from := locale.T(lang, "draft.from_text")
+	if link := exchange.DraftLink(corrected); link != "" {
+		from = locale.T(lang, "draft.from_message", "Link", link)
+	}
+	reply, err := showDraft(ctx, d, req, p.UserID, from, recs, nil, ed.Body, check.Marks)
+	if reply != nil {
+		reply.Update = true
+	}
+	return reply, err
+}
+
+// badDraftLine refuses a corrected draft by the form's line at fault, quoted; line 0 is one of
+// the records the form did not show, kept as they were.
+func badDraftLine(lang locale.Lang, line int, lines []string, err error) error {
+	text := ""
+	if line >= 1 && line <= len(lines) {
+		text = discordtext.Truncate(strings.TrimSpace(lines[line-1]), 120)
+	}
+	return mission.Refuse(mission.EInvalid, "draft.edit.bad_line", "Line", line, "Text", mission.Quote(text),
+		"Reason", locale.Error(lang, err)).WithExample("draft.edit.example")
 }

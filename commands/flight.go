@@ -135,7 +135,27 @@ func delayFlight(ctx context.Context, d Deps, req *bot.Request, id int64) (*bot.
 	if err != nil {
 		return nil, err
 	}
+	if moved, ok := delayedETA(ctx, d, req, f); ok {
+		return flightChanged(req, f, "cmd.flight.delayed_from", "Change", render.FieldChange(langOf(req), mission.ActionDelay, moved)), nil
+	}
 	return flightChanged(req, f, "cmd.flight.delayed"), nil
+}
+
+// delayedETA is the ETA's change that req's delay of f made, read from the audit entry it
+// wrote, so that the answer names the ETA the delay really replaced even when someone else
+// moved the flight a moment before. ok is false when that entry is not the newest of the
+// flight (another change came after it) or the ETA did not move.
+func delayedETA(ctx context.Context, d Deps, req *bot.Request, f storage.Flight) (mission.FieldChange, bool) {
+	entries, err := d.Store.FindAudit(ctx, req.GuildID, storage.AuditFilter{Kind: mission.KindFlight, RecordID: f.ID, Limit: 1})
+	if err != nil || len(entries) == 0 || entries[0].Action != mission.ActionDelay || entries[0].UserID != req.UserID {
+		return mission.FieldChange{}, false
+	}
+	for _, c := range entries[0].Changes() {
+		if c.Field == mission.FieldETA && c.After == f.ETA.UTC().Format(time.RFC3339) {
+			return c, true
+		}
+	}
+	return mission.FieldChange{}, false
 }
 
 func landFlight(ctx context.Context, d Deps, req *bot.Request, id int64) (*bot.Reply, error) {

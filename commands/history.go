@@ -13,6 +13,7 @@ import (
 	"liaison/discordtext"
 	"liaison/locale"
 	"liaison/mission"
+	"liaison/render"
 	"liaison/storage"
 )
 
@@ -75,8 +76,13 @@ func historyPage(ctx context.Context, d Deps, req *bot.Request, kind mission.Rec
 			if cmd == "" {
 				cmd = "—"
 			}
-			rows = append(rows, listRow{storage.AuditCursor(e), fmt.Sprintf("%s · **%s** — %s · %s · `%s`", shortStamp(e.At), rec,
-				locale.T(lang, "cmd.history.action."+string(e.Action)), user(lang, e.UserID), cmd)})
+			line := fmt.Sprintf("%s · **%s** — %s · %s · `%s`", shortStamp(e.At), rec,
+				locale.T(lang, "cmd.history.action."+string(e.Action)), user(lang, e.UserID), cmd)
+			// The entry and its fields are one row, so that a page never splits a change.
+			for _, c := range e.Changes() {
+				line += "\n· " + render.FieldChange(lang, e.Action, c)
+			}
+			rows = append(rows, listRow{storage.AuditCursor(e), line})
 		}
 		return rows, err
 	}

@@ -36,10 +36,10 @@ func TestImpossibleFiguresAreRefused(t *testing.T) {
 			line string
 			want []string
 		}{
-			{"/departure log country:GT personnel:90 role:military", []string{"−45 military", "cannot go below zero", "Example:"}},
-			{"/departure log country:KE personnel:1 role:military", []string{"Kenya", "−1 military"}},
-			{"/arrival edit id:1 personnel:10", []string{"−20 military"}},
-			{"/arrival delete id:1", []string{"−30 military"}},
+			{"/departure log country:GT personnel:90 role:military", []string{"🇬🇹 Guatemala has 45 military deployed; a departure of 90 would leave −45.", "Example:"}},
+			{"/departure log country:KE personnel:1 role:military", []string{"🇰🇪 Kenya has 0 military deployed; a departure of 1 would leave −1."}},
+			{"/arrival edit id:1 personnel:10", []string{"🇬🇹 Guatemala has 45 military deployed; this edit of arrival #1 takes 65 away and would leave −20."}},
+			{"/arrival delete id:1", []string{"🇬🇹 Guatemala has 45 military deployed; deleting arrival #1 takes 75 away and would leave −30."}},
 			{`/arrival log country:GT personnel:5 when:"in 2h" role:military`, []string{"in the future", "That is a flight", "/flight schedule"}},
 			{`/arrival log country:GT personnel:5 when:1989-12-31 role:military`, []string{"before 1990"}},
 			{`/arrival edit id:1 when:"in 1d"`, []string{"in the future"}},

@@ -20,10 +20,13 @@ import (
 	"liaison/storage"
 )
 
-// Button actions of an /import preview; the custom_id is "import:<action>:<token>".
+// Button actions of an /import preview; the custom_id is "import:<action>:<token>". A draft's
+// preview also has Edit…, whose form comes back as "import:edited:<token>:<records shown>".
 const (
 	importConfirm = "confirm"
 	importCancel  = "cancel"
+	importEdit    = "edit"
+	importEdited  = "edited"
 )
 
 // importCommand previews an uploaded CSV (the /export format, with or without HXL tags) and
@@ -100,21 +103,30 @@ func previewImport(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, e
 // on any instance, and ends the preview text with who may confirm, until when, and the
 // Confirm and Cancel buttons that /import's route answers.
 func awaitConfirm(ctx context.Context, d Deps, req *bot.Request, name string, body []byte, b *strings.Builder) (*bot.Reply, error) {
+	return keepPreview(ctx, d, req, req.UserID, name, body, b)
+}
+
+// keepPreview is awaitConfirm for a preview whose author may be another than the caller: a
+// draft an admin corrected stays its author's to confirm. A draft's buttons include Edit….
+func keepPreview(ctx context.Context, d Deps, req *bot.Request, author, name string, body []byte, b *strings.Builder) (*bot.Reply, error) {
 	lang := langOf(req)
 	saved, err := d.Store.SavePreview(ctx, storage.ImportPreview{Token: storage.NewPreviewToken(), GuildID: req.GuildID,
-		UserID: req.UserID, Filename: name, Body: string(body)})
+		UserID: author, Filename: name, Body: string(body)})
 	if err != nil {
 		return nil, err
 	}
-	b.WriteString("\n\n" + locale.T(lang, "cmd.import.confirm_hint", "User", user(lang, req.UserID),
+	b.WriteString("\n\n" + locale.T(lang, "cmd.import.confirm_hint", "User", user(lang, author),
 		"When", discordtext.Timestamp(saved.ExpiresAt, "R")))
 	key := bot.RouteKey("import", "")
-	return &bot.Reply{Content: b.String(), Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-		discordgo.Button{Label: locale.T(lang, "cmd.import.confirm"), Style: discordgo.SuccessButton,
-			CustomID: bot.ComponentID(key, importConfirm+":"+saved.Token)},
-		discordgo.Button{Label: locale.T(lang, "cmd.import.cancel"), Style: discordgo.SecondaryButton,
-			CustomID: bot.ComponentID(key, importCancel+":"+saved.Token)},
-	}}}}, nil
+	buttons := []discordgo.MessageComponent{discordgo.Button{Label: locale.T(lang, "cmd.import.confirm"), Style: discordgo.SuccessButton,
+		CustomID: bot.ComponentID(key, importConfirm+":"+saved.Token)}}
+	if name == draftFilename {
+		buttons = append(buttons, discordgo.Button{Label: locale.T(lang, "draft.edit.button"), Style: discordgo.PrimaryButton,
+			CustomID: bot.ComponentID(key, importEdit+":"+saved.Token)})
+	}
+	buttons = append(buttons, discordgo.Button{Label: locale.T(lang, "cmd.import.cancel"), Style: discordgo.SecondaryButton,
+		CustomID: bot.ComponentID(key, importCancel+":"+saved.Token)})
+	return &bot.Reply{Content: b.String(), Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: buttons}}}, nil
 }
 
 // badFile is the refusal of a file that cannot be imported at all.
@@ -186,12 +198,16 @@ func errNotUploader(lang locale.Lang, uploader string) error {
 	return mission.Refuse(mission.EDenied, "cmd.import.not_yours", "User", user(lang, uploader)).WithExample("cmd.import.not_yours.example")
 }
 
-// answerImport handles Confirm and Cancel. The router has checked the route's access (a
-// moderator); only the uploader, or an admin, may go on.
+// answerImport handles Confirm and Cancel, and a draft's Edit… and its form. The router has
+// checked the route's access (a moderator); only the uploader, or an admin, may go on.
 func answerImport(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, error) {
 	lang := langOf(req)
 	action, token, ok := strings.Cut(req.CustomID, ":")
-	if !ok || !slices.Contains([]string{importConfirm, importCancel}, action) || token == "" || len(token) > 64 {
+	shown := ""
+	if action == importEdited {
+		token, shown, _ = strings.Cut(token, ":")
+	}
+	if !ok || !slices.Contains([]string{importConfirm, importCancel, importEdit, importEdited}, action) || token == "" || len(token) > 64 {
 		return nil, mission.Refuse(mission.EInvalid, "error.unknown_route").WithExample("error.unknown_route.example")
 	}
 	p, err := d.Store.Preview(ctx, req.GuildID, token)
@@ -200,6 +216,12 @@ func answerImport(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, er
 	}
 	if p.UserID != req.UserID && req.Access < bot.Admin {
 		return nil, errNotUploader(lang, p.UserID)
+	}
+	switch action {
+	case importEdit:
+		return openDraftForm(req, p)
+	case importEdited:
+		return submitDraftForm(ctx, d, req, p, shown)
 	}
 	if action == importCancel {
 		if err := d.Store.DropPreview(ctx, req.GuildID, token); err != nil {

@@ -37,6 +37,7 @@ type importWorld struct {
 	priv  ed25519.PrivateKey
 	n     atomic.Int64
 	last  []byte // the body of the last interaction sent
+	raw   []byte // the last answer as Discord received it
 	// locale is the Discord client's language the interactions carry; empty is English (US).
 	locale discordgo.Locale
 }
@@ -52,8 +53,14 @@ const (
 
 func newImportWorld(t *testing.T) *importWorld {
 	t.Helper()
-	fake := fakediscord.New(t)
 	store, clock := storagetest.OpenClock(t, storage.DriverSQLite)
+	return newImportWorldOn(t, store, clock)
+}
+
+// newImportWorldOn is newImportWorld on the given store, for a test run on each driver.
+func newImportWorldOn(t *testing.T, store *storage.Store, clock *storagetest.Clock) *importWorld {
+	t.Helper()
+	fake := fakediscord.New(t)
 	clock.Set(time.Date(2025, 1, 3, 20, 0, 0, 0, time.UTC))
 	if _, err := store.UpdateGuild(context.Background(), storage.Actor{GuildID: importGuild}, func(g *storage.Guild) error {
 		g.ModeratorRoleID = modRole
@@ -149,6 +156,7 @@ func (w *importWorld) send(body []byte) *answer {
 	if resp.StatusCode != http.StatusOK {
 		w.t.Fatalf("POST /interactions = %s: %s", resp.Status, raw)
 	}
+	w.raw = raw
 	if err := w.fake.ValidateInteractionResponse(raw); err != nil {
 		w.t.Errorf("answer breaks Discord spec: %v\n%s", err, raw)
 	}

@@ -162,7 +162,7 @@ func TestPreviewIsADryRun(t *testing.T) {
 		line       int
 		want       string
 	}{
-		{"departures together below zero", dep("1") + dep("2"), 3, "would leave"},
+		{"departures together below zero", dep("1") + dep("2"), 3, "🇰🇪 Kenya has 15 police deployed; this file takes 20 away and would leave −5."},
 		{"an arrival linked to a flight that is not there",
 			row(map[string]string{"kind": "arrival", "id": "4", "time": "2025-01-02T10:00:00Z", "country": "GT", "personnel": "5", "role": "military", "flight": "7"}),
 			2, "flight #7 is neither a flight row above this one"},

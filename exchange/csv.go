@@ -65,7 +65,16 @@ func uidGuild(uid string) string {
 // are, with no women recorded.
 var csvHeaderBeforeFemale = slices.DeleteFunc(slices.Clone(csvHeaderBefore), func(h string) bool { return h == "female" })
 
-var auditHeader = []string{"id", "at", "user", "command", "kind", "record_id", "action", "before", "after"}
+// auditHeader is the audit export's format: one row per field a change changed (for a
+// creation or deletion, per field the record had), the field by its machine name and its values
+// in their machine form (mission.FieldChange). A change that shows no field (a setting saved
+// as it was) still has its row, with the last three columns empty, so that no change is lost.
+var auditHeader = []string{"time", "who", "action", "kind", "id", "field", "before", "after"}
+
+// auditHeaderBefore is the header of audit exports written before the field-by-field format,
+// which held each change's records as JSON: /import refuses those files as it refuses the
+// current ones.
+var auditHeaderBefore = []string{"id", "at", "user", "command", "kind", "record_id", "action", "before", "after"}
 
 func col(name string) int {
 	for i, h := range csvHeader {
@@ -218,11 +227,22 @@ func flightRows(ctx context.Context, s *storage.Store, guildID string, emit func
 	})
 }
 
-// auditRow is one audit entry in auditHeader's columns: the audit is a record of changes, not
-// records to import.
-func auditRow(e storage.AuditEntry) []string {
-	return []string{strconv.FormatInt(e.ID, 10), csvTime(e.At), e.UserID, e.Command, string(e.Kind),
-		strconv.FormatInt(e.RecordID, 10), string(e.Action), e.Before, e.After}
+// auditRows are one audit entry in auditHeader's columns, a row per changed field: the audit
+// is a record of changes, not records to import.
+func auditRows(e storage.AuditEntry) [][]string {
+	head := []string{csvTime(e.At), e.UserID, string(e.Action), string(e.Kind), strconv.FormatInt(e.RecordID, 10)}
+	if e.RecordID == 0 {
+		head[4] = "" // the settings are the guild's, not a record with a number
+	}
+	changes := e.Changes()
+	if len(changes) == 0 {
+		return [][]string{append(head, "", "", "")}
+	}
+	out := make([][]string, len(changes))
+	for i, c := range changes {
+		out[i] = append(slices.Clone(head), string(c.Field), c.Before, c.After)
+	}
+	return out
 }
 
 // ImportResult counts what an import stored.
@@ -373,8 +393,8 @@ func (in rowReader) personnel(name string, required bool) (*int, error) {
 		}
 		return nil, nil
 	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < mission.MinPersonnel || n > mission.MaxPersonnel {
+	n, ok := mission.ParseCount(v)
+	if !ok || n < mission.MinPersonnel || n > mission.MaxPersonnel {
 		return nil, mission.Refuse(mission.EInvalid, "import.err.personnel", "Column", name,
 			"Min", mission.MinPersonnel, "Max", mission.MaxPersonnel, "Input", mission.Quote(v))
 	}
@@ -388,8 +408,8 @@ func (in rowReader) female(personnel int) (int, error) {
 	if v == "" {
 		return 0, nil
 	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
+	n, ok := mission.ParseCount(v)
+	if !ok {
 		return 0, mission.Refuse(mission.EInvalid, "import.err.female", "Input", mission.Quote(v))
 	}
 	return n, mission.CheckFemale(personnel, n)
@@ -429,8 +449,8 @@ func importMission(in rowReader) (importOp, error) {
 	}
 	planned := 0
 	if v := in.r.get("personnel"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || mission.CheckPlanned(n) != nil {
+		n, ok := mission.ParseCount(v)
+		if !ok || mission.CheckPlanned(n) != nil {
 			return nil, mission.Refuse(mission.EInvalid, "import.err.planned", "Max", mission.MaxPlanned, "Input", mission.Quote(v))
 		}
 		planned = n
@@ -591,11 +611,12 @@ func linkFlight(ctx context.Context, b *storage.Bulk, a storage.Actor, ids map[i
 func importReport(in rowReader) (importOp, error) {
 	r := storage.Report{Source: in.r.get("source"), Note: in.r.get("note"), LoggedBy: in.r.get("logged_by"), UID: in.r.get("uid")}
 	v := in.r.get("personnel")
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 0 || n > mission.MaxPlanned {
+	n, ok := mission.ParseCount(v)
+	if !ok || n < 0 || n > mission.MaxPlanned {
 		return nil, mission.Refuse(mission.EInvalid, "report.err.value", "Max", mission.MaxPlanned, "Value", fmt.Sprintf("%q", v))
 	}
 	r.Value = n
+	var err error
 	if r.Figure, err = mission.ParseFigure(in.r.get("figure")); err != nil {
 		return nil, err
 	}

@@ -75,8 +75,8 @@ var hxlTags = map[string]string{
 }
 
 // auditTags are the audit export's HXL hashtags, column by column of auditHeader.
-var auditTags = []string{"#meta+id", "#date+changed", "#contact+id", "#meta+command", "#meta+kind",
-	"#meta+record+id", "#meta+action", "#description+before", "#description+after"}
+var auditTags = []string{"#date+changed", "#contact+id", "#meta+action", "#meta+kind", "#meta+record+id",
+	"#meta+field", "#description+before", "#description+after"}
 
 // tagRow is the HXL row of header's columns.
 func tagRow(header []string) []string {
@@ -122,7 +122,14 @@ func ExportCSV(ctx context.Context, s *storage.Store, guildID, kind string, f Fo
 		return writeForces(ctx, s, guildID, f, w)
 	case "audit":
 		return writeTable(w, f, auditHeader, auditTags, func(emit func([]string) error) error {
-			return s.EachAudit(ctx, guildID, func(e storage.AuditEntry) error { return emit(auditRow(e)) })
+			return s.EachAudit(ctx, guildID, func(e storage.AuditEntry) error {
+				for _, r := range auditRows(e) {
+					if err := emit(r); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
 		})
 	}
 	rowsOf, ok := exportRows[kind]
@@ -204,7 +211,7 @@ func (sc *scanner) scan(in io.Reader, fn func(line int, r csvRow, op importOp, e
 	if len(head) > 0 {
 		head[0] = strings.TrimPrefix(head[0], "\ufeff") // a spreadsheet's byte-order mark
 	}
-	if strings.Join(head, ",") == strings.Join(auditHeader, ",") {
+	if h := strings.Join(head, ","); h == strings.Join(auditHeader, ",") || h == strings.Join(auditHeaderBefore, ",") {
 		return mission.Refuse(mission.EInvalid, "import.err.audit_file")
 	}
 	if strings.Join(head, ",") == strings.Join(forcesHeader, ",") {

@@ -31,6 +31,8 @@ func Text(l Lang, t mission.Text) string {
 			a = "`" + strings.Join(v, "`, `") + "`"
 		case mission.Figure:
 			a = Figure(l, int64(v))
+		case mission.CountrySuggestions:
+			a = suggestions(l, v)
 		}
 		args[i] = a
 	}
@@ -65,4 +67,15 @@ func Error(l Lang, err error) string {
 		}
 	}
 	return msg
+}
+
+// suggestions are the countries a refusal offers, each by its name in l and its code, to type
+// either: "Guatemala (GT), Guinea (GN)". A comma rather than "or" keeps the list the same in
+// every language (Spanish would need "u" before a name that begins with an o).
+func suggestions(l Lang, codes mission.CountrySuggestions) string {
+	names := make([]string, len(codes))
+	for i, code := range codes {
+		names[i] = CountryName(l, code) + " (" + code + ")"
+	}
+	return strings.Join(names, ", ")
 }

@@ -86,6 +86,19 @@ func Country(l Lang, code string) string {
 	if !ok {
 		return code
 	}
+	if c.Flag == "" {
+		return CountryName(l, code)
+	}
+	return c.Flag + " " + CountryName(l, code)
+}
+
+// CountryName is a stored alpha-2 code's name in l, without its flag ("États-Unis"), or the
+// code itself when it is not a known country.
+func CountryName(l Lang, code string) string {
+	c, ok := mission.CountryByAlpha2(code)
+	if !ok {
+		return code
+	}
 	name := c.Name
 	switch l {
 	case French:
@@ -96,8 +109,5 @@ func Country(l Lang, code string) string {
 	if name == "" {
 		name = c.Name
 	}
-	if c.Flag == "" {
-		return name
-	}
-	return c.Flag + " " + name
+	return name
 }

@@ -19,6 +19,8 @@ var parseErrors = []struct {
 	{"airport", func() error { _, err := mission.ParseAirport("PAPX1"); return err }},
 	{"country_missing", func() error { _, err := mission.LookupCountry(" "); return err }},
 	{"country_unknown", func() error { _, err := mission.LookupCountry("XX"); return err }},
+	{"country_suggest", func() error { _, err := mission.LookupCountry("Nigera"); return err }},
+	{"country_suggest/manifest", func() error { _, err := mission.ParseManifest("GT 1,000; Guatamala 8"); return err }},
 	{"digest_zone", func() error { _, err := mission.ParseDigest("CRON_TZ=Europe/Paris 0 8 * * *"); return err }},
 	{"digest_cron", func() error { _, err := mission.ParseDigest("0 25 * * *"); return err }},
 	{"digest_fields", func() error { _, err := mission.ParseDigest("0 8 * *"); return err }},
@@ -74,7 +76,7 @@ func TestParseErrorsInEveryLanguage(t *testing.T) {
 	for _, tc := range parseErrors {
 		err := tc.err()
 		var e *mission.Error
-		if !errors.As(err, &e) || e.Kind != mission.EInvalid || !textKeys(e.Text, map[string]bool{})["parse."+tc.name] {
+		if !errors.As(err, &e) || e.Kind != mission.EInvalid || !textKeys(e.Text, map[string]bool{})["parse."+strings.TrimSuffix(tc.name, "/manifest")] {
 			t.Errorf("%s: error %v, want an invalid-input error with text parse.%s", tc.name, err, tc.name)
 			continue
 		}
@@ -111,6 +113,14 @@ func TestParseErrorsRead(t *testing.T) {
 			`entry 2 ("XX 8"): unknown country "XX"`,
 			`ligne 2 (« XX 8 ») : pays inconnu : « XX »`,
 			`línea 2 («XX 8»): país desconocido: «XX»`},
+		{"country_suggest",
+			`unknown country "Nigera"; did you mean Niger (NE), Nigeria (NG)?`,
+			`pays inconnu : « Nigera » ; vouliez-vous dire Niger (NE), Nigéria (NG) ?`,
+			`país desconocido: «Nigera»; ¿quiso decir Níger (NE), Nigeria (NG)?`},
+		{"country_suggest/manifest",
+			`entry 2 ("Guatamala 8"): unknown country "Guatamala"; did you mean Guatemala (GT)?`,
+			`ligne 2 (« Guatamala 8 ») : pays inconnu : « Guatamala » ; vouliez-vous dire Guatemala (GT) ?`,
+			`línea 2 («Guatamala 8»): país desconocido: «Guatamala»; ¿quiso decir Guatemala (GT)?`},
 		{"personnel",
 			`entry 1 ("GT 0"): personnel must be between 1 and 100000, not "0"`,
 			`ligne 1 (« GT 0 ») : l’effectif doit être compris entre 1 et 100000, et non « 0 »`,

@@ -288,7 +288,7 @@ func stripMarks(s string) string {
 // alpha-3, or the English, French or Spanish name, case- and
 // accent-insensitive, plus common aliases ("USA", "UK", "Ivory Coast").
 // Unknown input is an error rather than a new country, so typos never create
-// rows.
+// rows; the error names the closest countries, if any is near ("Guatamala": Guatemala).
 func LookupCountry(s string) (Country, error) {
 	in := strings.TrimSpace(s)
 	if in == "" {
@@ -314,6 +314,9 @@ func LookupCountry(s string) (Country, error) {
 		if i, ok := t.byName[rest]; ok {
 			return t.all[i], nil
 		}
+	}
+	if near := suggestCountries(k); len(near) > 0 {
+		return Country{}, Refuse(EInvalid, "parse.country_suggest", "Input", inputQuote(in), "Suggestions", near)
 	}
 	return Country{}, Refuse(EInvalid, "parse.country_unknown", "Input", inputQuote(in))
 }

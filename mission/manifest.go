@@ -67,7 +67,7 @@ func CheckFemaleOption(personnel, female int) error {
 // nothing is returned, so that nothing partial is ever stored.
 func ParseManifest(s string) ([]ManifestLine, error) {
 	var raw []string
-	for part := range strings.FieldsFuncSeq(s, func(r rune) bool { return r == ';' || r == ',' || r == '\n' }) {
+	for _, part := range splitEntries(s) {
 		for _, entry := range splitConjunctions(part) {
 			if entry = strings.TrimSpace(entry); entry != "" {
 				raw = append(raw, entry)
@@ -88,6 +88,20 @@ func ParseManifest(s string) ([]ManifestLine, error) {
 	return out, nil
 }
 
+// splitEntries cuts a manifest at each ';', line break and ',' but a comma that groups the
+// digits of a count ("GT 1,000; SV 8" is two entries, of 1000 and 8).
+func splitEntries(s string) []string {
+	var out []string
+	start := 0
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == ';' || c == '\n' || (c == ',' && !isGroupingComma(s, i)) {
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, s[start:])
+}
+
 // splitConjunctions cuts a segment at each conjunction of the lexicon that follows an entry's
 // count: "GT 75 troops and SV 8 medics" is two entries, "Trinidad and Tobago 50" one, since
 // no country's name holds a number.
@@ -103,7 +117,7 @@ func splitConjunctions(part string) []string {
 				continue
 			}
 		}
-		if manifestLooksNumeric(tok) {
+		if looksLikeCount(tok) {
 			counted = true
 		}
 	}
@@ -115,14 +129,20 @@ func splitConjunctions(part string) []string {
 func parseManifestLine(entry string) (ManifestLine, error) {
 	f := strings.Fields(entry)
 	female, hasFemale := "", false
-	if last := f[len(f)-1]; len(f) > 1 && len(last) > 1 && strings.EqualFold(last[len(last)-1:], FemaleSuffix) && manifestLooksNumeric(last[:len(last)-1]) {
+	if last := f[len(f)-1]; len(f) > 1 && len(last) > 1 && strings.EqualFold(last[len(last)-1:], FemaleSuffix) && looksLikeCount(last[:len(last)-1]) {
 		female, hasFemale, f = last[:len(last)-1], true, f[:len(f)-1]
 	}
-	k := slices.IndexFunc(f, manifestLooksNumeric)
+	k := slices.IndexFunc(f, looksLikeCount)
 	if k < 0 {
 		return ManifestLine{}, Refuse(EInvalid, "parse.manifest_shape")
 	}
-	count, words := f[k], f[k+1:]
+	// A count written with spaces ("1 000", or a narrow no-break space as French writes it)
+	// comes as several fields: its groups of three digits are read back together.
+	end := k + 1
+	for end < len(f) && isDigitGroup(f[end]) && isLeadingGroup(f[k]) {
+		end++
+	}
+	count, words := strings.Join(f[k:end], " "), f[end:]
 	var code string
 	if k == 0 {
 		// No country before the count: a demonym after the role names it ("24 soldats
@@ -142,8 +162,8 @@ func parseManifestLine(entry string) (ManifestLine, error) {
 		}
 		code = c.Alpha2
 	}
-	p, err := strconv.Atoi(count)
-	if err != nil || p < MinPersonnel || p > MaxPersonnel {
+	p, ok := ParseCount(count)
+	if !ok || p < MinPersonnel || p > MaxPersonnel {
 		return ManifestLine{}, Refuse(EInvalid, "parse.personnel",
 			"Min", MinPersonnel, "Max", MaxPersonnel, "Input", inputQuote(count))
 	}
@@ -153,7 +173,7 @@ func parseManifestLine(entry string) (ManifestLine, error) {
 	}
 	w := 0
 	if hasFemale {
-		if w, err = strconv.Atoi(female); err != nil || w < 0 || w > MaxPersonnel {
+		if w, ok = ParseCount(female); !ok || w < 0 || w > MaxPersonnel {
 			return ManifestLine{}, Refuse(EInvalid, "women.parse.female", "Input", inputQuote(female+FemaleSuffix))
 		}
 	}
@@ -161,22 +181,6 @@ func parseManifestLine(entry string) (ManifestLine, error) {
 		return ManifestLine{}, err
 	}
 	return ManifestLine{Country: code, Personnel: p, Role: r, Female: w}, nil
-}
-
-// manifestLooksNumeric reports whether a token is meant as a personnel count:
-// digits with an optional sign, so "-5" is reported as out of range rather
-// than as a malformed entry.
-func manifestLooksNumeric(tok string) bool {
-	tok = strings.TrimPrefix(strings.TrimPrefix(tok, "-"), "+")
-	if tok == "" {
-		return false
-	}
-	for _, c := range tok {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // FormatManifest renders entries compactly for lists and autocomplete labels

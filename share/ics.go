@@ -2,6 +2,9 @@ package share
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -12,6 +15,7 @@ import (
 	"liaison/locale"
 	"liaison/mission"
 	"liaison/render"
+	"liaison/storage"
 )
 
 // refresh is the refresh hint the feed gives its subscribers (REFRESH-INTERVAL, RFC 7986, and
@@ -23,24 +27,51 @@ const refresh = "PT15M"
 // calendar shows a zero-length event poorly, and reception takes about an hour.
 const flightLength = time.Hour
 
-// calendar writes the guild's flights as an iCalendar feed (RFC 5545) in l: the flights of the
-// past calendarPast and every one ahead, one event each. The library (github.com/arran4/golang-ical)
-// escapes text values and folds lines at 75 octets without splitting a UTF-8 character.
+// feed is what a calendar is written from: the guild's settings and the flights of the past
+// calendarPast and every one ahead. It is kept for cacheTTL like a rendered page, and the
+// calendar is written from it straight to each request that needs the body: nothing holds
+// the serialized feed, and a subscriber whose copy is current gets 304 without a line written.
+type feed struct {
+	guild   storage.Guild
+	flights []storage.CalendarFlight
+}
+
+// loadFeed reads the guild's feed as of now.
+func (h *Handler) loadFeed(ctx context.Context, guildID string) (*feed, error) {
+	g, err := h.store.CachedGuild(ctx, guildID)
+	if err != nil {
+		return nil, err
+	}
+	fs, err := h.store.CalendarFlights(ctx, guildID, h.now().Add(-calendarPast), calendarMax)
+	if err != nil {
+		return nil, err
+	}
+	return &feed{guild: g, flights: fs}, nil
+}
+
+// etag identifies the calendar fd gives in l: the settings it writes and every field of every
+// flight (a change raises its UpdatedAt and Sequence), so that it changes with the feed's text
+// without the text being written.
+func (fd *feed) etag(l locale.Lang) string {
+	b, _ := json.Marshal(struct {
+		Lang          locale.Lang
+		Mission, Zone string
+		Flights       []storage.CalendarFlight
+	}{l, fd.guild.MissionName, fd.guild.Timezone, fd.flights})
+	sum := sha256.Sum256(b)
+	return `"` + hex.EncodeToString(sum[:16]) + `"`
+}
+
+// calendar writes fd as an iCalendar feed (RFC 5545) in l, one event per flight. The library
+// (github.com/arran4/golang-ical) escapes text values and folds lines at 75 octets without
+// splitting a UTF-8 character.
 //
 // Each event's UID is the flight's row ID, which never changes; SEQUENCE is the count of the
 // flight's changes (storage.CalendarFlight), so a delay or a cancellation replaces the copy a
 // calendar holds. DTSTAMP and LAST-MODIFIED are the flight's last change, so an unchanged
 // flight is written the same on every request and the feed's ETag holds.
-func (h *Handler) calendar(ctx context.Context, w io.Writer, guildID string, l locale.Lang) error {
-	now := h.now()
-	g, err := h.store.CachedGuild(ctx, guildID)
-	if err != nil {
-		return err
-	}
-	fs, err := h.store.CalendarFlights(ctx, guildID, now.Add(-calendarPast), calendarMax)
-	if err != nil {
-		return err
-	}
+func (h *Handler) calendar(w io.Writer, fd *feed, l locale.Lang) error {
+	g, fs := fd.guild, fd.flights
 	t := func(key string, args ...any) string { return locale.T(l, key, args...) }
 	cal := ics.NewCalendarFor("Liaison")
 	cal.SetMethod(ics.MethodPublish)

@@ -18,43 +18,44 @@ import (
 // LAST-MODIFIED and the refresh hints; then reads it with Mozilla's ical.js when Node and
 // the package are there.
 func TestCalendarFeed(t *testing.T) {
-	s := newSite(t)
-	token := s.share("what:forces-and-flights")
-	feed := func() string {
-		t.Helper()
-		s.clock.Set(s.clock.Now().Add(10 * time.Second)) // past the page cache
-		resp, body := s.get("/s/"+token+"/flights.ics", "Accept-Language", "fr")
-		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/calendar") {
-			t.Fatalf("flights.ics: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	forEachSite(t, func(t *testing.T, s *site) {
+		token := s.share("what:forces-and-flights")
+		feed := func() string {
+			t.Helper()
+			s.clock.Set(s.clock.Now().Add(10 * time.Second)) // past the page cache
+			resp, body := s.get("/s/"+token+"/flights.ics", "Accept-Language", "fr")
+			if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/calendar") {
+				t.Fatalf("flights.ics: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+			}
+			checkLines(t, body)
+			return body
 		}
-		checkLines(t, body)
-		return body
-	}
-	before := feed()
-	for _, w := range []string{"BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:", "METHOD:PUBLISH", "REFRESH-INTERVAL;VALUE=DURATION:PT15M", "X-PUBLISHED-TTL:PT15M",
-		"UID:liaison-flight-1\r\n", "UID:liaison-flight-2\r\n", "SEQUENCE:0", "DTSTAMP:", "LAST-MODIFIED:", "STATUS:CONFIRMED", "DTSTART:20250105T150000Z"} {
-		if !strings.Contains(before, w) {
-			t.Errorf("feed lacks %q:\n%s", w, before)
+		before := feed()
+		for _, w := range []string{"BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:", "METHOD:PUBLISH", "REFRESH-INTERVAL;VALUE=DURATION:PT15M", "X-PUBLISHED-TTL:PT15M",
+			"UID:liaison-flight-1\r\n", "UID:liaison-flight-2\r\n", "SEQUENCE:0", "DTSTAMP:", "LAST-MODIFIED:", "STATUS:CONFIRMED", "DTSTART:20250105T150000Z"} {
+			if !strings.Contains(before, w) {
+				t.Errorf("feed lacks %q:\n%s", w, before)
+			}
 		}
-	}
-	if n := strings.Count(before, "BEGIN:VEVENT"); n != 2 {
-		t.Errorf("feed has %d events, want 2", n)
-	}
-	// The note's commas and semicolons never reach the feed, but names do: the mission's
-	// name is escaped as text.
-	s.run(`/flight delay flight:1 eta:"2025-01-05 12:00"`, `/flight cancel flight:2 reason:"weather, again; sorry"`)
-	after := feed()
-	parsed := unfolded(after)
-	if !strings.Contains(parsed, "UID:liaison-flight-1\r\nSEQUENCE:1") && !containsEvent(parsed, "liaison-flight-1", "SEQUENCE:1") {
-		t.Errorf("delayed flight's SEQUENCE did not rise:\n%s", after)
-	}
-	if !containsEvent(parsed, "liaison-flight-1", "DTSTART:20250105T170000Z") {
-		t.Errorf("delayed flight's start did not move:\n%s", after)
-	}
-	if !containsEvent(parsed, "liaison-flight-2", "STATUS:CANCELLED") || !containsEvent(parsed, "liaison-flight-2", "SEQUENCE:1") {
-		t.Errorf("cancelled flight is not CANCELLED with SEQUENCE 1:\n%s", after)
-	}
-	icaljs(t, after)
+		if n := strings.Count(before, "BEGIN:VEVENT"); n != 2 {
+			t.Errorf("feed has %d events, want 2", n)
+		}
+		// The note's commas and semicolons never reach the feed, but names do: the mission's
+		// name is escaped as text.
+		s.run(`/flight delay flight:1 eta:"2025-01-05 12:00"`, `/flight cancel flight:2 reason:"weather, again; sorry"`)
+		after := feed()
+		parsed := unfolded(after)
+		if !strings.Contains(parsed, "UID:liaison-flight-1\r\nSEQUENCE:1") && !containsEvent(parsed, "liaison-flight-1", "SEQUENCE:1") {
+			t.Errorf("delayed flight's SEQUENCE did not rise:\n%s", after)
+		}
+		if !containsEvent(parsed, "liaison-flight-1", "DTSTART:20250105T170000Z") {
+			t.Errorf("delayed flight's start did not move:\n%s", after)
+		}
+		if !containsEvent(parsed, "liaison-flight-2", "STATUS:CANCELLED") || !containsEvent(parsed, "liaison-flight-2", "SEQUENCE:1") {
+			t.Errorf("cancelled flight is not CANCELLED with SEQUENCE 1:\n%s", after)
+		}
+		icaljs(t, after)
+	})
 }
 
 // checkLines enforces RFC 5545 §3.1 on the raw feed.

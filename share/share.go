@@ -11,6 +11,7 @@ import (
 	"embed"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"html/template"
 	"log/slog"
@@ -80,6 +81,10 @@ const (
 	upcomingShown = 20
 	// recentWindow is ForcesView's window, the same as /forces' so that both share a snapshot.
 	recentWindow = 7 * 24 * time.Hour
+	// chartMaxAge bounds how long a chart is reused while the snapshot it was drawn from is
+	// unchanged: a change that moves the history without moving any total (an old arrival's
+	// date edited) shows within it.
+	chartMaxAge = 10 * time.Minute
 )
 
 // Handler serves /s/…. Build it with New.
@@ -92,6 +97,20 @@ type Handler struct {
 
 	mu    sync.Mutex
 	cache map[cacheKey]cached
+	// charts are the charts drawn, by guild and language, each with the snapshot it was drawn
+	// from: a chart costs tens of milliseconds to draw and changes only with what it shows.
+	charts map[chartKey]drawnChart
+}
+
+type chartKey struct {
+	guild string
+	lang  locale.Lang
+}
+
+type drawnChart struct {
+	view [sha256.Size]byte // chartInputs of the snapshot it was drawn from
+	png  []byte
+	at   time.Time
 }
 
 type cacheKey struct {
@@ -102,7 +121,9 @@ type cacheKey struct {
 }
 
 type cached struct {
-	body        []byte
+	body []byte
+	// feed, for a calendar, is what it is written from, to each request that needs the body.
+	feed        *feed
 	etag        string
 	contentType string
 	until       time.Time
@@ -111,7 +132,7 @@ type cached struct {
 // New returns the handler of /s/…; now is the store's clock.
 func New(store Store, now func() time.Time, log *slog.Logger) *Handler {
 	h := &Handler{store: store, now: now, log: log, mux: http.NewServeMux(),
-		limit: rate.NewLimiter(lookupsPerSecond, lookupBurst), cache: map[cacheKey]cached{}}
+		limit: rate.NewLimiter(lookupsPerSecond, lookupBurst), cache: map[cacheKey]cached{}, charts: map[chartKey]drawnChart{}}
 	h.mux.HandleFunc("GET /s/{token}", h.serve("page"))
 	h.mux.HandleFunc("GET /s/{token}/chart.png", h.serve("chart"))
 	h.mux.HandleFunc("GET /s/{token}/flights.ics", h.serve("ics"))
@@ -185,6 +206,14 @@ func (h *Handler) serve(what string) http.HandlerFunc {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
+		if c.feed != nil {
+			// Streamed: once the first line is out the status is sent, so a failure can only
+			// end the feed short (a calendar then keeps its copy) and be logged.
+			if err := h.calendar(w, c.feed, l); err != nil {
+				h.log.Warn("share calendar cut short", "err", err)
+			}
+			return
+		}
 		_, _ = w.Write(c.body)
 	}
 }
@@ -209,9 +238,11 @@ func (h *Handler) render(ctx context.Context, sh storage.Share, l locale.Lang, t
 		body, err = h.chart(ctx, sh.GuildID, l)
 		ctype = "image/png"
 	case "ics":
-		var b bytes.Buffer
-		err = h.calendar(ctx, &b, sh.GuildID, l)
-		body, ctype = b.Bytes(), "text/calendar; charset=utf-8"
+		fd, err := h.loadFeed(ctx, sh.GuildID)
+		if err != nil {
+			return cached{}, err
+		}
+		return cached{feed: fd, etag: fd.etag(l), contentType: "text/calendar; charset=utf-8", until: h.now().Add(cacheTTL)}, nil
 	default:
 		body, err = h.page(ctx, sh, l, token)
 		ctype = "text/html; charset=utf-8"
@@ -224,16 +255,51 @@ func (h *Handler) render(ctx context.Context, sh storage.Share, l locale.Lang, t
 }
 
 // chart is the one place the share page draws: the same picture /forces attaches, whole force.
+// It is drawn again only when the snapshot it shows changed (see chartInputs), the day turned,
+// or chartMaxAge passed; otherwise the guild's chart in l is the one drawn before.
 func (h *Handler) chart(ctx context.Context, guildID string, l locale.Lang) ([]byte, error) {
+	now := h.now()
 	g, err := h.store.CachedGuild(ctx, guildID)
 	if err != nil {
 		return nil, err
 	}
-	c, err := chart.Forces(ctx, h.store, l, g, "", h.now(), chart.Options{})
+	v, err := h.store.ForcesView(ctx, guildID, now, recentWindow)
 	if err != nil {
 		return nil, err
 	}
+	key, view := chartKey{guild: guildID, lang: l}, chartInputs(g, v, now)
+	h.mu.Lock()
+	d, ok := h.charts[key]
+	h.mu.Unlock()
+	if ok && d.view == view && now.Sub(d.at) < chartMaxAge && !now.Before(d.at) {
+		return d.png, nil
+	}
+	c, err := chart.Forces(ctx, h.store, l, g, "", now, chart.Options{})
+	if err != nil {
+		return nil, err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, held := h.charts[key]; !held && len(h.charts) >= maxCached {
+		clear(h.charts) // bounded memory; the next requests draw again
+	}
+	h.charts[key] = drawnChart{view: view, png: c.PNG, at: now}
 	return c.PNG, nil
+}
+
+// chartInputs identifies what a chart shows: the mission's settings the chart writes, its
+// last day in the guild's time zone, and the snapshot's force levels, total and reported
+// figures. The snapshot is read by the page anyway, from memory while it is fresh.
+func chartInputs(g storage.Guild, v storage.ForcesView, now time.Time) [sha256.Size]byte {
+	b, _ := json.Marshal(struct {
+		Planned          int
+		Mission, Zone    string
+		Day              string
+		Levels           []storage.CountryForce
+		Deployed, Recent int64
+		Reports          []storage.ReportView
+	}{g.Planned, g.MissionName, g.Timezone, now.In(g.Location()).Format(time.DateOnly), v.Levels, v.Deployed, v.Recent, v.Reports})
+	return sha256.Sum256(b)
 }
 
 func (h *Handler) fromCache(k cacheKey) (cached, bool) {

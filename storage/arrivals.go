@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -50,14 +51,55 @@ type forceKey struct {
 	role    mission.Role
 }
 
+// forceMove is what a change did to one running total, net: checkForces says, from it, what the
+// level was before the change and what the change would leave.
+type forceMove struct {
+	forceKey
+	delta int64
+}
+
+// belowZero is what lowered a level, as a refusal names it: its catalog key (the sentence
+// that does the arithmetic: "Kenya has 20 medical deployed; a departure of 50 would leave −30")
+// and the record it is about, if any.
+type belowZero struct {
+	key string
+	id  int64
+}
+
+// The changes that can lower a level.
+var (
+	belowByDeparture = belowZero{key: "error.below_zero_departure"}
+	belowByImport    = belowZero{key: "error.below_zero_import"}
+)
+
+func belowByEdit(id int64) belowZero   { return belowZero{key: "error.below_zero_edit", id: id} }
+func belowByDelete(id int64) belowZero { return belowZero{key: "error.below_zero_delete", id: id} }
+
+// netMoves merges moves of the same level, so that an edit that takes an arrival off a level and
+// puts it back is judged by its difference.
+func netMoves(moves ...forceMove) []forceMove {
+	var out []forceMove
+	for _, m := range moves {
+		if i := slices.IndexFunc(out, func(o forceMove) bool { return o.forceKey == m.forceKey }); i >= 0 {
+			out[i].delta += m.delta
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
 // checkForces refuses, inside tx and after its changes, a force level that went below zero: a
 // departure larger than the strength deployed, or an edit or delete of an arrival that later
-// departures depend on. The same holds for the women: never fewer than none, never more than
-// the personnel deployed. The caller's transaction then rolls back, so nothing is stored and no
-// screen can show a negative strength. It runs after all of a change's moves, since an edit
-// that takes an arrival off and puts it back may dip below zero in between.
-func checkForces(tx *gorm.DB, guildID string, keys ...forceKey) error {
-	for _, k := range keys {
+// departures depend on. The refusal does the arithmetic: the strength before the change, what
+// the change takes away and what it would leave. The same holds for the women: never fewer
+// than none, never more than the personnel deployed. The caller's transaction then rolls back,
+// so nothing is stored and no screen can show a negative strength. It runs after all of a
+// change's moves, since an edit that takes an arrival off and puts it back may dip below zero
+// in between.
+func checkForces(tx *gorm.DB, guildID string, why belowZero, moves ...forceMove) error {
+	for _, m := range netMoves(moves...) {
+		k := m.forceKey
 		var t ForceTotal
 		err := tx.Model(&ForceTotal{}).Select("deployed", "women").
 			Where("guild_id = ? AND country = ? AND role = ?", guildID, k.country, k.role).Scan(&t).Error
@@ -66,7 +108,8 @@ func checkForces(tx *gorm.DB, guildID string, keys ...forceKey) error {
 		}
 		switch {
 		case t.Deployed < 0:
-			return mission.Refuse(mission.EConflict, "error.below_zero", "Country", mission.CountryCode(k.country), "Deployed", mission.Figure(t.Deployed), "Role", k.role).
+			return mission.Refuse(mission.EConflict, why.key, "Country", mission.CountryCode(k.country), "Role", k.role, "ID", why.id,
+				"Now", mission.Figure(t.Deployed-m.delta), "Taken", mission.Figure(-m.delta), "Left", mission.Figure(t.Deployed)).
 				WithExample("error.below_zero.example", "Code", k.country)
 		case t.Women < 0:
 			return mission.Refuse(mission.EConflict, "women.error.below_zero", "Country", mission.CountryCode(k.country), "Women", mission.Figure(t.Women), "Role", k.role).
@@ -147,7 +190,8 @@ func (s *Store) EditArrival(ctx context.Context, a Actor, id int64, change func(
 		if err := moveForce(tx, a.GuildID, cur.Country, cur.Role, cur.ArrivedAt, int64(cur.Personnel), int64(cur.Female)); err != nil {
 			return err
 		}
-		if err := checkForces(tx, a.GuildID, forceKey{before.Country, before.Role}, forceKey{cur.Country, cur.Role}); err != nil {
+		if err := checkForces(tx, a.GuildID, belowByEdit(id), forceMove{forceKey{before.Country, before.Role}, -int64(before.Personnel)},
+			forceMove{forceKey{cur.Country, cur.Role}, int64(cur.Personnel)}); err != nil {
 			return err
 		}
 		after = cur
@@ -172,7 +216,7 @@ func (s *Store) DeleteArrival(ctx context.Context, a Actor, id int64) (Arrival, 
 		if err := moveForce(tx, a.GuildID, cur.Country, cur.Role, cur.ArrivedAt, -int64(cur.Personnel), -int64(cur.Female)); err != nil {
 			return err
 		}
-		if err := checkForces(tx, a.GuildID, forceKey{cur.Country, cur.Role}); err != nil {
+		if err := checkForces(tx, a.GuildID, belowByDelete(id), forceMove{forceKey{cur.Country, cur.Role}, -int64(cur.Personnel)}); err != nil {
 			return err
 		}
 		return s.audit(tx, a, mission.KindArrival, id, mission.ActionDelete, cur, nil)
@@ -201,7 +245,7 @@ func (s *Store) LogDeparture(ctx context.Context, a Actor, in Departure) (Depart
 		if err := moveForce(tx, a.GuildID, in.Country, in.Role, in.DepartedAt, -int64(in.Personnel), -int64(in.Female)); err != nil {
 			return err
 		}
-		if err := checkForces(tx, a.GuildID, forceKey{in.Country, in.Role}); err != nil {
+		if err := checkForces(tx, a.GuildID, belowByDeparture, forceMove{forceKey{in.Country, in.Role}, -int64(in.Personnel)}); err != nil {
 			return err
 		}
 		return s.audit(tx, a, mission.KindDeparture, in.ID, mission.ActionCreate, nil, in)

@@ -36,10 +36,11 @@ type Bulk struct {
 	pledges    []Pledge
 	forces     map[forceKey]move
 	daily      map[dailyKey]move
-	departed   map[forceKey]int // the levels a departure lowered, with its row: the guard checks them at the end
-	flights    map[int64]Flight // this import's flights, as they stand
-	announce   []Change         // each flight as scheduled, then as changed: told after commit
-	planned    bool             // the mission changed: reminders may have moved
+	departed   map[forceKey]int   // the levels a departure lowered, with its row: the guard checks them at the end
+	net        map[forceKey]int64 // each level's move over the whole file, for the guard's refusal to do the arithmetic
+	flights    map[int64]Flight   // this import's flights, as they stand
+	announce   []Change           // each flight as scheduled, then as changed: told after commit
+	planned    bool               // the mission changed: reminders may have moved
 	skipped    map[mission.RecordKind]int
 	ledger     *Ledger // as the import has written it so far; nil once a flush moves it
 
@@ -140,7 +141,7 @@ func (s *Store) runImport(ctx context.Context, a Actor, preview string, dry bool
 			return err
 		}
 		b = &Bulk{s: s, tx: tx, a: a, dry: dry, marks: map[int][]Match{}, forces: map[forceKey]move{}, daily: map[dailyKey]move{},
-			departed: map[forceKey]int{}, flights: map[int64]Flight{}, skipped: map[mission.RecordKind]int{}}
+			departed: map[forceKey]int{}, net: map[forceKey]int64{}, flights: map[int64]Flight{}, skipped: map[mission.RecordKind]int{}}
 		if err := tx.Where("id = ?", a.GuildID).Take(&b.guild).Error; err != nil {
 			return fmt.Errorf("load guild: %w", err)
 		}
@@ -156,7 +157,7 @@ func (s *Store) runImport(ctx context.Context, a Actor, preview string, dry bool
 		}
 		slices.SortFunc(keys, func(x, y forceKey) int { return cmp.Compare(b.departed[x], b.departed[y]) })
 		for _, k := range keys {
-			if err := checkForces(tx, a.GuildID, k); err != nil {
+			if err := checkForces(tx, a.GuildID, belowByImport, forceMove{k, b.net[k]}); err != nil {
 				return &RowError{Row: b.departed[k], Err: err}
 			}
 		}
@@ -195,6 +196,7 @@ func (b *Bulk) Guild(_ context.Context, guildID string) (Guild, error) {
 func (b *Bulk) move(country string, role mission.Role, at time.Time, delta, women int64) {
 	add := func(m move) move { return move{m.personnel + delta, m.women + women} }
 	b.forces[forceKey{country, role}] = add(b.forces[forceKey{country, role}])
+	b.net[forceKey{country, role}] += delta
 	b.daily[dailyKey{country, role, DayOf(at)}] = add(b.daily[dailyKey{country, role, DayOf(at)}])
 }
 

@@ -227,7 +227,7 @@ func TestConcurrentChangesOfOneRecord(t *testing.T) {
 			func(t *testing.T, s *storage.Store) int64 { return mustArrival(t, s, "A", "KE", 200, "police").ID },
 			func(t *testing.T, s *storage.Store, id int64, r int) error {
 				_, err := s.EditArrival(t.Context(), actorIn("A"), id, func(a *storage.Arrival) error {
-					a.Country = benchCountries[r%len(benchCountries)]
+					a.Country = storagetest.BenchCountries[r%len(storagetest.BenchCountries)]
 					a.Personnel += r
 					return nil
 				})

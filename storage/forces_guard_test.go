@@ -34,17 +34,17 @@ func TestForceLevelNeverNegative(t *testing.T) {
 		}
 		before := dbSnapshot(t, s)
 		_, err = s.LogDeparture(ctx, a, forcesDeparture("GT", 90, "military"))
-		refused("departure of 90 of 45", err, "−45 military")
+		refused("departure of 90 of 45", err, "🇬🇹 Guatemala has 45 military deployed; a departure of 90 would leave −45.")
 		_, err = s.LogDeparture(ctx, a, forcesDeparture("GT", 1, "police"))
-		refused("departure of a role never deployed", err, "−1 police")
+		refused("departure of a role never deployed", err, "🇬🇹 Guatemala has 0 police deployed; a departure of 1 would leave −1.")
 		_, err = s.LogDeparture(ctx, a, forcesDeparture("SV", 1, "military"))
 		refused("departure of a country never deployed", err, "El Salvador")
 		_, err = s.DeleteArrival(ctx, a, arr.ID)
-		refused("delete of the arrival departures depend on", err, "−30 military")
+		refused("delete of the arrival departures depend on", err, "🇬🇹 Guatemala has 45 military deployed; deleting arrival #1 takes 75 away and would leave −30.")
 		_, err = s.EditArrival(ctx, a, arr.ID, func(x *storage.Arrival) error { x.Personnel = 10; return nil })
-		refused("edit below what departed", err, "−20 military")
+		refused("edit below what departed", err, "🇬🇹 Guatemala has 45 military deployed; this edit of arrival #1 takes 65 away and would leave −20.")
 		_, err = s.EditArrival(ctx, a, arr.ID, func(x *storage.Arrival) error { x.Role = "police"; return nil })
-		refused("edit moving the arrival to another role", err, "−30 military")
+		refused("edit moving the arrival to another role", err, "🇬🇹 Guatemala has 45 military deployed; this edit of arrival #1 takes 75 away and would leave −30.")
 		if diff := diffSnapshots(before, dbSnapshot(t, s)); len(diff) > 0 {
 			t.Errorf("refused changes stored something: %v", diff)
 		}

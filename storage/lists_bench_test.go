@@ -7,6 +7,7 @@ import (
 
 	"liaison/mission"
 	"liaison/storage"
+	"liaison/storage/storagetest"
 )
 
 // BenchmarkListPages measures one page view of each paged list, as the commands read it: the
@@ -38,9 +39,9 @@ func populateLists(tb testing.TB, s *storage.Store, guild string, size int) {
 	if err := s.DB().Table("audit_entries").Where("guild_id = ?", guild).Count(&have).Error; err != nil {
 		tb.Fatal(err)
 	}
-	bulk := newBulkInserter(tb, s)
-	flights := size - size/100 - benchUpcoming
-	bulk.insert("flights", []string{"guild_id", "eta", "status", "destination", "created_at", "updated_at"}, flights, func(i int) []any {
+	bulk := storagetest.NewBulkInserter(tb, s)
+	flights := size - size/100 - storagetest.BenchUpcoming
+	bulk.Insert("flights", []string{"guild_id", "eta", "status", "destination", "created_at", "updated_at"}, flights, func(i int) []any {
 		t := at(i, flights)
 		st := mission.FlightLanded
 		switch {
@@ -55,10 +56,10 @@ func populateLists(tb testing.TB, s *storage.Store, guild string, size int) {
 	})
 	audits := size - int(have)
 	kinds := []mission.RecordKind{mission.KindArrival, mission.KindDeparture, mission.KindFlight, mission.KindPledge}
-	bulk.insert("audit_entries", []string{"guild_id", "at", "user_id", "command", "kind", "record_id", "action", "after"}, audits, func(i int) []any {
+	bulk.Insert("audit_entries", []string{"guild_id", "at", "user_id", "command", "kind", "record_id", "action", "after"}, audits, func(i int) []any {
 		return []any{guild, at(i, audits), "u", "/arrival log", kinds[i%len(kinds)], 1 + i/len(kinds), mission.ActionCreate, `{"bench":true}`}
 	})
-	bulk.insert("reminders", []string{"guild_id", "kind", "dedupe_key", "offset_secs", "due_at", "status", "created_at", "updated_at"}, size, func(i int) []any {
+	bulk.Insert("reminders", []string{"guild_id", "kind", "dedupe_key", "offset_secs", "due_at", "status", "created_at", "updated_at"}, size, func(i int) []any {
 		t := at(i, size)
 		st := mission.ReminderSent
 		switch i % 20 {
@@ -71,7 +72,7 @@ func populateLists(tb testing.TB, s *storage.Store, guild string, size int) {
 		}
 		return []any{guild, mission.ReminderCountdown, fmt.Sprintf("bench:%d", i), 3600, t, st, t, t}
 	})
-	bulk.commit()
+	bulk.Commit()
 	if s.Dialect() == storage.DriverPostgres {
 		if err := s.DB().Exec("ANALYZE").Error; err != nil {
 			tb.Fatal(err)

@@ -54,11 +54,11 @@ func populateUpcoming(tb testing.TB, s *storage.Store, guild string, n int) {
 	eta := func(i int) time.Time {
 		return now.Add(48*time.Hour + time.Duration(i)*(58*24*time.Hour/time.Duration(n))).Truncate(time.Second)
 	}
-	bulk := newBulkInserter(tb, s)
-	bulk.insert("flights", []string{"guild_id", "eta", "status", "destination", "created_at", "updated_at"}, n, func(i int) []any {
+	bulk := storagetest.NewBulkInserter(tb, s)
+	bulk.Insert("flights", []string{"guild_id", "eta", "status", "destination", "created_at", "updated_at"}, n, func(i int) []any {
 		return []any{guild, eta(i), mission.FlightScheduled, "PAP", now, now}
 	})
-	bulk.commit()
+	bulk.Commit()
 
 	var ids []int64
 	if err := s.DB().Raw(`SELECT id FROM flights WHERE guild_id = ? ORDER BY eta, id`, guild).Scan(&ids).Error; err != nil {
@@ -83,11 +83,11 @@ func populateUpcoming(tb testing.TB, s *storage.Store, guild string, n int) {
 		}
 		plans = append(plans, plan{mission.ReminderOverdue, id, 0, fmt.Sprintf("overdue:%d:%d", id, e.Unix()), e.Add(storage.OverdueAfter)})
 	}
-	bulk = newBulkInserter(tb, s)
-	bulk.insert("reminders", []string{"guild_id", "kind", "flight_id", "dedupe_key", "offset_secs", "due_at", "status", "nonce", "created_at", "updated_at"},
+	bulk = storagetest.NewBulkInserter(tb, s)
+	bulk.Insert("reminders", []string{"guild_id", "kind", "flight_id", "dedupe_key", "offset_secs", "due_at", "status", "nonce", "created_at", "updated_at"},
 		len(plans), func(i int) []any {
 			p := plans[i]
 			return []any{guild, p.kind, p.id, p.key, int64(p.off / time.Second), p.due, mission.ReminderPending, fmt.Sprintf("bench%d", i), now, now}
 		})
-	bulk.commit()
+	bulk.Commit()
 }

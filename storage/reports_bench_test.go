@@ -9,6 +9,7 @@ import (
 
 	"liaison/mission"
 	"liaison/storage"
+	"liaison/storage/storagetest"
 )
 
 // BenchmarkReports measures a page of /reports (ReportsPage): ten reported figures beside the
@@ -70,22 +71,22 @@ func addReports(tb testing.TB, s *storage.Store, guild string, n, seed int) {
 	tb.Helper()
 	rng := rand.New(rand.NewPCG(uint64(n), uint64(seed)))
 	now := s.Now().UTC()
-	bulk := newBulkInserter(tb, s)
+	bulk := storagetest.NewBulkInserter(tb, s)
 	figures, qualifiers := mission.Figures(), mission.Qualifiers()
-	bulk.insert("reports", []string{"guild_id", "figure", "value", "qualifier", "country", "role", "as_of", "source", "created_at", "updated_at"},
+	bulk.Insert("reports", []string{"guild_id", "figure", "value", "qualifier", "country", "role", "as_of", "source", "created_at", "updated_at"},
 		n, func(i int) []any {
 			at := now.Add(-time.Duration(rng.Int64N(int64(730 * 24 * time.Hour))))
 			country, role := "", ""
 			if i%3 == 1 {
-				country = benchCountries[rng.IntN(len(benchCountries))]
+				country = storagetest.BenchCountries[rng.IntN(len(storagetest.BenchCountries))]
 			}
 			if i%5 == 2 {
-				role = string(benchRoles[rng.IntN(len(benchRoles))])
+				role = string(storagetest.BenchRoles[rng.IntN(len(storagetest.BenchRoles))])
 			}
 			return []any{guild, figures[rng.IntN(len(figures))], rng.IntN(50_000), qualifiers[rng.IntN(len(qualifiers))], country, role, at,
 				"bench source", at, at}
 		})
-	bulk.commit()
+	bulk.Commit()
 	// Inserted behind the store's back: count them and mark them all for comparing, as the
 	// store's writes would.
 	if err := s.DB().Exec(`DELETE FROM report_counts WHERE guild_id = ?`, guild).Error; err != nil {

@@ -63,6 +63,12 @@ func Drivers() []string {
 // with the reason rather than silently testing one database.
 func ForEachDriver(t *testing.T, fn func(t *testing.T, s *storage.Store)) {
 	t.Helper()
+	ForEachDriverClock(t, func(t *testing.T, s *storage.Store, _ *Clock) { fn(t, s) })
+}
+
+// ForEachDriverClock is ForEachDriver for a test that moves the store's clock.
+func ForEachDriverClock(t *testing.T, fn func(t *testing.T, s *storage.Store, c *Clock)) {
+	t.Helper()
 	for _, driver := range []string{storage.DriverSQLite, storage.DriverPostgres} {
 		t.Run(driver, func(t *testing.T) {
 			if driver == storage.DriverPostgres {
@@ -70,7 +76,8 @@ func ForEachDriver(t *testing.T, fn func(t *testing.T, s *storage.Store)) {
 					t.Skip(skipPostgres)
 				}
 			}
-			fn(t, Open(t, driver))
+			s, c := OpenClock(t, driver)
+			fn(t, s, c)
 		})
 	}
 }
