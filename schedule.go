@@ -49,6 +49,9 @@ func serveConsole(ctx context.Context, cfg Config, store *storage.Store, log *sl
 	ctx, cancel := context.WithCancel(ctx)
 	// Like Discord with enforce_nonce, the console poster prints a retried post once.
 	poster := bot.NewConsolePoster(func(text string) { c.Print("📣 posted in the announcement channel\n" + text) })
+	poster.Show = func(id string, m jobs.Message) {
+		c.ShowPost("📣 posted in the announcement channel", id, m.Content, m.Embeds, m.Components)
+	}
 	sched := newScheduler(cfg, store, log, poster, jobs.Metrics{}, store.Now)
 	sched.FallbackChannel = "console"
 	done := make(chan error, 1)

@@ -63,9 +63,8 @@ type Route struct {
 	Run Handler
 	// Autocomplete, when set, answers the route's autocompleted options.
 	Autocomplete AutocompleteHandler
-	// Component, when set, answers the route's buttons and the forms (modals) they open: those
-	// whose custom_id begins with the route's key and ":" (see ComponentID). A form is answered
-	// by the route whose button opened it, so it carries the same access check.
+	// Component, when set, answers the route's buttons and forms: those whose custom_id begins
+	// with the route's key and ":" (see ComponentID). A form's inputs arrive as options.
 	Component Handler
 }
 
@@ -281,9 +280,6 @@ type Request struct {
 	// AttachmentLimit is the largest file the answer may attach, in bytes: the interaction's
 	// attachment_size_limit re-checked (see AttachmentLimit), AttachmentFloor when it had none.
 	AttachmentLimit int64
-	// Resumed is set when a button runs a change that was held (a role to choose, a likely
-	// mistake to confirm) with the options it was first given: the audit names its command.
-	Resumed bool
 	// Acknowledged is set when its moderator pressed Go ahead on a change held as a likely
 	// mistake: the handler skips that check, and only that one; every other check runs again.
 	Acknowledged bool
@@ -296,7 +292,9 @@ func (r *Request) Actor() storage.Actor {
 	name, id := "", ""
 	if r.Interaction != nil {
 		id = r.Interaction.ID
-		if r.Interaction.Type == discordgo.InteractionApplicationCommand || r.Resumed {
+		switch r.Interaction.Type {
+		case discordgo.InteractionApplicationCommand, discordgo.InteractionMessageComponent, discordgo.InteractionModalSubmit:
+			// A post's button or form runs its route's change: the audit names the route.
 			name = "/" + r.Route
 		}
 	}
@@ -365,7 +363,6 @@ type Reply struct {
 	// Update edits the message a clicked button (or the form it opened) belongs to instead of
 	// posting a new one.
 	Update bool
-	// Modal, when set, opens this form instead of answering with a message: the answer to a
-	// button only, and only inline, since Discord takes no form after a deferral.
-	Modal *discordgo.InteractionResponseData
+	// Form, when set, answers a button by opening this form; the rest of the reply is unused.
+	Form *Form
 }

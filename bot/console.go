@@ -41,10 +41,12 @@ type Console struct {
 	// terminal cannot show them; "" is the system's temporary directory.
 	FileDir string
 
-	mu      sync.Mutex // serialises output between answers and printed reminders
+	mu      sync.Mutex // serialises output between answers and printed reminders, and guards what follows
 	n       int
-	session string             // random, so that two console runs never share an interaction ID
-	buttons []discordgo.Button // the last answer's buttons, for `click LABEL`
+	session string                             // random, so that two console runs never share an interaction ID
+	buttons []discordgo.Button                 // the last answer's or post's buttons, for `click LABEL`
+	message *discordgo.Message                 // the message those buttons belong to, sent with a click
+	form    *discordgo.InteractionResponseData // the form a click opened, for `submit name:value …`
 }
 
 // Run reads and answers lines until the input ends or ctx is cancelled.
@@ -123,6 +125,9 @@ func (c *Console) interaction(line string) (*discordgo.Interaction, error) {
 	if label, ok := strings.CutPrefix(line, "click "); ok {
 		return c.click(base, strings.TrimSpace(label))
 	}
+	if rest, ok := strings.CutPrefix(line+" ", "submit "); ok {
+		return c.submit(base, rest)
+	}
 	words, err := splitLine(line)
 	if err != nil {
 		return nil, c.consoleError(err.Error())
@@ -147,16 +152,73 @@ func (c *Console) interaction(line string) (*discordgo.Interaction, error) {
 	return base, nil
 }
 
-// click presses the button of the last answer with this label.
+// click presses the button of the last answer or post with this label, on its message.
 func (c *Console) click(base *discordgo.Interaction, label string) (*discordgo.Interaction, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	for _, b := range c.buttons {
 		if strings.EqualFold(b.Label, label) && !b.Disabled {
 			base.Type = discordgo.InteractionMessageComponent
 			base.Data = discordgo.MessageComponentInteractionData{CustomID: b.CustomID, ComponentType: discordgo.ButtonComponent}
+			base.Message = c.message
 			return base, nil
 		}
 	}
 	return nil, c.consoleError("cmd.console.no_button", "Label", label)
+}
+
+// submit sends the form the last click opened, filled in as `submit eta:+2h reason:"late crew"`,
+// as Discord sends a form: action rows of text inputs, on the message whose button opened it.
+func (c *Console) submit(base *discordgo.Interaction, rest string) (*discordgo.Interaction, error) {
+	c.mu.Lock()
+	form, msg := c.form, c.message
+	c.mu.Unlock()
+	if form == nil {
+		return nil, c.consoleError("cmd.console.no_form")
+	}
+	words, err := splitLine(rest)
+	if err != nil && strings.TrimSpace(rest) != "" {
+		return nil, c.consoleError(err.Error())
+	}
+	values := map[string]string{}
+	for _, w := range words {
+		name, value, ok := strings.Cut(w, ":")
+		if !ok {
+			return nil, c.consoleError("cmd.console.not_name_value", "Word", w)
+		}
+		values[name] = value
+	}
+	var rows []discordgo.MessageComponent
+	for _, row := range form.Components {
+		for _, comp := range row.(discordgo.ActionsRow).Components {
+			in := comp.(discordgo.TextInput)
+			if _, ok := values[in.CustomID]; !ok && in.Required {
+				return nil, c.consoleError("cmd.console.required", "Option", in.CustomID, "Description", in.Label)
+			}
+			rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+				discordgo.TextInput{CustomID: in.CustomID, Value: values[in.CustomID]}}})
+			delete(values, in.CustomID)
+		}
+	}
+	for name := range values {
+		return nil, c.consoleError("cmd.console.unknown_option", "Option", name)
+	}
+	base.Type = discordgo.InteractionModalSubmit
+	base.Data = discordgo.ModalSubmitInteractionData{CustomID: form.CustomID, Components: rows}
+	base.Message = msg
+	return base, nil
+}
+
+// ShowPost prints a post of the scheduler (header first) and makes its buttons the ones
+// `click LABEL` presses, as a moderator would press them under the post in Discord.
+func (c *Console) ShowPost(header, messageID string, content string, embeds []*discordgo.MessageEmbed, comps []discordgo.MessageComponent) {
+	c.mu.Lock()
+	if buttons := buttonsOf(comps); len(buttons) > 0 {
+		c.buttons = buttons
+		c.message = &discordgo.Message{ID: messageID, ChannelID: "console", Content: content, Embeds: embeds, Components: comps}
+	}
+	c.mu.Unlock()
+	c.printf("%s\n", c.renderMessage(header+"\n"+content, embeds, buttonsOf(comps), nil, false))
 }
 
 // route finds the typed command's route: a leading bare word picks the subcommand.
@@ -288,6 +350,9 @@ func (r consoleResponder) Respond(_ context.Context, resp *discordgo.Interaction
 		return nil
 	case discordgo.InteractionResponsePong:
 		return nil
+	case discordgo.InteractionResponseModal:
+		r.c.showForm(resp.Data)
+		return nil
 	}
 	if resp.Data != nil {
 		r.c.printMessage(resp.Data.Content, resp.Data.Embeds, resp.Data.Components, resp.Data.Files, resp.Data.Flags&discordgo.MessageFlagsEphemeral != 0)
@@ -321,11 +386,33 @@ func (r consoleResponder) Edit(_ context.Context, e *discordgo.WebhookEdit) erro
 	return nil
 }
 
-// printMessage prints an answer and remembers its buttons for `click LABEL`. Only the console's
-// own loop calls it, so the buttons need no lock.
+// printMessage prints an answer and remembers its buttons, and the message they sit on, for
+// `click LABEL`. An answer without buttons (an ephemeral refusal) leaves the last ones
+// clickable, as the message they sit on still is in Discord.
 func (c *Console) printMessage(content string, embeds []*discordgo.MessageEmbed, comps []discordgo.MessageComponent, files []*discordgo.File, ephemeral bool) {
-	c.buttons = buttonsOf(comps)
-	c.printf("%s\n", c.renderMessage(content, embeds, c.buttons, files, ephemeral))
+	buttons := buttonsOf(comps)
+	c.mu.Lock()
+	if len(buttons) > 0 || !ephemeral {
+		c.buttons = buttons
+		c.message = &discordgo.Message{ID: "console-answer", ChannelID: "console", Content: content, Embeds: embeds, Components: comps}
+	}
+	c.mu.Unlock()
+	c.printf("%s\n", c.renderMessage(content, embeds, buttons, files, ephemeral))
+}
+
+// showForm prints a form a click opened and keeps it for `submit name:value …`.
+func (c *Console) showForm(f *discordgo.InteractionResponseData) {
+	var fields []string
+	for _, row := range f.Components {
+		for _, comp := range row.(discordgo.ActionsRow).Components {
+			in := comp.(discordgo.TextInput)
+			fields = append(fields, in.CustomID+":…")
+		}
+	}
+	c.mu.Lock()
+	c.form = f
+	c.mu.Unlock()
+	c.printf("%s\n", locale.T(c.lang(), "cmd.console.form", "Title", f.Title, "Fields", strings.Join(fields, " ")))
 }
 
 // renderMessage renders an answer as plain text: content and embeds (laid out as MessageText lays

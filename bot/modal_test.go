@@ -20,9 +20,8 @@ func formCommand(wait <-chan struct{}) *bot.Command {
 		Run:    func(context.Context, *bot.Request) (*bot.Reply, error) { return &bot.Reply{Content: "x"}, nil },
 		Component: func(context.Context, *bot.Request) (*bot.Reply, error) {
 			<-wait
-			return &bot.Reply{Modal: &discordgo.InteractionResponseData{CustomID: bot.ComponentID("formy", "sent"), Title: "Form",
-				Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-					discordgo.TextInput{CustomID: "lines", Label: "Lines", Style: discordgo.TextInputParagraph, Value: "a", Required: true}}}}}}, nil
+			return &bot.Reply{Form: &bot.Form{CustomID: bot.ComponentID("formy", "sent"), Title: "Form",
+				Fields: []bot.FormField{{ID: "lines", Label: "Lines", Paragraph: true, Value: "a", Required: true}}}}, nil
 		},
 	}}}
 }

@@ -96,6 +96,8 @@ type createMessage struct {
 	Content         string                            `json:"content,omitempty"`
 	Embeds          []*discordgo.MessageEmbed         `json:"embeds,omitempty"`
 	AllowedMentions *discordgo.MessageAllowedMentions `json:"allowed_mentions,omitempty"`
+	// Components are a flight post's buttons; the router answers their presses on any instance.
+	Components []discordgo.MessageComponent `json:"components,omitempty"`
 	// Nonce with EnforceNonce makes Discord answer a repeated post (a retry after a timeout, or
 	// another instance re-claiming the reminder after a crash) with the first message instead of
 	// creating a second one.
@@ -110,7 +112,7 @@ func (p *DiscordPoster) Post(ctx context.Context, m jobs.Message) (string, error
 		return "", &jobs.PostError{Err: fmt.Errorf("waiting for the global rate limit: %w", err)}
 	}
 	endpoint := discordgo.EndpointChannelMessages(m.ChannelID)
-	body := createMessage{Content: m.Content, Embeds: m.Embeds, AllowedMentions: m.AllowedMentions,
+	body := createMessage{Content: m.Content, Embeds: m.Embeds, AllowedMentions: m.AllowedMentions, Components: m.Components,
 		Nonce: m.Nonce, EnforceNonce: m.Nonce != ""}
 	resp, err := p.Session.RequestWithBucketID(http.MethodPost, endpoint, body, endpoint,
 		discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false), discordgo.WithRestRetries(0))
@@ -217,6 +219,9 @@ func (d *DiscordEvents) SetEventStatus(ctx context.Context, guildID, eventID str
 // which also renders Discord timestamps and mentions for the terminal.
 type ConsolePoster struct {
 	Print func(text string)
+	// Show, when set, prints a post instead of Print, with its ID and buttons, so that the
+	// console can press them (Console.ShowPost).
+	Show func(messageID string, m jobs.Message)
 
 	mu      sync.Mutex
 	n       int
@@ -242,6 +247,10 @@ func (p *ConsolePoster) Post(_ context.Context, m jobs.Message) (string, error) 
 	id := fmt.Sprintf("console-%d", p.n)
 	if m.Nonce != "" {
 		p.byNonce[m.Nonce] = id
+	}
+	if p.Show != nil {
+		p.Show(id, m)
+		return id, nil
 	}
 	p.Print(MessageText(m.Content, m.Embeds))
 	return id, nil

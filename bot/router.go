@@ -234,10 +234,10 @@ func panicked(p any) error {
 
 // deferral is the "thinking…" answer that buys 15 minutes.
 func deferral(i *discordgo.Interaction) *discordgo.InteractionResponse {
-	switch i.Type {
-	case discordgo.InteractionMessageComponent, discordgo.InteractionModalSubmit:
+	switch {
+	case fromMessage(i):
 		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate}
-	case discordgo.InteractionApplicationCommandAutocomplete:
+	case i.Type == discordgo.InteractionApplicationCommandAutocomplete:
 		return &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
 			Data: &discordgo.InteractionResponseData{Choices: []*discordgo.ApplicationCommandOptionChoice{}}}
 	}
@@ -267,13 +267,14 @@ func (r *Router) answer(ctx context.Context, i *discordgo.Interaction, name stri
 	if reply == nil {
 		reply = &Reply{Content: locale.T(res.lang, "reply.done")}
 	}
-	if reply.Modal != nil {
-		if !deferred {
-			r.logSendError(name, out.Respond(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: reply.Modal}))
+	if reply.Form != nil {
+		// A form opens only as the first answer to a button: Discord allows no modal after a
+		// deferral, nor in answer to a form. Past those, the presser is asked to press again.
+		if !deferred && i.Type == discordgo.InteractionMessageComponent {
+			r.logSendError(name, out.Respond(ctx, formResponse(reply.Form)))
 			return outcome
 		}
-		// The button's deferred update leaves no room for a form: the user presses it again.
-		reply = &Reply{Content: "⏳ " + locale.T(res.lang, "error.form_late"), Ephemeral: true}
+		reply, outcome = r.errorReply(name, res.lang, errFormLate)
 	}
 	Fit(reply)
 	if deferred {
@@ -281,7 +282,7 @@ func (r *Router) answer(ctx context.Context, i *discordgo.Interaction, name stri
 		return outcome
 	}
 	typ := discordgo.InteractionResponseChannelMessageWithSource
-	if reply.Update && onMessage(i) {
+	if reply.Update && fromMessage(i) {
 		typ = discordgo.InteractionResponseUpdateMessage
 	}
 	err := out.Respond(ctx, &discordgo.InteractionResponse{Type: typ, Data: MessageData(reply)})
@@ -300,16 +301,10 @@ func (r *Router) afterDeferral(ctx context.Context, i *discordgo.Interaction, re
 	if err := out.FollowUp(ctx, followUpOf(reply)); err != nil {
 		return err
 	}
-	if onMessage(i) {
+	if fromMessage(i) {
 		return nil
 	}
 	return out.Delete(ctx)
-}
-
-// onMessage reports whether i comes from a message's button, or from the form such a button
-// opened: its answer may update that message in place.
-func onMessage(i *discordgo.Interaction) bool {
-	return i.Type == discordgo.InteractionMessageComponent || i.Type == discordgo.InteractionModalSubmit && i.Message != nil
 }
 
 func (r *Router) logSendError(name string, err error) {
@@ -348,6 +343,7 @@ func (r *Router) errorReply(name string, lang locale.Lang, err error) (*Reply, s
 var (
 	errDirectMessage = mission.Refuse(mission.EDenied, "error.direct_message")
 	errUnknownRoute  = mission.Refuse(mission.EInvalid, "error.unknown_route").WithExample("error.unknown_route.example")
+	errFormLate      = mission.Refuse(mission.EConflict, "error.form_late").WithExample("error.form_late.example")
 )
 
 // run finds the route, checks access and calls the handler. It runs in a goroutine of its own,
@@ -432,7 +428,7 @@ func (r *Router) resolve(i *discordgo.Interaction, req *Request) (*Route, error)
 		req.Route, req.CustomID = key, rest
 		_, req.Sub, _ = strings.Cut(key, " ")
 		var err error
-		if req.Form, err = formValues(data.Components); err != nil {
+		if _, req.Options, _, err = flatten(formOptions(data.Components)); err != nil {
 			return nil, err
 		}
 	default:
@@ -517,42 +513,6 @@ func flatten(opts []*discordgo.ApplicationCommandInteractionDataOption) (string,
 		}
 	}
 	return sub, m, focused, nil
-}
-
-// formValues reads a submitted form's text inputs (each in its action row) by custom_id. Their
-// text is checked as an option's is, line breaks allowed; a field named twice cannot come from
-// Discord's client and is refused.
-func formValues(rows []discordgo.MessageComponent) (map[string]string, error) {
-	out := map[string]string{}
-	for _, c := range rows {
-		var fields []discordgo.MessageComponent
-		switch row := c.(type) {
-		case *discordgo.ActionsRow: // as discordgo decodes JSON
-			fields = row.Components
-		case discordgo.ActionsRow: // as a Go caller (the console, a test) builds it
-			fields = row.Components
-		}
-		for _, f := range fields {
-			var in discordgo.TextInput
-			switch v := f.(type) {
-			case *discordgo.TextInput:
-				in = *v
-			case discordgo.TextInput:
-				in = v
-			default:
-				continue
-			}
-			if _, dup := out[in.CustomID]; dup {
-				return nil, mission.Refuse(mission.EInvalid, "error.option_twice", "Option", in.CustomID).WithExample("error.null_option.example")
-			}
-			if err := mission.CheckText(in.Value, true); err != nil {
-				return nil, mission.Refuse(mission.EInvalid, "error.option_text", "Option", in.CustomID, "Reason", mission.TextOf(err)).
-					WithExample("error.option_text.example")
-			}
-			out[in.CustomID] = in.Value
-		}
-	}
-	return out, nil
 }
 
 func userID(i *discordgo.Interaction) string {

@@ -266,14 +266,12 @@ func openDraftForm(req *bot.Request, p storage.ImportPreview) (*bot.Reply, error
 	if shown < len(entries) {
 		label = locale.T(lang, "draft.edit.label_first", "Shown", shown, "Total", len(entries))
 	}
-	return &bot.Reply{Modal: &discordgo.InteractionResponseData{
+	return &bot.Reply{Form: &bot.Form{
 		CustomID: bot.ComponentID(bot.RouteKey("import", ""), importEdited+":"+p.Token+":"+strconv.Itoa(shown)),
 		Title:    discordtext.Truncate(locale.T(lang, "draft.edit.title"), maxFormTitle),
-		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-			discordgo.TextInput{CustomID: draftFormField, Label: discordtext.Truncate(label, maxFormLabel), Style: discordgo.TextInputParagraph,
-				Value: text, Placeholder: discordtext.Truncate(locale.T(lang, "draft.edit.placeholder"), maxFormPlaceholder),
-				Required: true, MaxLength: exchange.MaxFormText},
-		}}},
+		Fields: []bot.FormField{{ID: draftFormField, Label: discordtext.Truncate(label, maxFormLabel), Paragraph: true,
+			Value: text, Placeholder: discordtext.Truncate(locale.T(lang, "draft.edit.placeholder"), maxFormPlaceholder),
+			Required: true, Max: exchange.MaxFormText}},
 	}}, nil
 }
 
@@ -283,7 +281,7 @@ func openDraftForm(req *bot.Request, p storage.ImportPreview) (*bot.Reply, error
 // refused by its number in the form, and the draft is left as it was.
 func submitDraftForm(ctx context.Context, d Deps, req *bot.Request, p storage.ImportPreview, shownCell string) (*bot.Reply, error) {
 	lang := langOf(req)
-	text, ok := req.Form[draftFormField]
+	text, ok := req.String(draftFormField)
 	shown, err := strconv.Atoi(shownCell)
 	if !ok || err != nil || p.Filename != draftFilename {
 		return nil, mission.Refuse(mission.EInvalid, "error.unknown_route").WithExample("error.unknown_route.example")

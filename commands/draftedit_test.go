@@ -179,7 +179,7 @@ func testDraftEdit(t *testing.T, w *importWorld) {
 	}
 	// What a forged form carries is checked again: its text's size and characters, and the
 	// number of records its custom_id says the form showed.
-	if r := w.submit(uploader, f, text+strings.Repeat(" ", 4001-len([]rune(text)))); !ephemeral(r) || !strings.Contains(content(r), "at most 4000") {
+	if r := w.submit(uploader, f, text+"\n"+strings.Repeat("x", 4000-len([]rune(text)))); !ephemeral(r) || !strings.Contains(content(r), "at most 4000") {
 		t.Errorf("a form of 4,001 characters = %q, want a refusal", content(r))
 	}
 	if r := w.submit(uploader, f, text+"\x07"); !ephemeral(r) || !strings.Contains(content(r), "lines") {

@@ -3,6 +3,8 @@ package commands
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -27,6 +29,9 @@ func flightCommand(d Deps) *bot.Command {
 	}
 	any := func(ctx context.Context, req *bot.Request) ([]*discordgo.ApplicationCommandOptionChoice, error) {
 		return flightChoices(ctx, d, req, storage.FlightsAll)
+	}
+	landed := func(ctx context.Context, req *bot.Request) ([]*discordgo.ApplicationCommandOptionChoice, error) {
+		return flightChoices(ctx, d, req, storage.FlightsLanded)
 	}
 	change := func(fn func(ctx context.Context, d Deps, req *bot.Request, id int64) (*bot.Reply, error)) bot.Handler {
 		return func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
@@ -58,13 +63,19 @@ func flightCommand(d Deps) *bot.Command {
 			{Name: "delay", Description: "desc.flight.delay", Access: bot.Moderator,
 				Options: []*discordgo.ApplicationCommandOption{flightOpt, optWhen("eta", "desc.flight.new_eta", true),
 					optString("reason", "desc.flight.reason", false, mission.MaxShortText)},
-				Run: change(delayFlight), Autocomplete: open},
+				Run: change(delayFlight), Autocomplete: open,
+				Component: postButton(d, render.FlightDelay, delayFlight)},
 			holdable(d, bot.Route{Name: "land", Description: "desc.flight.land", Access: bot.Moderator,
 				Options: []*discordgo.ApplicationCommandOption{flightOpt, optWhen("at", "desc.flight.at", false)},
-				Run:     change(landFlight), Autocomplete: open}),
+				Run:     change(landFlight), Autocomplete: open,
+				Component: postButton(d, render.FlightLand, landFlight)}),
 			{Name: "cancel", Description: "desc.flight.cancel", Access: bot.Moderator,
 				Options: []*discordgo.ApplicationCommandOption{flightOpt, optString("reason", "desc.flight.reason", false, mission.MaxShortText)},
-				Run:     change(cancelFlight), Autocomplete: open},
+				Run:     change(cancelFlight), Autocomplete: open,
+				Component: postButton(d, render.FlightCancel, cancelFlight)},
+			{Name: "unland", Description: "desc.flight.unland", Access: bot.Moderator,
+				Options: []*discordgo.ApplicationCommandOption{flightOpt, optString("reason", "desc.flight.unland.reason", false, mission.MaxShortText)},
+				Run:     change(unlandFlight), Autocomplete: landed},
 			{Name: "show", Description: "desc.flight.show", Access: bot.Everyone,
 				Options: []*discordgo.ApplicationCommandOption{flightOpt},
 				Run:     change(showFlight), Autocomplete: any},
@@ -211,6 +222,34 @@ func cancelFlight(ctx context.Context, d Deps, req *bot.Request, id int64) (*bot
 		return nil, err
 	}
 	return flightChanged(req, f, "cmd.flight.cancelled"), nil
+}
+
+// unlandFlight undoes a landing: the arrivals it logged are removed and the flight is expected
+// again. The answer names each removed arrival, so that /history can follow them.
+func unlandFlight(ctx context.Context, d Deps, req *bot.Request, id int64) (*bot.Reply, error) {
+	reason, _, err := text(req, "reason", mission.MaxShortText)
+	if err != nil {
+		return nil, err
+	}
+	f, removed, err := d.Store.UnlandFlight(ctx, req.Actor(), id, reason)
+	if err != nil {
+		return nil, err
+	}
+	lang := langOf(req)
+	ids := make([]string, len(removed))
+	for i, a := range removed {
+		ids[i] = fmt.Sprintf("#%d", a.ID)
+	}
+	list := strings.Join(ids, ", ")
+	if list == "" {
+		list = "—"
+	}
+	r := flightChanged(req, f, "cmd.flight.unlanded", "Count", len(removed), "IDs", list,
+		"Status", locale.T(lang, "cmd.flight.status."+string(f.Status)))
+	if reason != "" {
+		r.Content += "\n" + locale.T(lang, "cmd.flight.unland_reason", "Reason", reason)
+	}
+	return r, nil
 }
 
 // flightChanged is the public answer to a flight change: what was done (the catalog key of

@@ -34,10 +34,28 @@ const (
 // (a landing entered on the wrong flight, or a day off).
 const landingFromETA = 12 * time.Hour
 
-// holdable gives a route that can hold its change the Component handler of its buttons.
+// holdable gives a route that can hold its change the Component handler of its buttons. A
+// route with buttons of its own (a flight post's Landed) keeps them: a held change's button is
+// told apart by its action.
 func holdable(d Deps, r bot.Route) bot.Route {
-	r.Component = answerHeld(d, r.Run)
+	own, held := r.Component, answerHeld(d, r.Run)
+	r.Component = func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
+		if own != nil && !heldButton(req.CustomID) {
+			return own(ctx, req)
+		}
+		return held(ctx, req)
+	}
 	return r
+}
+
+// heldButton reports whether a button's state is a held change's ("go:…", "role:…", "drop:…").
+func heldButton(state string) bool {
+	action, _, _ := strings.Cut(state, ":")
+	switch heldAction(action) {
+	case heldGo, heldRole, heldDrop:
+		return true
+	}
+	return false
 }
 
 // settleRole fills a left-out role with the country's only role on record. When the country has
@@ -224,7 +242,7 @@ func answerHeld(d Deps, run bot.Handler) bot.Handler {
 		for name, v := range opts {
 			resumed.Options[name] = &discordgo.ApplicationCommandInteractionDataOption{Name: name, Value: v}
 		}
-		resumed.Resumed, resumed.Acknowledged = true, action == heldGo
+		resumed.Acknowledged = action == heldGo
 		return run(ctx, &resumed)
 	}
 }

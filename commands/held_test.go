@@ -328,3 +328,36 @@ func TestHeldAnswersFollowTheReader(t *testing.T) {
 		}
 	}
 }
+
+// TestPostLandedFarFromTheETAIsHeld: a reminder's Landed pressed more than 12 hours from the
+// ETA is held like /flight land: the warning is the presser's alone, the post is left as it
+// is, and Go ahead (a /flight land button) lands the flight once.
+func TestPostLandedFarFromTheETAIsHeld(t *testing.T) {
+	h := newHarness(t, "sqlite")
+	h.run(`/flight schedule eta:"in 40h" manifest:"GT 75 military"`)
+	i := &discordgo.Interaction{ID: "1350000000000000001", Type: discordgo.InteractionMessageComponent, GuildID: "100", Token: "t",
+		Member:  &discordgo.Member{User: &discordgo.User{ID: holder}, Permissions: manager},
+		Message: &discordgo.Message{ID: "1", Content: "✈️ Flight #1 is due"},
+		Data:    discordgo.MessageComponentInteractionData{CustomID: "flight land:post:1", ComponentType: discordgo.ButtonComponent}}
+	held := h.call(i)
+	if held.Type != discordgo.InteractionResponseChannelMessageWithSource || !isEphemeral(held) ||
+		!strings.Contains(held.Data.Content, "more than 12 hours from its ETA") {
+		t.Fatalf("Landed 40 hours early: type %d %q, want an ephemeral warning, the post untouched", held.Type, held.Data.Content)
+	}
+	if got := h.counts()[0]; got != 0 {
+		t.Fatalf("arrivals = %d before Go ahead", got)
+	}
+	goAhead := labelled(t, held, "Go ahead")
+	if !strings.HasPrefix(goAhead, "flight land:go:") {
+		t.Errorf("Go ahead is %q, want a /flight land button", goAhead)
+	}
+	if r := h.pressAs(holder, manager, goAhead); !strings.Contains(r.Data.Content, "landed") {
+		t.Errorf("Go ahead: %q, want the flight landed", r.Data.Content)
+	}
+	if r := h.pressAs(holder, manager, goAhead); !strings.Contains(r.Data.Content, "already stored or dropped") {
+		t.Errorf("a second Go ahead: %q", r.Data.Content)
+	}
+	if got := h.counts()[0]; got != 1 {
+		t.Errorf("arrivals = %d, want the landing's 1", got)
+	}
+}

@@ -52,6 +52,10 @@ func settingsCommand(d Deps) *bot.Command {
 				Options: []*discordgo.ApplicationCommandOption{{
 					Type: discordgo.ApplicationCommandOptionRole, Name: "role", Description: "desc.settings.moderator_role.role", Required: true}},
 				Run: set(readModeratorRole)},
+			{Name: "ping-role", Description: "desc.settings.ping_role", Access: bot.Admin,
+				Options: []*discordgo.ApplicationCommandOption{{
+					Type: discordgo.ApplicationCommandOptionRole, Name: "role", Description: "desc.settings.ping_role.role"}},
+				Run: set(readPingRole)},
 			{Name: "timezone", Description: "desc.settings.timezone", Access: bot.Admin,
 				Options: []*discordgo.ApplicationCommandOption{optString("timezone", "desc.opt.timezone", true, maxTimezone)},
 				Run:     set(readTimezone)},
@@ -80,7 +84,19 @@ func readModeratorRole(req *bot.Request) (func(g *storage.Guild), mission.Text, 
 	if !ok || !discordtext.IsSnowflake(id) {
 		return nil, mission.Text{}, mission.Refuse(mission.EInvalid, "cmd.settings.choose_role").WithExample("cmd.settings.role.example")
 	}
-	return func(g *storage.Guild) { g.ModeratorRoleID = id }, mission.T("cmd.settings.role_set", "Role", "<@&"+id+">"), nil
+	return func(g *storage.Guild) { g.ModeratorRoleID = id }, mission.T("cmd.settings.role_set", "Role", discordtext.RoleMention(id)), nil
+}
+
+// readPingRole reads the role flight reminders mention; without one, reminders mention nobody.
+func readPingRole(req *bot.Request) (func(g *storage.Guild), mission.Text, error) {
+	id, ok := req.ID("role")
+	if !ok {
+		return func(g *storage.Guild) { g.PingRoleID = "" }, mission.T("cmd.settings.ping_role_off"), nil
+	}
+	if !discordtext.IsSnowflake(id) {
+		return nil, mission.Text{}, mission.Refuse(mission.EInvalid, "cmd.settings.choose_role").WithExample("cmd.settings.ping_role.example")
+	}
+	return func(g *storage.Guild) { g.PingRoleID = id }, mission.T("cmd.settings.ping_role_set", "Role", discordtext.RoleMention(id)), nil
 }
 
 func readTimezone(req *bot.Request) (func(g *storage.Guild), mission.Text, error) {
@@ -138,11 +154,16 @@ func settingsEmbed(lang render.Lang, g storage.Guild) *discordgo.MessageEmbed {
 		channel = "<#" + g.ChannelID + ">"
 	}
 	if g.ModeratorRoleID != "" {
-		role = "<@&" + g.ModeratorRoleID + ">"
+		role = discordtext.RoleMention(g.ModeratorRoleID)
+	}
+	ping := locale.T(lang, "cmd.settings.no_ping_role")
+	if g.PingRoleID != "" {
+		ping = discordtext.RoleMention(g.PingRoleID)
 	}
 	return &discordgo.MessageEmbed{Title: locale.T(lang, "cmd.settings.title"), Color: render.ColourInfo, Fields: []*discordgo.MessageEmbedField{
 		{Name: locale.T(lang, "cmd.field.channel"), Value: channel, Inline: true},
 		{Name: locale.T(lang, "cmd.field.moderator_role"), Value: role, Inline: true},
+		{Name: locale.T(lang, "cmd.field.ping_role"), Value: ping, Inline: true},
 		{Name: locale.T(lang, "cmd.field.timezone"), Value: g.Timezone, Inline: true},
 		{Name: locale.T(lang, "cmd.field.airport"), Value: orNotSet(lang, g.Airport), Inline: true},
 		{Name: locale.T(lang, "cmd.field.offsets"), Value: g.ReminderOffsets.String(), Inline: true},

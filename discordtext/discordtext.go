@@ -138,6 +138,10 @@ func IsSnowflake(s string) bool {
 	return true
 }
 
+// RoleMention is the mention of a role by its ID. Whether it pings is up to the message's
+// allowed_mentions, which names the roles that may.
+func RoleMention(id string) string { return "<@&" + id + ">" }
+
 // Timestamp is a Discord timestamp in the given style ("F" full, "f" short, "R" relative, …):
 // every reader sees it in their own time zone.
 func Timestamp(t time.Time, style string) string {

@@ -37,9 +37,11 @@ type Message struct {
 	Nonce   string
 	Content string
 	Embeds  []*discordgo.MessageEmbed
-	// AllowedMentions limits whom the post may ping. Reminders ping nobody, except the overdue
-	// nudge, which may ping the moderator role and only it.
+	// AllowedMentions limits whom the post may ping. Reminders ping nobody but the guild's ping
+	// role (/settings ping-role); the overdue nudge may ping the moderator role too.
 	AllowedMentions *discordgo.MessageAllowedMentions
+	// Components are the post's buttons: a flight's Landed, Delay… and Cancel… (FlightButtons).
+	Components []discordgo.MessageComponent
 }
 
 // PostError is a failed post, classified for the dispatcher. Posters may return it (wrapped or

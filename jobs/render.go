@@ -95,7 +95,16 @@ func (s *Scheduler) composeFlight(ctx context.Context, g storage.Guild, r storag
 		key = "post.flight_due_now"
 	}
 	head := locale.T(lang, key, "ID", f.ID, "Destination", dest, "ETA", eta, "Relative", rel)
-	return Message{Content: head, Embeds: []*discordgo.MessageEmbed{render.FlightEmbed(lang, f, dest)}}, nil
+	am := &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+	if g.PingRoleID != "" {
+		head = discordtext.RoleMention(g.PingRoleID) + " " + head
+		am.Roles = []string{g.PingRoleID}
+	}
+	m := Message{Content: head, Embeds: []*discordgo.MessageEmbed{render.FlightEmbed(lang, f, dest)}, AllowedMentions: am}
+	if off == 0 {
+		m.Components = render.FlightButtons(lang, f.ID, render.FlightActions())
+	}
+	return m, nil
 }
 
 // composeOverdue nudges the moderators about a flight whose ETA passed OverdueAfter ago.
@@ -104,20 +113,26 @@ func (s *Scheduler) composeOverdue(ctx context.Context, g storage.Guild, r stora
 	if err != nil {
 		return Message{}, err
 	}
-	// Only the moderator role may be pinged, and only by this post: allowed_mentions names it
-	// alone, so a role or @everyone typed into a flight's note can never ping.
+	// Only the moderator role and the ping role may be pinged, and only by this post:
+	// allowed_mentions names them alone, so a role or @everyone typed into a flight's note can
+	// never ping.
 	am := &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
 	lang := postLang(g)
 	who := locale.T(lang, "post.moderators")
 	if g.ModeratorRoleID != "" {
-		who = "<@&" + g.ModeratorRoleID + ">"
+		who = discordtext.RoleMention(g.ModeratorRoleID)
 		am.Roles = []string{g.ModeratorRoleID}
+	}
+	if g.PingRoleID != "" && g.PingRoleID != g.ModeratorRoleID {
+		who += " " + discordtext.RoleMention(g.PingRoleID)
+		am.Roles = append(am.Roles, g.PingRoleID)
 	}
 	content := locale.T(lang, "post.overdue", "Who", who, "ID", f.ID, "Destination", destination(f, g),
 		"ETA", discordtext.Timestamp(f.ETA, "F"), "Relative", discordtext.Timestamp(f.ETA, "R"))
 	e := &discordgo.MessageEmbed{Title: locale.T(lang, "post.overdue_title", "ID", f.ID), Color: render.ColourWarning,
 		Fields: []*discordgo.MessageEmbedField{{Name: locale.T(lang, "post.field_manifest"), Value: render.Manifest(lang, f.Manifest)}}}
-	return Message{Content: content, Embeds: []*discordgo.MessageEmbed{e}, AllowedMentions: am}, nil
+	return Message{Content: content, Embeds: []*discordgo.MessageEmbed{e}, AllowedMentions: am,
+		Components: render.FlightButtons(lang, f.ID, render.FlightActions())}, nil
 }
 
 // composeCountdown is the post 30, 7 and 1 days before the mandate ends.

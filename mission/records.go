@@ -100,6 +100,7 @@ const (
 	ActionDelay  AuditAction = "delay"
 	ActionLand   AuditAction = "land"
 	ActionCancel AuditAction = "cancel"
+	ActionUnland AuditAction = "unland" // a landing undone, its arrivals removed
 )
 
 // Strings converts typed words to strings, for option choices and messages.

@@ -74,6 +74,7 @@ var (
 
 func belowByEdit(id int64) belowZero   { return belowZero{key: "error.below_zero_edit", id: id} }
 func belowByDelete(id int64) belowZero { return belowZero{key: "error.below_zero_delete", id: id} }
+func belowByUnland(id int64) belowZero { return belowZero{key: "error.below_zero_unland", id: id} }
 
 // netMoves merges moves of the same level, so that an edit that takes an arrival off a level and
 // puts it back is judged by its difference.

@@ -127,6 +127,10 @@ func TestEveryWriteDeclaresItsEffects(t *testing.T) {
 				_, _, err := s.LandFlight(ctx, a, flightID, now)
 				return err
 			}, effects: records | flights | reminders},
+			{method: "UnlandFlight", write: func(*testing.T) error {
+				_, _, err := s.UnlandFlight(ctx, a, flightID, "wrong flight")
+				return err
+			}, effects: records | flights | reminders},
 			{method: "CancelFlight", prep: func(t *testing.T) {
 				f, err := s.ScheduleFlight(ctx, a, storage.Flight{ETA: now.Add(time.Hour), Destination: "PAP"})
 				if err != nil {

@@ -35,6 +35,7 @@ func (s *Store) ScheduleFlight(ctx context.Context, a Actor, f Flight) (Flight, 
 func (s *Store) scheduleFlight(tx *gorm.DB, a Actor, f Flight) (Flight, error) {
 	f.Status = mission.FlightScheduled
 	f.LandedAt = nil
+	f.LandedFrom = ""
 	if err := resolveManifest(tx, a.GuildID, f.Manifest); err != nil {
 		return f, err
 	}
@@ -193,6 +194,7 @@ func (s *Store) LandFlight(ctx context.Context, a Actor, id int64, at time.Time)
 // landing whose arrivals are rows of their own, as edited since.
 func (s *Store) land(tx *gorm.DB, f *Flight, at time.Time, log func(Arrival) (Arrival, error)) ([]Arrival, error) {
 	t := utc(at)
+	f.LandedFrom = f.Status
 	f.Status = mission.FlightLanded
 	f.LandedAt = &t
 	var arrivals []Arrival
@@ -200,9 +202,9 @@ func (s *Store) land(tx *gorm.DB, f *Flight, at time.Time, log func(Arrival) (Ar
 		if log == nil {
 			break
 		}
-		fid := f.ID
+		fid, landing := f.ID, f.ID
 		arr, err := log(Arrival{Country: l.Country, Personnel: l.Personnel, Female: l.Female, Role: l.Role,
-			ArrivedAt: t, FlightID: &fid, Source: f.Source, Note: fmt.Sprintf("landed with flight #%d", f.ID)})
+			ArrivedAt: t, FlightID: &fid, LandingFlightID: &landing, Source: f.Source, Note: fmt.Sprintf("landed with flight #%d", f.ID)})
 		if err != nil {
 			return nil, err
 		}

@@ -22,6 +22,7 @@ type Guild struct {
 	MissionName     string
 	MissionLead     string // alpha-2
 	Host            string // alpha-2 of the country the mission serves in (migration 0014)
+	PingRoleID      string // the role flight reminders mention; "" pings nobody (migration 0017)
 	Planned         int
 	MandateEnd      *time.Time
 	CreatedAt       time.Time
@@ -48,7 +49,11 @@ type Arrival struct {
 	Role      mission.Role
 	ArrivedAt time.Time
 	FlightID  *int64
-	Unit      string
+	// LandingFlightID is the flight whose landing logged the arrival (migration 0017): what
+	// /flight unland removes. FlightID alone cannot say it, since /arrival log flight: links
+	// an arrival to a flight without landing it.
+	LandingFlightID *int64
+	Unit            string
 	// UID is where an imported record came from, "<guild>/<kind>/<id>" (migration 0011); ""
 	// for a record logged here.
 	UID       string `gorm:"column:uid"`
@@ -113,6 +118,9 @@ type Flight struct {
 	Note        string
 	Reason      string // last delay or cancel reason
 	LandedAt    *time.Time
+	// LandedFrom is the status the flight had before it landed, which /flight unland puts
+	// back; "" when not landed, or landed before migration 0017.
+	LandedFrom mission.FlightStatus
 	// UID is where an imported record came from, "<guild>/<kind>/<id>" (migration 0011); ""
 	// for a record logged here.
 	UID       string `gorm:"column:uid"`
