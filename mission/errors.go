@@ -37,6 +37,10 @@ type Text struct {
 // hyphen.
 type Figure int64
 
+// Texts are sentences written one after the other, each in the reader's language, separated by
+// "; " (the questions of a manifest's entries).
+type Texts []Text
+
 // Choices are machine words a message lists as what may be typed (CSV values, option
 // values: "arrival, departure"): they stay as they are in every language, so each is written
 // as code ("`arrival`, `departure`") for a reader; String is the plain list, for logs.
