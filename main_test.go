@@ -124,7 +124,7 @@ func TestConsoleScriptAndCSVVerbs(t *testing.T) {
 	env := envOf(map[string]string{"LIAISON_DATABASE_DSN": filepath.Join(dir, "liaison.db")})
 	ctx := context.Background()
 	var out, errs bytes.Buffer
-	if err := runCLI(ctx, []string{"console", "--demo"}, strings.NewReader("/forces\n/arrival log country:ZZ personnel:1\n"), &out, &errs, env); err != nil {
+	if err := runCLI(ctx, []string{"console", "--demo"}, strings.NewReader("/forces\n/arrival log country:ZZ personnel:1 role:military\n"), &out, &errs, env); err != nil {
 		t.Fatalf("console --demo: %v\n%s", err, errs.String())
 	}
 	for _, want := range []string{"483", "2,500", "19.3 %", `unknown country "ZZ"`} {

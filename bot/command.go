@@ -280,6 +280,9 @@ type Request struct {
 	// AttachmentLimit is the largest file the answer may attach, in bytes: the interaction's
 	// attachment_size_limit re-checked (see AttachmentLimit), AttachmentFloor when it had none.
 	AttachmentLimit int64
+	// Acknowledged is set when its moderator pressed Go ahead on a change held as a likely
+	// mistake: the handler skips that check, and only that one; every other check runs again.
+	Acknowledged bool
 }
 
 // Actor is the request's author as storage records it, with the command path for the audit

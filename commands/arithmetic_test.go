@@ -53,11 +53,11 @@ func TestCountrySuggestedAtEveryDoor(t *testing.T) {
 	for _, c := range []struct {
 		locale, line, want string
 	}{
-		{"en", "/arrival log country:Guatamala personnel:75", `unknown country "Guatamala"; did you mean Guatemala (GT)?`},
-		{"fr", "/arrival log country:Allemange personnel:75", `pays inconnu : « Allemange » ; vouliez-vous dire Allemagne (DE) ?`},
-		{"es", "/pledge set country:Alemanai personnel:75", `país desconocido: «Alemanai»; ¿quiso decir Alemania (DE)?`},
+		{"en", "/arrival log country:Guatamala personnel:75 role:military", `unknown country "Guatamala"; did you mean Guatemala (GT)?`},
+		{"fr", "/arrival log country:Allemange personnel:75 role:military", `pays inconnu : « Allemange » ; vouliez-vous dire Allemagne (DE) ?`},
+		{"es", "/pledge set country:Alemanai personnel:75 role:military", `país desconocido: «Alemanai»; ¿quiso decir Alemania (DE)?`},
 		{"en", `/flight schedule eta:"in 3h" manifest:"GT 1,000; Guatamala 8"`, `entry 2 ("Guatamala 8"): unknown country "Guatamala"; did you mean Guatemala (GT)?`},
-		{"en", "/arrival log country:Atlantis personnel:75", `unknown country "Atlantis"` + "\n"},
+		{"en", "/arrival log country:Atlantis personnel:75 role:military", `unknown country "Atlantis"` + "\n"},
 	} {
 		if got := h.runIn(c.locale, c.line)[0]; !strings.Contains(got, c.want) {
 			t.Errorf("%s %s:\n%s\nwant it to contain %q", c.locale, c.line, got, c.want)
@@ -66,13 +66,14 @@ func TestCountrySuggestedAtEveryDoor(t *testing.T) {
 	if got := h.runIn("en", `/flight schedule eta:"in 3h" manifest:"GT 1,000 military; SV 8 medical"`)[0]; !strings.Contains(got, "1,008") {
 		t.Errorf("a manifest of 1,000 and 8:\n%s", got)
 	}
-	// The console is a door where a count is typed as text too.
-	for _, line := range []string{"/arrival log country:GT personnel:1,000", `/arrival log country:GT personnel:"1 000"`, "/arrival log country:GT personnel:1.000"} {
+	// The console is a door where a count is typed as text too (three countries: the same
+	// arrival twice in a day is held as a repeat).
+	for _, line := range []string{"/arrival log country:GT personnel:1,000 role:military", `/arrival log country:SV personnel:"1 000" role:military`, "/arrival log country:KE personnel:1.000 role:military"} {
 		if got := h.runIn("en", line)[0]; !strings.Contains(got, "1,000 military") {
 			t.Errorf("%s:\n%s", line, got)
 		}
 	}
-	if got := h.runIn("en", "/arrival log country:GT personnel:1,5")[0]; !strings.Contains(got, "wants a whole number") {
+	if got := h.runIn("en", "/arrival log country:GT personnel:1,5 role:military")[0]; !strings.Contains(got, "wants a whole number") {
 		t.Errorf("personnel:1,5 in the console:\n%s", got)
 	}
 

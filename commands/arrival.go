@@ -51,8 +51,8 @@ func arrivalCommand(d Deps) *bot.Command {
 		Name:        "arrival",
 		Description: "desc.arrival",
 		Routes: []bot.Route{
-			{Name: "log", Description: "desc.arrival.log", Access: bot.Moderator, Options: arrivalOptions(true),
-				Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { return logArrival(ctx, d, req) }, Autocomplete: complete},
+			holdable(d, bot.Route{Name: "log", Description: "desc.arrival.log", Access: bot.Moderator, Options: arrivalOptions(true),
+				Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { return logArrival(ctx, d, req) }, Autocomplete: complete}),
 			{Name: "edit", Description: "desc.arrival.edit", Access: bot.Moderator,
 				Options: append([]*discordgo.ApplicationCommandOption{idOpt}, arrivalOptions(false)...),
 				Run:     func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { return editArrival(ctx, d, req) }, Autocomplete: complete},
@@ -126,7 +126,7 @@ func arrivalFields(ctx context.Context, d Deps, req *bot.Request, a *storage.Arr
 }
 
 func logArrival(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, error) {
-	a := storage.Arrival{Role: mission.DefaultRole, ArrivedAt: req.Now}
+	a := storage.Arrival{ArrivedAt: req.Now}
 	set, err := arrivalFields(ctx, d, req, &a)
 	if err != nil {
 		return nil, err
@@ -138,6 +138,12 @@ func logArrival(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, erro
 		return nil, err
 	}
 	_ = set
+	if ask, err := settleRole(ctx, d, req, a.Country, &a.Role); ask != nil || err != nil {
+		return ask, err
+	}
+	if held, err := checkRepeat(ctx, d, req, &a, "held.repeat_arrival"); held != nil || err != nil {
+		return held, err
+	}
 	a, err = d.Store.LogArrival(ctx, req.Actor(), a)
 	if err != nil {
 		return nil, err

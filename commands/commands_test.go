@@ -3,6 +3,7 @@ package commands_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -154,11 +155,11 @@ func TestBadInputIsExplainedAndStoresNothing(t *testing.T) {
 		line string
 		want string
 	}{
-		{"/arrival log country:XX personnel:5", `unknown country "XX"`},
-		{"/arrival log country:GT personnel:0", "personnel must be between 1 and 100000"},
-		{"/arrival log country:GT personnel:100001", "personnel must be between 1 and 100000"},
+		{"/arrival log country:XX personnel:5 role:military", `unknown country "XX"`},
+		{"/arrival log country:GT personnel:0 role:military", "personnel must be between 1 and 100000"},
+		{"/arrival log country:GT personnel:100001 role:military", "personnel must be between 1 and 100000"},
 		{"/arrival log country:GT personnel:5 role:pilot", "pilot"},
-		{"/arrival log country:GT personnel:5 when:yesterdayish", "yesterdayish"},
+		{"/arrival log country:GT personnel:5 when:yesterdayish role:military", "yesterdayish"},
 		{`/flight schedule eta:"in 2h" manifest:"GT 75 military; XX 8"`, `entry 2 ("XX 8"): unknown country "XX"`},
 		// No input to correct: the next step, a sentence of its own, instead of an example.
 		{"/flight land flight:999", "Flight #999 does not exist in this server.\nPick an #ID from the autocomplete list"},
@@ -211,7 +212,7 @@ func TestFlightLifecycle(t *testing.T) {
 
 func TestArrivalEditDeleteMoveForces(t *testing.T) {
 	h := newHarness(t, "sqlite")
-	h.run("/arrival log country:GT personnel:75", "/arrival log country:SV personnel:8 role:medical")
+	h.run("/arrival log country:GT personnel:75 role:military", "/arrival log country:SV personnel:8 role:medical")
 	out := h.run("/arrival edit id:1 personnel:70", "/arrival delete id:2", "/forces")
 	if !strings.Contains(out, "**70** deployed") {
 		t.Errorf("after edit and delete: %s", out)
@@ -229,7 +230,7 @@ func TestAccessChecks(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	logArrival := sub("log", opt("country", "GT"), opt("personnel", 5.0))
+	logArrival := sub("log", opt("country", "GT"), opt("personnel", 5.0), opt("role", "military"))
 	tests := []struct {
 		name   string
 		perms  int64
@@ -263,7 +264,7 @@ func TestAccessChecks(t *testing.T) {
 
 func TestGuildsAreIsolatedThroughCommands(t *testing.T) {
 	h := newHarness(t, "sqlite")
-	h.run("/arrival log country:GT personnel:75")
+	h.run("/arrival log country:GT personnel:75 role:military")
 	admin := int64(discordgo.PermissionManageGuild)
 	for _, o := range []*discordgo.ApplicationCommandInteractionDataOption{
 		sub("edit", opt("id", 1.0), opt("personnel", 1.0)), sub("delete", opt("id", 1.0)),
@@ -281,8 +282,8 @@ func TestGuildsAreIsolatedThroughCommands(t *testing.T) {
 func TestPaginationButtons(t *testing.T) {
 	h := newHarness(t, "sqlite")
 	var lines []string
-	for i := 0; i < 23; i++ {
-		lines = append(lines, "/arrival log country:GT personnel:1")
+	for i := 0; i < 23; i++ { // different personnel: the same arrival twice in a day is held as a repeat
+		lines = append(lines, fmt.Sprintf("/arrival log country:GT personnel:%d role:military", i+1))
 	}
 	h.run(lines...)
 	out := h.run("/arrivals", "click Next", "click Next")
@@ -337,8 +338,8 @@ func TestSlowHandlerDefersThenEdits(t *testing.T) {
 
 func TestExportImportRoundTrip(t *testing.T) {
 	h := newHarness(t, "sqlite")
-	h.run("/arrival log country:GT personnel:75 source:press", `/flight schedule eta:"2025-01-05 10:00" manifest:"KE 100 police"`,
-		"/pledge set country:JM personnel:200", "/pledge set country:BJ")
+	h.run("/arrival log country:GT personnel:75 source:press role:military", `/flight schedule eta:"2025-01-05 10:00" manifest:"KE 100 police"`,
+		"/pledge set country:JM personnel:200 role:military", "/pledge set country:BJ role:military")
 	ctx := context.Background()
 	for _, kind := range []string{"arrivals", "flights", "pledges"} {
 		var buf bytes.Buffer

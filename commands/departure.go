@@ -17,7 +17,7 @@ import (
 // departureCommand logs personnel leaving; the force level drops by that much.
 func departureCommand(d Deps) *bot.Command {
 	reasons := mission.DepartureReasons()
-	return &bot.Command{Name: "departure", Description: "desc.departure", Routes: []bot.Route{{
+	return &bot.Command{Name: "departure", Description: "desc.departure", Routes: []bot.Route{holdable(d, bot.Route{
 		Name: "log", Description: "desc.departure.log", Access: bot.Moderator,
 		Options: []*discordgo.ApplicationCommandOption{
 			optCountry(true),
@@ -55,8 +55,14 @@ func departureCommand(d Deps) *bot.Command {
 				return nil, mission.Refuse(mission.EInvalid, "cmd.departure.unknown_reason", "Reason", mission.Quote(given)).
 					WithExample("cmd.departure.reason.example", "Reasons", mission.OptionChoices{Option: "reason", Values: mission.Strings(reasons[:]...)})
 			}
-			dep, err := d.Store.LogDeparture(ctx, req.Actor(), storage.Departure{Country: c, Personnel: n, Female: w, Role: r,
-				DepartedAt: t, Reason: reason, Source: source, Note: note})
+			if ask, err := settleRole(ctx, d, req, c, &r); ask != nil || err != nil {
+				return ask, err
+			}
+			dep := storage.Departure{Country: c, Personnel: n, Female: w, Role: r, DepartedAt: t, Reason: reason, Source: source, Note: note}
+			if held, err := checkRepeat(ctx, d, req, &dep, "held.repeat_departure"); held != nil || err != nil {
+				return held, err
+			}
+			dep, err := d.Store.LogDeparture(ctx, req.Actor(), dep)
 			if err != nil {
 				return nil, err
 			}
@@ -68,5 +74,5 @@ func departureCommand(d Deps) *bot.Command {
 		Autocomplete: func(ctx context.Context, req *bot.Request) ([]*discordgo.ApplicationCommandOptionChoice, error) {
 			return countryChoices(req, "country"), nil
 		},
-	}}}
+	})}}
 }

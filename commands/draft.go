@@ -110,6 +110,7 @@ func previewDraft(ctx context.Context, d Deps, req *bot.Request, text string, pu
 	recs := draft.Draft(text, draft.Options{Published: published, Host: req.Guild.Host})
 	var leftOut []string
 	var body []byte
+	var checked exchange.Preview
 	for range 3 { // each pass drops the records the dry run refused
 		var buf bytes.Buffer
 		if err := exchange.DraftCSV(&buf, recs, link); err != nil {
@@ -124,6 +125,7 @@ func previewDraft(ctx context.Context, d Deps, req *bot.Request, text string, pu
 			return nil, err
 		}
 		if p.Bad == 0 {
+			checked = p
 			break
 		}
 		bad := map[int]bool{}
@@ -145,13 +147,15 @@ func previewDraft(ctx context.Context, d Deps, req *bot.Request, text string, pu
 		}
 		recs = kept
 	}
-	return showDraft(ctx, d, req, req.UserID, from, recs, leftOut, body)
+	return showDraft(ctx, d, req, req.UserID, from, recs, leftOut, body, checked.Marks)
 }
 
 // showDraft writes a draft's preview — each record with the sentence it came from, then the
 // records left out and why — and keeps the draft for author's Confirm, Edit… or Cancel. The
-// first preview and every corrected one are written here alike.
-func showDraft(ctx context.Context, d Deps, req *bot.Request, author, from string, recs []draft.Record, leftOut []string, body []byte) (*bot.Reply, error) {
+// first preview and every corrected one are written here alike, each record with the mark of
+// its likely mistake (marks, by the file's line) as /import's preview shows it.
+func showDraft(ctx context.Context, d Deps, req *bot.Request, author, from string, recs []draft.Record, leftOut []string, body []byte,
+	marks map[int][]storage.Match) (*bot.Reply, error) {
 	lang := langOf(req)
 	var b strings.Builder
 	b.WriteString("📝 " + locale.T(lang, "draft.preview", "From", from, "User", user(lang, author),
@@ -160,7 +164,8 @@ func showDraft(ctx context.Context, d Deps, req *bot.Request, author, from strin
 		b.WriteString(" " + locale.T(lang, "draft.edit.corrected", "User", user(lang, req.UserID)))
 	}
 	for i, r := range recs {
-		line := fmt.Sprintf("\n`%d` %s", i+1, draftLine(lang, r))
+		// Record i is the file's line i+2 (after the header): its mark, if the dry run made one.
+		line := fmt.Sprintf("\n`%d` %s%s", i+1, draftLine(lang, r), previewMark(lang, marks[i+2]))
 		if r.Sentence != "" { // a line the moderator added has none
 			line += "\n> " + discordtext.Truncate(strings.ReplaceAll(r.Sentence, "`", "'"), 110)
 		}
@@ -325,7 +330,7 @@ func submitDraftForm(ctx context.Context, d Deps, req *bot.Request, p storage.Im
 	if link := exchange.DraftLink(corrected); link != "" {
 		from = locale.T(lang, "draft.from_message", "Link", link)
 	}
-	reply, err := showDraft(ctx, d, req, p.UserID, from, recs, nil, ed.Body)
+	reply, err := showDraft(ctx, d, req, p.UserID, from, recs, nil, ed.Body, check.Marks)
 	if reply != nil {
 		reply.Update = true
 	}

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -45,7 +46,7 @@ func flightCommand(d Deps) *bot.Command {
 		Name:        "flight",
 		Description: "desc.flight",
 		Routes: []bot.Route{
-			{Name: "schedule", Description: "desc.flight.schedule", Access: bot.Moderator,
+			holdable(d, bot.Route{Name: "schedule", Description: "desc.flight.schedule", Access: bot.Moderator,
 				Options: []*discordgo.ApplicationCommandOption{
 					optWhen("eta", "desc.flight.eta", true),
 					optString("manifest", "desc.flight.manifest", false, maxManifestText),
@@ -55,19 +56,19 @@ func flightCommand(d Deps) *bot.Command {
 					optString("source", "desc.flight.source", false, mission.MaxLongText),
 					optString("note", "desc.opt.note", false, mission.MaxLongText),
 				},
-				Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { return scheduleFlight(ctx, d, req) }},
-			{Name: "add", Description: "desc.flight.add", Access: bot.Moderator,
+				Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { return scheduleFlight(ctx, d, req) }}),
+			holdable(d, bot.Route{Name: "add", Description: "desc.flight.add", Access: bot.Moderator,
 				Options: []*discordgo.ApplicationCommandOption{flightOpt, optCountry(true), optPersonnel(true, personnelDescription), optRole(), optFemale()},
-				Run:     change(addManifestLine), Autocomplete: open},
+				Run:     change(addManifestLine), Autocomplete: open}),
 			{Name: "delay", Description: "desc.flight.delay", Access: bot.Moderator,
 				Options: []*discordgo.ApplicationCommandOption{flightOpt, optWhen("eta", "desc.flight.new_eta", true),
 					optString("reason", "desc.flight.reason", false, mission.MaxShortText)},
 				Run: change(delayFlight), Autocomplete: open,
 				Component: postButton(d, render.FlightDelay, delayFlight)},
-			{Name: "land", Description: "desc.flight.land", Access: bot.Moderator,
+			holdable(d, bot.Route{Name: "land", Description: "desc.flight.land", Access: bot.Moderator,
 				Options: []*discordgo.ApplicationCommandOption{flightOpt, optWhen("at", "desc.flight.at", false)},
 				Run:     change(landFlight), Autocomplete: open,
-				Component: postButton(d, render.FlightLand, landFlight)},
+				Component: postButton(d, render.FlightLand, landFlight)}),
 			{Name: "cancel", Description: "desc.flight.cancel", Access: bot.Moderator,
 				Options: []*discordgo.ApplicationCommandOption{flightOpt, optString("reason", "desc.flight.reason", false, mission.MaxShortText)},
 				Run:     change(cancelFlight), Autocomplete: open,
@@ -103,6 +104,9 @@ func addManifestLine(ctx context.Context, d Deps, req *bot.Request, id int64) (*
 	}
 	if err := mission.CheckFemaleOption(n, w); err != nil {
 		return nil, err
+	}
+	if ask, err := settleRole(ctx, d, req, c, &r); ask != nil || err != nil {
+		return ask, err
 	}
 	line := mission.ManifestLine{Country: c, Personnel: n, Role: r, Female: w}
 	f, err := d.Store.AddManifestLine(ctx, req.Actor(), id, line)
@@ -178,11 +182,24 @@ func landFlight(ctx context.Context, d Deps, req *bot.Request, id int64) (*bot.R
 		return nil, mission.Refuse(mission.EInvalid, "cmd.flight.landed_too_early", "ID", f.ID, "At", stamp(at), "Created", stamp(f.CreatedAt),
 			"ETA", stamp(f.ETA)).WithExample("cmd.flight.land.after", "Earliest", stamp(earliest))
 	}
+	if far := at.Sub(f.ETA); !req.Acknowledged && (far > landingFromETA || far < -landingFromETA) {
+		return heldMistake(ctx, d, req, landingAsked(req, id), locale.T(langOf(req), "held.far_landing", "ID", f.ID, "At", stamp(at), "ETA", stamp(f.ETA)))
+	}
 	f, arrivals, err := d.Store.LandFlight(ctx, req.Actor(), id, at)
 	if err != nil {
 		return nil, err
 	}
 	return flightChanged(req, f, "cmd.flight.landed", "Count", len(arrivals)), nil
+}
+
+// landingAsked is a landing as /flight land runs it again, whatever door it came through (the
+// command, or a button that names the flight in its custom_id): its Go ahead is /flight land's.
+func landingAsked(req *bot.Request, id int64) asked {
+	opts := map[string]any{"flight": float64(id)}
+	if at, ok := req.String("at"); ok {
+		opts["at"] = at
+	}
+	return asked{route: bot.RouteKey("flight", "land"), opts: opts}
 }
 
 // earliestLanding is the first time a flight can have landed: when it was scheduled, or its
@@ -271,7 +288,19 @@ func scheduleFlight(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, 
 	for _, l := range lines {
 		f.Manifest = append(f.Manifest, storage.ManifestLine{ManifestLine: l})
 	}
+	// A flight that has landed already is logged with /flight schedule then /flight land; an ETA
+	// in the past is more often a date typed wrong.
+	if eta.Before(req.Now.Add(-mission.ClockLeeway)) && !req.Acknowledged {
+		return heldMistake(ctx, d, req, asGiven(req), locale.T(langOf(req), "held.past_eta", "ETA", stamp(eta)))
+	}
 	f, err = d.Store.ScheduleFlight(ctx, req.Actor(), f)
+	var q *storage.RoleQuestion
+	if errors.As(err, &q) && q.Entry > 0 {
+		// One entry's role is in doubt: ask with buttons, as for a single record.
+		as := asGiven(req)
+		as.opts[manifestEntry] = float64(q.Entry)
+		return askRole(ctx, d, req, q, as)
+	}
 	if err != nil {
 		return nil, err
 	}

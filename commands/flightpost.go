@@ -42,6 +42,11 @@ func postButton(d Deps, action render.FlightAction, run flightChange) bot.Handle
 		if err != nil {
 			return nil, err
 		}
+		if reply.Ephemeral {
+			// Held, not done (a landing far from the ETA): the warning and its Go ahead are the
+			// presser's alone, and the post stays as it is.
+			return reply, nil
+		}
 		return postAfter(req, action, id, reply), nil
 	}
 }

@@ -153,7 +153,7 @@ func TestHelpPagesInFrenchAndSpanish(t *testing.T) {
 // /help's examples work when typed there.
 func TestConsoleTakesChoicesInTheReadersWords(t *testing.T) {
 	h := newHarness(t, "sqlite")
-	h.run(`/flight schedule eta:"in 2h" manifest:"GT 5"`, `/flight land flight:1`)
+	h.run(`/flight schedule eta:"in 2h" manifest:"GT 5 military"`, `/flight land flight:1`)
 	tests := []struct{ locale, line, want string }{
 		{"fr", "/flights status:atterris", "#1"},
 		{"es-419", "/flights status:aterrizados", "#1"},

@@ -28,8 +28,8 @@ func TestHistoryFieldByField(t *testing.T) {
 	h := newHarness(t, "sqlite")
 	eta := time.Date(2025, 1, 4, 14, 0, 0, 0, time.FixedZone("EST", -5*3600)) // the guild's zone, Port-au-Prince
 	ts := func(t time.Time) string { return "<t:" + strconv.FormatInt(t.Unix(), 10) + ":f>" }
-	h.run("/arrival log country:GT personnel:22", "/arrival edit id:1 personnel:210 role:police",
-		`/flight schedule eta:"2025-01-04 14:00" manifest:"SV 8 medical"`, "/arrival log country:JM personnel:5", "/arrival delete id:2")
+	h.run("/arrival log country:GT personnel:22 role:military", "/arrival edit id:1 personnel:210 role:police",
+		`/flight schedule eta:"2025-01-04 14:00" manifest:"SV 8 medical"`, "/arrival log country:JM personnel:5 role:military", "/arrival delete id:2")
 	delayed := h.as("en", "flight", sub("delay", opt("flight", 1.0), opt("eta", "+4h")))
 	if want := "Flight **#1** delayed: **ETA** " + ts(eta) + " → " + ts(eta.Add(4*time.Hour)); !strings.Contains(delayed, want) {
 		t.Errorf("delay's answer:\n%s\nwant it to contain %q", delayed, want)
@@ -65,7 +65,7 @@ func TestHistoryFieldByField(t *testing.T) {
 // /import refuses it.
 func TestExportAudit(t *testing.T) {
 	h := newHarness(t, "sqlite")
-	h.run("/arrival log country:GT personnel:22", "/arrival edit id:1 personnel:210 role:police",
+	h.run("/arrival log country:GT personnel:22 role:military", "/arrival edit id:1 personnel:210 role:police",
 		`/flight schedule eta:"2025-01-04 14:00"`, "/flight delay flight:1 eta:+4h", "/mission set planned:2500", "/mission set planned:2500")
 	ctx := context.Background()
 	var buf bytes.Buffer

@@ -3,6 +3,7 @@ package commands_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -29,21 +30,21 @@ func (h *harness) counts() [4]int64 {
 func TestImpossibleFiguresAreRefused(t *testing.T) {
 	for _, driver := range []string{storage.DriverSQLite} {
 		h := newHarness(t, driver)
-		h.run("/arrival log country:GT personnel:75", "/departure log country:GT personnel:30", // 45 deployed
+		h.run("/arrival log country:GT personnel:75 role:military", "/departure log country:GT personnel:30 role:military", // 45 deployed
 			`/flight schedule eta:"in 3h" manifest:"SV 8 medical"`)
 		tests := []struct {
 			line string
 			want []string
 		}{
-			{"/departure log country:GT personnel:90", []string{"🇬🇹 Guatemala has 45 military deployed; a departure of 90 would leave −45.", "\nCheck the figures with `/forces country:GT`"}},
-			{"/departure log country:KE personnel:1", []string{"🇰🇪 Kenya has 0 military deployed; a departure of 1 would leave −1."}},
+			{"/departure log country:GT personnel:90 role:military", []string{"🇬🇹 Guatemala has 45 military deployed; a departure of 90 would leave −45.", "\nCheck the figures with `/forces country:GT`"}},
+			{"/departure log country:KE personnel:1 role:military", []string{"🇰🇪 Kenya has 0 military deployed; a departure of 1 would leave −1."}},
 			{"/arrival edit id:1 personnel:10", []string{"🇬🇹 Guatemala has 45 military deployed; this edit of arrival #1 takes 65 away and would leave −20."}},
 			{"/arrival delete id:1", []string{"🇬🇹 Guatemala has 45 military deployed; deleting arrival #1 takes 75 away and would leave −30."}},
-			{`/arrival log country:GT personnel:5 when:"in 2h"`, []string{"in the future", "That is a flight", "/flight schedule"}},
-			{`/arrival log country:GT personnel:5 when:1989-12-31`, []string{"before 1990"}},
+			{`/arrival log country:GT personnel:5 when:"in 2h" role:military`, []string{"in the future", "That is a flight", "/flight schedule"}},
+			{`/arrival log country:GT personnel:5 when:1989-12-31 role:military`, []string{"before 1990"}},
 			{`/arrival edit id:1 when:"in 1d"`, []string{"in the future"}},
-			{`/departure log country:GT personnel:5 when:"tomorrow 09:00"`, []string{"in the future"}},
-			{`/pledge set country:JM personnel:200 as_of:"in 3d"`, []string{"as_of", "in the future"}},
+			{`/departure log country:GT personnel:5 when:"tomorrow 09:00" role:military`, []string{"in the future"}},
+			{`/pledge set country:JM personnel:200 as_of:"in 3d" role:military`, []string{"as_of", "in the future"}},
 			{`/flight land flight:1 at:1900-01-01`, []string{"before 1990"}},
 			{`/flight land flight:1 at:2024-12-01`, []string{"cannot have landed"}},
 			{`/flight land flight:1 at:"in 1h"`, []string{"in the future"}},
@@ -64,7 +65,7 @@ func TestImpossibleFiguresAreRefused(t *testing.T) {
 			t.Errorf("/forces shows a negative level:\n%s", out)
 		}
 		// A few minutes ahead is the clocks' leeway, not the future.
-		if out := h.run(`/arrival log country:GT personnel:5 when:"in 2m"`); !strings.Contains(out, "Arrival **#2** logged") {
+		if out := h.run(`/arrival log country:GT personnel:5 when:"in 2m" role:military`); !strings.Contains(out, "Arrival **#2** logged") {
 			t.Errorf("arrival 2 minutes ahead: %s", out)
 		}
 	}
@@ -99,7 +100,7 @@ func TestHostileText(t *testing.T) {
 				t.Errorf("%s/%s: a refusal stored something", driver, tt.name)
 			}
 		}
-		resp := h.call(member(opt("country", "GT"), opt("personnel", 75.0), opt("note", "line one\nline two")))
+		resp := h.call(member(opt("country", "GT"), opt("personnel", 75.0), opt("role", "military"), opt("note", "line one\nline two")))
 		if resp.Data == nil || !strings.Contains(resp.Data.Content, "logged") {
 			t.Errorf("%s: a two-line note was refused: %+v", driver, resp.Data)
 		}
@@ -152,8 +153,8 @@ func TestForgedShapes(t *testing.T) {
 func TestExportNeutralisesFormulas(t *testing.T) {
 	h := newHarness(t, storage.DriverSQLite)
 	hostile := []string{"=HYPERLINK(1)", "+1", "-2", "@SUM(A1)", "'quoted"}
-	for _, v := range hostile {
-		h.run(`/arrival log country:GT personnel:5 source:"` + strings.ReplaceAll(v, `"`, `\"`) + `"`)
+	for i, v := range hostile { // different personnel: the same arrival twice in a day is held as a repeat
+		h.run(fmt.Sprintf("/arrival log country:GT personnel:%d role:military source:", i+1) + `"` + strings.ReplaceAll(v, `"`, `\"`) + `"`)
 	}
 	ctx := context.Background()
 	for _, kind := range exchange.ExportKinds() {

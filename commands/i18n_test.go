@@ -71,7 +71,7 @@ func focused(name string, v any) *discordgo.ApplicationCommandInteractionDataOpt
 func demoGuild(t *testing.T) *harness {
 	h := newHarness(t, "sqlite")
 	h.run("/mission set planned:2500", "/arrival log country:KE personnel:400 role:police",
-		"/arrival log country:GT personnel:75", "/arrival log country:SV personnel:8 role:medical")
+		"/arrival log country:GT personnel:75 role:military", "/arrival log country:SV personnel:8 role:medical")
 	return h
 }
 
@@ -145,15 +145,15 @@ func TestNoEnglishLeaksIntoFrenchOrSpanish(t *testing.T) {
 		}
 		say("mission", sub("set", opt("planned", 2500.0), opt("lead", "KE")))
 		say("mission", sub("show"))
-		for i := 0; i < 12; i++ {
-			say("arrival", sub("log", opt("country", "GT"), opt("personnel", 5.0), opt("source", "ONU")))
+		for i := 0; i < 12; i++ { // different personnel: the same arrival twice in a day is held as a repeat
+			say("arrival", sub("log", opt("country", "GT"), opt("personnel", float64(5+i)), opt("role", "military"), opt("source", "ONU")))
 		}
 		say("arrival", sub("edit", opt("id", 1.0), opt("personnel", 6.0)))
 		say("arrival", sub("delete", opt("id", 2.0)))
 		say("arrivals")
-		say("departure", sub("log", opt("country", "GT"), opt("personnel", 2.0), opt("reason", "rotation")))
+		say("departure", sub("log", opt("country", "GT"), opt("personnel", 2.0), opt("role", "military"), opt("reason", "rotation")))
 		say("pledge", sub("set", opt("country", "JM"), opt("personnel", 200.0), opt("role", "police")))
-		say("pledge", sub("set", opt("country", "BJ")))
+		say("pledge", sub("set", opt("country", "BJ"), opt("role", "police")))
 		say("pledge", sub("list"))
 		say("flight", sub("schedule", opt("eta", "in 2h"), opt("manifest", "KE 100 police")))
 		say("flight", sub("delay", opt("flight", 1.0), opt("eta", "in 3h"), opt("reason", "météo")))

@@ -77,9 +77,10 @@ func previewImport(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, e
 	if len(p.First) > 0 {
 		b.WriteString("\n" + locale.T(lang, "cmd.import.first"))
 		for _, r := range p.First {
-			b.WriteString("\n" + previewLine(r))
+			b.WriteString("\n" + previewLine(r) + previewMark(lang, p.Marks[r.Line]))
 		}
 	}
+	writeMarks(lang, &b, p)
 	if p.Bad > 0 {
 		b.WriteString("\n\n⚠️ " + locale.T(lang, "cmd.import.errors", "Count", p.Bad))
 		for _, e := range p.Errors {
@@ -155,6 +156,42 @@ func previewLine(r exchange.PreviewRow) string {
 	}
 	return fmt.Sprintf("`%d` `%s`", r.Line, strings.ReplaceAll(strings.Join(cells, " · "), "`", "'"))
 }
+
+// previewMark is a preview line's mark, in lang: what its record looks like a mistake against
+// (the matches that would hold the same change made by a command), "" for none.
+func previewMark(lang locale.Lang, ms []storage.Match) string {
+	switch {
+	case len(ms) == 0:
+		return ""
+	case ms[0].Kind == mission.KindPledge:
+		return " ⚠️ " + locale.T(lang, "held.mark_older", "ID", ms[0].ID, "InForce", shortStamp(ms[0].At))
+	}
+	return " ⚠️ " + locale.T(lang, "held.mark_repeat", "Matches", matchesText(lang, ms))
+}
+
+// writeMarks lists the marked records of a preview beyond its first lines, up to as many as
+// its errors, after how many there are.
+func writeMarks(lang locale.Lang, b *strings.Builder, p exchange.Preview) {
+	if len(p.Marks) == 0 {
+		return
+	}
+	b.WriteString("\n\n⚠️ " + locale.T(lang, "held.marked", "Count", len(p.Marks)))
+	shown := map[int]bool{}
+	for _, r := range p.First {
+		shown[r.Line] = true
+	}
+	listed := 0
+	for _, line := range p.MarkedLines() {
+		if shown[line] || listed == maxMarkedLines {
+			continue
+		}
+		listed++
+		b.WriteString("\n" + locale.T(lang, "held.marked_line", "Line", fmt.Sprintf("`%d`", line), "Mark", strings.TrimPrefix(previewMark(lang, p.Marks[line]), " ⚠️ ")))
+	}
+}
+
+// maxMarkedLines bounds the marked records a preview lists beyond its first lines.
+const maxMarkedLines = 10
 
 // errNotUploader refuses Confirm and Cancel to anyone but the uploader or an admin.
 func errNotUploader(lang locale.Lang, uploader string) error {

@@ -68,6 +68,13 @@ func newImportWorldOn(t *testing.T, store *storage.Store, clock *storagetest.Clo
 	}); err != nil {
 		t.Fatal(err)
 	}
+	return serveWorld(t, fake, store, clock)
+}
+
+// serveWorld is one instance of Liaison's HTTP door over store: a second one over the same
+// store is another instance behind the same load balancer, or the same after a restart.
+func serveWorld(t *testing.T, fake *fakediscord.Server, store *storage.Store, clock *storagetest.Clock) *importWorld {
+	t.Helper()
 	log := slog.New(slog.DiscardHandler)
 	router, err := bot.NewRouter(log, store, commands.All(commands.Deps{Store: store, Log: log,
 		Attachments: bot.AttachmentFetcher{APIBase: fake.APIBase()}}))

@@ -133,7 +133,7 @@ func testLongLists(t *testing.T, driver string) {
 	for i := range n {
 		source := fmt.Sprintf("report %02d ", i+1) + strings.Repeat("s", mission.MaxLongText-10)
 		resp := h.call(command("100", discordgo.PermissionManageGuild, nil, "arrival",
-			sub("log", opt("country", "GT"), opt("personnel", 1.0), opt("source", source))))
+			sub("log", opt("country", "GT"), opt("personnel", float64(i+1)), opt("role", "military"), opt("source", source))))
 		if !strings.Contains(resp.Data.Content, "✅") {
 			t.Fatalf("logging arrival %d: %q", i+1, resp.Data.Content)
 		}
@@ -236,11 +236,11 @@ func countryCodes(t *testing.T, n int) []string {
 // lists only the clicker's guild.
 func TestForgedPageButtons(t *testing.T) {
 	h := newHarness(t, "sqlite")
-	for range 23 {
-		h.run("/arrival log country:GT personnel:1")
+	for i := range 23 { // different personnel: the same arrival twice in a day is held as a repeat
+		h.run(fmt.Sprintf("/arrival log country:GT personnel:%d role:military", i+1))
 	}
-	for range 5 { // another guild's arrivals, newer than all of guild 100's
-		h.call(command("200", discordgo.PermissionManageGuild, nil, "arrival", sub("log", opt("country", "KE"), opt("personnel", 1.0))))
+	for i := range 5 { // another guild's arrivals, newer than all of guild 100's
+		h.call(command("200", discordgo.PermissionManageGuild, nil, "arrival", sub("log", opt("country", "KE"), opt("personnel", float64(i+1)), opt("role", "police"))))
 	}
 	refused := func(id string) {
 		t.Helper()

@@ -21,7 +21,7 @@ func pledgeCommand(d Deps) *bot.Command {
 		Name:        "pledge",
 		Description: "desc.pledge",
 		Routes: []bot.Route{
-			{Name: "set", Description: "desc.pledge.set", Access: bot.Moderator,
+			holdable(d, bot.Route{Name: "set", Description: "desc.pledge.set", Access: bot.Moderator,
 				Options: []*discordgo.ApplicationCommandOption{
 					optCountry(true),
 					optPersonnel(false, "desc.pledge.personnel"),
@@ -32,7 +32,7 @@ func pledgeCommand(d Deps) *bot.Command {
 				Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) { return setPledge(ctx, d, req) },
 				Autocomplete: func(ctx context.Context, req *bot.Request) ([]*discordgo.ApplicationCommandOptionChoice, error) {
 					return countryChoices(req, "country"), nil
-				}},
+				}}),
 			{Name: "list", Description: "desc.pledge.list", Access: bot.Everyone,
 				Run: func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 					return pledgesPage(ctx, d, req, pageKey{})
@@ -60,15 +60,37 @@ func setPledge(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, error
 	if c == "" {
 		return nil, mission.Refuse(mission.EInvalid, "cmd.opt.required", "Option", "country").WithExample("cmd.pledge.set.example")
 	}
+	if ask, err := settleRole(ctx, d, req, c, &r); ask != nil || err != nil {
+		return ask, err
+	}
 	p := storage.Pledge{Country: c, Role: r, Source: source, AsOf: asOf}
 	if hasN {
 		p.Personnel = &n
+	}
+	if held, err := checkOlderPledge(ctx, d, req, &p); held != nil || err != nil {
+		return held, err
 	}
 	p, err := d.Store.SetPledge(ctx, req.Actor(), p)
 	if err != nil {
 		return nil, err
 	}
 	return done(req, "cmd.pledge.recorded", "ID", p.ID, "Pledge", pledgeLine(langOf(req), p)), nil
+}
+
+// checkOlderPledge holds a pledge dated before the one in force for its country and role: it
+// would be stored and never be in force. Nil, nil when it may be stored.
+func checkOlderPledge(ctx context.Context, d Deps, req *bot.Request, p *storage.Pledge) (*bot.Reply, error) {
+	if req.Acknowledged {
+		return nil, nil
+	}
+	ms, err := d.Store.Matches(ctx, req.GuildID, p)
+	if err != nil || len(ms) == 0 {
+		return nil, err
+	}
+	lang := langOf(req)
+	m := ms[0]
+	return heldMistake(ctx, d, req, asGiven(req), locale.T(lang, "held.older_pledge", "AsOf", shortStamp(p.AsOf), "ID", m.ID,
+		"User", user(lang, m.LoggedBy), "InForce", shortStamp(m.At)))
 }
 
 // pledgeSize is a pledge's size and personnel type: "200 police", or its type alone when the

@@ -32,13 +32,13 @@ func TestEachRuleAtEachDoor(t *testing.T) {
 		store   func(ctx context.Context, s *storage.Store, a storage.Actor) error
 		want    string // the refusal's words, in English, at every door
 	}{
-		{"an arrival in the future", "/arrival log country:GT personnel:5 when:2099-01-01",
+		{"an arrival in the future", "/arrival log country:GT personnel:5 when:2099-01-01 role:military",
 			arrival("time", "2099-01-01T00:00:00Z"),
 			func(ctx context.Context, s *storage.Store, a storage.Actor) error {
 				_, err := s.LogArrival(ctx, a, storage.Arrival{Country: "GT", Personnel: 5, Role: "military", ArrivedAt: time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)})
 				return err
 			}, "in the future"},
-		{"an arrival before 1990", "/arrival log country:GT personnel:5 when:1985-01-01",
+		{"an arrival before 1990", "/arrival log country:GT personnel:5 when:1985-01-01 role:military",
 			arrival("time", "1985-01-01T00:00:00Z"),
 			func(ctx context.Context, s *storage.Store, a storage.Actor) error {
 				_, err := s.LogArrival(ctx, a, storage.Arrival{Country: "GT", Personnel: 5, Role: "military", ArrivedAt: time.Date(1985, 1, 1, 0, 0, 0, 0, time.UTC)})
@@ -49,24 +49,24 @@ func TestEachRuleAtEachDoor(t *testing.T) {
 				_, err := s.LogArrival(ctx, a, storage.Arrival{Country: "GT", Personnel: 5, Role: "military"})
 				return err
 			}, "before 1990: that must be a typo"},
-		{"a departure in the future", "/departure log country:GT personnel:5 when:2099-01-01",
+		{"a departure in the future", "/departure log country:GT personnel:5 when:2099-01-01 role:military",
 			row(arrivalCells("departure", "time", "2099-01-01T00:00:00Z")),
 			func(ctx context.Context, s *storage.Store, a storage.Actor) error {
 				_, err := s.LogDeparture(ctx, a, storage.Departure{Country: "GT", Personnel: 5, Role: "military", DepartedAt: time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)})
 				return err
 			}, "in the future"},
-		{"a pledge as of the future", "/pledge set country:JM as_of:2099-01-01",
+		{"a pledge as of the future", "/pledge set country:JM as_of:2099-01-01 role:military",
 			row(arrivalCells("pledge", "time", "2099-01-01T00:00:00Z")),
 			func(ctx context.Context, s *storage.Store, a storage.Actor) error {
 				_, err := s.SetPledge(ctx, a, storage.Pledge{Country: "JM", Role: "military", AsOf: time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)})
 				return err
 			}, "in the future"},
-		{"a note too long", "/arrival log country:GT personnel:5 note:" + long, arrival("note", long),
+		{"a note too long", "/arrival log country:GT personnel:5 role:military note:" + long, arrival("note", long),
 			func(ctx context.Context, s *storage.Store, a storage.Actor) error {
 				_, err := s.LogArrival(ctx, a, storage.Arrival{Country: "GT", Personnel: 5, Role: "military", ArrivedAt: s.Now(), Note: long})
 				return err
 			}, "note is 501 characters long; at most 500 are allowed"},
-		{"a unit too long", "/arrival log country:GT personnel:5 unit:" + short, arrival("unit", short),
+		{"a unit too long", "/arrival log country:GT personnel:5 role:military unit:" + short, arrival("unit", short),
 			func(ctx context.Context, s *storage.Store, a storage.Actor) error {
 				_, err := s.LogArrival(ctx, a, storage.Arrival{Country: "GT", Personnel: 5, Role: "military", ArrivedAt: s.Now(), Unit: short})
 				return err
@@ -76,7 +76,7 @@ func TestEachRuleAtEachDoor(t *testing.T) {
 				_, err := s.UpdateGuild(ctx, a, func(g *storage.Guild) error { g.MissionName = short; return nil })
 				return err
 			}, "name is 101 characters long; at most 100 are allowed"},
-		{"too many personnel", "/arrival log country:GT personnel:100001", arrival("personnel", "100001"),
+		{"too many personnel", "/arrival log country:GT personnel:100001 role:military", arrival("personnel", "100001"),
 			func(ctx context.Context, s *storage.Store, a storage.Actor) error {
 				_, err := s.LogArrival(ctx, a, storage.Arrival{Country: "GT", Personnel: 100001, Role: "military", ArrivedAt: s.Now()})
 				return err
@@ -108,7 +108,7 @@ func TestEachRuleAtEachDoor(t *testing.T) {
 				_, err := s.ScheduleFlight(ctx, a, storage.Flight{ETA: time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)})
 				return err
 			}, "more than 20 years ahead"},
-		{"more women than personnel", "/arrival log country:GT personnel:5 female:6", arrival("female", "6"),
+		{"more women than personnel", "/arrival log country:GT personnel:5 female:6 role:military", arrival("female", "6"),
 			func(ctx context.Context, s *storage.Store, a storage.Actor) error {
 				_, err := s.LogArrival(ctx, a, storage.Arrival{Country: "GT", Personnel: 5, Female: 6, Role: "military", ArrivedAt: s.Now()})
 				return err

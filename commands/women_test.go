@@ -24,7 +24,7 @@ func TestFemaleOption(t *testing.T) {
 		line string
 		want []string
 	}{
-		{"/arrival log country:GT personnel:75 female:12", []string{"logged", "75 military · 12 women"}},
+		{"/arrival log country:GT personnel:75 female:12 role:military", []string{"logged", "75 military · 12 women"}},
 		{"/arrival log country:KE personnel:200 role:police", []string{"logged", "200 police"}},
 		{"/arrival log country:SV personnel:8 role:medical female:9", []string{"9 women is more than the 8 personnel", "Example: `female:12`"}},
 		{"/arrival log country:SV personnel:8 role:medical female:-1", []string{"cannot be negative, not -1"}},
@@ -33,10 +33,10 @@ func TestFemaleOption(t *testing.T) {
 		{"/arrival edit id:1 female:80", []string{"80 women is more than the 75 personnel"}},
 		{"/arrival edit id:1 personnel:10 female:4", []string{"edited", "women", "10 military · 4 women"}},
 		{"/arrival edit id:1 personnel:75 female:15", []string{"edited", "75 military · 15 women"}},
-		{"/departure log country:GT personnel:5 female:6", []string{"6 women is more than the 5 personnel"}},
-		{"/departure log country:GT personnel:5 female:16", []string{"16 women is more than the 5 personnel"}},
+		{"/departure log country:GT personnel:5 female:6 role:military", []string{"6 women is more than the 5 personnel"}},
+		{"/departure log country:GT personnel:5 female:16 role:military", []string{"16 women is more than the 5 personnel"}},
 		{"/departure log country:KE personnel:5 role:police female:1", []string{"−1 women police", "`/forces country:KE`"}},
-		{"/departure log country:GT personnel:5 female:3", []string{"logged", "5 military · 3 women"}},
+		{"/departure log country:GT personnel:5 female:3 role:military", []string{"logged", "5 military · 3 women"}},
 		{`/flight schedule eta:"2025-01-05 10:00" manifest:"SV 8 medical 3f"`, []string{"scheduled", "8 medical · 3 women"}},
 		{"/flight add flight:1 country:KE personnel:20 role:police female:21", []string{"21 women is more than the 20 personnel"}},
 		{"/flight add flight:1 country:KE personnel:20 role:police female:5", []string{"20 police · 5 women"}},
@@ -93,7 +93,7 @@ func TestFemaleOption(t *testing.T) {
 func TestFemaleColumn(t *testing.T) {
 	h := newHarness(t, storage.DriverSQLite)
 	ctx := context.Background()
-	h.run("/arrival log country:GT personnel:75 female:12", "/departure log country:GT personnel:5 female:2",
+	h.run("/arrival log country:GT personnel:75 female:12 role:military", "/departure log country:GT personnel:5 female:2 role:military",
 		`/flight schedule eta:"2025-01-05 10:00" manifest:"SV 8 medical 3f; KE 20 police"`)
 	export := func(guild, kind string) string {
 		var buf bytes.Buffer

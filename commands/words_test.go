@@ -53,7 +53,7 @@ var exampleHeadings = []string{"Example:", "Exemple :", "Ejemplo:"}
 func TestNextStepsAreNotExamples(t *testing.T) {
 	for _, locale := range []string{"en", "fr", "es-419"} {
 		h := newHarness(t, "sqlite")
-		h.run(`/arrival log country:GT personnel:30`, `/flight schedule eta:"in 2h" manifest:"GT 5"`,
+		h.run(`/arrival log country:GT personnel:30 role:military`, `/flight schedule eta:"in 2h" manifest:"GT 5"`,
 			`/flight schedule eta:"in 3h" manifest:"SV 5"`, `/flight land flight:2`, `/settings moderator-role role:555`)
 		answers := h.runIn(locale, refusals...)
 		for _, d := range deniedRefusals {
@@ -94,7 +94,7 @@ func TestSettingsAnswersSayOneThing(t *testing.T) {
 // the reader's list in Discord does, and the example it shows is typed the same way.
 func TestChoicesAreNamedInTheReadersWords(t *testing.T) {
 	h := newHarness(t, "sqlite")
-	h.run(`/arrival log country:GT personnel:30`)
+	h.run(`/arrival log country:GT personnel:30 role:military`)
 	tests := []struct{ locale, line, want string }{
 		{"fr", `/departure log country:GT personnel:1 reason:vacances`, "Exemple : `reason:relève` (parmi `relève`, `rapatriement`, `perte`, `autre`)"},
 		{"es-419", `/departure log country:GT personnel:1 reason:vacaciones`, "Ejemplo: `reason:relevo` (uno de `relevo`, `repatriación`, `baja`, `otro`)"},

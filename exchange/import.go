@@ -399,6 +399,20 @@ type Preview struct {
 	Errors []LineError // the first previewErrors
 	Bad    int         // bad lines in all
 	HXL    bool
+	// Marks are the records that look like mistakes (a repeat of a record logged less than a
+	// day from it, a pledge older than the one in force), by line: the same matches that hold
+	// a command's change. Confirm stores them as the file has them.
+	Marks map[int][]storage.Match
+}
+
+// MarkedLines returns the lines of Marks in the file's order.
+func (p Preview) MarkedLines() []int {
+	lines := make([]int, 0, len(p.Marks))
+	for l := range p.Marks {
+		lines = append(lines, l)
+	}
+	slices.Sort(lines)
+	return lines
 }
 
 // PreviewRow is one of a preview's first records.
@@ -453,6 +467,7 @@ func CheckCSV(ctx context.Context, s *storage.Store, a storage.Actor, in io.Read
 	}
 	err = withLine(s.DryRun(ctx, a, func(b *storage.Bulk) error {
 		_, err := sc.store(ctx, b, a, in)
+		p.Marks = b.Marks()
 		return err
 	}))
 	var le LineError

@@ -28,7 +28,8 @@ func (s *Scheduler) newCron(spec string, job func()) (*cron.Cron, error) {
 }
 
 // Housekeep plans the next digests of every guild, tops up the mandate-end countdowns, forgets
-// handled interactions too old to be replayed and clears expired leases. Run calls it at start and on the Housekeeping schedule.
+// handled interactions too old to be replayed, removes held changes whose buttons expired and
+// clears expired leases. Run calls it at start and on the Housekeeping schedule.
 func (s *Scheduler) Housekeep(ctx context.Context) error {
 	s.init()
 	var errs []error
@@ -41,6 +42,9 @@ func (s *Scheduler) Housekeep(ctx context.Context) error {
 		s.Log.Info("planned missing mandate countdown posts", "count", n)
 	}
 	if _, err := s.Store.PruneInteractions(ctx, s.now().Add(-storage.InteractionMemory)); err != nil {
+		errs = append(errs, err)
+	}
+	if _, err := s.Store.PruneHeld(ctx, s.now()); err != nil {
 		errs = append(errs, err)
 	}
 	if n, err := s.Store.ExpireLeases(ctx, s.now()); err != nil {

@@ -195,3 +195,34 @@ func TestHousekeepForgetsOldInteractions(t *testing.T) {
 		})
 	}
 }
+
+// TestHousekeepRemovesExpiredHeldChanges: a held change whose buttons expired is removed; one
+// still waiting for its moderator is kept.
+func TestHousekeepRemovesExpiredHeldChanges(t *testing.T) {
+	for _, driver := range storagetest.Drivers() {
+		t.Run(driver, func(t *testing.T) {
+			f := newFixture(t, driver)
+			ctx := t.Context()
+			hold := func(token string) {
+				t.Helper()
+				if _, err := f.store.HoldChange(ctx, storage.Actor{GuildID: "G", UserID: "u"}, storage.HeldChange{Token: token, Route: "arrival log"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			hold("old")
+			f.clock.Advance(10 * time.Minute)
+			hold("new")
+			f.clock.Advance(storage.HeldLife - 10*time.Minute)
+			if err := f.sched.Housekeep(ctx); err != nil {
+				t.Fatal(err)
+			}
+			var tokens []string
+			if err := f.store.DB().Table("held_changes").Order("token").Pluck("token", &tokens).Error; err != nil {
+				t.Fatal(err)
+			}
+			if len(tokens) != 1 || tokens[0] != "new" {
+				t.Errorf("held changes after housekeeping = %q, want [new]", tokens)
+			}
+		})
+	}
+}

@@ -23,6 +23,12 @@ func Text(l Lang, t mission.Text) string {
 			a = T(l, "role."+string(v), "Count", 2)
 		case mission.Quoted:
 			a = T(l, "parse.quote", "Text", string(v))
+		case mission.Texts:
+			parts := make([]string, len(v))
+			for j, t := range v {
+				parts[j] = Text(l, t)
+			}
+			a = strings.Join(parts, "; ")
 		case mission.Choices:
 			a = "`" + strings.Join(v, "`, `") + "`"
 		case mission.OptionChoices:

@@ -43,6 +43,10 @@ type Figure int64
 // 09:00, dans 32 heures"), rather than an ISO string with an offset they must work out.
 type Moment time.Time
 
+// Texts are sentences written one after the other, each in the reader's language, separated by
+// "; " (the questions of a manifest's entries).
+type Texts []Text
+
 // Choices are machine words a message lists as what may be typed (CSV values, option
 // values: "arrival, departure"): they stay as they are in every language, so each is written
 // as code ("`arrival`, `departure`") for a reader; String is the plain list, for logs.

@@ -15,6 +15,8 @@ const (
 	// MaxManifestLines bounds a manifest so that its rendering fits one Discord message and a
 	// typo cannot create hundreds of arrivals.
 	MaxManifestLines = 50
+	// MaxMatches bounds the records a likely mistake names: a few are enough to recognise it.
+	MaxMatches = 5
 	// MaxShortText bounds unit, aircraft, origin and reason; MaxLongText bounds source and note.
 	MaxShortText = 100
 	MaxLongText  = 500

@@ -59,7 +59,7 @@ func CheckFemaleOption(personnel, female int) error {
 // count, so that "Trinidad and Tobago 50 police" stays one country. Each entry is "<country>
 // <personnel> [role] [<women>f]": the country may be several words ("El Salvador 8 medical"),
 // or a demonym after the role ("24 soldats jamaïcains"); the role is any of its words in the
-// lexicon, in English, French or Spanish, and defaults to DefaultRole; the women's count (at
+// lexicon, in English, French or Spanish, and is left out (resolved by storage) when absent; the women's count (at
 // most the personnel) defaults to 0. Empty segments are skipped, and empty or blank input is an
 // empty manifest, which a scheduled flight with unreported contents needs. Personnel must be
 // 1..100000 and there are at most 50 entries. A bad entry is reported by its 1-based position

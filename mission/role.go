@@ -18,8 +18,9 @@ const (
 	RoleOther    Role = "other"
 )
 
-// DefaultRole is the role used when none is given, because most contingents logged so far are
-// military.
+// DefaultRole is the role a report's draft gives a figure whose text names none, because most
+// contingents reported in the press are troops. Nothing a moderator logs takes it: a left-out
+// role is resolved from the records on file, or asked (storage.RoleQuestion).
 const DefaultRole = RoleMilitary
 
 // roles is the display order of per-role splits and of the role option's choices.
@@ -34,12 +35,13 @@ func (r Role) Valid() bool { return slices.Contains(roles[:], r) }
 
 // ParseRole accepts a role by any of its words in the lexicon, in English, French or Spanish,
 // singular or plural, with or without accents ("military", "troupes", "soldados", "personnel
-// médical", "staff officers"), with "" meaning DefaultRole, so that an omitted option, a typed
-// one and a manifest entry share one check. The error lists the roles in the reader's language.
+// médical", "staff officers"), with "" meaning left out (the empty Role), so that an omitted
+// option, a typed one and a manifest entry share one check; storage resolves a left-out role
+// from the records on file. The error lists the roles in the reader's language.
 func ParseRole(s string) (Role, error) {
 	in := strings.TrimSpace(s)
 	if in == "" {
-		return DefaultRole, nil
+		return "", nil
 	}
 	if r := Role(strings.ToLower(in)); r.Valid() {
 		return r, nil

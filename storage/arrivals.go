@@ -140,6 +140,9 @@ func (s *Store) logArrival(tx *gorm.DB, a Actor, in Arrival) (Arrival, error) {
 	if err := s.ensureGuild(tx, a.GuildID); err != nil {
 		return in, err
 	}
+	if err := resolveRole(tx, a.GuildID, in.Country, &in.Role); err != nil {
+		return in, err
+	}
 	if err := in.prepare(a, s.now()); err != nil {
 		return in, err
 	}
@@ -229,6 +232,9 @@ func (s *Store) LogDeparture(ctx context.Context, a Actor, in Departure) (Depart
 			return err
 		}
 		if err := s.ensureGuild(tx, a.GuildID); err != nil {
+			return err
+		}
+		if err := resolveRole(tx, a.GuildID, in.Country, &in.Role); err != nil {
 			return err
 		}
 		if err := in.prepare(a, s.now()); err != nil {

@@ -47,6 +47,36 @@ type Bulk struct {
 	// Row is the file's line the importer is storing, set before each record: a refusal that
 	// only the whole file can show (the force guard, run at the end) names the row to fix.
 	Row int
+
+	dry   bool            // a preview's dry run: it marks likely mistakes
+	marks map[int][]Match // by row: what a record looks like a mistake against
+}
+
+// Marks returns what the dry run's records look like mistakes against, by the file's line: the
+// same matches a command holds its change for (matches), so that a preview marks them.
+func (b *Bulk) Marks() map[int][]Match { return b.marks }
+
+// mark records the likely mistakes of a record about to be queued, in a dry run only: a real
+// import stores what its preview showed, marks and all. A record of the file matches the
+// records stored before it, not itself when the guild holds it already (its uid; it is skipped).
+func (b *Bulk) mark(rec any, uid string) error {
+	if !b.dry {
+		return nil
+	}
+	ms, err := matches(b.tx, b.a.GuildID, rec)
+	if err != nil {
+		return err
+	}
+	kept := ms[:0]
+	for _, m := range ms {
+		if uid == "" || m.UID != uid {
+			kept = append(kept, m)
+		}
+	}
+	if len(kept) > 0 {
+		b.marks[b.Row] = kept
+	}
+	return nil
 }
 
 // RowError is a refusal of an import that names the row of the file it concerns.
@@ -110,7 +140,7 @@ func (s *Store) runImport(ctx context.Context, a Actor, preview string, dry bool
 		if err := s.ensureGuild(tx, a.GuildID); err != nil {
 			return err
 		}
-		b = &Bulk{s: s, tx: tx, a: a, forces: map[forceKey]move{}, daily: map[dailyKey]move{},
+		b = &Bulk{s: s, tx: tx, a: a, dry: dry, marks: map[int][]Match{}, forces: map[forceKey]move{}, daily: map[dailyKey]move{},
 			departed: map[forceKey]int{}, net: map[forceKey]int64{}, flights: map[int64]Flight{}, skipped: map[mission.RecordKind]int{}}
 		if err := tx.Where("id = ?", a.GuildID).Take(&b.guild).Error; err != nil {
 			return fmt.Errorf("load guild: %w", err)
@@ -172,7 +202,13 @@ func (b *Bulk) move(country string, role mission.Role, at time.Time, delta, wome
 
 // LogArrival queues an arrival; it is written with its batch.
 func (b *Bulk) LogArrival(_ context.Context, a Actor, in Arrival) (Arrival, error) {
+	if err := b.resolveRole(in.Country, &in.Role); err != nil {
+		return in, err
+	}
 	if err := in.prepare(Actor{GuildID: b.a.GuildID, UserID: a.UserID}, b.s.now()); err != nil {
+		return in, err
+	}
+	if err := b.mark(&in, in.UID); err != nil {
 		return in, err
 	}
 	b.arrivals = append(b.arrivals, in)
@@ -181,7 +217,13 @@ func (b *Bulk) LogArrival(_ context.Context, a Actor, in Arrival) (Arrival, erro
 
 // LogDeparture queues a departure; the force guard checks its level once the file is in.
 func (b *Bulk) LogDeparture(_ context.Context, a Actor, in Departure) (Departure, error) {
+	if err := b.resolveRole(in.Country, &in.Role); err != nil {
+		return in, err
+	}
 	if err := in.prepare(Actor{GuildID: b.a.GuildID, UserID: a.UserID}, b.s.now()); err != nil {
+		return in, err
+	}
+	if err := b.mark(&in, in.UID); err != nil {
 		return in, err
 	}
 	b.departures = append(b.departures, in)
@@ -191,11 +233,30 @@ func (b *Bulk) LogDeparture(_ context.Context, a Actor, in Departure) (Departure
 
 // SetPledge queues a pledge.
 func (b *Bulk) SetPledge(_ context.Context, a Actor, in Pledge) (Pledge, error) {
+	if err := b.resolveRole(in.Country, &in.Role); err != nil {
+		return in, err
+	}
 	if err := in.prepare(Actor{GuildID: b.a.GuildID, UserID: a.UserID}, b.s.now()); err != nil {
+		return in, err
+	}
+	if err := b.mark(&in, in.UID); err != nil {
 		return in, err
 	}
 	b.pledges = append(b.pledges, in)
 	return in, b.maybeFlush()
+}
+
+// resolveRole applies the rule of a left-out role to a row of the file. The rows before it are
+// flushed first, so that a role the file itself put on record counts; a file that leaves no
+// role out is written in batches as before.
+func (b *Bulk) resolveRole(country string, role *mission.Role) error {
+	if *role != "" {
+		return nil
+	}
+	if err := b.flush(); err != nil {
+		return err
+	}
+	return resolveRole(b.tx, b.a.GuildID, country, role)
 }
 
 func (b *Bulk) maybeFlush() error {
@@ -388,6 +449,9 @@ func (b *Bulk) SkipFlight() { b.skipped[mission.KindFlight]++ }
 func (b *Bulk) ScheduleFlight(_ context.Context, a Actor, f Flight) (Flight, error) {
 	if f.LoggedBy == "" {
 		f.LoggedBy = a.UserID
+	}
+	if err := b.flush(); err != nil {
+		return f, err
 	}
 	f, err := b.s.scheduleFlight(b.tx, b.a, f)
 	if err != nil {

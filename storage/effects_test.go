@@ -24,7 +24,7 @@ var notWrites = []string{
 	"ForceHistory", "PlannedHistory", "ForceLevels", "ForceTotals", "ForcesView", "GuildIsEmpty", "Guilds",
 	"LastSent", "LaterDue", "ListenChanges", "ListenRecords", "MissedSince", "NextDue",
 	"NextFlight", "PageArrivals", "PageAudit", "PageFlights", "PageReminders", "Ping",
-	"PoliceTypes", "Preview", "RecentDigests", "Reminder", "Report", "ReportsPage", "ReportsLoggedSince", "Subscribe",
+	"PoliceTypes", "Preview", "HeldChange", "Matches", "ResolveRole", "RecentDigests", "Reminder", "Report", "ReportsPage", "ReportsLoggedSince", "Subscribe",
 }
 
 // effectStep is one call of a write method of the store.
@@ -222,6 +222,22 @@ func TestEveryWriteDeclaresItsEffects(t *testing.T) {
 				return err
 			}},
 			{method: "DropPreview", write: func(*testing.T) error { return s.DropPreview(ctx, "G", preview) }},
+			{method: "HoldChange", write: func(*testing.T) error {
+				_, err := s.HoldChange(ctx, a, storage.HeldChange{Token: preview, Route: "arrival log", Options: "{}"})
+				return err
+			}},
+			{method: "ClaimHeld", write: func(*testing.T) error { return s.ClaimHeld(ctx, "G", preview) }},
+			{method: "PruneHeld", prep: func(t *testing.T) {
+				if _, err := s.HoldChange(ctx, a, storage.HeldChange{Token: "expiring", Route: "arrival log"}); err != nil {
+					t.Fatal(err)
+				}
+			}, write: func(t *testing.T) error {
+				n, err := s.PruneHeld(ctx, s.Now().Add(storage.HeldLife))
+				if n != 1 && err == nil {
+					t.Errorf("PruneHeld removed %d held changes, want the expired one", n)
+				}
+				return err
+			}},
 			{method: "Migrate", write: func(*testing.T) error { _, err := s.Migrate(ctx); return err }},
 		}
 		checkEveryWriteIsAStep(t, steps)

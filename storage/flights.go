@@ -36,6 +36,9 @@ func (s *Store) scheduleFlight(tx *gorm.DB, a Actor, f Flight) (Flight, error) {
 	f.Status = mission.FlightScheduled
 	f.LandedAt = nil
 	f.LandedFrom = ""
+	if err := resolveManifest(tx, a.GuildID, f.Manifest); err != nil {
+		return f, err
+	}
 	if err := f.normalise(s.now()); err != nil {
 		return f, err
 	}
@@ -125,10 +128,13 @@ func (s *Store) AddManifestLine(ctx context.Context, a Actor, id int64, ml missi
 			return mission.Refuse(mission.EConflict, "error.manifest_full", "ID", id, "Max", mission.MaxManifestLines).
 				WithHint("error.manifest_full.example")
 		}
-		if err := mission.CheckFemaleOption(ml.Personnel, ml.Female); err != nil {
+		line := ManifestLine{GuildID: a.GuildID, FlightID: f.ID, ManifestLine: ml}
+		if err := resolveRole(tx, a.GuildID, line.Country, &line.Role); err != nil {
 			return err
 		}
-		line := ManifestLine{GuildID: a.GuildID, FlightID: f.ID, ManifestLine: ml}
+		if err := line.normalise(); err != nil {
+			return err
+		}
 		if err := tx.Create(&line).Error; err != nil {
 			return fmt.Errorf("add manifest line: %w", err)
 		}

@@ -20,6 +20,9 @@ func (s *Store) SetPledge(ctx context.Context, a Actor, in Pledge) (Pledge, erro
 		if err := s.ensureGuild(tx, a.GuildID); err != nil {
 			return err
 		}
+		if err := resolveRole(tx, a.GuildID, in.Country, &in.Role); err != nil {
+			return err
+		}
 		if err := in.prepare(a, s.now()); err != nil {
 			return err
 		}

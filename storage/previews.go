@@ -87,12 +87,5 @@ func (s *Store) DropPreview(ctx context.Context, guildID, token string) error {
 // claimPreview deletes the pending upload inside the import's transaction: of two Confirms, the
 // second waits for the first (Postgres's row lock, SQLite's one writer) and then finds nothing.
 func (s *Store) claimPreview(tx *gorm.DB, guildID, token string) error {
-	res := tx.Where("token = ? AND guild_id = ? AND expires_at > ?", token, guildID, s.now()).Delete(&ImportPreview{})
-	if res.Error != nil {
-		return fmt.Errorf("claim import preview: %w", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return errPreviewGone
-	}
-	return nil
+	return claimLive(tx, &ImportPreview{}, guildID, token, s.now(), errPreviewGone)
 }

@@ -29,6 +29,11 @@ func normaliseContingent(country *string, role *mission.Role) error {
 		}
 		*role = r
 	}
+	if *role == "" {
+		// Every write resolves a left-out role first (resolveRole); a door that did not is
+		// refused rather than let it store a record of no role.
+		return mission.Refuse(mission.EInvalid, "held.role_required", "Country", mission.CountryCode(c.Alpha2))
+	}
 	return nil
 }
 
