@@ -2,11 +2,18 @@ package commands_test
 
 import (
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/bwmarrin/discordgo"
+
+	"liaison/locale"
 )
 
 // TestRefusedTimesAreTimestamps: a time refused as in the future, too early or too far ahead is
@@ -106,5 +113,53 @@ func TestChoicesAreNamedInTheReadersWords(t *testing.T) {
 		if out := h.runIn(tt.locale, tt.line)[0]; !strings.Contains(out, tt.want) {
 			t.Errorf("%s %s:\n%s\nwant %q", tt.locale, tt.line, out, tt.want)
 		}
+	}
+}
+
+// TestEveryExampleIsSomethingToType reads every refusal Liaison's code builds with a literal
+// catalog key: what WithExample (or InvalidWith, inputExample) shows under "Example:" begins
+// with something to type, in every language, and what WithHint (or HintWith, nextStep) shows
+// is a sentence of its own, with a capital and a full stop. It catches a next step filed as an
+// example by a route no played session reaches.
+func TestEveryExampleIsSomethingToType(t *testing.T) {
+	example := regexp.MustCompile(`(?:WithExample|inputExample|InvalidWith\([^,()]+,)\s*\(?"([a-z0-9_.-]+)"`)
+	hint := regexp.MustCompile(`(?:WithHint|nextStep|HintWith\([^,()]+,)\s*\(?"([a-z0-9_.-]+)"`)
+	seen := 0
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() && strings.HasPrefix(d.Name(), ".") && path != ".." {
+			if d != nil && d.IsDir() {
+				return filepath.SkipDir
+			}
+			return err
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, l := range []locale.Lang{locale.English, locale.French, locale.Spanish} {
+			for _, m := range example.FindAllStringSubmatch(string(src), -1) {
+				seen++
+				if text := locale.T(l, m[1]); !strings.HasPrefix(text, "`") {
+					t.Errorf("%s: %s example %s is no input to type: %q", path, l, m[1], text)
+				}
+			}
+			for _, m := range hint.FindAllStringSubmatch(string(src), -1) {
+				seen++
+				text := []rune(locale.T(l, m[1]))
+				if len(text) == 0 || unicode.IsLower(text[0]) || !strings.HasSuffix(string(text), ".") {
+					t.Errorf("%s: %s next step %s is not a sentence: %q", path, l, m[1], string(text))
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seen < 100 {
+		t.Errorf("read only %d examples and next steps: the reading is broken", seen)
 	}
 }
