@@ -126,13 +126,12 @@ func TestEveryExampleIsSomethingToType(t *testing.T) {
 	hint := regexp.MustCompile(`(?:WithHint|nextStep|HintWith\([^,()]+,)\s*\(?"([a-z0-9_.-]+)"`)
 	seen := 0
 	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() && strings.HasPrefix(d.Name(), ".") && path != ".." {
-			if d != nil && d.IsDir() {
-				return filepath.SkipDir
-			}
+		switch {
+		case err != nil:
 			return err
-		}
-		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+		case d.IsDir() && path != ".." && strings.HasPrefix(d.Name(), "."):
+			return filepath.SkipDir // .git and the like hold no code of Liaison's
+		case d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go"):
 			return nil
 		}
 		src, err := os.ReadFile(path)
