@@ -274,16 +274,24 @@ func (c *Console) consoleOptions(route *Route, name string, words []string) ([]*
 	}
 	var out []*discordgo.ApplicationCommandInteractionDataOption
 	given := map[string]bool{}
+	var last *discordgo.ApplicationCommandInteractionDataOption
 	for _, w := range words {
 		k, v, ok := strings.Cut(w, ":")
-		if !ok {
-			return nil, usageErr("cmd.console.not_name_value", "Word", w)
-		}
 		var def *discordgo.ApplicationCommandOption
 		for _, o := range route.Options {
-			if o.Name == k {
+			if ok && o.Name == k {
 				def = o
 			}
+		}
+		if def == nil && last != nil && last.Type == discordgo.ApplicationCommandOptionString {
+			// Discord's client takes spaces in a text option, so the console does too: a word
+			// that names no option goes on the value before it (eta:tomorrow 09:00,
+			// manifest:GT 75 military; SV 8 medical, note:see 10:30).
+			last.Value = last.Value.(string) + " " + w
+			continue
+		}
+		if !ok {
+			return nil, usageErr("cmd.console.not_name_value", "Word", w)
 		}
 		if def == nil {
 			return nil, usageErr("cmd.console.unknown_option", "Option", k)
@@ -310,6 +318,7 @@ func (c *Console) consoleOptions(route *Route, name string, words []string) ([]*
 		}
 		out = append(out, opt)
 		given[k] = true
+		last = opt
 	}
 	for _, o := range route.Options {
 		if o.Required && !given[o.Name] {

@@ -134,3 +134,44 @@ func TestConsoleRendersTimestampsInItsLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestConsoleTakesSpacesInTextOptions: as in Discord's client, a text option's value may hold
+// spaces; a word names a new option only when it is one of the route's option names.
+func TestConsoleTakesSpacesInTextOptions(t *testing.T) {
+	var got []*Request
+	cmd := &Command{Name: "flight", Description: "d", Routes: []Route{{
+		Name: "schedule", Description: "d", Access: Everyone,
+		Options: []*discordgo.ApplicationCommandOption{
+			{Type: discordgo.ApplicationCommandOptionString, Name: "eta", Description: "d", Required: true},
+			{Type: discordgo.ApplicationCommandOptionString, Name: "manifest", Description: "d"},
+			{Type: discordgo.ApplicationCommandOptionInteger, Name: "flight", Description: "d"},
+			{Type: discordgo.ApplicationCommandOptionString, Name: "note", Description: "d"},
+		},
+		Run: func(_ context.Context, req *Request) (*Reply, error) {
+			got = append(got, req)
+			return &Reply{Content: "ok"}, nil
+		},
+	}}}
+	r, err := NewRouter(slog.New(slog.NewTextHandler(io.Discard, nil)), fixedGuilds{storage.Guild{Timezone: "UTC"}}, []*Command{cmd})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	c := &Console{Router: r, GuildID: "1", UserID: "42", Out: &out, In: strings.NewReader(
+		"/flight schedule eta:tomorrow 09:00 manifest:GT 75 military; SV 8 medical note:wheels down 10:30\n" +
+			"/flight schedule flight:3 9\n")}
+	if err := c.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 {
+		t.Fatalf("%d requests run, want 1 (a word after a number option is not part of it):\n%s", len(got), out.String())
+	}
+	for name, want := range map[string]string{"eta": "tomorrow 09:00", "manifest": "GT 75 military; SV 8 medical", "note": "wheels down 10:30"} {
+		if s, _ := got[0].String(name); s != want {
+			t.Errorf("%s = %q, want %q", name, s, want)
+		}
+	}
+	if !strings.Contains(out.String(), `"9" is not name:value`) {
+		t.Errorf("a stray word after a number option was not refused:\n%s", out.String())
+	}
+}
