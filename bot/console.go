@@ -313,12 +313,16 @@ func (c *Console) consoleOptions(route *Route, name string, words []string) ([]*
 			opt.Value = v == "true" || v == "yes"
 		case discordgo.ApplicationCommandOptionChannel, discordgo.ApplicationCommandOptionRole, discordgo.ApplicationCommandOptionUser:
 			opt.Value = strings.Trim(v, "<#@&!>")
-		case discordgo.ApplicationCommandOptionString:
-			opt.Value = choiceValue(lang, def, v)
 		}
 		out = append(out, opt)
 		given[k] = true
 		last = opt
+	}
+	// A choice is read once its value is whole: "qualifier:au moins" is two words.
+	for _, o := range out {
+		if s, ok := o.Value.(string); ok && o.Type == discordgo.ApplicationCommandOptionString {
+			o.Value = choiceValue(lang, optionNamed(route.Options, o.Name), s)
+		}
 	}
 	for _, o := range route.Options {
 		if o.Required && !given[o.Name] {
@@ -326,6 +330,16 @@ func (c *Console) consoleOptions(route *Route, name string, words []string) ([]*
 		}
 	}
 	return out, nil
+}
+
+// optionNamed is the option of defs called name.
+func optionNamed(defs []*discordgo.ApplicationCommandOption, name string) *discordgo.ApplicationCommandOption {
+	for _, d := range defs {
+		if d.Name == name {
+			return d
+		}
+	}
+	return &discordgo.ApplicationCommandOption{Name: name}
 }
 
 // choiceValue is the value Discord's client would send for v, typed as a reader picks it from
