@@ -52,7 +52,7 @@ func draftRoute(d Deps) bot.Route {
 // draftText answers /report draft.
 func draftText(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, error) {
 	s, _ := req.String("text")
-	published, _, err := happened(req, "as_of", req.Now, "draft.as_of_future")
+	published, _, err := happened(req, "as_of", req.Now, nextStep("draft.as_of_future"))
 	if err != nil {
 		return nil, err
 	}
@@ -255,7 +255,7 @@ const (
 func openDraftForm(req *bot.Request, p storage.ImportPreview) (*bot.Reply, error) {
 	lang := langOf(req)
 	if p.Filename != draftFilename {
-		return nil, mission.Refuse(mission.EInvalid, "error.unknown_route").WithExample("error.unknown_route.example")
+		return nil, mission.Refuse(mission.EInvalid, "error.unknown_route").WithHint("error.unknown_route.example")
 	}
 	entries, err := exchange.ReadDraft([]byte(p.Body), req.Location())
 	if err != nil {
@@ -284,7 +284,7 @@ func submitDraftForm(ctx context.Context, d Deps, req *bot.Request, p storage.Im
 	text, ok := req.String(draftFormField)
 	shown, err := strconv.Atoi(shownCell)
 	if !ok || err != nil || p.Filename != draftFilename {
-		return nil, mission.Refuse(mission.EInvalid, "error.unknown_route").WithExample("error.unknown_route.example")
+		return nil, mission.Refuse(mission.EInvalid, "error.unknown_route").WithHint("error.unknown_route.example")
 	}
 	if n := utf8.RuneCountInString(text); n > exchange.MaxFormText {
 		return nil, mission.Refuse(mission.EInvalid, "draft.edit.too_long", "Count", n, "Max", exchange.MaxFormText).WithExample("draft.edit.example")
@@ -294,7 +294,7 @@ func submitDraftForm(ctx context.Context, d Deps, req *bot.Request, p storage.Im
 		return nil, err
 	}
 	if shown < 0 || shown > len(entries) {
-		return nil, mission.Refuse(mission.EInvalid, "error.unknown_route").WithExample("error.unknown_route.example")
+		return nil, mission.Refuse(mission.EInvalid, "error.unknown_route").WithHint("error.unknown_route.example")
 	}
 	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
 	ed, err := exchange.EditDraft(text, entries, shown)

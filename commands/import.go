@@ -195,7 +195,7 @@ const maxMarkedLines = 10
 
 // errNotUploader refuses Confirm and Cancel to anyone but the uploader or an admin.
 func errNotUploader(lang locale.Lang, uploader string) error {
-	return mission.Refuse(mission.EDenied, "cmd.import.not_yours", "User", user(lang, uploader)).WithExample("cmd.import.not_yours.example")
+	return mission.Refuse(mission.EDenied, "cmd.import.not_yours", "User", user(lang, uploader)).WithHint("cmd.import.not_yours.example")
 }
 
 // answerImport handles Confirm and Cancel, and a draft's Edit… and its form. The router has
@@ -208,7 +208,7 @@ func answerImport(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, er
 		token, shown, _ = strings.Cut(token, ":")
 	}
 	if !ok || !slices.Contains([]string{importConfirm, importCancel, importEdit, importEdited}, action) || token == "" || len(token) > 64 {
-		return nil, mission.Refuse(mission.EInvalid, "error.unknown_route").WithExample("error.unknown_route.example")
+		return nil, mission.Refuse(mission.EInvalid, "error.unknown_route").WithHint("error.unknown_route.example")
 	}
 	p, err := d.Store.Preview(ctx, req.GuildID, token)
 	if err != nil {
