@@ -618,22 +618,25 @@ func RelativeIn(lang locale.Lang, t, now time.Time) string {
 	if past {
 		d = -d
 	}
-	unit, n := "seconds", int(d/time.Second)
-	if n == 0 {
+	if d < time.Second/2 {
 		return locale.T(lang, "layout.relative.now") // "just now", not "0 seconds ago"
 	}
+	// Rounded to the nearest unit, as Discord's client does: an ETA 1h59m59s away is "in 2
+	// hours", not "in 1 hour".
+	round := func(u time.Duration) int { return int((d + u/2) / u) }
+	unit, n := "seconds", round(time.Second)
 	switch {
 	case d < time.Minute:
 	case d < time.Hour:
-		unit, n = "minutes", int(d/time.Minute)
+		unit, n = "minutes", round(time.Minute)
 	case d < 48*time.Hour:
-		unit, n = "hours", int(d/time.Hour)
+		unit, n = "hours", round(time.Hour)
 	case d < 60*24*time.Hour:
-		unit, n = "days", int(d/(24*time.Hour))
+		unit, n = "days", round(24*time.Hour)
 	case d < 365*24*time.Hour:
-		unit, n = "months", int(d/(30*24*time.Hour))
+		unit, n = "months", round(30*24*time.Hour)
 	default:
-		unit, n = "years", int(d/(365*24*time.Hour))
+		unit, n = "years", round(365*24*time.Hour)
 	}
 	span := locale.T(lang, "layout.relative."+unit, "Count", n)
 	if past {
