@@ -69,10 +69,10 @@ func TestSeedReport(t *testing.T) {
 		"flight 2025-01-04",
 		"report 400 deployed exact 2025-01-03",
 		"report 2500 planned exact 2025-01-03",
-		"pledge KE military 2025-01-03",
-		"pledge JM military 2025-01-03",
-		"pledge BJ military 2025-01-03",
-		"pledge TD military 2025-01-03",
+		"pledge KE 2025-01-03",
+		"pledge JM 2025-01-03",
+		"pledge BJ 2025-01-03",
+		"pledge TD 2025-01-03",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("Draft(seed) =\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
