@@ -88,9 +88,22 @@ func TestDraftLeavesOutRepeatsUnlessChosen(t *testing.T) {
 			t.Errorf("stored:\n%v\nwant\n%v", recs, want)
 		}
 
-		// By default, and after Leave marked out, the repeat is not stored again.
+		// By default, and after Leave marked out, the repeat is not stored again. An admin may
+		// choose for the author; an edited draft is marked again, nothing chosen.
 		b = buttons(w.draftSeed(uploader))
-		back := buttons(w.press(uploader, b["Include marked"]))
+		byAdmin := w.press(serverManager, b["Include marked"])
+		if !strings.Contains(content(byAdmin), "are included") || !strings.Contains(content(byAdmin), "Only <@"+uploader+">") {
+			t.Fatalf("an admin's Include marked = %q, want the repeats included and the draft still the author's", content(byAdmin))
+		}
+		_, f := w.openForm(uploader, buttons(byAdmin)["Edit…"])
+		if f == nil {
+			t.Fatal("Edit… after Include marked opened no form")
+		}
+		edited := w.submit(uploader, f, f.Data.Components[0].Components[0].Value)
+		if !strings.Contains(content(edited), "records left out: they repeat records already logged") || buttons(edited)["Include marked"] == "" {
+			t.Fatalf("the edited draft = %q, want its repeats marked and left out again", content(edited))
+		}
+		back := buttons(w.press(uploader, buttons(edited)["Include marked"]))
 		left := w.press(uploader, back["Leave marked out"])
 		if !strings.Contains(content(left), "records left out: they repeat records already logged") || buttons(left)["Include marked"] == "" {
 			t.Fatalf("preview after Leave marked out = %q", content(left))
