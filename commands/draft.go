@@ -96,8 +96,9 @@ func draftMessage(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, er
 
 // previewDraft drafts text, checks the draft as an import file through exchange.CheckCSV (the
 // dry run of the very transaction Confirm runs), and shows each record with the sentence it
-// came from. A record the rules refuse is left out of what Confirm stores and listed with
-// why. The draft waits as an /import preview: its Confirm and Cancel are /import's buttons,
+// came from. A record the rules refuse is dropped and listed with why; one that repeats a
+// record already logged, or whose role is in doubt, is kept but left out of what Confirm
+// stores (see checkDraft). The draft waits as an /import preview: its Confirm and Cancel are /import's buttons,
 // and Confirm stores it through exchange.Import, once.
 func previewDraft(ctx context.Context, d Deps, req *bot.Request, text string, published time.Time, link, from string) (*bot.Reply, error) {
 	lang := langOf(req)
