@@ -312,7 +312,7 @@ func draftChoiceMark(lang locale.Lang, chk draftCheck, n int) string {
 	if q := chk.doubt[n]; q != nil {
 		roles := make([]string, len(q.Choices))
 		for i, r := range q.Choices {
-			roles[i] = string(r)
+			roles[i] = locale.ChoiceName(lang, "role", string(r))
 		}
 		return " ❓ " + locale.T(lang, "draft.role_doubt", "Roles", "`"+strings.Join(roles, "/")+"`")
 	}

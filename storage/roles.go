@@ -33,9 +33,9 @@ func (q *RoleQuestion) Unwrap() error {
 	roles := mission.Strings(q.Choices...)
 	if q.Entry > 0 {
 		return mission.Refuse(mission.EInvalid, "held.role_ask_entry", "Entry", q.Entry, "Country", mission.CountryCode(q.Country),
-			"Roles", mission.Choices(roles)).WithExample("held.role_ask.example", "Code", q.Country)
+			"Roles", mission.OptionChoices{Option: "role", Values: roles}).WithExample("held.role_ask.example", "Code", q.Country)
 	}
-	return mission.Refuse(mission.EInvalid, "held.role_ask", "Country", mission.CountryCode(q.Country), "Roles", mission.Choices(roles)).
+	return mission.Refuse(mission.EInvalid, "held.role_ask", "Country", mission.CountryCode(q.Country), "Roles", mission.OptionChoices{Option: "role", Values: roles}).
 		WithExample("held.role_ask.example", "Code", q.Country)
 }
 
@@ -50,7 +50,7 @@ func (qs RoleQuestions) Unwrap() error {
 	entries := make(mission.Texts, len(qs))
 	for i, q := range qs {
 		entries[i] = mission.T("held.role_entry", "Entry", q.Entry, "Country", mission.CountryCode(q.Country),
-			"Roles", mission.Choices(mission.Strings(q.Choices...)))
+			"Roles", mission.OptionChoices{Option: "role", Values: mission.Strings(q.Choices...)})
 	}
 	q := qs[0]
 	return mission.Refuse(mission.EInvalid, "held.role_ask_entries", "Entries", entries).
