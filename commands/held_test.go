@@ -175,8 +175,8 @@ func TestLeftOutRoleIsAsked(t *testing.T) {
 				}
 			}
 			for locale, want := range map[string]string{
-				"fr": "entrée 1 (🇬🇹 Guatemala) : l’une de `police`, `militaires`",
-				"es": "entrada 1 (🇬🇹 Guatemala): una de `policía`, `militares`",
+				"fr": "entrée 1 (🇬🇹 Guatemala) : l’une de `police`, `militaires` ; entrée 2",
+				"es": "entrada 1 (🇬🇹 Guatemala): una de `policía`, `militares`; entrada 2",
 			} {
 				out := h.runIn(locale, `/flight schedule eta:"in 3h" manifest:"GT 75; SV 8; KE 4"`)[0]
 				if !strings.Contains(out, want) {
