@@ -127,7 +127,7 @@ func TestParseErrorsRead(t *testing.T) {
 			`línea 1 («GT 0»): el número de efectivos debe estar entre 1 y 100.000, no «0»`},
 		{"when_in",
 			`"in 2x": "2x" is not a duration; use e.g. 20s, 90m, 2h, 3d or 1h30m`,
-			`« in 2x » : « 2x » n’est pas une durée ; utilisez par exemple 20s, 90m, 2h, 3d ou 1h30m`,
+			`« in 2x » : « 2x » n’est pas une durée ; utilisez par exemple 20s, 90m, 2h, 3j ou 1h30m`,
 			`«in 2x»: «2x» no es una duración; use por ejemplo 20s, 90m, 2h, 3d o 1h30m`},
 		{"when_unknown",
 			`"soon" is not a time I understand; try 2025-01-04 14:00, tomorrow 09:00, friday 10:00, Jan 9 14:00, in 2h or now`,
