@@ -467,6 +467,9 @@ func dayLedger(t *testing.T, w *importWorld) {
 				}
 			}
 		}
+		if row["field"] == "" {
+			t.Errorf("the audit export has a row naming no field: %v", row)
+		}
 		if strings.Contains(row["action"], "unland") {
 			unland = true
 		}
