@@ -430,6 +430,52 @@ func officersDay(t *testing.T, w *importWorld) {
 		t.Error("no reminder after /settings ping-role mentions the role")
 	}
 
+	// Flight #3 not landed two hours after its ETA: the overdue nudge pings the role and carries
+	// the buttons; Cancel… asks the reason and cancels it, once.
+	w.clock.Advance(2 * time.Hour)
+	before3 = len(w.fake.Messages())
+	nudge := withButtons(t, w2.dispatch())
+	// The nudge is the moderators' to act on: it mentions their role too (README).
+	if !strings.Contains(nudge.Content, "<@&"+dayPingRole+">") || postButtons(nudge)["Cancel…"] == "" {
+		t.Fatalf("the overdue nudge %q %v, want the ping role and Cancel…", nudge.Content, postButtons(nudge))
+	}
+	if r := w2.pressPost(mod, nudge, postButtons(nudge)["Cancel…"]); r.Type != discordgo.InteractionResponseModal {
+		t.Fatalf("Cancel… answered %d, want a form", r.Type)
+	}
+	r = w2.submitPost(mod, nudge, postButtons(nudge)["Cancel…"], map[string]string{"reason": "aircraft unserviceable"})
+	if r.Type != discordgo.InteractionResponseUpdateMessage || !strings.Contains(content(r), "cancelled") || len(buttons(r)) != 0 {
+		t.Errorf("Cancel… submitted: %d %q %v, want the post edited, buttons gone", r.Type, content(r), buttons(r))
+	}
+	if f, _ := w.store.Flight(ctx, importGuild, 3); f.Status != mission.FlightCancelled || f.Reason != "aircraft unserviceable" {
+		t.Errorf("after Cancel… flight #3 is %s (%q), want cancelled with its reason", f.Status, f.Reason)
+	}
+
+	// Without a role, the pings stop.
+	w2.do(serverManager, "settings", sub("ping-role"))
+	w2.do(mod, "flight", sub("schedule", opt("eta", "in 30m"), opt("manifest", "KE 5 police")))
+	w.clock.Advance(30 * time.Minute)
+	for _, p := range w2.dispatch() {
+		if strings.Contains(p.Content, "<@&") {
+			t.Errorf("after /settings ping-role without a role, a post mentions a role: %q", p.Content)
+		}
+	}
+	for _, m := range w.fake.Messages()[before3:] {
+		var sent struct {
+			AllowedMentions struct {
+				Parse []string `json:"parse"`
+				Roles []string `json:"roles"`
+			} `json:"allowed_mentions"`
+		}
+		_ = json.Unmarshal(m.Body, &sent)
+		am := sent.AllowedMentions
+		if am.Parse == nil || len(am.Parse) != 0 || slices.ContainsFunc(am.Roles, func(r string) bool { return r != dayPingRole && r != modRole }) {
+			t.Errorf("post %q allows %+v, want the ping and moderator roles at most", m.Content, am)
+		}
+		if strings.Contains(m.Content, "<@&"+dayPingRole+">") != slices.Contains(am.Roles, dayPingRole) {
+			t.Errorf("post %q mentions the ping role and allows %v: want both or neither", m.Content, am.Roles)
+		}
+	}
+
 	// The ledger against the exports.
 	dayLedger(t, w2)
 	w.fake.AssertValid(t)
