@@ -439,6 +439,15 @@ func officersDay(t *testing.T, w *importWorld) {
 	if !strings.Contains(nudge.Content, "<@&"+dayPingRole+">") || postButtons(nudge)["Cancel…"] == "" {
 		t.Fatalf("the overdue nudge %q %v, want the ping role and Cancel…", nudge.Content, postButtons(nudge))
 	}
+	// A delay typed wrong, to a time already past, is held and the post left as it is.
+	held = w2.submitPost(mod, nudge, postButtons(nudge)["Delay…"], map[string]string{"eta": "yesterday 10:00", "reason": "crew"})
+	if !ephemeral(held) || !strings.Contains(content(held), "in the past") || buttons(held)["Go ahead"] == "" {
+		t.Errorf("Delay… to yesterday from the nudge: %d %q, want held", held.Type, content(held))
+	}
+	if f, _ := w.store.Flight(ctx, importGuild, 3); f.Status != mission.FlightScheduled {
+		t.Errorf("after a held delay flight #3 is %s, want still scheduled", f.Status)
+	}
+	w2.pressPost(mod, nil, buttons(held)["Cancel"])
 	if r := w2.pressPost(mod, nudge, postButtons(nudge)["Cancel…"]); r.Type != discordgo.InteractionResponseModal {
 		t.Fatalf("Cancel… answered %d, want a form", r.Type)
 	}
