@@ -10,7 +10,9 @@ import (
 )
 
 // TestDraftVerb: `liaison draft` prints the seed report's records as an import file, from a
-// file or standard input, and `liaison import` stores that file as it is, once.
+// file or standard input, the role cell left empty where the text names none, and `liaison
+// import` refuses such a row by its line and the roles to choose from, then stores the file
+// once the moderator has written them.
 func TestDraftVerb(t *testing.T) {
 	dir := t.TempDir()
 	env := envOf(map[string]string{"LIAISON_DATABASE_DSN": filepath.Join(dir, "liaison.db")})
@@ -28,7 +30,7 @@ func TestDraftVerb(t *testing.T) {
 		t.Fatalf("liaison draft printed %d lines:\n%s", len(lines), got)
 	}
 	for _, want := range []string{"arrival,,2025-01-03,GT,75,,military,", "arrival,,2025-01-03,SV,8,,military,",
-		"flight,,2025-01-04,,,,,,scheduled,", "pledge,,2025-01-03,KE,,,military,"} {
+		"flight,,2025-01-04,,,,,,scheduled,", "pledge,,2025-01-03,KE,,,,"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("liaison draft lacks %q:\n%s", want, got)
 		}
@@ -42,6 +44,16 @@ func TestDraftVerb(t *testing.T) {
 		t.Error("--as-of 3 January: no error")
 	}
 	file := filepath.Join(dir, "draft.csv")
+	if err := os.WriteFile(file, []byte(got), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run("", "import", file, "--guild", "g"); err == nil || !strings.Contains(err.Error(), "line 7") ||
+		!strings.Contains(err.Error(), "police") {
+		t.Errorf("liaison import of a draft with roles left out = %v, want line 7 refused with the roles to choose", err)
+	}
+	for _, c := range []string{"KE", "JM", "BJ", "TD"} {
+		got = strings.Replace(got, "pledge,,2025-01-03,"+c+",,,,", "pledge,,2025-01-03,"+c+",,,police,", 1)
+	}
 	if err := os.WriteFile(file, []byte(got), 0o600); err != nil {
 		t.Fatal(err)
 	}

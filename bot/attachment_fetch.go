@@ -43,8 +43,8 @@ type AttachmentFetcher struct {
 
 // Refusals of an attachment; the user can fix each by uploading again.
 var (
-	errAttachmentHost    = mission.Refuse(mission.EInvalid, "import.url_refused").WithExample("import.upload.example")
-	errAttachmentMissing = mission.Refuse(mission.EInvalid, "import.no_file").WithExample("import.upload.example")
+	errAttachmentHost    = mission.Refuse(mission.EInvalid, "import.url_refused").WithHint("import.upload.example")
+	errAttachmentMissing = mission.Refuse(mission.EInvalid, "import.no_file").WithHint("import.upload.example")
 )
 
 // allowed reports whether u may be fetched.
@@ -96,7 +96,7 @@ func (f *AttachmentFetcher) max() int64 {
 // the user can upload again. The HTTP or network library's own words ("404 Not Found", "dial
 // tcp: …") are English: they stay in the error's cause, which the router logs.
 func fetchFailed(reason mission.Text, cause error) error {
-	e := mission.Refuse(mission.EInvalid, "import.fetch_failed", "Reason", reason).WithExample("import.upload.example")
+	e := mission.Refuse(mission.EInvalid, "import.fetch_failed", "Reason", reason).WithHint("import.upload.example")
 	e.Cause = cause
 	return e
 }
@@ -154,7 +154,7 @@ func (f *AttachmentFetcher) CheckAttachmentSize(a *discordgo.MessageAttachment) 
 
 func tooBig(limit int64) error {
 	return mission.Refuse(mission.EInvalid, "import.too_big", "MiB", fmt.Sprintf("%.0f", float64(limit)/(1<<20))).
-		WithExample("import.too_big.example")
+		WithHint("import.too_big.example")
 }
 
 // fetchReason says in the reader's words why a download failed: it timed out, or the network

@@ -197,7 +197,7 @@ func localizeOptions(opts []*discordgo.ApplicationCommandOption) []*discordgo.Ap
 }
 
 // ChoiceKey is the catalog key of a choice's name: "choice.role.military".
-func ChoiceKey(option, value string) string { return "choice." + option + "." + value }
+func ChoiceKey(option, value string) string { return locale.ChoiceKey(option, value) }
 
 // Note is the access marker of a route in lang, for its description and /help:
 // "(moderators)", "(admins)", or nothing for everyone.

@@ -32,8 +32,12 @@ type Console struct {
 	// UserID is who the console acts as. The console user has Manage Server: whoever can run
 	// the binary against the database can change it anyway.
 	UserID string
-	In     io.Reader
-	Out    io.Writer
+	// As, when set, plays the console user as a member (Everyone) or as a moderator (the
+	// server's moderator role, without Manage Server) instead, so that the refusals those
+	// members meet can be read in every language; zero is an admin.
+	As  Access
+	In  io.Reader
+	Out io.Writer
 	// Locale is the console user's language, as Discord's client would send it ("fr", "es");
 	// empty means the server's language.
 	Locale string
@@ -106,6 +110,24 @@ func (c *Console) printf(format string, args ...any) {
 	fmt.Fprintf(c.Out, format, args...)
 }
 
+// member is the console user as an interaction carries them: with Manage Server, or as As
+// says, with the server's moderator role or none.
+func (c *Console) member() *discordgo.Member {
+	m := &discordgo.Member{User: &discordgo.User{ID: c.UserID, Username: "console"}}
+	switch c.As {
+	case Everyone:
+	case Moderator:
+		if c.Router != nil && c.Router.Guilds != nil {
+			if g, err := c.Router.Guilds.Guild(context.Background(), c.GuildID); err == nil && g.ModeratorRoleID != "" {
+				m.Roles = []string{g.ModeratorRoleID}
+			}
+		}
+	default:
+		m.Permissions = discordgo.PermissionManageGuild
+	}
+	return m
+}
+
 // interaction turns a typed line into the interaction Discord would send.
 func (c *Console) interaction(line string) (*discordgo.Interaction, error) {
 	c.n++
@@ -119,8 +141,7 @@ func (c *Console) interaction(line string) (*discordgo.Interaction, error) {
 	base := &discordgo.Interaction{
 		ID: fmt.Sprintf("console-%s-%d", c.session, c.n), Token: "console", AppID: "console", GuildID: c.GuildID, ChannelID: "console",
 		Locale: discordgo.Locale(c.Locale),
-		Member: &discordgo.Member{User: &discordgo.User{ID: c.UserID, Username: "console"},
-			Permissions: discordgo.PermissionManageGuild},
+		Member: c.member(),
 	}
 	if label, ok := strings.CutPrefix(line, "click "); ok {
 		return c.click(base, strings.TrimSpace(label))
@@ -297,12 +318,40 @@ func (c *Console) consoleOptions(route *Route, name string, words []string) ([]*
 		given[k] = true
 		last = opt
 	}
+	// A choice is read once its value is whole: "qualifier:au moins" is two words.
+	for _, o := range out {
+		if s, ok := o.Value.(string); ok && o.Type == discordgo.ApplicationCommandOptionString {
+			o.Value = choiceValue(lang, optionNamed(route.Options, o.Name), s)
+		}
+	}
 	for _, o := range route.Options {
 		if o.Required && !given[o.Name] {
 			return nil, usageErr("cmd.console.required", "Option", o.Name, "Description", locale.T(lang, o.Description))
 		}
 	}
 	return out, nil
+}
+
+// optionNamed is the option of defs called name.
+func optionNamed(defs []*discordgo.ApplicationCommandOption, name string) *discordgo.ApplicationCommandOption {
+	for _, d := range defs {
+		if d.Name == name {
+			return d
+		}
+	}
+	return &discordgo.ApplicationCommandOption{Name: name}
+}
+
+// choiceValue is the value Discord's client would send for v, typed as a reader picks it from
+// an option's choices: a choice's name in lang (`reason:relève`) sends its value (`rotation`),
+// as /help's examples show it. Anything else is sent as typed, for the handler to judge.
+func choiceValue(lang locale.Lang, def *discordgo.ApplicationCommandOption, v string) string {
+	for _, ch := range def.Choices {
+		if value := fmt.Sprint(ch.Value); strings.EqualFold(locale.ChoiceName(lang, def.Name, value), v) {
+			return value
+		}
+	}
+	return v
 }
 
 // usage renders a command's options the way they are typed: required ones bare, optional ones
@@ -569,22 +618,25 @@ func RelativeIn(lang locale.Lang, t, now time.Time) string {
 	if past {
 		d = -d
 	}
-	unit, n := "seconds", int(d/time.Second)
-	if n == 0 {
+	if d < time.Second/2 {
 		return locale.T(lang, "layout.relative.now") // "just now", not "0 seconds ago"
 	}
+	// Rounded to the nearest unit, as Discord's client does: an ETA 1h59m59s away is "in 2
+	// hours", not "in 1 hour".
+	round := func(u time.Duration) int { return int((d + u/2) / u) }
+	unit, n := "seconds", round(time.Second)
 	switch {
 	case d < time.Minute:
 	case d < time.Hour:
-		unit, n = "minutes", int(d/time.Minute)
+		unit, n = "minutes", round(time.Minute)
 	case d < 48*time.Hour:
-		unit, n = "hours", int(d/time.Hour)
+		unit, n = "hours", round(time.Hour)
 	case d < 60*24*time.Hour:
-		unit, n = "days", int(d/(24*time.Hour))
+		unit, n = "days", round(24*time.Hour)
 	case d < 365*24*time.Hour:
-		unit, n = "months", int(d/(30*24*time.Hour))
+		unit, n = "months", round(30*24*time.Hour)
 	default:
-		unit, n = "years", int(d/(365*24*time.Hour))
+		unit, n = "years", round(365*24*time.Hour)
 	}
 	span := locale.T(lang, "layout.relative."+unit, "Count", n)
 	if past {

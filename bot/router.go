@@ -342,8 +342,8 @@ func (r *Router) errorReply(name string, lang locale.Lang, err error) (*Reply, s
 // Refusals the router gives before any handler runs.
 var (
 	errDirectMessage = mission.Refuse(mission.EDenied, "error.direct_message")
-	errUnknownRoute  = mission.Refuse(mission.EInvalid, "error.unknown_route").WithExample("error.unknown_route.example")
-	errFormLate      = mission.Refuse(mission.EConflict, "error.form_late").WithExample("error.form_late.example")
+	errUnknownRoute  = mission.Refuse(mission.EInvalid, "error.unknown_route").WithHint("error.unknown_route.example")
+	errFormLate      = mission.Refuse(mission.EConflict, "error.form_late").WithHint("error.form_late.example")
 )
 
 // run finds the route, checks access and calls the handler. It runs in a goroutine of its own,
@@ -444,9 +444,9 @@ func (r *Router) resolve(i *discordgo.Interaction, req *Request) (*Route, error)
 // Deny is the refusal of a route to a caller without the access it needs.
 func Deny(need Access, what string) error {
 	if need == Admin {
-		return mission.Refuse(mission.EDenied, "error.denied.admins", "Route", what).WithExample("error.denied.admins.example")
+		return mission.Refuse(mission.EDenied, "error.denied.admins", "Route", what).WithHint("error.denied.admins.example")
 	}
-	return mission.Refuse(mission.EDenied, "error.denied.moderators", "Route", what).WithExample("error.denied.moderators.example")
+	return mission.Refuse(mission.EDenied, "error.denied.moderators", "Route", what).WithHint("error.denied.moderators.example")
 }
 
 // checkMember refuses a guild interaction whose member Discord would never send: none, one
@@ -455,9 +455,9 @@ func Deny(need Access, what string) error {
 func checkMember(m *discordgo.Member) error {
 	switch {
 	case m == nil || m.User == nil || m.User.ID == "":
-		return mission.Refuse(mission.EInvalid, "error.no_member").WithExample("error.no_member.example")
+		return mission.Refuse(mission.EInvalid, "error.no_member").WithHint("error.no_member.example")
 	case m.Permissions < 0:
-		return mission.Refuse(mission.EInvalid, "error.bad_permissions").WithExample("error.bad_permissions.example")
+		return mission.Refuse(mission.EInvalid, "error.bad_permissions").WithHint("error.bad_permissions.example")
 	}
 	return nil
 }
@@ -504,7 +504,7 @@ func flatten(opts []*discordgo.ApplicationCommandInteractionDataOption) (string,
 		if s, ok := o.Value.(string); ok {
 			if err := mission.CheckText(s, true); err != nil {
 				return "", nil, "", mission.Refuse(mission.EInvalid, "error.option_text", "Option", o.Name, "Reason", mission.TextOf(err)).
-					WithExample("error.option_text.example")
+					WithHint("error.option_text.example")
 			}
 		}
 		m[o.Name] = o

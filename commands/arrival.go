@@ -91,7 +91,7 @@ func arrivalFields(ctx context.Context, d Deps, req *bot.Request, a *storage.Arr
 		a.Role = r
 		set = append(set, "cmd.field.role")
 	}
-	if t, ok, err := happened(req, "when", req.Now, exFutureArrival); err != nil {
+	if t, ok, err := happened(req, "when", req.Now, nextStep(hintFutureArrival)); err != nil {
 		return nil, err
 	} else if ok {
 		a.ArrivedAt = t

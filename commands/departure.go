@@ -33,7 +33,7 @@ func departureCommand(d Deps) *bot.Command {
 			c, _, err1 := country(req, "country")
 			n, _, err2 := personnel(req)
 			r, err3 := role(req)
-			t, _, err4 := happened(req, "when", req.Now, "cmd.departure.future")
+			t, _, err4 := happened(req, "when", req.Now, nextStep("cmd.departure.future"))
 			source, _, err5 := text(req, "source", mission.MaxLongText)
 			note, _, err6 := text(req, "note", mission.MaxLongText)
 			w, _, err7 := female(req)
@@ -53,7 +53,7 @@ func departureCommand(d Deps) *bot.Command {
 			}
 			if !reason.Valid() {
 				return nil, mission.Refuse(mission.EInvalid, "cmd.departure.unknown_reason", "Reason", mission.Quote(given)).
-					WithExample("cmd.departure.reason.example", "Reasons", mission.Choices(mission.Strings(reasons[:]...)))
+					WithExample("cmd.departure.reason.example", "Reasons", mission.OptionChoices{Option: "reason", Values: mission.Strings(reasons[:]...)})
 			}
 			if ask, err := settleRole(ctx, d, req, c, &r); ask != nil || err != nil {
 				return ask, err

@@ -53,7 +53,7 @@ func exportCommand(d Deps) *bot.Command {
 			mib := fmt.Sprintf("%.3g", float64(limit)/(1<<20))
 			if ex.files == nil {
 				return nil, mission.Refuse(mission.EConflict, "cmd.export.size.too_big", "Kind", kind, "MiB", mib).
-					WithExample("cmd.export.size.too_big_example", "Kind", kind)
+					WithHint("cmd.export.size.too_big_example", "Kind", kind)
 			}
 			// The file's name is in the reader's language; its columns stay English, as the
 			// importer reads them.

@@ -188,7 +188,7 @@ func delayedETA(ctx context.Context, d Deps, req *bot.Request, f storage.Flight)
 }
 
 func landFlight(ctx context.Context, d Deps, req *bot.Request, id int64) (*bot.Reply, error) {
-	at, _, err := happened(req, "at", req.Now, "cmd.flight.land.example")
+	at, _, err := happened(req, "at", req.Now, inputExample("cmd.flight.land.example"))
 	if err != nil {
 		return nil, err
 	}

@@ -28,7 +28,7 @@ func postButton(d Deps, action render.FlightAction, run flightChange) bot.Handle
 	return func(ctx context.Context, req *bot.Request) (*bot.Reply, error) {
 		id, ok := render.FlightOfButton(req.CustomID)
 		if !ok {
-			return nil, mission.Refuse(mission.EInvalid, "error.unknown_route").WithExample("error.unknown_route.example")
+			return nil, mission.Refuse(mission.EInvalid, "error.unknown_route").WithHint("error.unknown_route.example")
 		}
 		if err := alreadyDone(ctx, d, req, id); err != nil {
 			return nil, err
@@ -109,5 +109,5 @@ func alreadyDone(ctx context.Context, d Deps, req *bot.Request, id int64) error 
 		who, when = user(lang, last[0].UserID), discordtext.Timestamp(last[0].At, "F")
 	}
 	return mission.Refuse(mission.EConflict, "post.already", "ID", id, "Action", what, "User", who, "When", when).
-		WithExample("post.already.example", "ID", id)
+		WithHint("post.already.example", "ID", id)
 }

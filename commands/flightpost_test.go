@@ -58,7 +58,7 @@ func TestConsoleClicksAPostsButtons(t *testing.T) {
 
 // TestUnlandCommand: /flight unland answers publicly with who undid the landing and the #IDs of
 // the arrivals removed; a flight not landed, or one whose arrivals were edited since, is refused
-// privately with an example; its autocomplete offers landed flights only.
+// privately with the next step; its autocomplete offers landed flights only.
 func TestUnlandCommand(t *testing.T) {
 	h := newHarness(t, storage.DriverSQLite)
 	h.run(`/flight schedule eta:2025-01-03T22:00:00Z manifest:"GT 75 military; SV 8 medical"`, `/flight schedule eta:2025-01-04T22:00:00Z`)
@@ -74,8 +74,8 @@ func TestUnlandCommand(t *testing.T) {
 		want []string
 	}{
 		{`/flight unland flight:1 reason:"wrong flight"`, []string{"Flight **#1**: landing undone, it is scheduled again; 2 arrivals removed (#1, #2) — by @42", "Reason: wrong flight"}},
-		{"/flight unland flight:1", []string{"(only you can see this)", "Flight #1 has not landed (it is scheduled)", "Example:"}},
-		{"/flight unland flight:2", []string{"(only you can see this)", "Flight #2 has not landed", "Example:"}},
+		{"/flight unland flight:1", []string{"(only you can see this)", "Flight #1 has not landed (it is scheduled): there is no landing to undo.\n`/flight unland flight:12` undoes a landing"}},
+		{"/flight unland flight:2", []string{"(only you can see this)", "Flight #2 has not landed", "\n`/flight unland flight:12` undoes a landing"}},
 		{"/flight land flight:1", []string{"2 arrivals logged"}},
 		{"/arrival edit id:3 personnel:70", []string{"#3"}},
 		{"/flight unland flight:1", []string{"(only you can see this)", "arrival #3, which it logged, was edited since", "/history kind:arrival id:3"}},
@@ -140,7 +140,7 @@ func TestSlowFormIsNotLost(t *testing.T) {
 		t.Errorf("first answer type = %d, want a deferred update", rec.resp.Type)
 	}
 	if len(rec.edits) != 0 || len(rec.followUps) != 1 || rec.followUps[0].Flags&discordgo.MessageFlagsEphemeral == 0 ||
-		!strings.Contains(rec.followUps[0].Content, "press the button again") {
+		!strings.Contains(rec.followUps[0].Content, "Press the button again.") {
 		t.Errorf("edits %+v, follow-ups %+v; want the message untouched and a private note to press again", rec.edits, rec.followUps)
 	}
 }

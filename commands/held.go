@@ -185,7 +185,7 @@ func hold(ctx context.Context, d Deps, req *bot.Request, as asked) (storage.Held
 
 // errNotHolder refuses a held change's buttons to anyone but the moderator who made it.
 func errNotHolder(lang locale.Lang, holder string) error {
-	return mission.Refuse(mission.EDenied, "held.not_yours", "User", user(lang, holder)).WithExample("held.not_yours.example")
+	return mission.Refuse(mission.EDenied, "held.not_yours", "User", user(lang, holder)).WithHint("held.not_yours.example")
 }
 
 // answerHeld answers the buttons of a held change of the route run answers. The router has
@@ -275,4 +275,4 @@ func choose(opts map[string]any, r mission.Role) error {
 }
 
 // errUnknownButton refuses a custom_id no held change's button has (a forged one).
-var errUnknownButton = mission.Refuse(mission.EInvalid, "error.unknown_route").WithExample("error.unknown_route.example")
+var errUnknownButton = mission.Refuse(mission.EInvalid, "error.unknown_route").WithHint("error.unknown_route.example")

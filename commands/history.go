@@ -32,7 +32,7 @@ func historyCommand(d Deps) *bot.Command {
 			kind := mission.RecordKind(given)
 			if kind != "" && !slices.Contains(kinds[:], kind) {
 				return nil, mission.Refuse(mission.EInvalid, "cmd.history.unknown_kind", "Kind", mission.Quote(given),
-					"Kinds", mission.Choices(mission.Strings(kinds[:]...))).WithExample("cmd.history.example")
+					"Kinds", mission.OptionChoices{Option: "kind", Values: mission.Strings(kinds[:]...)}).WithExample("cmd.history.example")
 			}
 			id, hasID, err := req.Int("id")
 			if err != nil {

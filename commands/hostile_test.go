@@ -36,7 +36,7 @@ func TestImpossibleFiguresAreRefused(t *testing.T) {
 			line string
 			want []string
 		}{
-			{"/departure log country:GT personnel:90 role:military", []string{"🇬🇹 Guatemala has 45 military deployed; a departure of 90 would leave −45.", "Example:"}},
+			{"/departure log country:GT personnel:90 role:military", []string{"🇬🇹 Guatemala has 45 military deployed; a departure of 90 would leave −45.", "\nCheck the figures with `/forces country:GT`"}},
 			{"/departure log country:KE personnel:1 role:military", []string{"🇰🇪 Kenya has 0 military deployed; a departure of 1 would leave −1."}},
 			{"/arrival edit id:1 personnel:10", []string{"🇬🇹 Guatemala has 45 military deployed; this edit of arrival #1 takes 65 away and would leave −20."}},
 			{"/arrival delete id:1", []string{"🇬🇹 Guatemala has 45 military deployed; deleting arrival #1 takes 75 away and would leave −30."}},

@@ -116,8 +116,8 @@ func TestRefusalsHelpAndAutocompleteInTheReadersLanguage(t *testing.T) {
 		}
 	}
 	out = h.as("es-419", "help")
-	for _, w := range []string{"`/arrival log` — Registrar una llegada _(moderadores)_", "`/settings language` — Idioma de los recordatorios",
-		"_(administradores)_", "Liaison — efectivos, llegadas y vuelos"} {
+	for _, w := range []string{"`/arrival log` — Registrar una llegada · _moderadores_", "`/settings language` — Idioma de los recordatorios",
+		"· _administradores_", "`/forces` — Efectivos: desplegados, comprometidos y previstos, por país", "· _todos los miembros_", "**Planificar vuelos**", "Liaison — efectivos, llegadas y vuelos"} {
 		if !strings.Contains(out, w) {
 			t.Errorf("/help in Spanish lacks %q:\n%s", w, out)
 		}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -27,6 +28,9 @@ const (
 	importCancel  = "cancel"
 	importEdit    = "edit"
 	importEdited  = "edited"
+	// importInclude is a draft's Include marked ("include:<token>:3,5", the marked records it
+	// chooses back) and Leave marked out ("include:<token>:").
+	importInclude = "include"
 )
 
 // importCommand previews an uploaded CSV (the /export format, with or without HXL tags) and
@@ -103,12 +107,12 @@ func previewImport(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, e
 // on any instance, and ends the preview text with who may confirm, until when, and the
 // Confirm and Cancel buttons that /import's route answers.
 func awaitConfirm(ctx context.Context, d Deps, req *bot.Request, name string, body []byte, b *strings.Builder) (*bot.Reply, error) {
-	return keepPreview(ctx, d, req, req.UserID, name, body, b)
+	return keepPreview(ctx, d, req, req.UserID, name, body, b, includeToggle{})
 }
 
 // keepPreview is awaitConfirm for a preview whose author may be another than the caller: a
 // draft an admin corrected stays its author's to confirm. A draft's buttons include Edit….
-func keepPreview(ctx context.Context, d Deps, req *bot.Request, author, name string, body []byte, b *strings.Builder) (*bot.Reply, error) {
+func keepPreview(ctx context.Context, d Deps, req *bot.Request, author, name string, body []byte, b *strings.Builder, toggle includeToggle) (*bot.Reply, error) {
 	lang := langOf(req)
 	saved, err := d.Store.SavePreview(ctx, storage.ImportPreview{Token: storage.NewPreviewToken(), GuildID: req.GuildID,
 		UserID: author, Filename: name, Body: string(body)})
@@ -123,6 +127,25 @@ func keepPreview(ctx context.Context, d Deps, req *bot.Request, author, name str
 	if name == draftFilename {
 		buttons = append(buttons, discordgo.Button{Label: locale.T(lang, "draft.edit.button"), Style: discordgo.PrimaryButton,
 			CustomID: bot.ComponentID(key, importEdit+":"+saved.Token)})
+	}
+	if len(toggle.marked) > 0 {
+		label, list := locale.T(lang, "draft.include"), ""
+		if toggle.chosen {
+			label = locale.T(lang, "draft.leave_out")
+		} else {
+			for _, n := range toggle.marked {
+				next := strconv.Itoa(n)
+				if list != "" {
+					next = list + "," + next
+				}
+				if len(next) > maxIncludeList {
+					break
+				}
+				list = next
+			}
+		}
+		buttons = append(buttons, discordgo.Button{Label: label, Style: discordgo.SecondaryButton,
+			CustomID: bot.ComponentID(key, importInclude+":"+saved.Token+":"+list)})
 	}
 	buttons = append(buttons, discordgo.Button{Label: locale.T(lang, "cmd.import.cancel"), Style: discordgo.SecondaryButton,
 		CustomID: bot.ComponentID(key, importCancel+":"+saved.Token)})
@@ -195,7 +218,7 @@ const maxMarkedLines = 10
 
 // errNotUploader refuses Confirm and Cancel to anyone but the uploader or an admin.
 func errNotUploader(lang locale.Lang, uploader string) error {
-	return mission.Refuse(mission.EDenied, "cmd.import.not_yours", "User", user(lang, uploader)).WithExample("cmd.import.not_yours.example")
+	return mission.Refuse(mission.EDenied, "cmd.import.not_yours", "User", user(lang, uploader)).WithHint("cmd.import.not_yours.example")
 }
 
 // answerImport handles Confirm and Cancel, and a draft's Edit… and its form. The router has
@@ -203,12 +226,12 @@ func errNotUploader(lang locale.Lang, uploader string) error {
 func answerImport(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, error) {
 	lang := langOf(req)
 	action, token, ok := strings.Cut(req.CustomID, ":")
-	shown := ""
-	if action == importEdited {
+	shown := "" // Edit…'s records shown, or Include marked's records
+	if action == importEdited || action == importInclude {
 		token, shown, _ = strings.Cut(token, ":")
 	}
-	if !ok || !slices.Contains([]string{importConfirm, importCancel, importEdit, importEdited}, action) || token == "" || len(token) > 64 {
-		return nil, mission.Refuse(mission.EInvalid, "error.unknown_route").WithExample("error.unknown_route.example")
+	if !ok || !slices.Contains([]string{importConfirm, importCancel, importEdit, importEdited, importInclude}, action) || token == "" || len(token) > 64 {
+		return nil, mission.Refuse(mission.EInvalid, "error.unknown_route").WithHint("error.unknown_route.example")
 	}
 	p, err := d.Store.Preview(ctx, req.GuildID, token)
 	if err != nil {
@@ -222,6 +245,8 @@ func answerImport(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, er
 		return openDraftForm(req, p)
 	case importEdited:
 		return submitDraftForm(ctx, d, req, p, shown)
+	case importInclude:
+		return chooseDraft(ctx, d, req, p, shown)
 	}
 	if action == importCancel {
 		if err := d.Store.DropPreview(ctx, req.GuildID, token); err != nil {
@@ -229,9 +254,13 @@ func answerImport(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, er
 		}
 		return &bot.Reply{Update: true, Content: "🗑️ " + locale.T(lang, "cmd.import.cancelled", "File", p.Filename, "User", user(lang, req.UserID))}, nil
 	}
+	body, err := confirmedBody(p)
+	if err != nil {
+		return nil, err
+	}
 	a := req.Actor()
 	a.Command = "/import"
-	res, err := exchange.Import(ctx, d.Store, a, token, bytes.NewReader([]byte(p.Body)))
+	res, err := exchange.Import(ctx, d.Store, a, token, bytes.NewReader(body))
 	if err != nil {
 		var le exchange.LineError
 		if errors.As(err, &le) {
@@ -242,4 +271,19 @@ func answerImport(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, er
 	}
 	return &bot.Reply{Update: true, Content: "📥 " + locale.T(lang, "cmd.import.done", "File", p.Filename, "User", user(lang, req.UserID),
 		"Result", exchange.ImportSummary(lang, res))}, nil
+}
+
+// confirmedBody is what Confirm stores of a kept preview: an upload as it is; a draft without
+// the records its choice leaves out (repeats not chosen, roles in doubt), the choice read
+// again from the kept draft and refused if it names a record the draft does not have.
+func confirmedBody(p storage.ImportPreview) ([]byte, error) {
+	if p.Filename != draftFilename {
+		return []byte(p.Body), nil
+	}
+	file, choice, err := exchange.SplitDraft([]byte(p.Body))
+	if err != nil {
+		return nil, mission.Refuse(mission.EInvalid, "error.unknown_route").WithHint("error.unknown_route.example")
+	}
+	body, _, err := exchange.DraftSubset(file, func(n int) bool { return !slices.Contains(choice.LeftOut, n) })
+	return body, err
 }

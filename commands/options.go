@@ -37,8 +37,8 @@ const (
 	exFlight    = "cmd.example.flight"
 	exID        = "cmd.example.record_id"
 	exAirport   = "cmd.example.airport"
-	// exFutureArrival answers an arrival logged ahead of time.
-	exFutureArrival = "cmd.next.future_arrival"
+	// hintFutureArrival answers an arrival logged ahead of time.
+	hintFutureArrival = "cmd.next.future_arrival"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -98,7 +98,7 @@ func text(req *bot.Request, name string, maxLen int) (string, bool, error) {
 	}
 	if err := mission.CheckText(s, multilineOptions[name]); err != nil {
 		return "", true, mission.Refuse(mission.EInvalid, "error.option_text", "Option", name, "Reason", mission.TextOf(err)).
-			WithExample("error.option_text.example")
+			WithHint("error.option_text.example")
 	}
 	if n := utf8.RuneCountInString(s); n > maxLen {
 		return "", true, mission.Refuse(mission.EInvalid, "cmd.opt.too_long", "Option", name, "Length", n, "Max", maxLen).
@@ -157,21 +157,31 @@ func when(req *bot.Request, name string, def time.Time) (time.Time, bool, error)
 }
 
 // happened returns a time option that must lie in the past: an arrival, a departure, a landing
-// or a pledge's as-of. A time ahead of now (beyond the clocks' leeway) is refused with what to
-// do instead (future, the key of e.g. "that is a flight: /flight schedule"); so is one before
-// mission.EarliestYear.
-func happened(req *bot.Request, name string, def time.Time, future string) (time.Time, bool, error) {
+// or a pledge's as-of. A time ahead of now (beyond the clocks' leeway) is refused through
+// future, which adds what to do instead (nextStep: "that is a flight: /flight schedule") or a
+// valid input (example); one before mission.EarliestYear is refused with the accepted forms.
+func happened(req *bot.Request, name string, def time.Time, future func(error) error) (time.Time, bool, error) {
 	t, ok, err := when(req, name, def)
 	if err != nil || !ok {
 		return t, ok, err
 	}
 	if err := mission.CheckHappened(name, t, req.Now); err != nil {
 		if t.After(req.Now) {
-			return t, true, mission.InvalidWith(err, future)
+			return t, true, future(err)
 		}
 		return t, true, mission.InvalidWith(err, exWhen, "Option", name)
 	}
 	return t, true, nil
+}
+
+// nextStep answers a refusal with the catalog text of what to do instead, a sentence.
+func nextStep(key string) func(error) error {
+	return func(err error) error { return mission.HintWith(err, key) }
+}
+
+// inputExample answers a refusal with the catalog text of a valid input.
+func inputExample(key string) func(error) error {
+	return func(err error) error { return mission.InvalidWith(err, key) }
 }
 
 // recordID returns an ID option (a #ID), required; example is the key of a valid one.

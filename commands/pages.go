@@ -53,7 +53,7 @@ func (k pageKey) String() string {
 // the clicker's error, answered to them alone; the list stays as it was.
 func errBadPage(customID string) error {
 	return mission.Refuse(mission.EInvalid, "cmd.page.bad_button", "ID", mission.Quote(discordtext.Truncate(customID, 40))).
-		WithExample("cmd.page.bad_button.example")
+		WithHint("cmd.page.bad_button.example")
 }
 
 // parsePage splits a pager custom_id (without the command) into the page key and the list's

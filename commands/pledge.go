@@ -53,7 +53,7 @@ func setPledge(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, error
 	n, hasN, err2 := personnel(req)
 	r, err3 := role(req)
 	source, _, err4 := text(req, "source", mission.MaxLongText)
-	asOf, _, err5 := happened(req, "as_of", req.Now, "cmd.pledge.future")
+	asOf, _, err5 := happened(req, "as_of", req.Now, nextStep("cmd.pledge.future"))
 	if err := firstErr(err1, err2, err3, err4, err5); err != nil {
 		return nil, err
 	}

@@ -14,10 +14,16 @@ import (
 // each line's answer.
 func (h *harness) runIn(locale string, lines ...string) []string {
 	h.t.Helper()
+	return h.runInAs(locale, 0, lines...)
+}
+
+// runInAs is runIn as a member (bot.Everyone), a moderator or, for 0, an admin.
+func (h *harness) runInAs(locale string, as bot.Access, lines ...string) []string {
+	h.t.Helper()
 	out := make([]string, len(lines))
 	for i, line := range lines {
 		var b bytes.Buffer
-		c := &bot.Console{Router: h.router, GuildID: "100", UserID: "42", Locale: locale, In: strings.NewReader(line), Out: &b, FileDir: h.t.TempDir()}
+		c := &bot.Console{Router: h.router, GuildID: "100", UserID: "42", Locale: locale, As: as, In: strings.NewReader(line), Out: &b, FileDir: h.t.TempDir()}
 		if err := c.Run(context.Background()); err != nil {
 			h.t.Fatalf("console: %v", err)
 		}
@@ -159,19 +165,44 @@ var refusals = []string{
 	`/arrival log bogus:1 country:GT personnel:1 role:military`,
 }
 
+// deniedRefusals are the lines a member or a moderator types to be refused access: a member
+// running a moderator's or an admin's route, a moderator running an admin's.
+var deniedRefusals = []struct {
+	as   bot.Access
+	line string
+}{
+	{bot.Everyone, `/arrival log country:GT personnel:5`},
+	{bot.Everyone, `/history`},
+	{bot.Everyone, `/export kind:arrivals`},
+	{bot.Everyone, `/settings show`},
+	{bot.Moderator, `/settings show`},
+	{bot.Moderator, `/mission set planned:10`},
+	{bot.Moderator, `/settings language language:fr`},
+}
+
 // TestEveryRefusalInFrenchAndSpanish plays every refusal in the console as a French and as a
-// Spanish-speaking officer (Discord's es-419) and fails on English in any answer.
+// Spanish-speaking officer (Discord's es-419), and the access refusals as a member and as a
+// moderator, and fails on English in any answer.
 func TestEveryRefusalInFrenchAndSpanish(t *testing.T) {
 	for _, locale := range []string{"fr", "es-419"} {
 		h := newHarness(t, "sqlite")
 		h.run(`/arrival log country:GT personnel:30 role:military`, `/flight schedule eta:"in 2h" manifest:"GT 5"`,
-			`/flight schedule eta:"in 3h" manifest:"SV 5"`, `/flight land flight:2`)
+			`/flight schedule eta:"in 3h" manifest:"SV 5"`, `/flight land flight:2`, `/settings moderator-role role:555`)
 		for i, out := range h.runIn(locale, refusals...) {
 			if !strings.Contains(out, "❌") && !strings.Contains(out, "⛔") {
 				t.Errorf("%s %s: not refused:\n%s", locale, refusals[i], out)
 			}
 			if w := englishInAnswer(out); len(w) > 0 {
 				t.Errorf("%s %s shows English %q:\n%s", locale, refusals[i], w, out)
+			}
+		}
+		for _, d := range deniedRefusals {
+			out := h.runInAs(locale, d.as, d.line)[0]
+			if !strings.Contains(out, "⛔") {
+				t.Errorf("%s %s as %s: not refused access:\n%s", locale, d.line, d.as, out)
+			}
+			if w := englishInAnswer(out); len(w) > 0 {
+				t.Errorf("%s %s as %s shows English %q:\n%s", locale, d.line, d.as, w, out)
 			}
 		}
 	}

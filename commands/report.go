@@ -106,7 +106,7 @@ func reportFields(req *bot.Request, r *storage.Report) (bool, error) {
 		}
 		r.Role, given = rl, true
 	}
-	if t, ok, err := happened(req, "as_of", req.Now, "report.example"); err != nil {
+	if t, ok, err := happened(req, "as_of", req.Now, inputExample("report.example")); err != nil {
 		return false, err
 	} else if ok {
 		r.AsOf, given = t, true

@@ -36,7 +36,7 @@ func shareRoute(d Deps) bot.Route {
 			// Without a public address there is no link to give; asked before anything changes,
 			// so that a page nobody can reach is never turned on.
 			if d.PublicURL == "" && scope != mission.ShareOff {
-				return nil, mission.Refuse(mission.EInvalid, "share.no_public_url").WithExample("share.public_url.example")
+				return nil, mission.Refuse(mission.EInvalid, "share.no_public_url").WithHint("share.public_url.example")
 			}
 			sh, token, err := d.Store.SetShare(ctx, req.Actor(), scope, newLink)
 			if err != nil {

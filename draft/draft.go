@@ -43,7 +43,10 @@ type Record struct {
 	Personnel int
 	Known     bool
 	Female    int
-	Role      mission.Role // "" for a reported figure about every role
+	// Role is the role the text names; "" for a reported figure about every role, and for a
+	// record whose text names none: the one rule of a left-out role resolves it when it is
+	// stored, rather than a guess here.
+	Role      mission.Role
 	Figure    mission.FigureKind
 	Qualifier mission.Qualifier
 	// Date is the day the record is about, at midnight in Published's location; zero for a

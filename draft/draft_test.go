@@ -69,10 +69,10 @@ func TestSeedReport(t *testing.T) {
 		"flight 2025-01-04",
 		"report 400 deployed exact 2025-01-03",
 		"report 2500 planned exact 2025-01-03",
-		"pledge KE military 2025-01-03",
-		"pledge JM military 2025-01-03",
-		"pledge BJ military 2025-01-03",
-		"pledge TD military 2025-01-03",
+		"pledge KE 2025-01-03",
+		"pledge JM 2025-01-03",
+		"pledge BJ 2025-01-03",
+		"pledge TD 2025-01-03",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("Draft(seed) =\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
@@ -97,5 +97,27 @@ func TestHost(t *testing.T) {
 	}
 	if len(got) != 1 || got[0].Country != "HT" || got[0].Role != mission.RolePolice {
 		t.Errorf("host KE: got %d records, want the Haitian police's arrival", len(got))
+	}
+}
+
+// TestNoRoleNamed: where the text names no role, the record's role is left empty for the one
+// rule of a left-out role to resolve (the country's only role on record, or a question), never
+// guessed; a role the text names is kept.
+func TestNoRoleNamed(t *testing.T) {
+	pub := day(2025, 1, 3).Add(15 * time.Hour)
+	for _, c := range []struct{ text, want string }{
+		{"Jamaica has pledged 150 more personnel to the mission.", "pledge JM 150 2025-01-03"},
+		{"Benin will send 200 personnel.", "pledge BJ 200 2025-01-03"},
+		{"Kenya and Chad have pledged to send reinforcements.", "pledge KE 2025-01-03|pledge TD 2025-01-03"},
+		{"Kenya has pledged to send police and soldiers.", "pledge KE 2025-01-03"},
+		{"Jamaica has pledged 150 soldiers to the mission.", "pledge JM 150 military 2025-01-03"},
+	} {
+		var got []string
+		for _, r := range Draft(c.text, Options{Published: pub}) {
+			got = append(got, brief(r))
+		}
+		if strings.Join(got, "|") != c.want {
+			t.Errorf("Draft(%q) = %q, want %q", c.text, strings.Join(got, "|"), c.want)
+		}
 	}
 }

@@ -255,9 +255,8 @@ func (d *drafter) sentence(a, b int) []Record {
 		if country == "" || r.Personnel < mission.MinPersonnel || r.Personnel > mission.MaxPersonnel {
 			continue
 		}
-		if r.Role == "" {
-			r.Role = mission.DefaultRole
-		}
+		// A role the sentence does not name stays empty: the one rule for a left-out role
+		// (storage.ResolveRole) takes the country's only role on record, or asks.
 		r.Figure = ""
 		switch m.kind {
 		case KindFlight:
@@ -439,19 +438,17 @@ func (d *drafter) dateIn(a, b, clause int, cl func(int) int, ahead bool, def tim
 	return def
 }
 
-// clauseRole is the one role the clause's nouns name, else the default role.
+// clauseRole is the one role the clause's nouns name; "" when they name none or several, so
+// that the role is resolved by the rule every door uses rather than guessed here.
 func (d *drafter) clauseRole(a, b, clause int, cl func(int) int) mission.Role {
 	var role mission.Role
 	for i := a; i < b; i++ {
 		if e := d.match[i].e; e != nil && cl(i) == clause && e.role != "" && !e.weak && e.country == "" {
 			if role != "" && role != e.role {
-				return mission.DefaultRole
+				return ""
 			}
 			role = e.role
 		}
-	}
-	if role == "" {
-		return mission.DefaultRole
 	}
 	return role
 }

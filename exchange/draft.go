@@ -1,8 +1,11 @@
 package exchange
 
 import (
+	"bytes"
 	"encoding/csv"
+	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -85,4 +88,138 @@ func cutRunes(s string, n int) string {
 	}
 	r := []rune(s)
 	return strings.TrimSpace(string(r[:n-1])) + "…"
+}
+
+// DraftChoice is what a kept draft's Confirm leaves out, carried in the kept file itself as
+// comment lines (which the import skips), so that the choice lives with the draft on any
+// instance and needs no table of its own.
+type DraftChoice struct {
+	// LeftOut are the records (numbered from 1, in the file's order) Confirm does not store:
+	// those that repeat a record already logged and were not chosen, and those whose role is
+	// in doubt.
+	LeftOut []int
+	// Chosen are the marked records the moderator chose to store all the same.
+	Chosen []int
+}
+
+// The comment lines of a DraftChoice: "# left out: 3 5" and "# chosen: 2".
+const (
+	leftOutComment = "# left out:"
+	chosenComment  = "# chosen:"
+)
+
+// WithChoice is body (a draft's import file, without a choice) followed by c's comment lines.
+func WithChoice(body []byte, c DraftChoice) []byte {
+	out := append([]byte(nil), body...)
+	for _, l := range []struct {
+		head string
+		nums []int
+	}{{leftOutComment, c.LeftOut}, {chosenComment, c.Chosen}} {
+		if len(l.nums) == 0 {
+			continue
+		}
+		cells := make([]string, len(l.nums))
+		for i, n := range l.nums {
+			cells[i] = strconv.Itoa(n)
+		}
+		out = append(out, l.head+" "+strings.Join(cells, " ")+"\n"...)
+	}
+	return out
+}
+
+// SplitDraft reads a kept draft back into its file without the choice and the choice. A
+// number that names no record of the file is an error: the kept draft is not as it was written.
+func SplitDraft(body []byte) (file []byte, c DraftChoice, err error) {
+	cr := csv.NewReader(bytes.NewReader(body))
+	cr.FieldsPerRecord = -1
+	var buf bytes.Buffer
+	cw := csv.NewWriter(&buf)
+	records := -1 // the header is not a record
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, c, fmt.Errorf("read the draft: %w", err)
+		}
+		if len(rec) == 1 && (strings.HasPrefix(rec[0], leftOutComment) || strings.HasPrefix(rec[0], chosenComment)) {
+			head, list, _ := strings.Cut(rec[0], ":")
+			nums, err := recordNumbers(list)
+			if err != nil {
+				return nil, c, err
+			}
+			if head+":" == leftOutComment {
+				c.LeftOut = nums
+			} else {
+				c.Chosen = nums
+			}
+			continue
+		}
+		if records >= 0 && isComment(rec) {
+			continue
+		}
+		records++
+		if err := cw.Write(rec); err != nil {
+			return nil, c, err
+		}
+	}
+	cw.Flush()
+	for _, n := range slices.Concat(c.LeftOut, c.Chosen) {
+		if n < 1 || n > records {
+			return nil, c, fmt.Errorf("the draft's choice names record %d of %d", n, records)
+		}
+	}
+	return buf.Bytes(), c, cw.Error()
+}
+
+// recordNumbers reads "3 5" into 3 and 5.
+func recordNumbers(list string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Fields(list) {
+		n, err := strconv.Atoi(f)
+		if err != nil {
+			return nil, fmt.Errorf("the draft's choice %q: %w", list, err)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// DraftSubset is file (a draft's import file) with only the records keep returns true for
+// (numbered from 1): what a dry run checks and Confirm stores. lineOf gives, for each record
+// line of the subset, the record's number in file.
+func DraftSubset(file []byte, keep func(n int) bool) (subset []byte, lineOf map[int]int, err error) {
+	cr := csv.NewReader(bytes.NewReader(file))
+	cr.FieldsPerRecord = -1
+	var buf bytes.Buffer
+	cw := csv.NewWriter(&buf)
+	lineOf = map[int]int{}
+	n := -1
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("read the draft: %w", err)
+		}
+		if n >= 0 && isComment(rec) {
+			continue
+		}
+		n++
+		if n > 0 && !keep(n) {
+			continue
+		}
+		cw.Flush()
+		line := bytes.Count(buf.Bytes(), []byte("\n")) + 1
+		if err := cw.Write(rec); err != nil {
+			return nil, nil, err
+		}
+		if n > 0 {
+			lineOf[line] = n
+		}
+	}
+	cw.Flush()
+	return buf.Bytes(), lineOf, cw.Error()
 }

@@ -54,6 +54,9 @@ func ReadDraft(body []byte, loc *time.Location) ([]DraftEntry, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read the draft: %w", err)
 		}
+		if isComment(rec) { // the draft's choice (see DraftChoice)
+			continue
+		}
 		e, err := draftEntry(csvRow(rec), loc)
 		if err != nil {
 			return nil, fmt.Errorf("read the draft's %s: %w", csvRow(rec).get("kind"), err)

@@ -3,7 +3,9 @@ package locale
 import (
 	"errors"
 	"strings"
+	"time"
 
+	"liaison/discordtext"
 	"liaison/mission"
 )
 
@@ -29,8 +31,17 @@ func Text(l Lang, t mission.Text) string {
 			a = strings.Join(parts, "; ")
 		case mission.Choices:
 			a = "`" + strings.Join(v, "`, `") + "`"
+		case mission.OptionChoices:
+			names := make([]string, len(v.Values))
+			for i, value := range v.Values {
+				names[i] = ChoiceName(l, v.Option, value)
+			}
+			a = "`" + strings.Join(names, "`, `") + "`"
 		case mission.Figure:
 			a = Figure(l, int64(v))
+		case mission.Moment:
+			t := time.Time(v)
+			a = discordtext.Timestamp(t, "F") + ", " + discordtext.Timestamp(t, "R")
 		case mission.CountrySuggestions:
 			a = suggestions(l, v)
 		}
@@ -54,11 +65,11 @@ func Error(l Lang, err error) string {
 	if e.Text.Key != "" {
 		msg = Text(l, e.Text)
 	}
-	switch {
-	case strings.HasPrefix(e.ExampleText.Key, "cmd.next."):
-		// A next step ("That is a flight: schedule it…") is a sentence of its own, not an example.
-		msg += "\n" + Text(l, e.ExampleText)
-	case e.ExampleText.Key != "":
+	if e.HintText.Key != "" {
+		// A next step ("Ask an admin…") is a sentence of its own, not an example.
+		msg += "\n" + Text(l, e.HintText)
+	}
+	if e.ExampleText.Key != "" {
 		msg += "\n" + T(l, "error.example", "Example", Text(l, e.ExampleText))
 	}
 	if full, own := err.Error(), e.Error(); full != own {
@@ -67,6 +78,18 @@ func Error(l Lang, err error) string {
 		}
 	}
 	return msg
+}
+
+// ChoiceKey is the catalog key of an option's choice's name: "choice.role.military".
+func ChoiceKey(option, value string) string { return "choice." + option + "." + value }
+
+// ChoiceName is a choice as Discord's client lists it in l: its name from the catalog, or its
+// value where it has none.
+func ChoiceName(l Lang, option, value string) string {
+	if key := ChoiceKey(option, value); T(l, key) != key {
+		return T(l, key)
+	}
+	return value
 }
 
 // suggestions are the countries a refusal offers, each by its name in l and its code, to type

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // ErrorKind says whose an error is and how it is answered: the router maps each kind to a
@@ -37,6 +38,11 @@ type Text struct {
 // hyphen.
 type Figure int64
 
+// Moment is a time as a message variable: each reader sees it as Discord shows a timestamp,
+// in their own time zone and language, with how far it is from now ("mardi 8 décembre 2026
+// 09:00, dans 32 heures"), rather than an ISO string with an offset they must work out.
+type Moment time.Time
+
 // Texts are sentences written one after the other, each in the reader's language, separated by
 // "; " (the questions of a manifest's entries).
 type Texts []Text
@@ -47,6 +53,14 @@ type Texts []Text
 type Choices []string
 
 func (c Choices) String() string { return strings.Join(c, ", ") }
+
+// OptionChoices are the values an option's choices send, as a message variable: each reader
+// sees them named as Discord's client lists them in their language (choice.<option>.<value>:
+// `relève` for reason:rotation), which is also what the console reads.
+type OptionChoices struct {
+	Option string
+	Values []string
+}
 
 // T builds a Text.
 func T(key string, args ...any) Text { return Text{Key: key, Args: args} }
@@ -68,8 +82,9 @@ func (t Text) String() string {
 }
 
 // Error is an error a user can act on. Text says what was wrong (Msg instead, for an error of
-// another package that InvalidWith passes on as it is); ExampleText is a valid input or the
-// next step, shown under it.
+// another package that InvalidWith passes on as it is); ExampleText is a valid input, shown
+// under it as an example; HintText is the next step where there is nothing to retype (ask an
+// admin, find the #ID first), shown as a sentence of its own, never as an "Example:".
 //
 // Cause, when set, is the error of another library that Text reports (cron's reason for
 // refusing a schedule, in English): Unwrap returns it.
@@ -77,6 +92,7 @@ type Error struct {
 	Kind        ErrorKind
 	Text        Text
 	ExampleText Text
+	HintText    Text
 	Msg         string
 	Cause       error
 }
@@ -89,10 +105,13 @@ func (e *Error) Error() string {
 	if e.Text.Key != "" {
 		msg = e.Text.String()
 	}
-	if e.ExampleText.Key == "" {
-		return msg
+	if e.HintText.Key != "" {
+		msg += "\nHint: " + e.HintText.String()
 	}
-	return msg + "\nExample: " + e.ExampleText.String()
+	if e.ExampleText.Key != "" {
+		msg += "\nExample: " + e.ExampleText.String()
+	}
+	return msg
 }
 
 // Refuse is an error of kind k whose message is the catalog text key with its variables.
@@ -100,9 +119,16 @@ func Refuse(k ErrorKind, key string, args ...any) *Error {
 	return &Error{Kind: k, Text: T(key, args...)}
 }
 
-// WithExample adds the catalog text of a valid input or next step.
+// WithExample adds the catalog text of a valid input.
 func (e *Error) WithExample(key string, args ...any) *Error {
 	e.ExampleText = T(key, args...)
+	return e
+}
+
+// WithHint adds the catalog text of the next step, for a refusal that has no input to show
+// instead: a sentence, not an example.
+func (e *Error) WithHint(key string, args ...any) *Error {
+	e.HintText = T(key, args...)
 	return e
 }
 
@@ -156,10 +182,25 @@ func InvalidWith(err error, exampleKey string, args ...any) error {
 	return &Error{Kind: EInvalid, Msg: err.Error(), ExampleText: T(exampleKey, args...)}
 }
 
+// HintWith turns a parser's or a rule's error into an invalid-input error with the catalog
+// text of the next step (a future arrival is a flight to schedule), as InvalidWith does with an
+// example.
+func HintWith(err error, hintKey string, args ...any) error {
+	var e *Error
+	if errors.As(err, &e) {
+		c := *e
+		if c.HintText.Key == "" {
+			c.HintText = T(hintKey, args...)
+		}
+		return &c
+	}
+	return &Error{Kind: EInvalid, Msg: err.Error(), HintText: T(hintKey, args...)}
+}
+
 // NotFound says that the record what #id does not exist in the caller's guild (a record of
 // another guild does not exist there either).
 func NotFound(what string, id int64) error {
-	return Refuse(ENotFound, "error.not_found."+what, "ID", id).WithExample("error.not_found.example")
+	return Refuse(ENotFound, "error.not_found."+what, "ID", id).WithHint("error.not_found.example")
 }
 
 // Replayed says that the interaction of command was already carried out and has not been
@@ -167,7 +208,7 @@ func NotFound(what string, id int64) error {
 // the answer says so instead of asking for a correction.
 func Replayed(command string) error {
 	if command == "" {
-		return Refuse(EReplayed, "error.replayed").WithExample("error.replayed.example")
+		return Refuse(EReplayed, "error.replayed").WithHint("error.replayed.example")
 	}
-	return Refuse(EReplayed, "error.replayed_command", "Command", command).WithExample("error.replayed.example")
+	return Refuse(EReplayed, "error.replayed_command", "Command", command).WithHint("error.replayed.example")
 }

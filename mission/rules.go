@@ -21,9 +21,9 @@ const MaxMandateAhead = 20 * 365 * 24 * time.Hour
 // MaxZoneName bounds a time zone name; the longest IANA name is 32 characters.
 const MaxZoneName = 64
 
-// shownTime is how a refusal writes a time: ISO 8601 with the offset it was read in, so that
-// the reader recognises what they typed whatever their language.
-func shownTime(t time.Time) string { return t.Format("2006-01-02 15:04 -07:00") }
+// shownTime is how a refusal writes a time: a Moment, which each reader sees as a Discord
+// timestamp in their own zone and language, with how far it lies from now.
+func shownTime(t time.Time) Moment { return Moment(t) }
 
 // CheckHappened refuses a time that cannot be when something already happened: later than now
 // beyond ClockLeeway (phones' clocks drift; a future arrival would count as deployed today),

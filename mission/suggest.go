@@ -33,7 +33,7 @@ func suggestCountries(folded string) CountrySuggestions {
 	for i, keys := range t.keys {
 		best := limit + 1
 		for _, k := range keys {
-			best = min(best, editDistance(folded, k, best))
+			best = min(best, EditDistance(folded, k, best))
 			if strings.HasPrefix(k, folded+" ") {
 				// The first words of a longer name ("Congo" of "Congo - Kinshasa") are as
 				// near as the furthest mistake allowed.
@@ -54,10 +54,11 @@ func suggestCountries(folded string) CountrySuggestions {
 	return out
 }
 
-// editDistance is the number of typing mistakes between a and b in runes: a letter left out,
+// EditDistance is the number of typing mistakes between a and b in runes: a letter left out,
 // added, changed, or two letters swapped ("Frnace"), each one (optimal string alignment). Once
 // it is certain to exceed bound, it returns bound+1: the search needs only the near names.
-func editDistance(a, b string, bound int) int {
+// Country suggestions and /help's closest commands both measure with it.
+func EditDistance(a, b string, bound int) int {
 	ra, rb := []rune(a), []rune(b)
 	if d := len(ra) - len(rb); d > bound || -d > bound {
 		return bound + 1

@@ -71,8 +71,8 @@ func TestEditDistance(t *testing.T) {
 		{"ca", "abc", 3, 3},
 		{"mexiko", "mexico", 1, 1},
 	} {
-		if got := editDistance(c.a, c.b, c.bound); got != c.want {
-			t.Errorf("editDistance(%q, %q, %d) = %d, want %d", c.a, c.b, c.bound, got, c.want)
+		if got := EditDistance(c.a, c.b, c.bound); got != c.want {
+			t.Errorf("EditDistance(%q, %q, %d) = %d, want %d", c.a, c.b, c.bound, got, c.want)
 		}
 	}
 }

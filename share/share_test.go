@@ -134,7 +134,7 @@ func TestPageInThreeLanguages(t *testing.T) {
 				"Guatemala — 75 military", "flights.ics", "America/Port-au-Prince"}},
 			{"fr-FR,fr;q=0.9,en;q=0.5", []string{`lang="fr"`, "MSS Haïti — «Été» — effectifs", "483 déployés sur 2\u202f500 prévus (19,3\u202f%)",
 				"Écart", "1\u202f000", "Prochains vols", "dimanche 5 janvier 2025 10:00", "S’abonner"}},
-			{"es-419,es;q=0.9", []string{`lang="es"`, "efectivos", "483 desplegados de 2500 previstos (19,3\u00a0%)", "Brecha", "Próximos vuelos", "domingo, 5 de enero de 2025 10:00"}},
+			{"es-419,es;q=0.9", []string{`lang="es"`, "efectivos", "483 desplegados de 2500 previstos (19,3\u00a0%)", "Déficit", "Próximos vuelos", "domingo, 5 de enero de 2025 10:00"}},
 		}
 		for _, tt := range tests {
 			resp, body := s.get("/s/"+token, "Accept-Language", tt.accept)

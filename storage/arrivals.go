@@ -111,13 +111,13 @@ func checkForces(tx *gorm.DB, guildID string, why belowZero, moves ...forceMove)
 		case t.Deployed < 0:
 			return mission.Refuse(mission.EConflict, why.key, "Country", mission.CountryCode(k.country), "Role", k.role, "ID", why.id,
 				"Now", mission.Figure(t.Deployed-m.delta), "Taken", mission.Figure(-m.delta), "Left", mission.Figure(t.Deployed)).
-				WithExample("error.below_zero.example", "Code", k.country)
+				WithHint("error.below_zero.example", "Code", k.country)
 		case t.Women < 0:
 			return mission.Refuse(mission.EConflict, "women.error.below_zero", "Country", mission.CountryCode(k.country), "Women", mission.Figure(t.Women), "Role", k.role).
-				WithExample("women.error.example", "Code", k.country)
+				WithHint("women.error.example", "Code", k.country)
 		case t.Women > t.Deployed:
 			return mission.Refuse(mission.EConflict, "women.error.above_deployed", "Country", mission.CountryCode(k.country), "Women", t.Women,
-				"Deployed", t.Deployed, "Role", k.role).WithExample("women.error.example", "Code", k.country)
+				"Deployed", t.Deployed, "Role", k.role).WithHint("women.error.example", "Code", k.country)
 		}
 	}
 	return nil

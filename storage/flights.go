@@ -100,7 +100,7 @@ func (s *Store) changeFlight(ctx context.Context, a Actor, id int64, action miss
 				key += "." + string(f.Status) // "has already landed": a sentence per status reads right in every language
 			}
 			return mission.Refuse(mission.EConflict, key, "ID", id, "Status", mission.T("cmd.flight.status."+string(f.Status))).
-				WithExample("error.flight_closed.example")
+				WithHint("error.flight_closed.example")
 		}
 		before := f
 		before.Manifest = append([]ManifestLine(nil), f.Manifest...)
@@ -126,7 +126,7 @@ func (s *Store) AddManifestLine(ctx context.Context, a Actor, id int64, ml missi
 	return s.changeFlight(ctx, a, id, mission.ActionAdd, 0, func(tx *gorm.DB, f *Flight) error {
 		if len(f.Manifest) >= mission.MaxManifestLines {
 			return mission.Refuse(mission.EConflict, "error.manifest_full", "ID", id, "Max", mission.MaxManifestLines).
-				WithExample("error.manifest_full.example")
+				WithHint("error.manifest_full.example")
 		}
 		line := ManifestLine{GuildID: a.GuildID, FlightID: f.ID, ManifestLine: ml}
 		if err := resolveRole(tx, a.GuildID, line.Country, &line.Role); err != nil {

@@ -30,7 +30,7 @@ type HeldChange struct {
 
 // errHeldGone is the answer to a button of a held change that was already released, dropped,
 // or has expired.
-var errHeldGone = mission.Refuse(mission.EConflict, "held.gone").WithExample("held.gone.example")
+var errHeldGone = mission.Refuse(mission.EConflict, "held.gone").WithHint("held.gone.example")
 
 // HoldChange keeps h, made by a, for HeldLife and returns it with its times. It claims a's
 // interaction as any write does: the same interaction delivered again after it was stored

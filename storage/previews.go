@@ -37,7 +37,7 @@ func NewPreviewToken() string {
 }
 
 // errPreviewGone is the refusal of a preview that was confirmed, cancelled or has expired.
-var errPreviewGone = mission.Refuse(mission.EConflict, "import.preview_gone").WithExample("import.preview_gone.example")
+var errPreviewGone = mission.Refuse(mission.EConflict, "import.preview_gone").WithHint("import.preview_gone.example")
 
 // SavePreview stores an upload for PreviewLife and removes the expired ones (housekeeping of
 // the table is done here, where it grows).

@@ -30,7 +30,7 @@ func (s *Store) UnlandFlight(ctx context.Context, a Actor, id int64, reason stri
 		}
 		if f.Status != mission.FlightLanded {
 			return mission.Refuse(mission.EConflict, "error.unland.not_landed", "ID", id,
-				"Status", mission.T("cmd.flight.status."+string(f.Status))).WithExample("error.unland.not_landed.example")
+				"Status", mission.T("cmd.flight.status."+string(f.Status))).WithHint("error.unland.not_landed.example")
 		}
 		before := f
 		before.Manifest = append([]ManifestLine(nil), f.Manifest...)
@@ -41,7 +41,7 @@ func (s *Store) UnlandFlight(ctx context.Context, a Actor, id int64, reason stri
 			// A landing restored from an archive brought its arrivals as rows of their own:
 			// reopening the flight would leave them counted, and count them again at its landing.
 			return mission.Refuse(mission.EConflict, "error.unland.unknown_arrivals", "ID", id).
-				WithExample("error.unland.unknown_arrivals.example")
+				WithHint("error.unland.unknown_arrivals.example")
 		}
 		moves := make([]forceMove, 0, len(removed))
 		from := int64(0)
@@ -130,7 +130,7 @@ func (s *Store) landedArrivals(tx *gorm.DB, guildID string, f Flight) ([]Arrival
 // or deleted since.
 func changedSinceLanding(id, arrival int64, action mission.AuditAction) error {
 	return mission.Refuse(mission.EConflict, "error.unland.changed", "ID", id, "Arrival", arrival,
-		"Action", mission.T("cmd.history.action."+string(action))).WithExample("error.unland.changed.example", "Arrival", arrival)
+		"Action", mission.T("cmd.history.action."+string(action))).WithHint("error.unland.changed.example", "Arrival", arrival)
 }
 
 // checkForcesSince refuses, inside tx and after its changes, a force level moves touched that is
@@ -159,7 +159,7 @@ func checkForcesSince(tx *gorm.DB, guildID string, from int64, why belowZero, mo
 			if d.Day >= from && level < 0 {
 				return mission.Refuse(mission.EConflict, "error.below_zero_on", "Country", mission.CountryCode(k.country),
 					"Deployed", mission.Figure(level), "Role", k.role, "Day", DayStart(d.Day).Format(time.DateOnly)).
-					WithExample("error.below_zero.example", "Code", k.country)
+					WithHint("error.below_zero.example", "Code", k.country)
 			}
 		}
 	}
