@@ -321,6 +321,11 @@ func TestHeldAnswersFollowTheReader(t *testing.T) {
 		var texts []string
 		ask := say(holder, "arrival", sub("log", opt("country", "GT"), opt("personnel", 75.0)))
 		texts = append(texts, ask.Data.Content, press(other, buttonsOf(ask.Data.Components)[1].CustomID))
+		// The roles to type are named as the reader's Discord client lists role's choices.
+		military := map[discordgo.Locale]string{discordgo.French: "`militaires`", discordgo.SpanishLATAM: "`militares`"}[lang]
+		if !strings.Contains(ask.Data.Content, military) || strings.Contains(ask.Data.Content, "`military`") {
+			t.Errorf("%s: the role question %q, want the roles named %s as the client lists them", lang, ask.Data.Content, military)
+		}
 		h.run("/arrival log country:SV personnel:8 role:medical", "/pledge set country:JM personnel:200 role:police as_of:2025-01-02",
 			`/flight schedule eta:"in 40h" manifest:"KE 10 police"`)
 		for _, r := range []*discordgo.InteractionResponse{
