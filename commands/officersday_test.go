@@ -436,8 +436,8 @@ func officersDay(t *testing.T, w *importWorld) {
 	before3 = len(w.fake.Messages())
 	nudge := withButtons(t, w2.dispatch())
 	// The nudge is the moderators' to act on: it mentions their role too (README).
-	if !strings.Contains(nudge.Content, "<@&"+dayPingRole+">") || postButtons(nudge)["Cancel…"] == "" {
-		t.Fatalf("the overdue nudge %q %v, want the ping role and Cancel…", nudge.Content, postButtons(nudge))
+	if !strings.Contains(nudge.Content, "<@&"+dayPingRole+">") || !strings.Contains(nudge.Content, "<@&"+modRole+">") || postButtons(nudge)["Cancel…"] == "" {
+		t.Fatalf("the overdue nudge %q %v, want the ping and moderator roles, and Cancel…", nudge.Content, postButtons(nudge))
 	}
 	// A delay typed wrong, to a time already past, is held and the post left as it is.
 	held = w2.submitPost(mod, nudge, postButtons(nudge)["Delay…"], map[string]string{"eta": "yesterday 10:00", "reason": "crew"})
