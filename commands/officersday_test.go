@@ -15,6 +15,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"liaison/bot"
+	"liaison/exchange"
 	"liaison/fakediscord"
 	"liaison/jobs"
 	"liaison/mission"
@@ -570,6 +571,22 @@ func dayLedger(t *testing.T, w *importWorld) {
 	check("pledges", "pledge")
 	check("flights", "flight")
 	check("all", "arrival", "departure", "pledge", "flight")
+
+	// kind:all is the guild to move or restore: imported into another server it gives the same
+	// force levels, the landings undone and redone counted once.
+	all := w.exportWith(fakediscord.DefaultAttachmentSizeLimit, opt("kind", "all"))
+	if len(all.files) != 1 {
+		t.Fatalf("/export kind:all answered %d files", len(all.files))
+	}
+	const restored = "1100000000000000999"
+	if _, err := exchange.ImportCSV(ctx, w.store, storage.Actor{GuildID: restored, UserID: uploader}, bytes.NewReader(all.files[0].data)); err != nil {
+		t.Fatalf("importing kind:all into another server: %v", err)
+	}
+	want, wantTotal, _ := w.store.ForceLevels(ctx, importGuild)
+	got, gotTotal, err := w.store.ForceLevels(ctx, restored)
+	if err != nil || gotTotal != wantTotal || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("force levels restored from kind:all = %d %v (%v), want %d %v", gotTotal, got, err, wantTotal, want)
+	}
 
 	audit := w.exportRows("audit")
 	var unland, etaChange bool
