@@ -2,6 +2,9 @@ package commands
 
 import (
 	"context"
+	"slices"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -84,8 +87,23 @@ func postAfter(req *bot.Request, action render.FlightAction, id int64, reply *bo
 	if len(embeds) == 0 {
 		embeds = msg.Embeds
 	}
-	return &bot.Reply{Update: true, Content: msg.Content + "\n" + reply.Content + " · " + discordtext.Timestamp(req.Now, "F"),
+	return &bot.Reply{Update: true, Content: withDone(msg.Content, reply.Content+" · "+discordtext.Timestamp(req.Now, "F")),
 		Embeds: embeds, Components: render.FlightButtons(langOf(req), id, buttons)}
+}
+
+// withDone is a post's content with the line of what was just done added at its end. A post
+// delayed again and again grows by a line each time; past Discord's limit the oldest lines of
+// what was done go (those after the post's first line), never the new one, which the router's
+// cut from the end would otherwise drop.
+func withDone(content, done string) string {
+	lines := strings.Split(content, "\n")
+	fits := func() bool {
+		return utf8.RuneCountInString(strings.Join(lines, "\n"))+1+utf8.RuneCountInString(done) <= discordtext.MaxContent
+	}
+	for len(lines) > 1 && !fits() {
+		lines = slices.Delete(lines, 1, 2)
+	}
+	return strings.Join(lines, "\n") + "\n" + done
 }
 
 // alreadyDone refuses a press on a flight that is no longer open, naming its last change: what
