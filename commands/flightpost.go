@@ -40,8 +40,14 @@ func postButton(d Deps, action render.FlightAction, run flightChange) bot.Handle
 			return &bot.Reply{Form: form}, nil
 		}
 		// Two presses at once both pass alreadyDone; the change's own transaction then refuses
-		// the second ("has already landed"), so it still acts once.
-		reply, err := run(ctx, d, req, id)
+		// the second ("has already landed"), so it still acts once. A post is written in the
+		// server's language, so the change is told in it too; a refusal stays the presser's
+		// (the router words it in the reader's language).
+		posted := *req
+		if req.Interaction.Message != nil {
+			posted.Lang = locale.Pick("", locale.Lang(req.Guild.Language))
+		}
+		reply, err := run(ctx, d, &posted, id)
 		if err != nil {
 			return nil, err
 		}
@@ -50,7 +56,7 @@ func postButton(d Deps, action render.FlightAction, run flightChange) bot.Handle
 			// presser's alone, and the post stays as it is.
 			return reply, nil
 		}
-		return postAfter(req, action, id, reply), nil
+		return postAfter(&posted, action, id, reply), nil
 	}
 }
 
