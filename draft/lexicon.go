@@ -1,6 +1,8 @@
 package draft
 
 import (
+	_ "embed"
+	"fmt"
 	"strings"
 	"sync"
 
@@ -190,8 +192,11 @@ func (l *lexicon) addCountries() {
 			}
 		}
 	}
+	forces, err := parseForces(forcesText)
+	if err != nil {
+		panic(err) // forces.txt is compiled in; TestForces reads it
+	}
 	for _, f := range forces {
-		f := f
 		l.addAll(f.names, func(e *entry) {
 			e.country, e.force, e.person = f.country, true, true
 			if f.role != "" {
@@ -427,29 +432,40 @@ var demonymExceptions = map[string]string{
 	"BB": "Barbadian|barbadien|barbadense",
 }
 
-// forces are the forces and services reports name, by hand: the host country's among them,
-// so that a mention of its police drafts nothing.
-var forces = []struct {
+// forcesText is the table of forces and services (forces.txt): data rather than code, so that
+// adding a contributor's gendarmerie is one line a reviewer reads without Go.
+//
+//go:embed forces.txt
+var forcesText string
+
+// force is one line of forces.txt.
+type force struct {
 	country string
 	role    mission.Role
 	names   string
-}{
-	{"KE", mission.RolePolice, "Kenya Police Service|Kenyan Police Service|Kenya Police|Kenyan police|KPS|Administration Police|General Service Unit|GSU|police kényane|policía keniana|policía de Kenia"},
-	{"KE", mission.RoleMilitary, "Kenya Defence Forces|Kenyan Defence Forces|KDF|Forces de défense kényanes|Fuerzas de Defensa de Kenia"},
-	{"JM", mission.RoleMilitary, "Jamaica Defence Force|Jamaican Defence Force|JDF|Force de défense jamaïcaine|Fuerza de Defensa de Jamaica"},
-	{"JM", mission.RolePolice, "Jamaica Constabulary Force|JCF"},
-	{"BS", mission.RoleMilitary, "Royal Bahamas Defence Force|RBDF"},
-	{"BS", mission.RolePolice, "Royal Bahamas Police Force|RBPF"},
-	{"BZ", mission.RoleMilitary, "Belize Defence Force|BDF"},
-	{"GT", mission.RoleMilitary, "Guatemalan Army|Ejército de Guatemala|armée guatémaltèque"},
-	{"SV", mission.RoleMilitary, "Fuerza Armada de El Salvador|FAES|Salvadoran Armed Forces"},
-	{"SV", mission.RolePolice, "Policía Nacional Civil|PNC"},
-	{"BJ", mission.RoleMilitary, "Forces armées béninoises|Beninese Armed Forces"},
-	{"TD", mission.RoleMilitary, "Forces armées tchadiennes|Chadian Armed Forces"},
-	{"US", mission.RoleMilitary, "U.S. military|US military|U.S. Army|U.S. Marines|Southern Command|SOUTHCOM|Pentagon"},
-	{"CA", mission.RolePolice, "RCMP|Royal Canadian Mounted Police|GRC"},
-	{"HT", mission.RolePolice, "Haitian National Police|Haiti National Police|HNP|PNH|Police nationale d'Haïti|Police nationale haïtienne|Policía Nacional de Haití|Policía Nacional Haitiana"},
-	{"HT", mission.RoleMilitary, "Haitian Armed Forces|FAd'H|Forces armées d'Haïti|Fuerzas Armadas de Haití"},
+}
+
+// parseForces reads forces.txt: "alpha-2 role names", "#" starting a comment. A line that does
+// not read is an error, so that a typo fails the tests rather than silently dropping a force.
+func parseForces(text string) ([]force, error) {
+	var out []force
+	for n, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Fields(line)
+		if len(f) < 3 {
+			return nil, fmt.Errorf("forces.txt:%d: want alpha-2, role and names", n+1)
+		}
+		role, err := mission.ParseRole(f[1])
+		if _, known := mission.CountryByAlpha2(f[0]); err != nil || !known {
+			return nil, fmt.Errorf("forces.txt:%d: unknown country %q or role %q", n+1, f[0], f[1])
+		}
+		_, names, _ := strings.Cut(strings.TrimSpace(line[len(f[0]):]), f[1])
+		out = append(out, force{country: f[0], role: role, names: strings.TrimSpace(names)})
+	}
+	return out, nil
 }
 
 // notCountries are names and demonyms that read as common words in reports: Chad is a
