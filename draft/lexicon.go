@@ -288,8 +288,8 @@ var roleNouns = []struct {
 	weak       bool
 }{
 	{mission.RoleMilitary, "soldier|soldiers|troop|troops|servicemen|service members|marines|paratroopers|infantrymen|" +
-		"soldat|soldats|militaires|troupes|casques bleus|parachutistes|" +
-		"soldado|soldados|militares|tropa|tropas|infantes|paracaidistas|efectivos militares",
+		"soldat|soldats|militaires|troupes|casques bleus|parachutistes|fusiliers marins|fusiliers-marins|" +
+		"soldado|soldados|militares|tropa|tropas|infantes|infantes de marina|paracaidistas|efectivos militares",
 		"military|militaire|militar|army|armée|ejército|defence|defense", false},
 	{mission.RolePolice, "police|policemen|policewomen|police officers|police personnel|constables|gendarmes|" +
 		"policier|policiers|policière|policières|agents de police|" +
@@ -315,14 +315,15 @@ var triggers = map[Kind]string{
 		"arrivé|arrivés|arrivée|arrivées|arrivent|atterri|a atterri|ont atterri|débarqué|débarqués|" +
 		"llegó|llegaron|llega|llegan|aterrizó|aterrizaron|arribó|arribaron|desembarcaron|han llegado|ha llegado",
 	KindDeparture: "left|departed|returned home|went home|flew home|withdrew|withdrawn|repatriated|rotated out|pulled out|" +
-		"ont quitté|a quitté|quitté|sont partis|partis|rentrés|sont rentrés|rapatriés|retirés|" +
+		"ont quitté|a quitté|quitté|sont partis|partis|rentré|rentrée|rentrés|rentrées|est rentré|est rentrée|sont rentrés|rapatriés|retirés|" +
 		"regresaron|regresó|salieron|salió|abandonaron|partieron|repatriados|se retiraron|retiraron",
-	KindPledge: "pledged|pledge|pledges|will send|to send|promised|committed|offered|would send|will deploy|to deploy|" +
-		"s'est engagé|s'est engagée|se sont engagés|engagé à envoyer|enverra|enverront|va envoyer|vont envoyer|a promis|promis|" +
-		"se comprometió|se comprometieron|comprometido|prometió|prometieron|enviará|enviarán|ofreció|ofrecieron|enviar|envoyer",
+	KindPledge: "pledged|pledge|pledges|will send|to send|promised|committed|offered|would send|will deploy|to deploy|will be sent|to be sent|will join|will provide|to provide|will contribute|to contribute|" +
+		"s'est engagé|s'est engagée|se sont engagés|engagé à envoyer|enverra|enverront|va envoyer|vont envoyer|a promis|promis|a proposé|ont proposé|a offert|ont offert|fournira|fourniront|rejoindra|rejoindront|l'envoi|annoncé l'envoi|" +
+		"se comprometió|se comprometieron|comprometido|prometió|prometieron|enviará|enviarán|ofreció|ofrecieron|enviar|envoyer|" +
+		"aportará|aportarán|aportar|se sumará|se sumarán|el envío|anunció el envío",
 	KindFlight: "scheduled|expected|expected to arrive|scheduled to arrive|due to land|are to arrive|set to land|deben llegar|se espera que lleguen|debe llegar|due to arrive|set to arrive|will arrive|is planned|" +
-		"est prévu|sont prévus|prévu|prévue|attendu|attendus|attendue|doit arriver|doivent arriver|arriveront|arrivera|" +
-		"está previsto|están previstos|previsto|prevista|programado|programada|se espera|llegará|llegarán|esperan",
+		"is due|are due|should arrive|est prévu|sont prévus|prévu|prévue|attendu|attendus|attendue|doit arriver|doivent arriver|devrait arriver|devraient arriver|arriveront|arrivera|" +
+		"está previsto|están previstos|previsto|prevista|programado|programada|se espera|llegará|llegarán|esperan|debería llegar|deberían llegar",
 }
 
 const deployedWords = "deployed|have been deployed|are deployed|now deployed|on the ground|" +
@@ -330,13 +331,15 @@ const deployedWords = "deployed|have been deployed|are deployed|now deployed|on 
 	"desplegados|desplegadas|han sido desplegados|están desplegados|sobre el terreno"
 
 const negations = "not|never|no|didn|wasn|weren|hasn|haven|hadn|isn|aren|won|don|doesn|yet to|denied|denies|deny|" +
-	"postponed|called off|cancelled|canceled|suspended|scrapped|halted|refused|rejected|could|might|" +
+	"postponed|called off|cancelled|canceled|suspended|scrapped|halted|refused|rejected|could|might|delayed|pushed back|put off|" +
+	"repoussé|repoussée|repoussés|repoussées|retardé|retardée|retardés|retardées|différé|différée|renoncé|" +
+	"aplazó|retrasó|retrasado|retrasada|desistió|renunció|" +
 	"n|ne|pas|jamais|aucun|aucune|démenti|dément|démentent|reporté|reportée|reportés|annulé|annulée|annulés|suspendu|suspendue|ajourné|refusé|pourrait|pourraient|" +
 	"nunca|ningún|ninguna|tampoco|desmintió|desmiente|negó|niega|aplazado|aplazada|pospuesto|pospuesta|postergado|cancelado|cancelada|suspendido|suspendida|rechazó|podría|podrían"
 
-const casualties = "killed|dead|died|wounded|injured|kidnapped|abducted|casualties|bodies|victims|shot|" +
-	"tués|tuées|morts|mortes|blessés|blessées|enlevés|victimes|décédés|" +
-	"muertos|muertas|heridos|heridas|fallecidos|secuestrados|víctimas|asesinados|cuerpos"
+const casualties = "killed|dead|died|wounded|injured|kidnapped|abducted|casualties|bodies|victims|shot|displaced|arrested|" +
+	"tués|tuées|morts|mortes|blessés|blessées|enlevés|victimes|décédés|déplacées|déplacés|arrêtés|" +
+	"muertos|muertas|heridos|heridas|fallecidos|secuestrados|víctimas|asesinados|cuerpos|abatieron|desplazadas|desplazados|detenidos"
 
 const moneyWords = "$|€|£|usd|dollars|euros|million|millions|billion|billions|milliard|milliards|dólares|millones|millón|funding|financement|financiamiento|budget|presupuesto|percent|per cent|pour cent|por ciento|%"
 
@@ -344,9 +347,10 @@ const voteWords = "vote|votes|voted|voting|voix|votes pour|voté|votos|votaron|v
 
 const subsetWords = "including|among them|of whom|of which|dont|parmi eux|parmi lesquels|incluidos|incluidas|entre ellos|entre ellas|de los cuales|de las cuales"
 
-const totalWords = "total|totals|in all|altogether|now number|now numbers|stands at|au total|le total|un total|s'élève à|portant à|en total|el total|un total|suman|asciende a"
+const totalWords = "total|totals|in all|altogether|now number|now numbers|stands at|bringing the number|au total|le total|un total|s'élève à|portant à|portant l'effectif|en total|el total|un total|suman|asciende a|elevando el número"
 
-const plannedWords = "planned|are planned|expected total|promised total|prévus|prévues|envisagés|previstos|previstas|planificados|planeados"
+const plannedWords = "planned|are planned|expected total|promised total|authorized|authorised|mandated|prévus|prévues|envisagés|autorisés|autorisées|" +
+	"previstos|previstas|planificados|planeados|autorizados|autorizadas"
 
 const placePreps = "in|to|into|at|on|for|à|au|aux|en|dans|vers|hacia|a|para"
 
@@ -358,7 +362,7 @@ const links = "of|of the|de|de la|du|des|del|de los|de las|of its|from its"
 
 const flightNouns = "flight|flights|aircraft|plane|airplane|airlift|charter|vol|vols|avion|avions|appareil|vuelo|vuelos|avión|aviones|aeronave"
 
-const clauseWords = "while|whereas|but|bringing|which brings|taking|mais|tandis|alors que|portant|pero|mientras|elevando|llevando|sin embargo|however|cependant"
+const clauseWords = "while|whereas|but|bringing|which brings|taking|mais|tandis|alors que|portant|portant à|pero|mientras|elevando|llevando|con lo que|sin embargo|however|cependant"
 
 var qualifierWords = map[mission.Qualifier]string{
 	mission.QualifierAbout: "about|around|approximately|roughly|some|nearly|almost|close to|an estimated|~|" +
