@@ -27,6 +27,7 @@ type entry struct {
 	vote     bool         // a vote: its numbers are votes
 	subset   bool         // "including", "dont": a part of the count before
 	total    bool         // "the total to": the next count is a reported figure
+	each     bool         // "each", "chacun", "cada uno": the count is every country's of the clause
 	planned  bool         // "planned": the count is the planned strength
 	locPrep  bool         // "in", "to", "à": the country after it is a place, not a contributor
 	fromPrep bool         // "from", "venant de": the country after it is the contributor
@@ -107,6 +108,7 @@ func buildLexicon() *lexicon {
 	l.addAll(voteWords, func(e *entry) { e.vote = true })
 	l.addAll(subsetWords, func(e *entry) { e.subset = true })
 	l.addAll(totalWords, func(e *entry) { e.total = true })
+	l.addAll(eachWords, func(e *entry) { e.each = true })
 	l.addAll(plannedWords, func(e *entry) { e.planned = true })
 	l.addAll(placePreps, func(e *entry) { e.locPrep = true })
 	l.addAll(fromPreps, func(e *entry) { e.fromPrep = true })
@@ -317,7 +319,7 @@ var triggers = map[Kind]string{
 	KindDeparture: "left|departed|returned home|went home|flew home|withdrew|withdrawn|repatriated|rotated out|pulled out|" +
 		"ont quitté|a quitté|quitté|sont partis|partis|rentré|rentrée|rentrés|rentrées|est rentré|est rentrée|sont rentrés|rapatriés|retirés|" +
 		"regresaron|regresó|salieron|salió|abandonaron|partieron|repatriados|se retiraron|retiraron",
-	KindPledge: "pledged|pledge|pledges|will send|to send|promised|committed|offered|would send|will deploy|to deploy|will be sent|to be sent|will join|will provide|to provide|will contribute|to contribute|" +
+	KindPledge: "pledged|pledge|pledges|will send|to send|send|promised|committed|offered|would send|will deploy|to deploy|will be sent|to be sent|will join|will provide|to provide|will contribute|to contribute|" +
 		"s'est engagé|s'est engagée|se sont engagés|engagé à envoyer|enverra|enverront|va envoyer|vont envoyer|a promis|promis|a proposé|ont proposé|a offert|ont offert|fournira|fourniront|rejoindra|rejoindront|l'envoi|annoncé l'envoi|" +
 		"se comprometió|se comprometieron|comprometido|prometió|prometieron|enviará|enviarán|ofreció|ofrecieron|enviar|envoyer|" +
 		"aportará|aportarán|aportar|se sumará|se sumarán|el envío|anunció el envío",
@@ -349,6 +351,8 @@ const subsetWords = "including|among them|of whom|of which|dont|parmi eux|parmi 
 
 const totalWords = "total|totals|in all|altogether|now number|now numbers|stands at|bringing the number|au total|le total|un total|s'élève à|portant à|portant l'effectif|en total|el total|un total|suman|asciende a|elevando el número"
 
+const eachWords = "each|chacun|chacune|cada uno|cada una"
+
 const plannedWords = "planned|are planned|expected total|promised total|authorized|authorised|mandated|prévus|prévues|envisagés|autorisés|autorisées|" +
 	"previstos|previstas|planificados|planeados|autorizados|autorizadas"
 
@@ -362,7 +366,7 @@ const links = "of|of the|de|de la|du|des|del|de los|de las|of its|from its"
 
 const flightNouns = "flight|flights|aircraft|plane|airplane|airlift|charter|vol|vols|avion|avions|appareil|vuelo|vuelos|avión|aviones|aeronave"
 
-const clauseWords = "while|whereas|but|bringing|which brings|taking|mais|tandis|alors que|portant|portant à|pero|mientras|elevando|llevando|con lo que|sin embargo|however|cependant"
+const clauseWords = "while|whereas|but|bringing|bringing the number|which brings|taking|mais|tandis|alors que|portant|portant à|pero|mientras|elevando|llevando|con lo que|sin embargo|however|cependant"
 
 var qualifierWords = map[mission.Qualifier]string{
 	mission.QualifierAbout: "about|around|approximately|roughly|some|nearly|almost|close to|an estimated|~|" +
