@@ -135,6 +135,8 @@ func (d *drafter) sentence(a, b int) []Record {
 			switch {
 			case e.trigger != "":
 				trigs = append(trigs, trig{i, e.trigger})
+			case e.deployed && d.afterContributor(i, a):
+				trigs = append(trigs, trig{i, KindArrival})
 			case e.deployed:
 				trigs = append(trigs, trig{i, KindReport})
 			}
@@ -526,3 +528,15 @@ func (d *drafter) totalBefore(i, a int, cl func(int) int) bool {
 
 // maxTotalReach is how far before a bare count its "total" may stand.
 const maxTotalReach = 12
+
+// afterContributor reports whether the word at i follows a country or force straight away:
+// "The Bahamas deployed 24 marines on Tuesday" tells of a deployment, an arrival, where "24
+// marines have been deployed" tells the strength.
+func (d *drafter) afterContributor(i, a int) bool {
+	for k := max(a, i-maxPhrase); k < i; k++ {
+		if e := d.match[k].e; e != nil && k+d.match[k].n == i && e.country != "" && !e.demonym {
+			return true
+		}
+	}
+	return false
+}
