@@ -135,7 +135,7 @@ func (d *drafter) sentence(a, b int) []Record {
 			switch {
 			case e.trigger != "":
 				trigs = append(trigs, trig{i, e.trigger})
-			case e.deployed && d.afterContributor(i, a):
+			case e.deployed && d.afterContributor(i, a, inGroup):
 				trigs = append(trigs, trig{i, KindArrival})
 			case e.deployed:
 				trigs = append(trigs, trig{i, KindReport})
@@ -531,10 +531,11 @@ const maxTotalReach = 12
 
 // afterContributor reports whether the word at i follows a country or force straight away:
 // "The Bahamas deployed 24 marines on Tuesday" tells of a deployment, an arrival, where "24
-// marines have been deployed" tells the strength.
-func (d *drafter) afterContributor(i, a int) bool {
+// marines have been deployed" tells the strength. A force inside a group of people is no
+// subject: "400 Kenyan police deployed in Haiti" is the strength.
+func (d *drafter) afterContributor(i, a int, inGroup []bool) bool {
 	for k := max(a, i-maxPhrase); k < i; k++ {
-		if e := d.match[k].e; e != nil && k+d.match[k].n == i && e.country != "" && !e.demonym {
+		if e := d.match[k].e; e != nil && k+d.match[k].n == i && e.country != "" && !inGroup[k-a] {
 			return true
 		}
 	}
