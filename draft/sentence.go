@@ -37,7 +37,7 @@ func (d *drafter) sentence(a, b int) []Record {
 	c := 0
 	for i := a; i < b; i++ {
 		f := toks[i].fold
-		if f == ";" || f == "…" || f == "—" || f == "–" || f == "(" || f == ")" || (ms[i].e != nil && ms[i].e.clause) {
+		if f == ";" || f == "…" || f == "—" || f == "–" || f == "(" || f == ")" || (ms[i].e != nil && ms[i].e.clause) || d.newCount(i, a, b) {
 			c++
 		}
 		clause[i-a] = c
@@ -541,3 +541,17 @@ func (d *drafter) afterContributor(i, a int, inGroup []bool) bool {
 	}
 	return false
 }
+
+// newCount reports whether a clause of its own starts at i: ", and 150 more officers are due
+// next week" has its own count, verb and date, while "Kenya, Jamaica, and other countries"
+// goes on with the list.
+func (d *drafter) newCount(i, a, b int) bool {
+	if i < a+2 || i >= b || d.toks[i-2].fold != "," || !coordinators[d.toks[i-1].fold] {
+		return false
+	}
+	_, ok := readNumberAt(d.toks[a:b], i-a, d.lang)
+	return ok
+}
+
+// coordinators join two clauses after a comma.
+var coordinators = map[string]bool{"and": true, "et": true, "y": true, "e": true}
