@@ -357,7 +357,7 @@ func (d *drafter) group(n number, b int) *mention {
 }
 
 // incrementWords make a count an addition to the force, not its strength.
-const incrementWords = "|additional|another|more|further|new|fresh|extra|supplementaires|nouveaux|adicionales|nuevos|otros|"
+const incrementWords = "|additional|another|more|further|new|fresh|extra|supplementaires|nouveaux|nouvelles|autres|adicionales|nuevos|nuevas|otros|otras|mas|"
 
 // before reports whether an entry for which ok holds starts within the n tokens before i.
 func (d *drafter) before(i, a, n int, ok func(e *entry) bool) bool {
