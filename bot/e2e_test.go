@@ -62,6 +62,9 @@ type world struct {
 	metrics *bot.Metrics
 	log     *slog.Logger
 	logs    *syncBuffer
+	// pressLocale is the client language of the member pressing a post's button (press);
+	// British English when unset.
+	pressLocale discordgo.Locale
 }
 
 // newWorld builds the world with Liaison's commands, or with cmds when given.

@@ -51,8 +51,12 @@ func (w *world) restart(t *testing.T, old *bot.Gateway) *bot.Gateway {
 func (w *world) press(t *testing.T, post *discordgo.Message, customID string, perms int64, roles []string, form map[string]string) fakediscord.Response {
 	t.Helper()
 	n := time.Now().UnixNano() % 1_000_000_000
+	loc := w.pressLocale
+	if loc == "" {
+		loc = discordgo.EnglishGB
+	}
 	i := &discordgo.Interaction{ID: fmt.Sprintf("15%017d", n), Token: fmt.Sprintf("aW50ZXJhY3Rpb246%d", n), AppID: fakediscord.ApplicationID,
-		Version: 1, GuildID: e2eGuild, ChannelID: e2eChannel, Member: member(perms, roles...), Locale: discordgo.EnglishGB,
+		Version: 1, GuildID: e2eGuild, ChannelID: e2eChannel, Member: member(perms, roles...), Locale: loc,
 		GuildLocale: ptr(discordgo.EnglishUS), Message: post}
 	if form == nil {
 		i.Type = discordgo.InteractionMessageComponent
@@ -214,15 +218,20 @@ func TestReminderButtons(t *testing.T) {
 	}
 
 	// Another instance, started after the post: the buttons carry all they need.
+	// The moderator who lands it reads Discord in French; the post stays in the server's
+	// English, while what is told to the presser alone is in French.
 	gw = w.restart(t, gw)
+	w.pressLocale = discordgo.French
 	resp = w.press(t, post, land, 0, []string{e2eModRole}, nil)
 	if resp.Type != int(discordgo.InteractionResponseUpdateMessage) || !strings.Contains(callbackContent(resp), "landed") ||
+		strings.Contains(callbackContent(resp), "atterri") ||
 		!strings.Contains(callbackContent(resp), "<@"+e2eUser+">") || !strings.Contains(callbackContent(resp), "<t:") {
 		t.Errorf("Landed answered %d %q, want the post updated to say landed, by whom and when", resp.Type, callbackContent(resp))
 	}
 	if got := buttonIDs(t, resp.Data["components"]); len(got) != 0 {
 		t.Errorf("buttons after landing = %q, want none", got)
 	}
+	w.pressLocale = ""
 	again := w.press(t, post, land, 0, []string{e2eModRole}, nil)
 	if intOf(again.Data["flags"])&64 == 0 || !strings.Contains(callbackContent(again), "already handled") {
 		t.Errorf("second press answered %v, want a private note of what was already done", again.Data)

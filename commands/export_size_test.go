@@ -13,6 +13,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -40,16 +41,20 @@ type exportAnswer struct {
 	files   []exportFile
 }
 
-// exportWith sends a signed /export kind:arrivals whose interaction says attachment_size_limit
-// is limit, and reads the answer, checking its JSON against Discord's spec.
+// exportWith sends a signed /export (kind:arrivals unless opts name a kind) whose interaction
+// says attachment_size_limit is limit, and reads the answer, checking its JSON against
+// Discord's spec.
 func (w *importWorld) exportWith(limit int64, opts ...*discordgo.ApplicationCommandInteractionDataOption) exportAnswer {
 	w.t.Helper()
+	if !slices.ContainsFunc(opts, func(o *discordgo.ApplicationCommandInteractionDataOption) bool { return o.Name == "kind" }) {
+		opts = append([]*discordgo.ApplicationCommandInteractionDataOption{{Name: "kind", Type: discordgo.ApplicationCommandOptionString, Value: "arrivals"}}, opts...)
+	}
 	n := w.n.Add(1)
 	i := &discordgo.Interaction{Type: discordgo.InteractionApplicationCommand, Member: memberOf(serverManager),
 		ID: strconv.FormatInt(1400000000000000000+n, 10), Token: fmt.Sprintf("dG9rZW4%d", n), AppID: fakediscord.ApplicationID, Version: 1,
 		GuildID: importGuild, ChannelID: "1100000000000000100", Locale: discordgo.EnglishUS,
 		Data: discordgo.ApplicationCommandInteractionData{ID: "1300000000000000098", Name: "export", CommandType: discordgo.ChatApplicationCommand,
-			Options: append([]*discordgo.ApplicationCommandInteractionDataOption{{Name: "kind", Type: discordgo.ApplicationCommandOptionString, Value: "arrivals"}}, opts...)}}
+			Options: opts}}
 	body, err := fakediscord.InteractionPayload(i, limit)
 	if err != nil {
 		w.t.Fatal(err)

@@ -60,11 +60,11 @@ func flightCommand(d Deps) *bot.Command {
 			holdable(d, bot.Route{Name: "add", Description: "desc.flight.add", Access: bot.Moderator,
 				Options: []*discordgo.ApplicationCommandOption{flightOpt, optCountry(true), optPersonnel(true, personnelDescription), optRole(), optFemale()},
 				Run:     change(addManifestLine), Autocomplete: open}),
-			{Name: "delay", Description: "desc.flight.delay", Access: bot.Moderator,
+			holdable(d, bot.Route{Name: "delay", Description: "desc.flight.delay", Access: bot.Moderator,
 				Options: []*discordgo.ApplicationCommandOption{flightOpt, optWhen("eta", "desc.flight.new_eta", true),
 					optString("reason", "desc.flight.reason", false, mission.MaxShortText)},
 				Run: change(delayFlight), Autocomplete: open,
-				Component: postButton(d, render.FlightDelay, delayFlight)},
+				Component: postButton(d, render.FlightDelay, delayFlight)}),
 			holdable(d, bot.Route{Name: "land", Description: "desc.flight.land", Access: bot.Moderator,
 				Options: []*discordgo.ApplicationCommandOption{flightOpt, optWhen("at", "desc.flight.at", false)},
 				Run:     change(landFlight), Autocomplete: open,
@@ -142,6 +142,11 @@ func delayFlight(ctx context.Context, d Deps, req *bot.Request, id int64) (*bot.
 			return nil, mission.Refuse(mission.EInvalid, "cmd.opt.required", "Option", "eta").WithExample("cmd.flight.delay.example")
 		}
 	}
+	// A new ETA already past is, like a flight scheduled in the past, more often typed wrong:
+	// yesterday's date, "-2h" for "+2h", or "+2h" pressed on a nudge hours after the ETA.
+	if eta.Before(req.Now.Add(-mission.ClockLeeway)) && !req.Acknowledged {
+		return heldMistake(ctx, d, req, delayAsked(req, id), locale.T(langOf(req), "held.past_eta", "ETA", stamp(eta)))
+	}
 	f, err := d.Store.DelayFlight(ctx, req.Actor(), id, eta, reason)
 	if err != nil {
 		return nil, err
@@ -150,6 +155,19 @@ func delayFlight(ctx context.Context, d Deps, req *bot.Request, id int64) (*bot.
 		return flightChanged(req, f, "cmd.flight.delayed_from", "Change", render.FieldChange(langOf(req), mission.ActionDelay, moved)), nil
 	}
 	return flightChanged(req, f, "cmd.flight.delayed"), nil
+}
+
+// delayAsked is a delay as /flight delay runs it again, whatever door it came through (the
+// command, or the Delay… form of a post, whose flight is in its custom_id): its Go ahead is
+// /flight delay's, with the ETA as typed.
+func delayAsked(req *bot.Request, id int64) asked {
+	opts := map[string]any{"flight": float64(id)}
+	for _, name := range []string{"eta", "reason"} {
+		if v, ok := req.String(name); ok {
+			opts[name] = v
+		}
+	}
+	return asked{route: bot.RouteKey("flight", "delay"), opts: opts}
 }
 
 // delayedETA is the ETA's change that req's delay of f made, read from the audit entry it

@@ -2,6 +2,9 @@ package commands
 
 import (
 	"context"
+	"slices"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -37,8 +40,14 @@ func postButton(d Deps, action render.FlightAction, run flightChange) bot.Handle
 			return &bot.Reply{Form: form}, nil
 		}
 		// Two presses at once both pass alreadyDone; the change's own transaction then refuses
-		// the second ("has already landed"), so it still acts once.
-		reply, err := run(ctx, d, req, id)
+		// the second ("has already landed"), so it still acts once. A post is written in the
+		// server's language, so the change is told in it too; a refusal stays the presser's
+		// (the router words it in the reader's language).
+		posted := *req
+		if req.Interaction.Message != nil {
+			posted.Lang = locale.Pick("", locale.Lang(req.Guild.Language))
+		}
+		reply, err := run(ctx, d, &posted, id)
 		if err != nil {
 			return nil, err
 		}
@@ -47,7 +56,7 @@ func postButton(d Deps, action render.FlightAction, run flightChange) bot.Handle
 			// presser's alone, and the post stays as it is.
 			return reply, nil
 		}
-		return postAfter(req, action, id, reply), nil
+		return postAfter(&posted, action, id, reply), nil
 	}
 }
 
@@ -84,8 +93,23 @@ func postAfter(req *bot.Request, action render.FlightAction, id int64, reply *bo
 	if len(embeds) == 0 {
 		embeds = msg.Embeds
 	}
-	return &bot.Reply{Update: true, Content: msg.Content + "\n" + reply.Content + " · " + discordtext.Timestamp(req.Now, "F"),
+	return &bot.Reply{Update: true, Content: withDone(msg.Content, reply.Content+" · "+discordtext.Timestamp(req.Now, "F")),
 		Embeds: embeds, Components: render.FlightButtons(langOf(req), id, buttons)}
+}
+
+// withDone is a post's content with the line of what was just done added at its end. A post
+// delayed again and again grows by a line each time; past Discord's limit the oldest lines of
+// what was done go (those after the post's first line), never the new one, which the router's
+// cut from the end would otherwise drop.
+func withDone(content, done string) string {
+	lines := strings.Split(content, "\n")
+	fits := func() bool {
+		return utf8.RuneCountInString(strings.Join(lines, "\n"))+1+utf8.RuneCountInString(done) <= discordtext.MaxContent
+	}
+	for len(lines) > 1 && !fits() {
+		lines = slices.Delete(lines, 1, 2)
+	}
+	return strings.Join(lines, "\n") + "\n" + done
 }
 
 // alreadyDone refuses a press on a flight that is no longer open, naming its last change: what

@@ -8,11 +8,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
 	"liaison/bot"
 	"liaison/commands"
+	"liaison/discordtext"
 	"liaison/jobs"
 	"liaison/mission"
 	"liaison/render"
@@ -200,5 +202,29 @@ func TestFormSubmitsMeetTheRoutesChecks(t *testing.T) {
 	}
 	if f, err := h.store.Flight(context.Background(), "100", 1); err != nil || f.Status != mission.FlightScheduled {
 		t.Errorf("flight after refused submits = %s (%v), want still scheduled", f.Status, err)
+	}
+}
+
+// TestPostKeepsWhatWasJustDone: a post edited by many presses keeps within Discord's 2,000
+// characters by dropping the oldest lines of what was done, never the post's own first line nor
+// the line of the press that edits it (the router's cut from the end would drop that one).
+func TestPostKeepsWhatWasJustDone(t *testing.T) {
+	h := newHarness(t, storage.DriverSQLite)
+	h.run(`/flight schedule eta:"in 1h" manifest:"GT 75 military"`)
+	head := "🛬 **Flight #1** is due now at **PAP**: ETA <t:1735945200:F> (<t:1735945200:R>)."
+	content := head
+	for range 20 {
+		content += "\n✅ Flight **#1** delayed: **ETA** <t:1735938000:f> → <t:1735945200:f> — by <@7> · <t:1735938000:F>"
+	}
+	i := &discordgo.Interaction{ID: "1350000000000000002", Type: discordgo.InteractionMessageComponent, GuildID: "100", Token: "t",
+		Member:  &discordgo.Member{User: &discordgo.User{ID: holder}, Permissions: manager},
+		Message: &discordgo.Message{ID: "1", Content: content},
+		Data:    discordgo.MessageComponentInteractionData{CustomID: "flight land:post:1", ComponentType: discordgo.ButtonComponent}}
+	got := h.call(i).Data.Content
+	if n := utf8.RuneCountInString(got); n > discordtext.MaxContent {
+		t.Errorf("the edited post has %d characters, more than Discord's %d", n, discordtext.MaxContent)
+	}
+	if !strings.HasPrefix(got, head+"\n✅") || !strings.Contains(got[strings.LastIndex(got, "\n"):], "landed") {
+		t.Errorf("the edited post does not keep its first line and end with the landing:\n%s", got)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"liaison/mission"
 	"liaison/storage"
 	"liaison/storage/storagetest"
 )
@@ -215,6 +216,9 @@ func TestLikelyMistakesAreHeld(t *testing.T) {
 		{"a flight scheduled in the past", nil,
 			"flight", []*discordgo.ApplicationCommandInteractionDataOption{sub("schedule", opt("eta", "yesterday 10:00"), opt("manifest", "GT 75 military"))},
 			[]string{"is in the past"}, flights},
+		{"a delay to a time already past", []string{`/flight schedule eta:"in 1h" manifest:"GT 75 military"`},
+			"flight", []*discordgo.ApplicationCommandInteractionDataOption{sub("delay", opt("flight", 1.0), opt("eta", "-3h"), opt("reason", "crew"))},
+			[]string{"is in the past"}, delays},
 		{"a landing 37 hours before the ETA", []string{`/flight schedule eta:"` + day(2) + `" manifest:"GT 75 military"`},
 			"flight", []*discordgo.ApplicationCommandInteractionDataOption{sub("land", opt("flight", 1.0))},
 			[]string{"Flight #1 would land", "more than 12 hours from its ETA"}, func(h *harness) int64 { return h.counts()[0] }},
@@ -275,6 +279,21 @@ func TestLikelyMistakesAreHeld(t *testing.T) {
 	}
 }
 
+// delays counts the delays of flight #1 in its history.
+func delays(h *harness) int64 {
+	entries, err := h.store.FindAudit(context.Background(), "100", storage.AuditFilter{Kind: mission.KindFlight, RecordID: 1})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	var n int64
+	for _, e := range entries {
+		if e.Action == mission.ActionDelay {
+			n++
+		}
+	}
+	return n
+}
+
 func flights(h *harness) int64 {
 	n, err := h.store.CountFlights(context.Background(), "100", storage.FlightFilter{Status: storage.FlightsAll}, 1000)
 	if err != nil {
@@ -323,6 +342,11 @@ func TestHeldAnswersFollowTheReader(t *testing.T) {
 		var texts []string
 		ask := say(holder, "arrival", sub("log", opt("country", "GT"), opt("personnel", 75.0)))
 		texts = append(texts, ask.Data.Content, press(other, buttonsOf(ask.Data.Components)[1].CustomID))
+		// The roles to type are named as the reader's Discord client lists role's choices.
+		military := map[discordgo.Locale]string{discordgo.French: "`militaires`", discordgo.SpanishLATAM: "`militares`"}[lang]
+		if !strings.Contains(ask.Data.Content, military) || strings.Contains(ask.Data.Content, "`military`") {
+			t.Errorf("%s: the role question %q, want the roles named %s as the client lists them", lang, ask.Data.Content, military)
+		}
 		h.run("/arrival log country:SV personnel:8 role:medical", "/pledge set country:JM personnel:200 role:police as_of:2025-01-02",
 			`/flight schedule eta:"in 40h" manifest:"KE 10 police"`)
 		for _, r := range []*discordgo.InteractionResponse{

@@ -40,6 +40,9 @@ type importWorld struct {
 	raw   []byte // the last answer as Discord received it
 	// locale is the Discord client's language the interactions carry; empty is English (US).
 	locale discordgo.Locale
+	// router and session are the instance's own, for a gateway opened on it.
+	router  *bot.Router
+	session *discordgo.Session
 }
 
 const (
@@ -92,7 +95,7 @@ func serveWorld(t *testing.T, fake *fakediscord.Server, store *storage.Store, cl
 	pub, priv, _ := ed25519.GenerateKey(nil)
 	srv := httptest.NewServer(&bot.Endpoint{Router: router, PublicKey: pub, Session: session, Log: log})
 	t.Cleanup(srv.Close)
-	return &importWorld{t: t, fake: fake, store: store, clock: clock, url: srv.URL, priv: priv}
+	return &importWorld{t: t, fake: fake, store: store, clock: clock, url: srv.URL, priv: priv, router: router, session: session}
 }
 
 // memberOf is a member as Discord sends it: a moderator by role, or a server manager.

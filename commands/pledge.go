@@ -74,7 +74,21 @@ func setPledge(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, error
 	if err != nil {
 		return nil, err
 	}
-	return done(req, "cmd.pledge.recorded", "ID", p.ID, "Pledge", pledgeLine(langOf(req), p)), nil
+	reply := done(req, "cmd.pledge.recorded", "ID", p.ID, "Pledge", pledgeLine(langOf(req), p))
+	reply.Content += notInForce(ctx, d, req, p)
+	return reply, nil
+}
+
+// notInForce is the line that tells the channel a pledge just stored (one older than the pledge
+// in force, stored after Go ahead) does not count, or "": the public answer is read by those
+// who never saw the warning, and would take it for the country's pledge. The pledge is stored
+// whatever this read finds, so a failed read leaves the line out rather than report a failure.
+func notInForce(ctx context.Context, d Deps, req *bot.Request, p storage.Pledge) string {
+	ms, err := d.Store.Matches(ctx, req.GuildID, &p)
+	if err != nil || len(ms) == 0 {
+		return ""
+	}
+	return "\n" + locale.T(langOf(req), "cmd.pledge.not_in_force", "InForceID", ms[0].ID, "InForce", shortStamp(ms[0].At))
 }
 
 // checkOlderPledge holds a pledge dated before the one in force for its country and role: it

@@ -113,6 +113,17 @@ func (d *drafter) dateAt(i int, ahead bool) (time.Time, int, bool) {
 	if wd == 0 {
 		return time.Time{}, 0, false
 	}
+	// "Saturday, January 11", "samedi 11 janvier": the day of the month says which Saturday.
+	if j := i + n; !next && !last && j < len(toks) {
+		if toks[j].fold == "," {
+			j++
+		}
+		if j < len(toks) && (toks[j].kind == tokNumber || toks[j].kind == tokDecimal || ms[j].e != nil && ms[j].e.month != 0) {
+			if t, m, ok := d.dateAt(j, ahead); ok {
+				return t, j + m - i, true
+			}
+		}
+	}
 	cur := int(pub.Weekday()+6) % 7 // Monday 0
 	want := wd - 1
 	switch {

@@ -1,6 +1,8 @@
 package draft
 
 import (
+	_ "embed"
+	"fmt"
 	"strings"
 	"sync"
 
@@ -25,6 +27,7 @@ type entry struct {
 	vote     bool         // a vote: its numbers are votes
 	subset   bool         // "including", "dont": a part of the count before
 	total    bool         // "the total to": the next count is a reported figure
+	each     bool         // "each", "chacun", "cada uno": the count is every country's of the clause
 	planned  bool         // "planned": the count is the planned strength
 	locPrep  bool         // "in", "to", "à": the country after it is a place, not a contributor
 	fromPrep bool         // "from", "venant de": the country after it is the contributor
@@ -105,6 +108,7 @@ func buildLexicon() *lexicon {
 	l.addAll(voteWords, func(e *entry) { e.vote = true })
 	l.addAll(subsetWords, func(e *entry) { e.subset = true })
 	l.addAll(totalWords, func(e *entry) { e.total = true })
+	l.addAll(eachWords, func(e *entry) { e.each = true })
 	l.addAll(plannedWords, func(e *entry) { e.planned = true })
 	l.addAll(placePreps, func(e *entry) { e.locPrep = true })
 	l.addAll(fromPreps, func(e *entry) { e.fromPrep = true })
@@ -190,8 +194,11 @@ func (l *lexicon) addCountries() {
 			}
 		}
 	}
+	forces, err := parseForces(forcesText)
+	if err != nil {
+		panic(err) // forces.txt is compiled in; TestForces reads it
+	}
 	for _, f := range forces {
-		f := f
 		l.addAll(f.names, func(e *entry) {
 			e.country, e.force, e.person = f.country, true, true
 			if f.role != "" {
@@ -283,8 +290,8 @@ var roleNouns = []struct {
 	weak       bool
 }{
 	{mission.RoleMilitary, "soldier|soldiers|troop|troops|servicemen|service members|marines|paratroopers|infantrymen|" +
-		"soldat|soldats|militaires|troupes|casques bleus|parachutistes|" +
-		"soldado|soldados|militares|tropa|tropas|infantes|paracaidistas|efectivos militares",
+		"soldat|soldats|militaires|troupes|casques bleus|parachutistes|fusiliers marins|fusiliers-marins|" +
+		"soldado|soldados|militares|tropa|tropas|infantes|infantes de marina|paracaidistas|efectivos militares",
 		"military|militaire|militar|army|armée|ejército|defence|defense", false},
 	{mission.RolePolice, "police|policemen|policewomen|police officers|police personnel|constables|gendarmes|" +
 		"policier|policiers|policière|policières|agents de police|" +
@@ -310,14 +317,15 @@ var triggers = map[Kind]string{
 		"arrivé|arrivés|arrivée|arrivées|arrivent|atterri|a atterri|ont atterri|débarqué|débarqués|" +
 		"llegó|llegaron|llega|llegan|aterrizó|aterrizaron|arribó|arribaron|desembarcaron|han llegado|ha llegado",
 	KindDeparture: "left|departed|returned home|went home|flew home|withdrew|withdrawn|repatriated|rotated out|pulled out|" +
-		"ont quitté|a quitté|quitté|sont partis|partis|rentrés|sont rentrés|rapatriés|retirés|" +
+		"ont quitté|a quitté|quitté|sont partis|partis|rentré|rentrée|rentrés|rentrées|est rentré|est rentrée|sont rentrés|rapatriés|retirés|" +
 		"regresaron|regresó|salieron|salió|abandonaron|partieron|repatriados|se retiraron|retiraron",
-	KindPledge: "pledged|pledge|pledges|will send|to send|promised|committed|offered|would send|will deploy|to deploy|" +
-		"s'est engagé|s'est engagée|se sont engagés|engagé à envoyer|enverra|enverront|va envoyer|vont envoyer|a promis|promis|" +
-		"se comprometió|se comprometieron|comprometido|prometió|prometieron|enviará|enviarán|ofreció|ofrecieron|enviar|envoyer",
+	KindPledge: "pledged|pledge|pledges|will send|to send|send|promised|committed|offered|would send|will deploy|to deploy|will be sent|to be sent|will join|will provide|to provide|will contribute|to contribute|" +
+		"s'est engagé|s'est engagée|se sont engagés|engagé à envoyer|enverra|enverront|va envoyer|vont envoyer|a promis|promis|a proposé|ont proposé|a offert|ont offert|fournira|fourniront|rejoindra|rejoindront|l'envoi|annoncé l'envoi|" +
+		"se comprometió|se comprometieron|comprometido|prometió|prometieron|enviará|enviarán|ofreció|ofrecieron|enviar|envoyer|" +
+		"aportará|aportarán|aportar|se sumará|se sumarán|el envío|anunció el envío",
 	KindFlight: "scheduled|expected|expected to arrive|scheduled to arrive|due to land|are to arrive|set to land|deben llegar|se espera que lleguen|debe llegar|due to arrive|set to arrive|will arrive|is planned|" +
-		"est prévu|sont prévus|prévu|prévue|attendu|attendus|attendue|doit arriver|doivent arriver|arriveront|arrivera|" +
-		"está previsto|están previstos|previsto|prevista|programado|programada|se espera|llegará|llegarán|esperan",
+		"is due|are due|should arrive|est prévu|sont prévus|prévu|prévue|attendu|attendus|attendue|doit arriver|doivent arriver|devrait arriver|devraient arriver|arriveront|arrivera|" +
+		"está previsto|están previstos|previsto|prevista|programado|programada|se espera|llegará|llegarán|esperan|debería llegar|deberían llegar",
 }
 
 const deployedWords = "deployed|have been deployed|are deployed|now deployed|on the ground|" +
@@ -325,13 +333,15 @@ const deployedWords = "deployed|have been deployed|are deployed|now deployed|on 
 	"desplegados|desplegadas|han sido desplegados|están desplegados|sobre el terreno"
 
 const negations = "not|never|no|didn|wasn|weren|hasn|haven|hadn|isn|aren|won|don|doesn|yet to|denied|denies|deny|" +
-	"postponed|called off|cancelled|canceled|suspended|scrapped|halted|refused|rejected|could|might|" +
+	"postponed|called off|cancelled|canceled|suspended|scrapped|halted|refused|rejected|could|might|delayed|pushed back|put off|" +
+	"repoussé|repoussée|repoussés|repoussées|retardé|retardée|retardés|retardées|différé|différée|renoncé|" +
+	"aplazó|retrasó|retrasado|retrasada|desistió|renunció|" +
 	"n|ne|pas|jamais|aucun|aucune|démenti|dément|démentent|reporté|reportée|reportés|annulé|annulée|annulés|suspendu|suspendue|ajourné|refusé|pourrait|pourraient|" +
 	"nunca|ningún|ninguna|tampoco|desmintió|desmiente|negó|niega|aplazado|aplazada|pospuesto|pospuesta|postergado|cancelado|cancelada|suspendido|suspendida|rechazó|podría|podrían"
 
-const casualties = "killed|dead|died|wounded|injured|kidnapped|abducted|casualties|bodies|victims|shot|" +
-	"tués|tuées|morts|mortes|blessés|blessées|enlevés|victimes|décédés|" +
-	"muertos|muertas|heridos|heridas|fallecidos|secuestrados|víctimas|asesinados|cuerpos"
+const casualties = "killed|dead|died|wounded|injured|kidnapped|abducted|casualties|bodies|victims|shot|displaced|arrested|" +
+	"tués|tuées|morts|mortes|blessés|blessées|enlevés|victimes|décédés|déplacées|déplacés|arrêtés|" +
+	"muertos|muertas|heridos|heridas|fallecidos|secuestrados|víctimas|asesinados|cuerpos|abatieron|desplazadas|desplazados|detenidos"
 
 const moneyWords = "$|€|£|usd|dollars|euros|million|millions|billion|billions|milliard|milliards|dólares|millones|millón|funding|financement|financiamiento|budget|presupuesto|percent|per cent|pour cent|por ciento|%"
 
@@ -339,9 +349,12 @@ const voteWords = "vote|votes|voted|voting|voix|votes pour|voté|votos|votaron|v
 
 const subsetWords = "including|among them|of whom|of which|dont|parmi eux|parmi lesquels|incluidos|incluidas|entre ellos|entre ellas|de los cuales|de las cuales"
 
-const totalWords = "total|totals|in all|altogether|now number|now numbers|stands at|au total|le total|un total|s'élève à|portant à|en total|el total|un total|suman|asciende a"
+const totalWords = "total|totals|in all|altogether|now number|now numbers|stands at|bringing the number|au total|le total|un total|s'élève à|portant à|portant l'effectif|en total|el total|un total|suman|asciende a|elevando el número"
 
-const plannedWords = "planned|are planned|expected total|promised total|prévus|prévues|envisagés|previstos|previstas|planificados|planeados"
+const eachWords = "each|chacun|chacune|cada uno|cada una"
+
+const plannedWords = "planned|are planned|expected total|promised total|authorized|authorised|mandated|prévus|prévues|envisagés|autorisés|autorisées|" +
+	"previstos|previstas|planificados|planeados|autorizados|autorizadas"
 
 const placePreps = "in|to|into|at|on|for|à|au|aux|en|dans|vers|hacia|a|para"
 
@@ -353,7 +366,7 @@ const links = "of|of the|de|de la|du|des|del|de los|de las|of its|from its"
 
 const flightNouns = "flight|flights|aircraft|plane|airplane|airlift|charter|vol|vols|avion|avions|appareil|vuelo|vuelos|avión|aviones|aeronave"
 
-const clauseWords = "while|whereas|but|bringing|which brings|taking|mais|tandis|alors que|portant|pero|mientras|elevando|llevando|sin embargo|however|cependant"
+const clauseWords = "while|whereas|but|bringing|bringing the number|which brings|taking|mais|tandis|alors que|portant|portant à|pero|mientras|elevando|llevando|con lo que|sin embargo|however|cependant"
 
 var qualifierWords = map[mission.Qualifier]string{
 	mission.QualifierAbout: "about|around|approximately|roughly|some|nearly|almost|close to|an estimated|~|" +
@@ -427,29 +440,40 @@ var demonymExceptions = map[string]string{
 	"BB": "Barbadian|barbadien|barbadense",
 }
 
-// forces are the forces and services reports name, by hand: the host country's among them,
-// so that a mention of its police drafts nothing.
-var forces = []struct {
+// forcesText is the table of forces and services (forces.txt): data rather than code, so that
+// adding a contributor's gendarmerie is one line a reviewer reads without Go.
+//
+//go:embed forces.txt
+var forcesText string
+
+// force is one line of forces.txt.
+type force struct {
 	country string
 	role    mission.Role
 	names   string
-}{
-	{"KE", mission.RolePolice, "Kenya Police Service|Kenyan Police Service|Kenya Police|Kenyan police|KPS|Administration Police|General Service Unit|GSU|police kényane|policía keniana|policía de Kenia"},
-	{"KE", mission.RoleMilitary, "Kenya Defence Forces|Kenyan Defence Forces|KDF|Forces de défense kényanes|Fuerzas de Defensa de Kenia"},
-	{"JM", mission.RoleMilitary, "Jamaica Defence Force|Jamaican Defence Force|JDF|Force de défense jamaïcaine|Fuerza de Defensa de Jamaica"},
-	{"JM", mission.RolePolice, "Jamaica Constabulary Force|JCF"},
-	{"BS", mission.RoleMilitary, "Royal Bahamas Defence Force|RBDF"},
-	{"BS", mission.RolePolice, "Royal Bahamas Police Force|RBPF"},
-	{"BZ", mission.RoleMilitary, "Belize Defence Force|BDF"},
-	{"GT", mission.RoleMilitary, "Guatemalan Army|Ejército de Guatemala|armée guatémaltèque"},
-	{"SV", mission.RoleMilitary, "Fuerza Armada de El Salvador|FAES|Salvadoran Armed Forces"},
-	{"SV", mission.RolePolice, "Policía Nacional Civil|PNC"},
-	{"BJ", mission.RoleMilitary, "Forces armées béninoises|Beninese Armed Forces"},
-	{"TD", mission.RoleMilitary, "Forces armées tchadiennes|Chadian Armed Forces"},
-	{"US", mission.RoleMilitary, "U.S. military|US military|U.S. Army|U.S. Marines|Southern Command|SOUTHCOM|Pentagon"},
-	{"CA", mission.RolePolice, "RCMP|Royal Canadian Mounted Police|GRC"},
-	{"HT", mission.RolePolice, "Haitian National Police|Haiti National Police|HNP|PNH|Police nationale d'Haïti|Police nationale haïtienne|Policía Nacional de Haití|Policía Nacional Haitiana"},
-	{"HT", mission.RoleMilitary, "Haitian Armed Forces|FAd'H|Forces armées d'Haïti|Fuerzas Armadas de Haití"},
+}
+
+// parseForces reads forces.txt: "alpha-2 role names", "#" starting a comment. A line that does
+// not read is an error, so that a typo fails the tests rather than silently dropping a force.
+func parseForces(text string) ([]force, error) {
+	var out []force
+	for n, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Fields(line)
+		if len(f) < 3 {
+			return nil, fmt.Errorf("forces.txt:%d: want alpha-2, role and names", n+1)
+		}
+		role, err := mission.ParseRole(f[1])
+		if _, known := mission.CountryByAlpha2(f[0]); err != nil || !known {
+			return nil, fmt.Errorf("forces.txt:%d: unknown country %q or role %q", n+1, f[0], f[1])
+		}
+		_, names, _ := strings.Cut(strings.TrimSpace(line[len(f[0]):]), f[1])
+		out = append(out, force{country: f[0], role: role, names: strings.TrimSpace(names)})
+	}
+	return out, nil
 }
 
 // notCountries are names and demonyms that read as common words in reports: Chad is a

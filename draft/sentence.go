@@ -1,6 +1,7 @@
 package draft
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -36,7 +37,7 @@ func (d *drafter) sentence(a, b int) []Record {
 	c := 0
 	for i := a; i < b; i++ {
 		f := toks[i].fold
-		if f == ";" || f == "…" || f == "—" || f == "–" || f == "(" || f == ")" || (ms[i].e != nil && ms[i].e.clause) {
+		if f == ";" || f == "…" || f == "—" || f == "–" || f == "(" || f == ")" || (ms[i].e != nil && ms[i].e.clause) || d.newCount(i, a, b) {
 			c++
 		}
 		clause[i-a] = c
@@ -53,7 +54,7 @@ func (d *drafter) sentence(a, b int) []Record {
 		}
 	}
 	// What each clause holds.
-	type clauseInfo struct{ neg, casualty, money, person bool }
+	type clauseInfo struct{ neg, casualty, money, person, each bool }
 	infos := make([]clauseInfo, c+1)
 	vote := false
 	for i := a; i < b; i++ {
@@ -65,6 +66,7 @@ func (d *drafter) sentence(a, b int) []Record {
 		ci.neg = ci.neg || e.neg && !d.modalMonth(i)
 		ci.casualty = ci.casualty || e.casualty
 		ci.money = ci.money || e.money
+		ci.each = ci.each || e.each
 		ci.person = ci.person || e.person || (e.role != "" && !e.weak)
 		vote = vote || e.vote
 	}
@@ -86,7 +88,7 @@ func (d *drafter) sentence(a, b int) []Record {
 		m := d.group(n, b)
 		i = n.end - 1
 		if m == nil && (d.before(n.start, a, 3, func(e *entry) bool { return e.planned }) || d.plannedAfter(n.end, b) ||
-			d.before(n.start, a, 5, func(e *entry) bool { return e.total })) && !d.moneyNear(n, b) {
+			d.totalBefore(n.start, a, cl)) && !d.moneyNear(n, b) {
 			// "the planned 2,500", "bringing the total to 600": a strength needs no noun.
 			m = &mention{n: n, end: n.end}
 		}
@@ -116,7 +118,7 @@ func (d *drafter) sentence(a, b int) []Record {
 			}
 		}
 		m.planned = d.before(n.start, a, 3, func(e *entry) bool { return e.planned }) || d.plannedAfter(m.end, b)
-		m.totalAfter = d.before(n.start, a, 5, func(e *entry) bool { return e.total })
+		m.totalAfter = d.totalBefore(n.start, a, cl)
 		ments = append(ments, m)
 	}
 	// Triggers of each clause.
@@ -133,6 +135,8 @@ func (d *drafter) sentence(a, b int) []Record {
 			switch {
 			case e.trigger != "":
 				trigs = append(trigs, trig{i, e.trigger})
+			case e.deployed && d.afterContributor(i, a, inGroup):
+				trigs = append(trigs, trig{i, KindArrival})
 			case e.deployed:
 				trigs = append(trigs, trig{i, KindReport})
 			}
@@ -192,8 +196,9 @@ func (d *drafter) sentence(a, b int) []Record {
 		if e == nil || e.country == "" || inGroup[i-a] {
 			continue
 		}
+		// A force is the people it sends, never a place: "a BDF platoon" is no "a Belice".
 		isPlace := false
-		for k := i - 1; k >= max(a, i-2); k-- {
+		for k := i - 1; k >= max(a, i-2) && !e.force; k-- {
 			pe := ms[k].e
 			if pe == nil {
 				break
@@ -225,55 +230,29 @@ func (d *drafter) sentence(a, b int) []Record {
 		}
 		return best
 	}
+	// clauseCountries are the contributors the clause names: "Jamaica and The Bahamas will each send".
+	clauseCountries := func(c int) []string {
+		var cs []string
+		for _, p := range countries {
+			if cl(p.at) == c && !p.isPlace && p.country != d.host && !slices.Contains(cs, p.country) {
+				cs = append(cs, p.country)
+			}
+		}
+		return cs
+	}
 	sentence := d.sentenceText(a, b)
 	var out []Record
 	flights := map[int]int{} // clause → index in out
+	prevCountry := ""
 	for _, m := range ments {
 		if m.skip {
 			continue
 		}
-		country := m.country
-		if country == "" {
-			country = subject(m, m.kind == KindReport)
-		}
-		if country == d.host {
-			continue
-		}
-		r := Record{Kind: m.kind, Country: country, Personnel: int(m.n.v), Known: true, Female: m.female, Role: m.role,
-			Figure: m.figure, Qualifier: m.n.q, Sentence: sentence}
-		if m.kind == KindReport {
-			if m.weakRole || country == "" && !m.force {
-				r.Role = ""
+		for _, country := range d.owners(m, infos[m.clause].each, prevCountry, subject, clauseCountries) {
+			if country != "" {
+				prevCountry = country
 			}
-			if r.Personnel > mission.MaxPlanned {
-				continue
-			}
-			r.Date = d.dateIn(a, b, m.clause, cl, false, d.pub)
-			out = append(out, r)
-			continue
-		}
-		if country == "" || r.Personnel < mission.MinPersonnel || r.Personnel > mission.MaxPersonnel {
-			continue
-		}
-		// A role the sentence does not name stays empty: the one rule for a left-out role
-		// (storage.ResolveRole) takes the country's only role on record, or asks.
-		r.Figure = ""
-		switch m.kind {
-		case KindFlight:
-			fi, ok := flights[m.clause]
-			if !ok {
-				fi = len(out)
-				flights[m.clause] = fi
-				out = append(out, Record{Kind: KindFlight, Known: true, Sentence: sentence, Qualifier: mission.QualifierExact,
-					Date: d.dateIn(a, b, m.clause, cl, true, time.Time{})})
-			}
-			out[fi].Manifest = append(out[fi].Manifest, mission.ManifestLine{Country: country, Personnel: r.Personnel, Role: r.Role, Female: r.Female})
-		case KindPledge:
-			r.Date = d.pub
-			out = append(out, r)
-		default:
-			r.Date = d.dateIn(a, b, m.clause, cl, false, d.pub)
-			out = append(out, r)
+			out = d.record(out, m, country, sentence, flights, a, b, cl)
 		}
 	}
 	// Flights without people: "another flight is scheduled for January 4".
@@ -378,7 +357,7 @@ func (d *drafter) group(n number, b int) *mention {
 }
 
 // incrementWords make a count an addition to the force, not its strength.
-const incrementWords = "|additional|another|more|further|new|fresh|extra|supplementaires|nouveaux|adicionales|nuevos|otros|"
+const incrementWords = "|additional|another|more|further|new|fresh|extra|supplementaires|nouveaux|nouvelles|autres|adicionales|nuevos|nuevas|otros|otras|mas|"
 
 // before reports whether an entry for which ok holds starts within the n tokens before i.
 func (d *drafter) before(i, a, n int, ok func(e *entry) bool) bool {
@@ -471,3 +450,108 @@ func (d *drafter) sentenceText(a, b int) string {
 	}, d.text[d.toks[a].start:d.toks[b-1].end])
 	return strings.Join(strings.Fields(s), " ")
 }
+
+// owners are the countries a count belongs to: the one its group names ("75 Guatemalan
+// soldiers"), every contributor of the clause when it says "each", the country of the count
+// before it when it adds to that ("200 Kenyan officers arrived, and 150 more officers are due"),
+// else the sentence's subject.
+func (d *drafter) owners(m *mention, each bool, prev string, subject func(*mention, bool) string, clauseCountries func(int) []string) []string {
+	if m.country != "" {
+		return []string{m.country}
+	}
+	if each && m.kind != KindReport {
+		if cs := clauseCountries(m.clause); len(cs) > 1 {
+			return cs
+		}
+	}
+	if c := subject(m, m.kind == KindReport); c != "" || !m.increment || prev == "" {
+		return []string{c}
+	}
+	return []string{prev}
+}
+
+// record appends the record of count m for country, a flight's count to its clause's flight.
+func (d *drafter) record(out []Record, m *mention, country, sentence string, flights map[int]int, a, b int, cl func(int) int) []Record {
+	if country == d.host {
+		return out
+	}
+	r := Record{Kind: m.kind, Country: country, Personnel: int(m.n.v), Known: true, Female: m.female, Role: m.role,
+		Figure: m.figure, Qualifier: m.n.q, Sentence: sentence}
+	if m.kind == KindReport {
+		if m.weakRole || country == "" && !m.force {
+			r.Role = ""
+		}
+		if r.Personnel > mission.MaxPlanned {
+			return out
+		}
+		r.Date = d.dateIn(a, b, m.clause, cl, false, d.pub)
+		out = append(out, r)
+		return out
+	}
+	if country == "" || r.Personnel < mission.MinPersonnel || r.Personnel > mission.MaxPersonnel {
+		return out
+	}
+	// A role the sentence does not name stays empty: the one rule for a left-out role
+	// (storage.ResolveRole) takes the country's only role on record, or asks.
+	r.Figure = ""
+	switch m.kind {
+	case KindFlight:
+		fi, ok := flights[m.clause]
+		if !ok {
+			fi = len(out)
+			flights[m.clause] = fi
+			out = append(out, Record{Kind: KindFlight, Known: true, Sentence: sentence, Qualifier: mission.QualifierExact,
+				Date: d.dateIn(a, b, m.clause, cl, true, time.Time{})})
+		}
+		out[fi].Manifest = append(out[fi].Manifest, mission.ManifestLine{Country: country, Personnel: r.Personnel, Role: r.Role, Female: r.Female})
+	case KindPledge:
+		r.Date = d.pub
+		out = append(out, r)
+	default:
+		r.Date = d.dateIn(a, b, m.clause, cl, false, d.pub)
+		out = append(out, r)
+	}
+	return out
+}
+
+// totalBefore reports whether the clause of the count at i names a total before it, near
+// enough to be its: "bringing the total to 600", "bringing the number of MSS personnel in
+// Haiti to about 700", "portant à 700 l'effectif".
+func (d *drafter) totalBefore(i, a int, cl func(int) int) bool {
+	for k := i - 1; k >= max(a, i-maxTotalReach) && cl(k) == cl(i); k-- {
+		if e := d.match[k].e; e != nil && e.total {
+			return true
+		}
+	}
+	return false
+}
+
+// maxTotalReach is how far before a bare count its "total" may stand.
+const maxTotalReach = 12
+
+// afterContributor reports whether the word at i follows a country or force straight away:
+// "The Bahamas deployed 24 marines on Tuesday" tells of a deployment, an arrival, where "24
+// marines have been deployed" tells the strength. A force inside a group of people is no
+// subject: "400 Kenyan police deployed in Haiti" is the strength.
+func (d *drafter) afterContributor(i, a int, inGroup []bool) bool {
+	for k := max(a, i-maxPhrase); k < i; k++ {
+		if e := d.match[k].e; e != nil && k+d.match[k].n == i && e.country != "" && !inGroup[k-a] {
+			return true
+		}
+	}
+	return false
+}
+
+// newCount reports whether a clause of its own starts at i: ", and 150 more officers are due
+// next week" has its own count, verb and date, while "Kenya, Jamaica, and other countries"
+// goes on with the list.
+func (d *drafter) newCount(i, a, b int) bool {
+	if i < a+2 || i >= b || d.toks[i-2].fold != "," || !coordinators[d.toks[i-1].fold] {
+		return false
+	}
+	_, ok := readNumberAt(d.toks[a:b], i-a, d.lang)
+	return ok
+}
+
+// coordinators join two clauses after a comma.
+var coordinators = map[string]bool{"and": true, "et": true, "y": true, "e": true}

@@ -33,6 +33,7 @@ const (
 
 	FieldChannel       Field = "channel"
 	FieldModeratorRole Field = "moderator_role"
+	FieldPingRole      Field = "ping_role"
 	FieldTimezone      Field = "timezone"
 	FieldAirport       Field = "airport"
 	FieldOffsets       Field = "reminder_offsets"

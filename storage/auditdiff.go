@@ -88,6 +88,7 @@ var auditFields = map[mission.RecordKind][]auditField{
 		{key: "Airport", field: mission.FieldAirport},
 		{key: "ChannelID", field: mission.FieldChannel, kind: mission.ValueChannel},
 		{key: "ModeratorRoleID", field: mission.FieldModeratorRole, kind: mission.ValueDiscordRole},
+		{key: "PingRoleID", field: mission.FieldPingRole, kind: mission.ValueDiscordRole},
 		{key: "Language", field: mission.FieldLanguage, kind: mission.ValueLanguage},
 		{key: "ReminderOffsets", field: mission.FieldOffsets, kind: mission.ValueCode},
 		{key: "Digest", field: mission.FieldDigest, kind: mission.ValueCode},

@@ -153,6 +153,14 @@ func TestAuditChanges(t *testing.T) {
 				fc(mission.FieldPlanned, mission.ValueCount, "0", "2500"),
 				fc(mission.FieldChannel, mission.ValueChannel, "", "123456789012345678"),
 			}},
+			{"ping role set", func() (mission.RecordKind, int64) {
+				_, err := s.UpdateGuild(ctx, a, func(g *storage.Guild) error {
+					g.PingRoleID = "223456789012345678"
+					return nil
+				})
+				must(err)
+				return mission.KindSettings, 0
+			}, []mission.FieldChange{fc(mission.FieldPingRole, mission.ValueDiscordRole, "", "223456789012345678")}},
 			{"police type marked", func() (mission.RecordKind, int64) {
 				_, err := s.SetPoliceType(ctx, a, "KE", mission.TypeIndividualPolice)
 				must(err)

@@ -30,13 +30,20 @@ func (q *RoleQuestion) Error() string {
 // Unwrap is the question as a refusal in the reader's language, naming the choices: what an
 // import row, a manifest or any door without buttons shows.
 func (q *RoleQuestion) Unwrap() error {
-	roles := mission.Strings(q.Choices...)
+	roles := roleChoices(q.Choices)
 	if q.Entry > 0 {
 		return mission.Refuse(mission.EInvalid, "held.role_ask_entry", "Entry", q.Entry, "Country", mission.CountryCode(q.Country),
-			"Roles", mission.OptionChoices{Option: "role", Values: roles}).WithExample("held.role_ask.example", "Code", q.Country)
+			"Roles", roles).WithExample("held.role_ask.example", "Code", q.Country)
 	}
-	return mission.Refuse(mission.EInvalid, "held.role_ask", "Country", mission.CountryCode(q.Country), "Roles", mission.OptionChoices{Option: "role", Values: roles}).
+	return mission.Refuse(mission.EInvalid, "held.role_ask", "Country", mission.CountryCode(q.Country), "Roles", roles).
 		WithExample("held.role_ask.example", "Code", q.Country)
+}
+
+// roleChoices are roles as a question names them: as the reader's Discord client lists the role
+// option's choices (`militaires`, `militares`), each of which the role rule reads back, so that
+// a French or Spanish reader is not asked in English.
+func roleChoices(roles []mission.Role) mission.OptionChoices {
+	return mission.OptionChoices{Option: "role", Values: mission.Strings(roles...)}
 }
 
 // RoleQuestions is the question of a manifest with more than one entry whose role was left out.
@@ -50,7 +57,7 @@ func (qs RoleQuestions) Unwrap() error {
 	entries := make(mission.Texts, len(qs))
 	for i, q := range qs {
 		entries[i] = mission.T("held.role_entry", "Entry", q.Entry, "Country", mission.CountryCode(q.Country),
-			"Roles", mission.OptionChoices{Option: "role", Values: mission.Strings(q.Choices...)})
+			"Roles", roleChoices(q.Choices))
 	}
 	q := qs[0]
 	return mission.Refuse(mission.EInvalid, "held.role_ask_entries", "Entries", entries).
