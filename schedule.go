@@ -9,6 +9,7 @@ import (
 
 	"liaison/bot"
 	"liaison/jobs"
+	"liaison/locale"
 	"liaison/storage"
 )
 
@@ -40,17 +41,20 @@ func serveConsole(ctx context.Context, cfg Config, store *storage.Store, log *sl
 	if err != nil {
 		return err
 	}
+	// The console's own words are in its reader's language; the posts, in the server's.
+	lang := locale.Pick(c.Locale, "")
 	for _, g := range guilds {
 		if g.ID != guild {
-			c.Print("(This database also serves other servers: due posts are left to `liaison run` and not printed here.)")
+			c.Print(locale.T(lang, "console.post.other_guilds"))
 			return c.Run(ctx)
 		}
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	// Like Discord with enforce_nonce, the console poster prints a retried post once.
-	poster := bot.NewConsolePoster(func(text string) { c.Print("📣 posted in the announcement channel\n" + text) })
+	posted := locale.T(lang, "console.post.posted")
+	poster := bot.NewConsolePoster(func(text string) { c.Print(posted + "\n" + text) })
 	poster.Show = func(id string, m jobs.Message) {
-		c.ShowPost("📣 posted in the announcement channel", id, m.Content, m.Embeds, m.Components)
+		c.ShowPost(posted, id, m.Content, m.Embeds, m.Components)
 	}
 	sched := newScheduler(cfg, store, log, poster, jobs.Metrics{}, store.Now)
 	sched.FallbackChannel = "console"

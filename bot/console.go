@@ -622,14 +622,15 @@ func RelativeIn(lang locale.Lang, t, now time.Time) string {
 		return locale.T(lang, "layout.relative.now") // "just now", not "0 seconds ago"
 	}
 	// Rounded to the nearest unit, as Discord's client does: an ETA 1h59m59s away is "in 2
-	// hours", not "in 1 hour".
+	// hours", not "in 1 hour". Each unit ends where its count would round up to the next
+	// unit's first, so 59m55s is "in 1 hour", not "in 60 minutes".
 	round := func(u time.Duration) int { return int((d + u/2) / u) }
 	unit, n := "seconds", round(time.Second)
 	switch {
-	case d < time.Minute:
-	case d < time.Hour:
+	case d < time.Minute-time.Second/2:
+	case d < time.Hour-time.Minute/2:
 		unit, n = "minutes", round(time.Minute)
-	case d < 48*time.Hour:
+	case d < 48*time.Hour-time.Hour/2:
 		unit, n = "hours", round(time.Hour)
 	case d < 60*24*time.Hour:
 		unit, n = "days", round(24*time.Hour)

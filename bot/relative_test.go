@@ -23,6 +23,12 @@ func TestRelativeRoundsAsDiscordDoes(t *testing.T) {
 		{2*time.Hour + 40*time.Minute, locale.English, "in 3 hours"},
 		{-(3*24*time.Hour - time.Minute), locale.French, "il y a 3 jours"},
 		{90 * time.Second, locale.Spanish, "dentro de 2 minutos"},
+		{time.Minute - 400*time.Millisecond, locale.French, "dans 1 minute"},
+		{time.Minute - 600*time.Millisecond, locale.French, "dans 59 secondes"},
+		{time.Hour - 5*time.Second, locale.French, "dans 1 heure"},
+		{-(time.Hour - 31*time.Second), locale.Spanish, "hace 59 minutos"},
+		{48*time.Hour - 20*time.Minute, locale.English, "in 2 days"},
+		{47*time.Hour + 20*time.Minute, locale.English, "in 47 hours"},
 	} {
 		if got := RelativeIn(c.lang, now.Add(c.d), now); got != c.want {
 			t.Errorf("RelativeIn(%s, %v) = %q, want %q", c.lang, c.d, got, c.want)

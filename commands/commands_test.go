@@ -156,8 +156,8 @@ func TestBadInputIsExplainedAndStoresNothing(t *testing.T) {
 		want string
 	}{
 		{"/arrival log country:XX personnel:5 role:military", `unknown country "XX"`},
-		{"/arrival log country:GT personnel:0 role:military", "personnel must be between 1 and 100000"},
-		{"/arrival log country:GT personnel:100001 role:military", "personnel must be between 1 and 100000"},
+		{"/arrival log country:GT personnel:0 role:military", "personnel must be between 1 and 100,000"},
+		{"/arrival log country:GT personnel:100001 role:military", "personnel must be between 1 and 100,000"},
 		{"/arrival log country:GT personnel:5 role:pilot", "pilot"},
 		{"/arrival log country:GT personnel:5 when:yesterdayish role:military", "yesterdayish"},
 		{`/flight schedule eta:"in 2h" manifest:"GT 75 military; XX 8"`, `entry 2 ("XX 8"): unknown country "XX"`},

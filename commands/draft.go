@@ -312,7 +312,7 @@ func draftChoiceMark(lang locale.Lang, chk draftCheck, n int) string {
 	if q := chk.doubt[n]; q != nil {
 		roles := make([]string, len(q.Choices))
 		for i, r := range q.Choices {
-			roles[i] = string(r)
+			roles[i] = locale.ChoiceName(lang, "role", string(r))
 		}
 		return " ❓ " + locale.T(lang, "draft.role_doubt", "Roles", "`"+strings.Join(roles, "/")+"`")
 	}
@@ -341,18 +341,18 @@ func draftLine(lang locale.Lang, r draft.Record) string {
 	parts := []string{locale.T(lang, "draft.kind."+string(r.Kind))}
 	who := ""
 	if r.Country != "" {
-		if c, ok := mission.CountryByAlpha2(r.Country); ok {
-			who = c.Label()
+		if _, ok := mission.CountryByAlpha2(r.Country); ok {
+			who = render.Country(lang, r.Country)
 		}
 	}
 	switch {
 	case r.Kind == draft.KindFlight:
 		lines := make([]string, len(r.Manifest))
 		for i, l := range r.Manifest {
-			lines[i] = l.String()
+			lines[i] = render.ManifestLine(lang, l)
 		}
 		if len(lines) > 0 {
-			who = strings.Join(lines, "; ")
+			who = strings.Join(lines, locale.T(lang, "render.list_separator"))
 		}
 	case !r.Known:
 		who += " " + locale.T(lang, "draft.size_unknown")

@@ -132,3 +132,21 @@ func TestReportDraftNothing(t *testing.T) {
 		t.Errorf("/report draft = %q", out)
 	}
 }
+
+// TestReportDraftPreviewInTheReadersLanguage: a drafted record names its country as the
+// reader does, and a drafted flight's manifest reads as every other manifest in that language.
+func TestReportDraftPreviewInTheReadersLanguage(t *testing.T) {
+	h := newHarness(t, storagetest.Drivers()[0])
+	for _, c := range []struct{ locale, text, want string }{
+		{"fr", `/report draft text:"8 médecins salvadoriens sont arrivés vendredi à PAP."`, "🇸🇻 Salvador 8 personnels médicaux"},
+		{"es", `/report draft text:"Llegaron 8 médicos salvadoreños el viernes a PAP."`, "🇸🇻 El Salvador 8 efectivos de sanidad"},
+		{"fr", `/report draft text:"Un vol avec 75 militaires guatémaltèques et 8 médecins salvadoriens est attendu demain à PAP."`,
+			"🇬🇹 Guatemala — 75 militaires ; 🇸🇻 Salvador — 8 personnels médicaux"},
+		{"fr", `/report draft text:"Le Belize s’est engagé à envoyer du personnel."`, "`police/militaires/personnel médical/état-major/soutien/autre`"},
+		{"es", `/report draft text:"Belize se comprometió a enviar personal."`, "🇧🇿 Belice cifra no comunicada"},
+	} {
+		if out := h.runIn(c.locale, c.text)[0]; !strings.Contains(out, c.want) {
+			t.Errorf("%s: %s\n = %s\nwant it to contain %q", c.locale, c.text, out, c.want)
+		}
+	}
+}

@@ -119,7 +119,7 @@ func matchesText(lang locale.Lang, ms []storage.Match) string {
 		}
 		parts[i] = locale.T(lang, "held.match", "ID", m.ID, "User", user(lang, m.LoggedBy), "When", shortStamp(m.At))
 	}
-	return strings.Join(parts, "; ")
+	return strings.Join(parts, locale.T(lang, "render.list_separator"))
 }
 
 // checkRepeat holds an arrival or a departure that repeats one logged less than a day from it,

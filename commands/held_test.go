@@ -163,6 +163,27 @@ func TestLeftOutRoleIsAsked(t *testing.T) {
 					t.Errorf("a manifest in doubt: %s\nlacks %q", out, want)
 				}
 			}
+			// The choices are named as each reader's role list names them, so they can be typed.
+			for locale, want := range map[string][2]string{
+				"fr": {"L’une de `police`, `militaires`.", "indiquez l’une de `police`, `militaires`."},
+				"es": {"Una de `policía`, `militares`.", "indique una de `policía`, `militares`."},
+			} {
+				if ask := h.runIn(locale, "/arrival log country:GT personnel:5")[0]; !strings.Contains(ask, want[0]) {
+					t.Errorf("a left-out role, in %s: %s\nlacks %q", locale, ask, want[0])
+				}
+				if ask := h.runIn(locale, `/flight schedule eta:"in 3h" manifest:"KE 4 police; GT 75"`)[0]; !strings.Contains(ask, want[1]) {
+					t.Errorf("a manifest's left-out role, in %s: %s\nlacks %q", locale, ask, want[1])
+				}
+			}
+			for locale, want := range map[string]string{
+				"fr": "entrée 1 (🇬🇹 Guatemala) : l’une de `police`, `militaires` ; entrée 2",
+				"es": "entrada 1 (🇬🇹 Guatemala): una de `policía`, `militares`; entrada 2",
+			} {
+				out := h.runIn(locale, `/flight schedule eta:"in 3h" manifest:"GT 75; SV 8; KE 4"`)[0]
+				if !strings.Contains(out, want) {
+					t.Errorf("a manifest in doubt, in %s: %s\nlacks %q", locale, out, want)
+				}
+			}
 		})
 	}
 }

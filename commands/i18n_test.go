@@ -110,7 +110,7 @@ func TestRepliesFollowTheReader(t *testing.T) {
 func TestRefusalsHelpAndAutocompleteInTheReadersLanguage(t *testing.T) {
 	h := newHarness(t, "sqlite")
 	out := h.as("fr", "arrival", sub("log", opt("country", "GT"), opt("personnel", 0.0)))
-	for _, w := range []string{"❌ l’effectif doit être compris entre 1 et 100000, et non 0", "Exemple : `personnel:75` (un nombre entier de 1 à 100000)"} {
+	for _, w := range []string{"❌ l’effectif doit être compris entre 1 et 100 000, et non 0", "Exemple : `personnel:75` (un nombre entier de 1 à 100 000)"} {
 		if !strings.Contains(out, w) {
 			t.Errorf("French refusal lacks %q:\n%s", w, out)
 		}

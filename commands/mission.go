@@ -90,7 +90,7 @@ func setMission(ctx context.Context, d Deps, req *bot.Request) (*bot.Reply, erro
 		return nil, err
 	}
 	if hasPlanned && (planned < 1 || mission.CheckPlanned(int(planned)) != nil) {
-		return nil, mission.Refuse(mission.EInvalid, "cmd.mission.planned_range", "Max", mission.MaxPlanned, "Value", planned).
+		return nil, mission.Refuse(mission.EInvalid, "cmd.mission.planned_range", "Max", mission.Figure(mission.MaxPlanned), "Value", planned).
 			WithExample("cmd.mission.planned.example")
 	}
 	if hasTZ {

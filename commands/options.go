@@ -127,7 +127,7 @@ func personnel(req *bot.Request) (int, bool, error) {
 		return 0, ok, err
 	}
 	if n < mission.MinPersonnel || n > mission.MaxPersonnel {
-		return 0, true, mission.Refuse(mission.EInvalid, "cmd.opt.personnel_range", "Min", mission.MinPersonnel, "Max", mission.MaxPersonnel,
+		return 0, true, mission.Refuse(mission.EInvalid, "cmd.opt.personnel_range", "Min", mission.MinPersonnel, "Max", mission.Figure(mission.MaxPersonnel),
 			"Value", n).WithExample(exPersonnel)
 	}
 	return int(n), true, nil

@@ -71,7 +71,7 @@ func reportFields(req *bot.Request, r *storage.Report) (bool, error) {
 		return false, err
 	} else if ok {
 		if n < 0 || n > mission.MaxPlanned {
-			return false, mission.Refuse(mission.EInvalid, "report.err.value", "Max", mission.MaxPlanned, "Value", n).WithExample("report.example")
+			return false, mission.Refuse(mission.EInvalid, "report.err.value", "Max", mission.Figure(mission.MaxPlanned), "Value", n).WithExample("report.example")
 		}
 		r.Value, given = int(n), true
 	}

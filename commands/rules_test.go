@@ -80,7 +80,7 @@ func TestEachRuleAtEachDoor(t *testing.T) {
 			func(ctx context.Context, s *storage.Store, a storage.Actor) error {
 				_, err := s.LogArrival(ctx, a, storage.Arrival{Country: "GT", Personnel: 100001, Role: "military", ArrivedAt: s.Now()})
 				return err
-			}, "100000"},
+			}, "100,000"},
 		{"a planned strength of 5,000,000", "/mission set planned:5000000", row(map[string]string{"kind": "mission", "personnel": "5000000"}),
 			func(ctx context.Context, s *storage.Store, a storage.Actor) error {
 				_, err := s.UpdateGuild(ctx, a, func(g *storage.Guild) error { g.Planned = 5000000; return nil })

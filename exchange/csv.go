@@ -396,7 +396,7 @@ func (in rowReader) personnel(name string, required bool) (*int, error) {
 	n, ok := mission.ParseCount(v)
 	if !ok || n < mission.MinPersonnel || n > mission.MaxPersonnel {
 		return nil, mission.Refuse(mission.EInvalid, "import.err.personnel", "Column", name,
-			"Min", mission.MinPersonnel, "Max", mission.MaxPersonnel, "Input", mission.Quote(v))
+			"Min", mission.MinPersonnel, "Max", mission.Figure(mission.MaxPersonnel), "Input", mission.Quote(v))
 	}
 	return &n, nil
 }
@@ -451,7 +451,7 @@ func importMission(in rowReader) (importOp, error) {
 	if v := in.r.get("personnel"); v != "" {
 		n, ok := mission.ParseCount(v)
 		if !ok || mission.CheckPlanned(n) != nil {
-			return nil, mission.Refuse(mission.EInvalid, "import.err.planned", "Max", mission.MaxPlanned, "Input", mission.Quote(v))
+			return nil, mission.Refuse(mission.EInvalid, "import.err.planned", "Max", mission.Figure(mission.MaxPlanned), "Input", mission.Quote(v))
 		}
 		planned = n
 	}
@@ -613,7 +613,7 @@ func importReport(in rowReader) (importOp, error) {
 	v := in.r.get("personnel")
 	n, ok := mission.ParseCount(v)
 	if !ok || n < 0 || n > mission.MaxPlanned {
-		return nil, mission.Refuse(mission.EInvalid, "report.err.value", "Max", mission.MaxPlanned, "Value", fmt.Sprintf("%q", v))
+		return nil, mission.Refuse(mission.EInvalid, "report.err.value", "Max", mission.Figure(mission.MaxPlanned), "Value", fmt.Sprintf("%q", v))
 	}
 	r.Value = n
 	var err error

@@ -65,7 +65,7 @@ func TestPostsInFrenchAndSpanish(t *testing.T) {
 		want map[string][]string
 	}{
 		{"fr", map[string][]string{
-			"flight": {"⏰ *Publié en retard : prévu <t:", "✈️ **Vol #%[1]d** à destination de **PAP** : arrivée <t:%[2]d:R>, prévue <t:%[2]d:F>.",
+			"flight": {"⏰ *Publié après l’heure prévue : <t:", "✈️ **Vol #%[1]d** à destination de **PAP** : arrivée <t:%[2]d:R>, prévue <t:%[2]d:F>.",
 				"Vol #%[1]d → PAP", "Arrivée prévue", "Appareil", "Manifeste", "🇸🇻 Salvador — 8 personnels médicaux", "Source\npress"},
 			"due":       {"🛬 **Vol #%[1]d** attendu maintenant à **PAP** : arrivée prévue <t:%[2]d:F> (<t:%[2]d:R>)."},
 			"overdue":   {"⚠️ <@&R1> : le **vol #%[1]d** à destination de **PAP** était attendu <t:%[2]d:F>", "n’est ni arrivé ni annulé", "Vol #%[1]d : heure prévue dépassée"},
@@ -75,7 +75,7 @@ func TestPostsInFrenchAndSpanish(t *testing.T) {
 				"🇸🇻 Salvador — 1\u202f200 militaires", "Publications manquées", "Rappel du vol #%[1]d, prévu <t:", " — manqué : offline"},
 		}},
 		{"es", map[string][]string{
-			"flight": {"⏰ *Publicado con retraso: estaba previsto <t:", "✈️ **Vuelo #%[1]d** con destino **PAP**: llegada <t:%[2]d:R>, prevista <t:%[2]d:F>.",
+			"flight": {"⏰ *Publicado después de la hora prevista: <t:", "✈️ **Vuelo #%[1]d** con destino **PAP**: llegada <t:%[2]d:R>, prevista <t:%[2]d:F>.",
 				"Vuelo #%[1]d → PAP", "Llegada prevista", "Aeronave", "Manifiesto", "🇸🇻 El Salvador — 8 efectivos de sanidad", "Fuente\npress"},
 			"due":       {"🛬 **Vuelo #%[1]d** previsto ahora en **PAP**: llegada prevista <t:%[2]d:F> (<t:%[2]d:R>)."},
 			"overdue":   {"⚠️ <@&R1>: el **vuelo #%[1]d** con destino **PAP** estaba previsto <t:%[2]d:F>", "Vuelo #%[1]d: hora prevista superada"},

@@ -28,7 +28,7 @@ func Text(l Lang, t mission.Text) string {
 			for j, t := range v {
 				parts[j] = Text(l, t)
 			}
-			a = strings.Join(parts, "; ")
+			a = strings.Join(parts, T(l, "render.list_separator"))
 		case mission.Choices:
 			a = "`" + strings.Join(v, "`, `") + "`"
 		case mission.OptionChoices:

@@ -165,7 +165,7 @@ func parseManifestLine(entry string) (ManifestLine, error) {
 	p, ok := ParseCount(count)
 	if !ok || p < MinPersonnel || p > MaxPersonnel {
 		return ManifestLine{}, Refuse(EInvalid, "parse.personnel",
-			"Min", MinPersonnel, "Max", MaxPersonnel, "Input", inputQuote(count))
+			"Min", MinPersonnel, "Max", Figure(MaxPersonnel), "Input", inputQuote(count))
 	}
 	r, err := ParseRole(strings.Join(words, " "))
 	if err != nil {

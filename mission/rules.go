@@ -57,7 +57,7 @@ func CheckAhead(field string, t, now time.Time) error {
 // departure, pledge or manifest line.
 func CheckPersonnel(n int) error {
 	if n < MinPersonnel || n > MaxPersonnel {
-		return Refuse(EInvalid, "cmd.opt.personnel_range", "Min", MinPersonnel, "Max", MaxPersonnel, "Value", n)
+		return Refuse(EInvalid, "cmd.opt.personnel_range", "Min", MinPersonnel, "Max", Figure(MaxPersonnel), "Value", n)
 	}
 	return nil
 }
@@ -65,7 +65,7 @@ func CheckPersonnel(n int) error {
 // CheckPlanned refuses a planned strength outside 0..MaxPlanned (0 means not set).
 func CheckPlanned(n int) error {
 	if n < 0 || n > MaxPlanned {
-		return Refuse(EInvalid, "cmd.mission.planned_range", "Max", MaxPlanned, "Value", n)
+		return Refuse(EInvalid, "cmd.mission.planned_range", "Max", Figure(MaxPlanned), "Value", n)
 	}
 	return nil
 }

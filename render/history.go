@@ -72,7 +72,7 @@ func FieldValue(lang Lang, kind mission.ValueKind, v string) string {
 			for i, l := range lines {
 				out[i] = ManifestLine(lang, l)
 			}
-			return discordtext.Truncate(strings.Join(out, "; "), maxShownValue)
+			return discordtext.Truncate(strings.Join(out, locale.T(lang, "render.list_separator")), maxShownValue)
 		}
 	case mission.ValueText:
 		return locale.T(lang, "parse.quote", "Text", discordtext.Truncate(v, maxShownValue))

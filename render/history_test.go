@@ -37,6 +37,8 @@ func TestFieldChange(t *testing.T) {
 		{locale.French, mission.ActionUpdate, mission.FieldChange{Field: mission.FieldNote, Kind: mission.ValueText, Before: "a", After: ""}, "**note** « a » → —"},
 		{locale.Spanish, mission.ActionAdd, mission.FieldChange{Field: mission.FieldManifest, Kind: mission.ValueManifest, Before: "SV 8 medical", After: "SV 8 medical; GT 75 military"},
 			"**manifiesto** 🇸🇻 El Salvador — 8 efectivos de sanidad → 🇸🇻 El Salvador — 8 efectivos de sanidad; 🇬🇹 Guatemala — 75 militares"},
+		{locale.French, mission.ActionCreate, mission.FieldChange{Field: mission.FieldManifest, Kind: mission.ValueManifest, After: "SV 8 medical; GT 75 military"},
+			"**manifeste** 🇸🇻 Salvador — 8 personnels médicaux ; 🇬🇹 Guatemala — 75 militaires"},
 	} {
 		if got := FieldChange(c.lang, c.action, c.change); got != c.want {
 			t.Errorf("FieldChange(%s, %s, %+v) = %q, want %q", c.lang, c.action, c.change, got, c.want)

@@ -253,7 +253,7 @@ func (in *Report) normalise(now time.Time) error {
 		return err
 	}
 	if in.Value < 0 || in.Value > mission.MaxPlanned {
-		return mission.Refuse(mission.EInvalid, "report.err.value", "Max", mission.MaxPlanned, "Value", in.Value)
+		return mission.Refuse(mission.EInvalid, "report.err.value", "Max", mission.Figure(mission.MaxPlanned), "Value", in.Value)
 	}
 	if in.Country != "" {
 		c, err := mission.LookupCountry(in.Country)
