@@ -252,6 +252,17 @@ func resolveDraftRoles(ctx context.Context, d Deps, guildID string, r *draft.Rec
 func showDraft(ctx context.Context, d Deps, req *bot.Request, author, from string, recs []draft.Record, leftOut []string, chk draftCheck) (*bot.Reply, error) {
 	lang := langOf(req)
 	var b strings.Builder
+	if len(recs) == 0 {
+		// Nothing drafted: say so first, then what was read and set aside, and keep nothing.
+		b.WriteString("📝 " + locale.T(lang, "draft.none"))
+		for _, l := range leftOut {
+			if b.Len()+len(l) > maxDraftPreview {
+				break
+			}
+			b.WriteString("\n⚠️ " + l)
+		}
+		return &bot.Reply{Content: b.String()}, nil
+	}
 	b.WriteString("📝 " + locale.T(lang, "draft.preview", "From", from, "User", user(lang, author),
 		"Records", locale.T(lang, "cmd.import.records", "Count", len(recs))))
 	if author != req.UserID {
@@ -292,10 +303,6 @@ func showDraft(ctx context.Context, d Deps, req *bot.Request, author, from strin
 			break
 		}
 		b.WriteString("\n⚠️ " + l)
-	}
-	if len(recs) == 0 {
-		b.WriteString("\n" + locale.T(lang, "draft.none"))
-		return &bot.Reply{Content: b.String()}, nil
 	}
 	b.WriteString(summary.String())
 	toggle := includeToggle{marked: marked, chosen: len(chk.choice.Chosen) > 0}

@@ -42,6 +42,8 @@ func Text(l Lang, t mission.Text) string {
 		case mission.Moment:
 			t := time.Time(v)
 			a = discordtext.Timestamp(t, "F") + ", " + discordtext.Timestamp(t, "R")
+		case mission.Day:
+			a = Date(l, time.Time(v))
 		case mission.CountrySuggestions:
 			a = suggestions(l, v)
 		}

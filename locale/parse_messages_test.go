@@ -179,3 +179,17 @@ func TestErrorKeepsContext(t *testing.T) {
 		t.Errorf("Error(fr, plain) = %q, want it as it is", got)
 	}
 }
+
+// TestBelowZeroOnADayReadsTheDay: the day an undone landing would leave a total below zero is
+// written in words in the reader's language, never as an ISO date inside a sentence.
+func TestBelowZeroOnADayReadsTheDay(t *testing.T) {
+	day := time.Date(2024, 12, 2, 0, 0, 0, 0, time.UTC)
+	err := mission.Refuse(mission.EConflict, "error.below_zero_on", "Country", mission.CountryCode("KE"),
+		"Deployed", mission.Figure(-20), "Role", mission.RolePolice, "Day", mission.Day(day))
+	for lang, want := range map[Lang]string{English: "Monday 2 December 2024", French: "lundi 2 décembre 2024", Spanish: "2 de diciembre de 2024"} {
+		got := Error(lang, err)
+		if !strings.Contains(got, want) || strings.Contains(got, "2024-12-02") {
+			t.Errorf("%s: %q, want the day written %q", lang, got, want)
+		}
+	}
+}

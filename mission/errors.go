@@ -43,6 +43,11 @@ type Figure int64
 // 09:00, dans 32 heures"), rather than an ISO string with an offset they must work out.
 type Moment time.Time
 
+// Day is a calendar day as a message variable, written in words as the reader's language writes
+// it ("Monday 2 December 2024", "lundi 2 décembre 2024"): the days of a running total are whole
+// days, so neither a time nor an ISO date belongs in the sentence.
+type Day time.Time
+
 // Texts are sentences written one after the other, each in the reader's language, separated by
 // "; " (the questions of a manifest's entries).
 type Texts []Text

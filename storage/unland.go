@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"gorm.io/gorm"
 
@@ -158,7 +157,7 @@ func checkForcesSince(tx *gorm.DB, guildID string, from int64, why belowZero, mo
 			level += d.Delta
 			if d.Day >= from && level < 0 {
 				return mission.Refuse(mission.EConflict, "error.below_zero_on", "Country", mission.CountryCode(k.country),
-					"Deployed", mission.Figure(level), "Role", k.role, "Day", DayStart(d.Day).Format(time.DateOnly)).
+					"Deployed", mission.Figure(level), "Role", k.role, "Day", mission.Day(DayStart(d.Day))).
 					WithHint("error.below_zero.example", "Code", k.country)
 			}
 		}
