@@ -54,7 +54,7 @@ func TestCountrySuggestedAtEveryDoor(t *testing.T) {
 		locale, line, want string
 	}{
 		{"en", "/arrival log country:Guatamala personnel:75 role:military", `unknown country "Guatamala"; did you mean Guatemala (GT)?`},
-		{"fr", "/arrival log country:Allemange personnel:75 role:military", `pays inconnu : « Allemange » ; vouliez-vous dire Allemagne (DE) ?`},
+		{"fr", "/arrival log country:Allemange personnel:75 role:military", `pays inconnu : « Allemange » ; vouliez-vous dire Allemagne (DE) ?`},
 		{"es", "/pledge set country:Alemanai personnel:75 role:military", `país desconocido: «Alemanai»; ¿quiso decir Alemania (DE)?`},
 		{"en", `/flight schedule eta:"in 3h" manifest:"GT 1,000; Guatamala 8"`, `entry 2 ("Guatamala 8"): unknown country "Guatamala"; did you mean Guatemala (GT)?`},
 		{"en", "/arrival log country:Atlantis personnel:75 role:military", `unknown country "Atlantis"` + "\n"},

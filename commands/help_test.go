@@ -96,7 +96,7 @@ func TestHelpUnknownCommand(t *testing.T) {
 	h := newHarness(t, "sqlite")
 	tests := []struct{ locale, typed, want string }{
 		{"en", "arival log", "There is no command \"arival log\". The closest: `arrival log`"},
-		{"fr", "flight lnad", "La commande « flight lnad » n’existe pas. Les plus proches : `flight land`"},
+		{"fr", "flight lnad", "La commande « flight lnad » n’existe pas. Les plus proches : `flight land`"},
 		{"es-419", "setings", "El comando «setings» no existe. Los más parecidos: `settings`"},
 	}
 	for _, tt := range tests {

@@ -34,7 +34,7 @@ func TestFieldChange(t *testing.T) {
 		{locale.Spanish, mission.ActionUpdate, mission.FieldChange{Field: mission.FieldLanguage, Kind: mission.ValueLanguage, Before: "en", After: "fr"}, "**idioma de las publicaciones** English → Français"},
 		{English, mission.ActionUpdate, mission.FieldChange{Field: mission.FieldPoliceType, Kind: mission.ValueCode, Before: "KE:formed_police_units", After: "KE:individual_police"},
 			"**police type** `KE:formed_police_units` → `KE:individual_police`"},
-		{locale.French, mission.ActionUpdate, mission.FieldChange{Field: mission.FieldNote, Kind: mission.ValueText, Before: "a", After: ""}, "**note** « a » → —"},
+		{locale.French, mission.ActionUpdate, mission.FieldChange{Field: mission.FieldNote, Kind: mission.ValueText, Before: "a", After: ""}, "**note** « a » → —"},
 		{locale.Spanish, mission.ActionAdd, mission.FieldChange{Field: mission.FieldManifest, Kind: mission.ValueManifest, Before: "SV 8 medical", After: "SV 8 medical; GT 75 military"},
 			"**manifiesto** 🇸🇻 El Salvador — 8 efectivos de sanidad → 🇸🇻 El Salvador — 8 efectivos de sanidad; 🇬🇹 Guatemala — 75 militares"},
 		{locale.French, mission.ActionCreate, mission.FieldChange{Field: mission.FieldManifest, Kind: mission.ValueManifest, After: "SV 8 medical; GT 75 military"},
