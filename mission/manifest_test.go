@@ -39,9 +39,6 @@ func TestParseRole(t *testing.T) {
 			t.Errorf("ParseRole(%q) error %q, want %q", in, err, want)
 		}
 	}
-	if DefaultRole != "military" || Roles()[1] != DefaultRole {
-		t.Errorf("DefaultRole = %q, Roles = %v", DefaultRole, Roles())
-	}
 }
 
 func TestParseManifest(t *testing.T) {

@@ -18,11 +18,6 @@ const (
 	RoleOther    Role = "other"
 )
 
-// DefaultRole is the role a report's draft gives a figure whose text names none, because most
-// contingents reported in the press are troops. Nothing a moderator logs takes it: a left-out
-// role is resolved from the records on file, or asked (storage.RoleQuestion).
-const DefaultRole = RoleMilitary
-
 // roles is the display order of per-role splits and of the role option's choices.
 var roles = [...]Role{RolePolice, RoleMilitary, RoleMedical, RoleStaff, RoleSupport, RoleOther}
 
