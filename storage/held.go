@@ -60,15 +60,8 @@ func (s *Store) HoldChange(ctx context.Context, a Actor, h HeldChange) (HeldChan
 // dropped or has expired. Reading it does not claim it: the button first checks who pressed.
 func (s *Store) HeldChange(ctx context.Context, guildID, token string) (HeldChange, error) {
 	var h HeldChange
-	err := s.read.WithContext(ctx).Where("token = ? AND guild_id = ? AND expires_at > ?", token, guildID, s.now()).
-		Limit(1).Find(&h).Error
-	if err != nil {
-		return h, fmt.Errorf("find held change: %w", err)
-	}
-	if h.Token == "" {
-		return h, errHeldGone
-	}
-	return h, nil
+	err := findLive(s.read.WithContext(ctx), &h, guildID, token, s.now(), errHeldGone)
+	return h, err
 }
 
 // ClaimHeld removes the guild's held change of token for the one press that goes on with it.
@@ -89,6 +82,20 @@ func (s *Store) PruneHeld(ctx context.Context, now time.Time) (int64, error) {
 		return 0, fmt.Errorf("prune held changes: %w", res.Error)
 	}
 	return res.RowsAffected, nil
+}
+
+// findLive reads the guild's row of token from model's table (a held change, an import preview)
+// into model if it has not expired, and returns gone when there is none. Reading does not claim
+// it: claimLive does.
+func findLive(db *gorm.DB, model any, guildID, token string, now time.Time, gone error) error {
+	res := db.Where("token = ? AND guild_id = ? AND expires_at > ?", token, guildID, now).Limit(1).Find(model)
+	if res.Error != nil {
+		return fmt.Errorf("find %T: %w", model, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return gone
+	}
+	return nil
 }
 
 // claimLive deletes the guild's row of token from model's table (a held change, an import

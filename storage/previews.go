@@ -65,15 +65,8 @@ func (s *Store) SavePreview(ctx context.Context, p ImportPreview) (ImportPreview
 // cancelled or has expired.
 func (s *Store) Preview(ctx context.Context, guildID, token string) (ImportPreview, error) {
 	var p ImportPreview
-	err := s.read.WithContext(ctx).Where("token = ? AND guild_id = ? AND expires_at > ?", token, guildID, s.now()).
-		Limit(1).Find(&p).Error
-	if err != nil {
-		return p, fmt.Errorf("find import preview: %w", err)
-	}
-	if p.Token == "" {
-		return p, errPreviewGone
-	}
-	return p, nil
+	err := findLive(s.read.WithContext(ctx), &p, guildID, token, s.now(), errPreviewGone)
+	return p, err
 }
 
 // DropPreview removes the guild's pending upload of token (Cancel); a refusal when it was
