@@ -180,16 +180,22 @@ func previewLine(r exchange.PreviewRow) string {
 	return fmt.Sprintf("`%d` `%s`", r.Line, strings.ReplaceAll(strings.Join(cells, " · "), "`", "'"))
 }
 
-// previewMark is a preview line's mark, in lang: what its record looks like a mistake against
-// (the matches that would hold the same change made by a command), "" for none.
+// previewMark is a preview line's mark, in lang, after the line: " ⚠️ " and markText; "" for
+// none.
 func previewMark(lang locale.Lang, ms []storage.Match) string {
-	switch {
-	case len(ms) == 0:
+	if len(ms) == 0 {
 		return ""
-	case ms[0].Kind == mission.KindPledge:
-		return " ⚠️ " + locale.T(lang, "held.mark_older", "ID", ms[0].ID, "InForce", shortStamp(ms[0].At))
 	}
-	return " ⚠️ " + locale.T(lang, "held.mark_repeat", "Matches", matchesText(lang, ms))
+	return " ⚠️ " + markText(lang, ms)
+}
+
+// markText says what a record looks like a mistake against (the matches that would hold the
+// same change made by a command): the pledge in force it is older than, or what it repeats.
+func markText(lang locale.Lang, ms []storage.Match) string {
+	if ms[0].Kind == mission.KindPledge {
+		return locale.T(lang, "held.mark_older", "ID", ms[0].ID, "InForce", shortStamp(ms[0].At))
+	}
+	return locale.T(lang, "held.mark_repeat", "Matches", matchesText(lang, ms))
 }
 
 // writeMarks lists the marked records of a preview beyond its first lines, up to as many as
@@ -209,7 +215,7 @@ func writeMarks(lang locale.Lang, b *strings.Builder, p exchange.Preview) {
 			continue
 		}
 		listed++
-		b.WriteString("\n" + locale.T(lang, "held.marked_line", "Line", fmt.Sprintf("`%d`", line), "Mark", strings.TrimPrefix(previewMark(lang, p.Marks[line]), " ⚠️ ")))
+		b.WriteString("\n" + locale.T(lang, "held.marked_line", "Line", fmt.Sprintf("`%d`", line), "Mark", markText(lang, p.Marks[line])))
 	}
 }
 
