@@ -130,39 +130,31 @@ func WithChoice(body []byte, c DraftChoice) []byte {
 // SplitDraft reads a kept draft back into its file without the choice and the choice. A
 // number that names no record of the file is an error: the kept draft is not as it was written.
 func SplitDraft(body []byte) (file []byte, c DraftChoice, err error) {
-	cr := csv.NewReader(bytes.NewReader(body))
-	cr.FieldsPerRecord = -1
 	var buf bytes.Buffer
 	cw := csv.NewWriter(&buf)
 	records := -1 // the header is not a record
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, c, fmt.Errorf("read the draft: %w", err)
-		}
+	err = eachDraftRow(body, func(rec []string) error {
 		if len(rec) == 1 && (strings.HasPrefix(rec[0], leftOutComment) || strings.HasPrefix(rec[0], chosenComment)) {
 			head, list, _ := strings.Cut(rec[0], ":")
 			nums, err := recordNumbers(list)
 			if err != nil {
-				return nil, c, err
+				return err
 			}
 			if head+":" == leftOutComment {
 				c.LeftOut = nums
 			} else {
 				c.Chosen = nums
 			}
-			continue
+			return nil
 		}
 		if records >= 0 && isComment(rec) {
-			continue
+			return nil
 		}
 		records++
-		if err := cw.Write(rec); err != nil {
-			return nil, c, err
-		}
+		return cw.Write(rec)
+	})
+	if err != nil {
+		return nil, c, err
 	}
 	cw.Flush()
 	for _, n := range slices.Concat(c.LeftOut, c.Chosen) {
@@ -171,6 +163,26 @@ func SplitDraft(body []byte) (file []byte, c DraftChoice, err error) {
 		}
 	}
 	return buf.Bytes(), c, cw.Error()
+}
+
+// eachDraftRow calls fn with each row of a kept draft's CSV in order, its header and its
+// comments (the choice) included, and stops at the first error, a row that cannot be read
+// included.
+func eachDraftRow(body []byte, fn func(rec []string) error) error {
+	cr := csv.NewReader(bytes.NewReader(body))
+	cr.FieldsPerRecord = -1
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read the draft: %w", err)
+		}
+		if err := fn(rec); err != nil {
+			return err
+		}
+	}
 }
 
 // recordNumbers reads "3 5" into 3 and 5.
@@ -190,35 +202,30 @@ func recordNumbers(list string) ([]int, error) {
 // (numbered from 1): what a dry run checks and Confirm stores. lineOf gives, for each record
 // line of the subset, the record's number in file.
 func DraftSubset(file []byte, keep func(n int) bool) (subset []byte, lineOf map[int]int, err error) {
-	cr := csv.NewReader(bytes.NewReader(file))
-	cr.FieldsPerRecord = -1
 	var buf bytes.Buffer
 	cw := csv.NewWriter(&buf)
 	lineOf = map[int]int{}
 	n := -1
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, nil, fmt.Errorf("read the draft: %w", err)
-		}
+	err = eachDraftRow(file, func(rec []string) error {
 		if n >= 0 && isComment(rec) {
-			continue
+			return nil
 		}
 		n++
 		if n > 0 && !keep(n) {
-			continue
+			return nil
 		}
 		cw.Flush()
 		line := bytes.Count(buf.Bytes(), []byte("\n")) + 1
 		if err := cw.Write(rec); err != nil {
-			return nil, nil, err
+			return err
 		}
 		if n > 0 {
 			lineOf[line] = n
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	cw.Flush()
 	return buf.Bytes(), lineOf, cw.Error()

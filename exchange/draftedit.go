@@ -40,29 +40,27 @@ type DraftEntry struct {
 // its records, times in the guild's time zone loc. Its cells passed the import's rules when
 // the draft was previewed; they are read again with the same rule functions.
 func ReadDraft(body []byte, loc *time.Location) ([]DraftEntry, error) {
-	cr := csv.NewReader(bytes.NewReader(body))
-	cr.FieldsPerRecord = -1
-	if _, err := cr.Read(); err != nil {
-		return nil, fmt.Errorf("read the draft's header: %w", err)
-	}
 	var out []DraftEntry
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("read the draft: %w", err)
-		}
-		if isComment(rec) { // the draft's choice (see DraftChoice)
-			continue
+	header := false
+	err := eachDraftRow(body, func(rec []string) error {
+		if !header || isComment(rec) { // the header; the draft's choice (see DraftChoice)
+			header = true
+			return nil
 		}
 		e, err := draftEntry(csvRow(rec), loc)
 		if err != nil {
-			return nil, fmt.Errorf("read the draft's %s: %w", csvRow(rec).get("kind"), err)
+			return fmt.Errorf("read the draft's %s: %w", csvRow(rec).get("kind"), err)
 		}
 		out = append(out, e)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	if !header {
+		return nil, fmt.Errorf("read the draft's header: %w", io.EOF)
+	}
+	return out, nil
 }
 
 // draftEntry is one row of a kept draft as a record.
