@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -90,45 +88,11 @@ func populate(tb testing.TB, s *storage.Store, size int, from time.Time, oldest 
 		day  int64
 	}
 	daily := map[key]int64{}
-	sqlDB, err := s.DB().DB()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tx, err := sqlDB.Begin()
-	if err != nil {
-		tb.Fatal(err)
-	}
+	// Rows go in as the storage benchmarks' seeding writes them: multi-row INSERTs in one
+	// transaction.
+	bulk := storagetest.NewBulkInserter(tb, s)
+	insert := bulk.Insert
 	pg := s.Dialect() == storage.DriverPostgres
-	insert := func(table string, cols []string, n int, row func(i int) []any) {
-		const per = 500
-		for i := 0; i < n; i += per {
-			rows := min(per, n-i)
-			var q strings.Builder
-			fmt.Fprintf(&q, "INSERT INTO %s (%s) VALUES ", table, strings.Join(cols, ", "))
-			var args []any
-			for r := range rows {
-				if r > 0 {
-					q.WriteString(", ")
-				}
-				q.WriteByte('(')
-				for c := range cols {
-					if c > 0 {
-						q.WriteString(", ")
-					}
-					if pg {
-						q.WriteString("$" + strconv.Itoa(len(args)+c+1))
-					} else {
-						q.WriteByte('?')
-					}
-				}
-				q.WriteByte(')')
-				args = append(args, row(i+r)...)
-			}
-			if _, err := tx.Exec(q.String(), args...); err != nil {
-				tb.Fatalf("insert into %s: %v", table, err)
-			}
-		}
-	}
 	when := func() time.Time { return now.Add(-time.Duration(rng.Int64N(int64(now.Sub(from))))) }
 	insert("arrivals", []string{"guild_id", "country", "personnel", "role", "arrived_at", "created_at", "updated_at"}, size+len(oldest), func(i int) []any {
 		at, c, r, n := when(), benchCountries[rng.IntN(len(benchCountries))], roles[rng.IntN(len(roles))], 1+rng.IntN(200)
@@ -154,9 +118,7 @@ func populate(tb testing.TB, s *storage.Store, size int, from time.Time, oldest 
 		at := when()
 		return []any{guild, benchCountries[i%len(benchCountries)], 100 * (1 + rng.IntN(30)), roles[i%2], at, at, at}
 	})
-	if err := tx.Commit(); err != nil {
-		tb.Fatal(err)
-	}
+	bulk.Commit()
 	// The rows set here must be what the store would have kept: the ledger's sum per day.
 	var mismatches int64
 	err = s.DB().Raw(`SELECT COUNT(*) FROM (
